@@ -1,0 +1,13 @@
+export * from './distributions.js';
+export type { EventCallback, EventId } from './event-queue.js';
+export { EventQueue } from './event-queue.js';
+export type { FifoServerOptions } from './fifo-server.js';
+export { FifoServer } from './fifo-server.js';
+export type { ProcessBody, Yieldable } from './process.js';
+export type { Flow } from './processor-sharing.js';
+export { ProcessorSharing } from './processor-sharing.js';
+export * from './queueing-theory.js';
+export { logGamma, RandomStream, RandomStreams } from './random.js';
+export { Signal } from './signal.js';
+export type { RunLimits, StopReason } from './simulation.js';
+export { Priority, Simulation } from './simulation.js';

@@ -1,0 +1,180 @@
+import type { EventId } from './event-queue.js';
+import type { Simulation } from './simulation.js';
+
+/** A flow in a {@link ProcessorSharing} resource. */
+export interface Flow {
+  /** Work this flow asked for (for a link, bytes). */
+  readonly size: number;
+  /** Work still to do at the current time. */
+  remaining(): number;
+  /** Stops the flow now without calling its `onDone`; returns the work done so far. */
+  abort(): number;
+}
+
+interface FlowState extends Flow {
+  /** Virtual time at which the flow completes. */
+  readonly finishTag: number;
+  readonly order: number;
+  readonly onDone: () => void;
+  active: boolean;
+}
+
+/**
+ * A resource of capacity C (work per second) shared equally by the n flows in
+ * it: each progresses at C/n. This is how flows behind one access point share
+ * its air time, or uploads share a server's ingress.
+ *
+ * Simulated with virtual time V, which advances at C/n: a flow of size S that
+ * starts when V = v finishes when V reaches v + S, its finish tag. Flows wait
+ * in a min-heap of finish tags, and only the earliest completion is scheduled,
+ * so an arrival or departure costs O(log n) and nothing ticks. Completion
+ * times are exact up to floating-point rounding.
+ */
+export class ProcessorSharing {
+  private virtual = 0;
+  private lastUpdateS: number;
+  private activeCount = 0;
+  private heap: FlowState[] = [];
+  private startedCount = 0;
+  private nextCompletion: EventId | undefined;
+  private workDone = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly capacity: number,
+  ) {
+    if (!(capacity > 0) || !Number.isFinite(capacity)) {
+      throw new RangeError(`capacity(=${capacity}) must be a finite number > 0`);
+    }
+    this.lastUpdateS = sim.now;
+  }
+
+  /** Flows in progress now. */
+  get activeFlows(): number {
+    return this.activeCount;
+  }
+
+  /** Total work completed or partly done so far, up to now. */
+  get totalWork(): number {
+    this.advance();
+    return this.workDone;
+  }
+
+  /** Starts a flow of `size` (> 0) units; `onDone` is called when it completes. */
+  start(size: number, onDone: () => void): Flow {
+    if (!(size > 0) || !Number.isFinite(size)) {
+      throw new RangeError(`size(=${size}) must be a finite number > 0`);
+    }
+    this.advance();
+    const flow: FlowState = {
+      size,
+      finishTag: this.virtual + size,
+      order: this.startedCount++,
+      onDone,
+      active: true,
+      remaining: () => (flow.active ? this.remainingOf(flow) : 0),
+      abort: () => this.abort(flow),
+    };
+    this.push(flow);
+    this.activeCount++;
+    this.reschedule();
+    return flow;
+  }
+
+  private remainingOf(flow: FlowState): number {
+    this.advance();
+    return flow.finishTag - this.virtual;
+  }
+
+  private abort(flow: FlowState): number {
+    if (!flow.active) return 0;
+    const done = flow.size - this.remainingOf(flow);
+    flow.active = false;
+    this.activeCount--;
+    this.dropInactiveTop();
+    this.reschedule();
+    return done;
+  }
+
+  /** Brings virtual time up to now. */
+  private advance(): void {
+    const now = this.sim.now;
+    if (this.activeCount > 0) {
+      const elapsedS = now - this.lastUpdateS;
+      this.virtual += (elapsedS * this.capacity) / this.activeCount;
+      this.workDone += elapsedS * this.capacity;
+    }
+    this.lastUpdateS = now;
+  }
+
+  private reschedule(): void {
+    if (this.nextCompletion !== undefined) this.sim.cancel(this.nextCompletion);
+    this.nextCompletion = undefined;
+    const first = this.heap[0];
+    if (first === undefined) {
+      this.virtual = 0; // idle: restart virtual time to keep tags small and precise
+      return;
+    }
+    const delayS = ((first.finishTag - this.virtual) * this.activeCount) / this.capacity;
+    this.nextCompletion = this.sim.schedule(Math.max(0, delayS), () => this.complete());
+  }
+
+  private complete(): void {
+    this.nextCompletion = undefined;
+    this.advance();
+    const first = this.heap[0]!;
+    // Snap to the tag: the flows due now finish exactly, whatever the rounding.
+    this.virtual = Math.max(this.virtual, first.finishTag);
+    const finished: FlowState[] = [];
+    while (this.heap.length > 0 && this.heap[0]!.finishTag <= this.virtual) {
+      const flow = this.pop();
+      if (!flow.active) continue;
+      flow.active = false;
+      this.activeCount--;
+      finished.push(flow);
+    }
+    this.dropInactiveTop();
+    this.reschedule();
+    for (const flow of finished) flow.onDone();
+  }
+
+  private dropInactiveTop(): void {
+    while (this.heap.length > 0 && !this.heap[0]!.active) this.pop();
+  }
+
+  private push(flow: FlowState): void {
+    const heap = this.heap;
+    let index = heap.length;
+    heap.push(flow);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!finishesBefore(flow, heap[parent]!)) break;
+      heap[index] = heap[parent]!;
+      index = parent;
+    }
+    heap[index] = flow;
+  }
+
+  private pop(): FlowState {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length === 0) return top;
+    let index = 0;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= heap.length) break;
+      const right = child + 1;
+      if (right < heap.length && finishesBefore(heap[right]!, heap[child]!)) child = right;
+      if (!finishesBefore(heap[child]!, last)) break;
+      heap[index] = heap[child]!;
+      index = child;
+    }
+    heap[index] = last;
+    return top;
+  }
+}
+
+function finishesBefore(a: FlowState, b: FlowState): boolean {
+  return a.finishTag !== b.finishTag ? a.finishTag < b.finishTag : a.order < b.order;
+}
