@@ -1,13 +1,14 @@
 /**
- * The pending-event set: a binary min-heap over typed arrays, ordered by
+ * The pending-event set: a 4-ary min-heap over typed arrays, ordered by
  * (time, priority, sequence number). The sequence number is the insertion
  * counter, so events at the same time and priority leave in the order they
  * were scheduled, and a run repeats exactly.
  *
- * Each event lives in a slot: its keys sit in parallel typed arrays and the
- * heap holds slot indices. Freed slots are reused. Cancellation is lazy: a
- * cancelled event stays in the heap without a callback and is skipped when it
- * reaches the top.
+ * The heap keeps each entry's keys in heap order (time, and priority and
+ * sequence folded into one exact float64), so sifting reads contiguous
+ * memory. An entry points at a slot holding the callback; freed slots are
+ * reused. Cancellation is lazy: a cancelled event stays in the heap without a
+ * callback and is skipped when it reaches the top.
  */
 
 /** Handle of a scheduled event, for {@link EventQueue.cancel}. */
@@ -19,27 +20,32 @@ export type EventCallback = () => void;
 const SLOT_SPACE = 2 ** 26;
 /** Generations wrap here, keeping ids exact in a float64 (2^26 * 2^27 = 2^53). */
 const GENERATION_SPACE = 2 ** 27;
+/** Sequence numbers stay below this; priority p adds p * SEQUENCE_SPACE. */
+const SEQUENCE_SPACE = 2 ** 44;
+/** Priorities are integers in [0, MAX_PRIORITY]. */
+export const MAX_PRIORITY = 255;
 
 export class EventQueue {
-  private times: Float64Array;
-  private priorities: Int32Array;
-  private sequences: Float64Array;
-  private generations: Uint32Array;
-  private callbacks: (EventCallback | undefined)[] = [];
-  private heap: Int32Array;
+  private heapTimes: Float64Array;
+  private heapOrders: Float64Array;
+  private heapSlots: Int32Array;
   private heapSize = 0;
+  private callbacks: (EventCallback | undefined)[] = [];
+  private generations: Uint32Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotCount = 0;
   private nextSequence = 0;
   private live = 0;
 
+  /** Time of the event most recently returned by {@link pop}. */
+  lastTimeS = 0;
+
   constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.priorities = new Int32Array(initialCapacity);
-    this.sequences = new Float64Array(initialCapacity);
+    this.heapTimes = new Float64Array(initialCapacity);
+    this.heapOrders = new Float64Array(initialCapacity);
+    this.heapSlots = new Int32Array(initialCapacity);
     this.generations = new Uint32Array(initialCapacity);
-    this.heap = new Int32Array(initialCapacity);
     this.freeSlots = new Int32Array(initialCapacity);
   }
 
@@ -48,15 +54,18 @@ export class EventQueue {
     return this.live;
   }
 
-  /** Adds an event; lower `priority` fires first among events at the same time. */
+  /**
+   * Adds an event. Lower `priority` (an integer in [0, 255]) fires first among
+   * events at the same time.
+   */
   push(timeS: number, priority: number, callback: EventCallback): EventId {
+    if (!(priority >= 0 && priority <= MAX_PRIORITY) || !Number.isInteger(priority)) {
+      throw new RangeError(`priority(=${priority}) must be an integer in [0, ${MAX_PRIORITY}]`);
+    }
     const slot = this.allocateSlot();
-    this.times[slot] = timeS;
-    this.priorities[slot] = priority;
-    this.sequences[slot] = this.nextSequence++;
     this.callbacks[slot] = callback;
-    this.heap[this.heapSize] = slot;
-    this.siftUp(this.heapSize++);
+    const sequence = this.nextSequence++ % SEQUENCE_SPACE;
+    this.siftUp(this.heapSize++, timeS, priority * SEQUENCE_SPACE + sequence, slot);
     this.live++;
     return (this.generations[slot]! * SLOT_SPACE + slot) as EventId;
   }
@@ -70,8 +79,7 @@ export class EventQueue {
     const generation = (id - slot) / SLOT_SPACE;
     if (slot >= this.slotCount || this.generations[slot] !== generation) return false;
     if (this.callbacks[slot] === undefined) return false;
-    this.callbacks[slot] = undefined;
-    this.bumpGeneration(slot);
+    this.release(slot);
     this.live--;
     return true;
   }
@@ -79,104 +87,112 @@ export class EventQueue {
   /** Time of the next event that will fire, or Infinity when none is pending. */
   peekTime(): number {
     this.dropCancelledTop();
-    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.times[this.heap[0]!]!;
+    return this.heapSize === 0 ? Number.POSITIVE_INFINITY : this.heapTimes[0]!;
   }
 
   /**
    * Removes the next live event and returns its callback; its time is then
-   * available from {@link lastTimeS}. Returns undefined when empty.
+   * in {@link lastTimeS}. Returns undefined when empty.
    */
   pop(): EventCallback | undefined {
     this.dropCancelledTop();
     if (this.heapSize === 0) return undefined;
-    const slot = this.removeTop();
+    const slot = this.heapSlots[0]!;
     const callback = this.callbacks[slot]!;
-    this.lastTimeS = this.times[slot]!;
-    this.callbacks[slot] = undefined;
-    this.bumpGeneration(slot);
+    this.lastTimeS = this.heapTimes[0]!;
+    this.removeTop();
+    this.release(slot);
     this.freeSlots[this.freeCount++] = slot;
     this.live--;
     return callback;
   }
 
-  /** Time of the event most recently returned by {@link pop}. */
-  lastTimeS = 0;
-
   private dropCancelledTop(): void {
-    while (this.heapSize > 0 && this.callbacks[this.heap[0]!] === undefined) {
-      this.freeSlots[this.freeCount++] = this.removeTop();
+    while (this.heapSize > 0 && this.callbacks[this.heapSlots[0]!] === undefined) {
+      this.freeSlots[this.freeCount++] = this.heapSlots[0]!;
+      this.removeTop();
     }
   }
 
-  private removeTop(): number {
-    const top = this.heap[0]!;
-    const last = this.heap[--this.heapSize]!;
-    if (this.heapSize > 0) {
-      this.heap[0] = last;
-      this.siftDown(0);
-    }
-    return top;
-  }
-
-  private bumpGeneration(slot: number): void {
+  /** Clears a slot's callback and invalidates ids that point at it. */
+  private release(slot: number): void {
+    this.callbacks[slot] = undefined;
     this.generations[slot] = (this.generations[slot]! + 1) % GENERATION_SPACE;
+  }
+
+  private removeTop(): void {
+    const last = --this.heapSize;
+    if (last > 0) {
+      this.siftDown(this.heapTimes[last]!, this.heapOrders[last]!, this.heapSlots[last]!);
+    }
   }
 
   private allocateSlot(): number {
     if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
-    if (this.slotCount === this.times.length) this.grow();
+    if (this.slotCount === this.heapTimes.length) this.grow();
     return this.slotCount++;
   }
 
   private grow(): void {
-    const capacity = this.times.length * 2;
+    const capacity = this.heapTimes.length * 2;
     if (capacity > SLOT_SPACE) throw new RangeError(`event queue is full (${SLOT_SPACE} events)`);
-    this.times = resized(this.times, new Float64Array(capacity));
-    this.priorities = resized(this.priorities, new Int32Array(capacity));
-    this.sequences = resized(this.sequences, new Float64Array(capacity));
+    this.heapTimes = resized(this.heapTimes, new Float64Array(capacity));
+    this.heapOrders = resized(this.heapOrders, new Float64Array(capacity));
+    this.heapSlots = resized(this.heapSlots, new Int32Array(capacity));
     this.generations = resized(this.generations, new Uint32Array(capacity));
-    this.heap = resized(this.heap, new Int32Array(capacity));
     this.freeSlots = resized(this.freeSlots, new Int32Array(capacity));
   }
 
-  /** True when the event in slot a fires before the one in slot b. */
-  private before(a: number, b: number): boolean {
-    const ta = this.times[a]!;
-    const tb = this.times[b]!;
-    if (ta !== tb) return ta < tb;
-    const pa = this.priorities[a]!;
-    const pb = this.priorities[b]!;
-    if (pa !== pb) return pa < pb;
-    return this.sequences[a]! < this.sequences[b]!;
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap;
-    const slot = heap[index]!;
+  /** Moves the entry (time, order, slot) up from `index` to its place. */
+  private siftUp(index: number, time: number, order: number, slot: number): void {
+    const times = this.heapTimes;
+    const orders = this.heapOrders;
+    const slots = this.heapSlots;
     while (index > 0) {
-      const parent = (index - 1) >> 1;
-      const parentSlot = heap[parent]!;
-      if (!this.before(slot, parentSlot)) break;
-      heap[index] = parentSlot;
+      const parent = (index - 1) >> 2;
+      const parentTime = times[parent]!;
+      if (parentTime < time || (parentTime === time && orders[parent]! < order)) break;
+      times[index] = parentTime;
+      orders[index] = orders[parent]!;
+      slots[index] = slots[parent]!;
       index = parent;
     }
-    heap[index] = slot;
+    times[index] = time;
+    orders[index] = order;
+    slots[index] = slot;
   }
 
-  private siftDown(index: number): void {
-    const heap = this.heap;
+  /** Places the entry (time, order, slot) at the root and moves it down. */
+  private siftDown(time: number, order: number, slot: number): void {
+    const times = this.heapTimes;
+    const orders = this.heapOrders;
+    const slots = this.heapSlots;
     const size = this.heapSize;
-    const slot = heap[index]!;
+    let index = 0;
     for (;;) {
-      let child = 2 * index + 1;
-      if (child >= size) break;
-      const right = child + 1;
-      if (right < size && this.before(heap[right]!, heap[child]!)) child = right;
-      if (!this.before(heap[child]!, slot)) break;
-      heap[index] = heap[child]!;
-      index = child;
+      const first = 4 * index + 1;
+      if (first >= size) break;
+      let best = first;
+      let bestTime = times[first]!;
+      let bestOrder = orders[first]!;
+      const end = Math.min(first + 4, size);
+      for (let child = first + 1; child < end; child++) {
+        const t = times[child]!;
+        if (t < bestTime || (t === bestTime && orders[child]! < bestOrder)) {
+          best = child;
+          bestTime = t;
+          bestOrder = orders[child]!;
+        }
+      }
+      if (time < bestTime || (time === bestTime && order < bestOrder)) break;
+      times[index] = bestTime;
+      orders[index] = bestOrder;
+      slots[index] = slots[best]!;
+      index = best;
     }
-    heap[index] = slot;
+    times[index] = time;
+    orders[index] = order;
+    slots[index] = slot;
   }
 }
 
