@@ -341,7 +341,8 @@ function describeKind(kind: QuantityKind, bounds: QuantityBounds): string {
 }
 
 /**
- * Zod schema for a quantity field: accepts a number (already in the base unit) or a
+ * Zod schema for a quantity field (`description`, if given, prefixes the unit text
+ * in the JSON Schema): accepts a number (already in the base unit) or a
  * string with a unit, and outputs the number in the base unit ({@link parseQuantity}).
  * Any failure is one issue with the user-facing message (code `custom`, or
  * `invalid_union` when the input is neither number nor string). For JSON Schema use
@@ -351,10 +352,15 @@ function describeKind(kind: QuantityKind, bounds: QuantityBounds): string {
 export function quantity(
   kind: QuantityKind,
   bounds: QuantityBounds = {},
+  description?: string,
 ): z.ZodType<number, number | string> {
+  const unitText = describeKind(kind, bounds);
   return z
     .union([z.number(), z.string()], { error: (issue) => failureMessage(issue.input, kind) })
-    .meta({ description: describeKind(kind, bounds), examples: [KINDS[kind].example] })
+    .meta({
+      description: description === undefined ? unitText : `${description}. ${unitText}`,
+      examples: [KINDS[kind].example],
+    })
     .transform((input, ctx) => {
       const result = parseQuantity(input, kind, bounds);
       if (result.ok) return result.value;

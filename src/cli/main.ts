@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { EdgesimError, VERSION } from '../index.js';
+import { registerRun } from './run.js';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
+
+const program = new Command('edgesim')
+  .description('Seeded discrete-event simulator for AI models on fleets of edge devices')
+  .version(VERSION, '-V, --version')
+  .option('--verbose', 'print stack traces with errors')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerRun(program);
+registerValidate(program);
+registerSchema(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error, program.opts<{ verbose?: boolean }>().verbose === true);
+}
+
+/** Prints an error for a person and returns the exit code. */
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message already; help and version exit 0.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof EdgesimError) {
+    console.error(`edgesim: ${error.message}`);
+    if (verbose && error.stack) console.error(error.stack);
+    return error.exitCode;
+  }
+  console.error(
+    `edgesim: internal error (a bug; please report it): ${(error as Error).message ?? error}`,
+  );
+  console.error((error as Error).stack ?? '');
+  return 1;
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { loadScenario } from '../index.js';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check scenario files without running them')
+    .argument('<scenario...>', 'scenario files (YAML or JSON)')
+    .action((files: string[]) => {
+      for (const file of files) {
+        const { scenario, hash } = loadScenario(file);
+        console.log(`${file}: valid (scenario "${scenario.name}", sha256 ${hash.slice(0, 12)})`);
+      }
+    });
+}

@@ -1,0 +1,176 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, loadScenario, scenarioJsonSchema } from '../src/index.js';
+
+const fixtures = 'test/fixtures/scenarios';
+const quickstart = readFileSync('scenarios/quickstart.yaml', 'utf8');
+
+/** Writes `text` to a fresh temporary file and returns its path. */
+function scenarioFile(text: string, name = 'scenario.yaml'): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'edgesim-scenario-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The InputError thrown while loading `file`. */
+function loadError(file: string): InputError {
+  try {
+    loadScenario(file);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${file} to be rejected`);
+}
+
+describe('loading scenarios', () => {
+  it('converts quantities with units to base units once, at load', () => {
+    const { scenario } = loadScenario('scenarios/quickstart.yaml');
+    expect(scenario.duration).toBe(600);
+    expect(scenario.networks['office-wifi']).toEqual({
+      uplink: 200e6,
+      downlink: 400e6,
+      latency: 0.002,
+    });
+    expect(scenario.workload.inference.requestSize).toBe(150_000);
+    expect(scenario.fleet[0]!.arrivals).toEqual({ kind: 'poisson', rate: 2 });
+  });
+
+  it('reads the same scenario from JSON as from YAML, with the same hash', () => {
+    const { scenario, hash } = loadScenario('scenarios/quickstart.yaml');
+    const json = scenarioFile(JSON.stringify({ ...scenario, duration: '10 min' }), 'q.json');
+    const fromJson = loadScenario(json);
+    expect(fromJson.scenario).toEqual(scenario);
+    expect(fromJson.hash).toBe(hash);
+  });
+
+  it('merges a scenario over the one it extends', () => {
+    const { scenario } = loadScenario(join(fixtures, 'derived.yaml'));
+    expect(scenario.name).toBe('derived');
+    expect(scenario.servers.edge).toEqual({
+      workers: 3,
+      serviceTime: { kind: 'constant', value: 0.02 },
+    });
+    expect(scenario.fleet[0]!.count).toBe(3);
+  });
+
+  it('expands YAML anchors and merge keys, with x- fields to hold them', () => {
+    const text = quickstart.replace(
+      /fleet:[\s\S]*?\nnetworks:/,
+      [
+        'x-camera: &camera',
+        '  network: office-wifi',
+        '  arrivals: { kind: poisson, rate: 2/s }',
+        'fleet:',
+        '  - { <<: *camera, name: a, count: 2 }',
+        '  - { <<: *camera, name: b, count: 3 }',
+        'networks:',
+      ].join('\n'),
+    );
+    const { scenario } = loadScenario(scenarioFile(text));
+    expect(scenario.fleet).toEqual([
+      { name: 'a', count: 2, network: 'office-wifi', arrivals: { kind: 'poisson', rate: 2 } },
+      { name: 'b', count: 3, network: 'office-wifi', arrivals: { kind: 'poisson', rate: 2 } },
+    ]);
+  });
+
+  it('defaults the seed to 1', () => {
+    const { scenario } = loadScenario(join(fixtures, 'base.yaml'));
+    expect(scenario.seed).toBe(1);
+  });
+});
+
+describe('bad scenario input', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'unknown field',
+      quickstart.replace('count: 40', 'count: 40\n    colour: red'),
+      /fleet\[0\]\.colour: unknown field; expected one of: name, count, network, arrivals/,
+    ],
+    [
+      'wrong type',
+      quickstart.replace('workers: 4', 'workers: four'),
+      /servers\.edge\.workers: expected number \(got "four"\)/,
+    ],
+    [
+      'negative rate',
+      quickstart.replace('rate: 2/s', 'rate: -2/s'),
+      /fleet\[0\]\.arrivals\.rate: must be > 0\/s, got "-2\/s"/,
+    ],
+    [
+      'unknown unit',
+      quickstart.replace('latency: 2 ms', 'latency: 2 parsecs'),
+      /networks\.office-wifi\.latency: unknown unit "parsecs" in "2 parsecs"; expected a duration/,
+    ],
+    [
+      'wrong dimension',
+      quickstart.replace('latency: 2 ms', 'latency: 20 Mbps'),
+      /networks\.office-wifi\.latency: expected a duration \(e\.g\. "250 ms", or a number of seconds\), got "20 Mbps", which is a bit rate/,
+    ],
+    [
+      'missing field',
+      quickstart.replace(/\nduration: .*\n/, '\n'),
+      /duration: missing required field/,
+    ],
+    [
+      'unknown reference',
+      quickstart.replace('server: edge', 'server: cloud'),
+      /workload\.inference\.server: "cloud" is not defined in `servers`; expected one of: edge/,
+    ],
+    ['empty file', '', /the file is empty; expected a scenario mapping/],
+    [
+      'malformed YAML',
+      'name: [unclosed\nduration: 1 s\n',
+      /malformed YAML\/JSON: line \d+, column \d+/,
+    ],
+    ['a list instead of a mapping', '- 1\n- 2\n', /expected object/],
+  ];
+
+  it.each(cases)(
+    '%s: one message naming the file, the path, the value and what was expected',
+    (_, text, pattern) => {
+      const file = scenarioFile(text);
+      const error = loadError(file);
+      expect(error.exitCode).toBe(2);
+      expect(error.message.startsWith(file)).toBe(true);
+      expect(error.message).toMatch(pattern);
+      expect(error.message).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  it('missing file: says so', () => {
+    expect(loadError('no/such/scenario.yaml').message).toBe('no/such/scenario.yaml: no such file');
+  });
+
+  it('reports every problem in the file, not just the first', () => {
+    const text = quickstart.replace('workers: 4', 'workers: 0').replace('slo: 100 ms', 'slo: 5 W');
+    expect(loadError(scenarioFile(text)).problems.map((p) => p.path)).toEqual([
+      'servers.edge.workers',
+      'workload.inference.slo',
+    ]);
+  });
+
+  it('refuses circular extends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-extends-'));
+    writeFileSync(join(dir, 'a.yaml'), 'extends: b.yaml\nname: a\n');
+    writeFileSync(join(dir, 'b.yaml'), 'extends: a.yaml\nname: b\n');
+    expect(loadError(join(dir, 'a.yaml')).message).toMatch(/extends: circular extends/);
+  });
+});
+
+describe('JSON Schema', () => {
+  it('is checked in and up to date (regenerate with npm run schema)', () => {
+    const checkedIn = JSON.parse(readFileSync('scenario.schema.json', 'utf8'));
+    expect(checkedIn).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema())));
+  });
+
+  it('describes quantity fields as a number in the base unit or text with units', () => {
+    const schema = scenarioJsonSchema() as {
+      properties: Record<string, { type: string[]; description: string }>;
+    };
+    expect(schema.properties.duration!.type).toEqual(['number', 'string']);
+    expect(schema.properties.duration!.description).toMatch(/Duration in s/);
+  });
+});
