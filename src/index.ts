@@ -16,12 +16,12 @@ export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export {
   canonicalJson,
-  formatPath,
   hashScenario,
   loadScenario,
   readDataFile,
   validateScenario,
 } from './scenario/load.js';
+export { formatPath } from './scenario/problems.js';
 export type { Scenario, ScenarioInput, ValidatedScenario } from './scenario/schema.js';
 export { scenarioSchema } from './scenario/schema.js';
 export type { QuantityBounds, QuantityKind, QuantityResult } from './scenario/units.js';

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { InputError, type InputProblem } from '../errors.js';
+import { InputError } from '../errors.js';
+import { deepMerge, isMapping } from './merge.js';
+import { toProblems } from './problems.js';
 import { type Scenario, scenarioSchema, type ValidatedScenario } from './schema.js';
 
 /** A validated scenario and where it came from. */
@@ -29,7 +30,7 @@ export function loadScenario(file: string): LoadedScenario {
 /** Validates an already-parsed scenario object; `file` names it in errors. */
 export function validateScenario(raw: unknown, file: string): ValidatedScenario {
   const result = scenarioSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new InputError(file, result.error.issues.map(toProblem));
+  if (!result.success) throw new InputError(file, toProblems(result.error.issues, scenarioSchema));
   return result.data as ValidatedScenario;
 }
 
@@ -106,17 +107,6 @@ function withoutExtensionFields(data: unknown): unknown {
   return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
 }
 
-function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isMapping(base) || !isMapping(over)) return over;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) merged[key] = deepMerge(base[key], value);
-  return merged;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'no such file';
@@ -128,73 +118,4 @@ function readFailure(error: unknown): string {
 /** The first line of a YAML error, without its trailing "at line L, column C:". */
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/ at line \d+, column \d+:?$/, '');
-}
-
-/** Turns a zod issue into a problem a user can act on. */
-function toProblem(issue: z.core.$ZodIssue): InputProblem {
-  const path = formatPath(issue.path);
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const known = knownKeys(scenarioSchema, issue.path);
-      return {
-        path: issue.keys.map((k) => formatPath([...issue.path, k])).join(', '),
-        message: `${issue.keys.length > 1 ? 'unknown fields' : 'unknown field'}${known.length > 0 ? `; expected one of: ${known.join(', ')}` : ''}`,
-      };
-    }
-    case 'invalid_type':
-      return issue.input === undefined
-        ? { path, message: `missing required field (expected ${issue.expected})` }
-        : { path, message: `expected ${issue.expected}`, value: issue.input };
-    case 'invalid_union':
-      if (issue.input === undefined) return { path, message: 'missing required field' };
-      return { path, message: issue.message, value: issue.input };
-    case 'invalid_value':
-      return {
-        path,
-        message: `expected one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
-        value: issue.input,
-      };
-    case 'custom':
-      // Quantity messages already quote the value they got.
-      return { path, message: issue.message };
-    default:
-      return { path, message: issue.message, value: issue.input };
-  }
-}
-
-/** The field names the schema allows at `path` (every option's, for unions). */
-function knownKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
-  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-  const inner = (key: string) => def[key] as z.core.$ZodType;
-  switch (def.type) {
-    case 'optional':
-    case 'default':
-    case 'nullable':
-      return knownKeys(inner('innerType'), path);
-    case 'pipe':
-      return knownKeys(inner('in'), path);
-    case 'union':
-      return [...new Set((def.options as z.core.$ZodType[]).flatMap((o) => knownKeys(o, path)))];
-    case 'array':
-      return path.length > 0 ? knownKeys(inner('element'), path.slice(1)) : [];
-    case 'record':
-      return path.length > 0 ? knownKeys(inner('valueType'), path.slice(1)) : [];
-    case 'object': {
-      const shape = def.shape as Record<string, z.core.$ZodType>;
-      if (path.length === 0) return Object.keys(shape);
-      const child = shape[String(path[0])];
-      return child ? knownKeys(child, path.slice(1)) : [];
-    }
-    default:
-      return [];
-  }
-}
-
-/** `['fleet', 2, 'network']` -> `fleet[2].network`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) =>
-      typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`,
-    )
-    .join('');
 }

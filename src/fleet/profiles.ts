@@ -1,0 +1,195 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { readDataFile } from '../scenario/load.js';
+import { deepMerge } from '../scenario/merge.js';
+import { toProblems } from '../scenario/problems.js';
+import { type QuantityKind, quantity } from '../scenario/units.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+/**
+ * Hardware profiles: one JSON file per device class in `hardware-profiles/`.
+ * Every figure is `{ value, source, note? }` where `source` keys the file's
+ * `sources` map ("E" marks an estimate, "D" a derived figure). A scenario may
+ * override any field; an overriding figure may be a bare value.
+ */
+
+export const PRECISIONS = ['fp32', 'fp16', 'int8', 'int4'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+export const TIERS = ['device', 'gateway', 'edge', 'cloud'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const INTERFACES = ['ethernet', 'wifi5', 'wifi6', 'lte', '5g', 'lorawan', 'nbiot'] as const;
+export type NetworkInterface = (typeof INTERFACES)[number];
+
+/** A sourced figure, or a bare value (from a scenario override). */
+function figure(kind: QuantityKind | 'factor') {
+  const value = kind === 'factor' ? z.number().min(1) : quantity(kind, { min: 0 });
+  return z.union([
+    value.transform((v) => ({
+      value: v,
+      source: 'scenario',
+      note: undefined as string | undefined,
+    })),
+    z.strictObject({ value, source: z.string(), note: z.string().optional() }),
+  ]);
+}
+
+const precisionEntry = z.strictObject({
+  peak: figure('flopRate'),
+  achievable: figure('flopRate'),
+  sparseSpeedup: figure('factor'),
+});
+
+export const profileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
+    label: z.string(),
+    tier: z.enum(TIERS),
+    compute: z.partialRecord(z.enum(PRECISIONS), precisionEntry),
+    fallback: z.partialRecord(z.enum(PRECISIONS), z.enum(PRECISIONS)).default({}),
+    memory: z.strictObject({ capacity: figure('bytes'), bandwidth: figure('byteRate') }),
+    power: z.strictObject({ idle: figure('power'), active: figure('power') }),
+    battery: z.strictObject({ capacity: figure('energy') }).optional(),
+    price: figure('money'),
+    network: z.strictObject({
+      interfaces: z.array(z.enum(INTERFACES)).min(1),
+      source: z.string(),
+      note: z.string().optional(),
+    }),
+    sources: z.record(z.string(), z.string()),
+  })
+  .superRefine((profile, ctx) => {
+    for (const [precision, entry] of Object.entries(profile.compute)) {
+      if (entry.achievable.value > entry.peak.value) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['compute', precision, 'achievable'],
+          message: `achievable (${entry.achievable.value} FLOP/s) exceeds peak (${entry.peak.value} FLOP/s)`,
+        });
+      }
+    }
+    if (Object.keys(profile.compute).length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compute'],
+        message: 'must support at least one precision',
+      });
+    }
+  });
+
+type ParsedProfile = z.output<typeof profileSchema>;
+
+/** Throughput of one precision, FLOP/s. */
+export interface PrecisionThroughput {
+  achievableFlops: number;
+  peakFlops: number;
+  sparseSpeedup: number;
+}
+
+/** A device class, numbers in base units (sources stay in the file). */
+export interface HardwareProfile {
+  name: string;
+  label: string;
+  tier: Tier;
+  throughput: Partial<Record<Precision, PrecisionThroughput>>;
+  fallback: Partial<Record<Precision, Precision>>;
+  memoryBytes: number;
+  memoryBandwidthBps: number;
+  idleW: number;
+  activeW: number;
+  /** Battery capacity, J; undefined for mains-powered classes. */
+  batteryJ: number | undefined;
+  priceUsd: number;
+  interfaces: NetworkInterface[];
+}
+
+function toProfile(p: ParsedProfile): HardwareProfile {
+  const throughput: Partial<Record<Precision, PrecisionThroughput>> = {};
+  for (const precision of PRECISIONS) {
+    const entry = p.compute[precision];
+    if (entry === undefined) continue;
+    throughput[precision] = {
+      achievableFlops: entry.achievable.value,
+      peakFlops: entry.peak.value,
+      sparseSpeedup: entry.sparseSpeedup.value,
+    };
+  }
+  return {
+    name: p.name,
+    label: p.label,
+    tier: p.tier,
+    throughput,
+    fallback: p.fallback,
+    memoryBytes: p.memory.capacity.value,
+    memoryBandwidthBps: p.memory.bandwidth.value,
+    idleW: p.power.idle.value,
+    activeW: p.power.active.value,
+    batteryJ: p.battery?.capacity.value,
+    priceUsd: p.price.value,
+    interfaces: p.network.interfaces,
+  };
+}
+
+/** The directory of built-in profiles. */
+export const BUILTIN_PROFILE_DIR = join(PACKAGE_ROOT, 'hardware-profiles');
+
+/** Raw profile documents by name, from the built-in directory and any extra ones (later wins). */
+export class ProfileLibrary {
+  private readonly raw = new Map<string, { file: string; data: unknown }>();
+
+  constructor(dirs: readonly string[] = [BUILTIN_PROFILE_DIR]) {
+    for (const dir of dirs) {
+      for (const file of readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
+        const path = join(dir, file);
+        this.raw.set(basename(file, '.json'), { file: path, data: readDataFile(path) });
+      }
+    }
+  }
+
+  /** Names of the available profiles, sorted. */
+  get names(): string[] {
+    return [...this.raw.keys()].sort();
+  }
+
+  /**
+   * The profile `name`, with `override` deep-merged over its file before
+   * validation. Throws an InputError naming the file (or `where`) on an unknown
+   * name (listing the available ones) or an invalid profile.
+   */
+  resolve(
+    name: string,
+    override: unknown = undefined,
+    where = { file: '<scenario>', path: 'profile' },
+  ): HardwareProfile {
+    const entry = this.raw.get(name);
+    if (entry === undefined) {
+      throw new InputError(where.file, [
+        {
+          path: where.path,
+          message: `unknown hardware profile "${name}"; available: ${this.names.join(', ')}`,
+        },
+      ]);
+    }
+    const merged = override === undefined ? entry.data : deepMerge(entry.data, override);
+    const result = profileSchema.safeParse(merged, { reportInput: true });
+    if (!result.success) {
+      const file =
+        override === undefined
+          ? entry.file
+          : `${entry.file} (with the override at ${where.file}: ${where.path})`;
+      throw new InputError(file, toProblems(result.error.issues, profileSchema));
+    }
+    if (result.data.name !== name) {
+      throw new InputError(entry.file, [
+        { path: 'name', message: `must match the file name "${name}"`, value: result.data.name },
+      ]);
+    }
+    return toProfile(result.data);
+  }
+}
