@@ -2,20 +2,32 @@ import { join } from 'node:path';
 import type { Table } from './results/table.js';
 import { writeResults } from './results/write.js';
 import { type LoadedScenario, loadScenario } from './scenario/load.js';
-import type { ValidatedScenario } from './scenario/schema.js';
 import { gitCommit, VERSION } from './version.js';
+import { type ResolvedScenario, resolveScenario } from './workloads/inference/resolve.js';
 import { runInference } from './workloads/inference/run.js';
 
 /** Result tables of one run, by file stem (`summary` is written as summary.csv). */
 export type RunTables = Readonly<Record<string, Table>>;
 
 /**
- * Runs a validated scenario with a seed. A pure function: the same scenario
+ * Runs a resolved scenario with a seed. A pure function: the same scenario
  * and seed always give the same tables.
  */
-export function runScenario(scenario: ValidatedScenario, seed: number): RunTables {
-  const { summary, requests } = runInference(scenario, seed);
-  return { summary, requests };
+export function runScenario(resolved: ResolvedScenario, seed: number): RunTables {
+  const tables: Record<string, Table> = {};
+  for (const [name, table] of Object.entries(runInference(resolved, seed))) {
+    if (table !== undefined) tables[name] = table;
+  }
+  return tables;
+}
+
+/** Loads, validates and resolves a scenario file; throws an InputError on any problem. */
+export function prepareScenario(file: string): {
+  loaded: LoadedScenario;
+  resolved: ResolvedScenario;
+} {
+  const loaded = loadScenario(file);
+  return { loaded, resolved: resolveScenario(loaded.scenario, file) };
 }
 
 export interface RunFileOptions {
@@ -38,11 +50,11 @@ export interface RunOutcome {
  * `manifest.json`. Invalid input throws before anything is written.
  */
 export function runScenarioFile(file: string, options: RunFileOptions = {}): RunOutcome {
-  const loaded = loadScenario(file);
+  const { loaded, resolved } = prepareScenario(file);
   const seed = options.seed ?? loaded.scenario.seed;
   const outDir = options.out ?? join('results', safeDirName(loaded.scenario.name));
   const started = performance.now(); // wall: manifest only
-  const tables = runScenario(loaded.scenario, seed);
+  const tables = runScenario(resolved, seed);
   const wallTimeS = (performance.now() - started) / 1000; // wall: manifest only
   writeResults(outDir, tables, (csvHashes) => manifestFor(loaded, seed, wallTimeS, csvHashes));
   return { outDir, seed, tables, wallTimeS };

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadScenario } from '../index.js';
+import { prepareScenario } from '../index.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -8,7 +8,7 @@ export function registerValidate(program: Command): void {
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .action((files: string[]) => {
       for (const file of files) {
-        const { scenario, hash } = loadScenario(file);
+        const { scenario, hash } = prepareScenario(file).loaded;
         console.log(`${file}: valid (scenario "${scenario.name}", sha256 ${hash.slice(0, 12)})`);
       }
     });

@@ -39,14 +39,29 @@ export class ProcessorSharing {
   private nextCompletion: EventId | undefined;
   private workDone = 0;
 
+  private capacityPerS: number;
+
   constructor(
     private readonly sim: Simulation,
-    readonly capacity: number,
+    capacity: number,
   ) {
-    if (!(capacity > 0) || !Number.isFinite(capacity)) {
-      throw new RangeError(`capacity(=${capacity}) must be a finite number > 0`);
-    }
+    this.capacityPerS = checkedCapacity(capacity);
     this.lastUpdateS = sim.now;
+  }
+
+  /** Work per second shared by the active flows. */
+  get capacity(): number {
+    return this.capacityPerS;
+  }
+
+  /**
+   * Changes the capacity from now on (a bandwidth trace stepping): work done
+   * so far is settled at the old rate, and the next completion is recomputed.
+   */
+  setCapacity(capacity: number): void {
+    this.advance();
+    this.capacityPerS = checkedCapacity(capacity);
+    this.reschedule();
   }
 
   /** Flows in progress now. */
@@ -101,8 +116,8 @@ export class ProcessorSharing {
     const now = this.sim.now;
     if (this.activeCount > 0) {
       const elapsedS = now - this.lastUpdateS;
-      this.virtual += (elapsedS * this.capacity) / this.activeCount;
-      this.workDone += elapsedS * this.capacity;
+      this.virtual += (elapsedS * this.capacityPerS) / this.activeCount;
+      this.workDone += elapsedS * this.capacityPerS;
     }
     this.lastUpdateS = now;
   }
@@ -115,7 +130,7 @@ export class ProcessorSharing {
       this.virtual = 0; // idle: restart virtual time to keep tags small and precise
       return;
     }
-    const delayS = ((first.finishTag - this.virtual) * this.activeCount) / this.capacity;
+    const delayS = ((first.finishTag - this.virtual) * this.activeCount) / this.capacityPerS;
     this.nextCompletion = this.sim.schedule(Math.max(0, delayS), () => this.complete());
   }
 
@@ -173,6 +188,13 @@ export class ProcessorSharing {
     heap[index] = last;
     return top;
   }
+}
+
+function checkedCapacity(capacity: number): number {
+  if (!(capacity > 0) || !Number.isFinite(capacity)) {
+    throw new RangeError(`capacity(=${capacity}) must be a finite number > 0`);
+  }
+  return capacity;
 }
 
 function finishesBefore(a: FlowState, b: FlowState): boolean {

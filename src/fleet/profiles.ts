@@ -2,11 +2,13 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { PRECISIONS, type Precision } from '../ml/cost/card.js';
 import { readDataFile } from '../scenario/load.js';
 import { deepMerge } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
 import { type QuantityKind, quantity } from '../scenario/units.js';
 import { PACKAGE_ROOT } from '../version.js';
+import type { DeviceCompute, PrecisionThroughput } from './roofline.js';
 
 /**
  * Hardware profiles: one JSON file per device class in `hardware-profiles/`.
@@ -14,9 +16,6 @@ import { PACKAGE_ROOT } from '../version.js';
  * `sources` map ("E" marks an estimate, "D" a derived figure). A scenario may
  * override any field; an overriding figure may be a bare value.
  */
-
-export const PRECISIONS = ['fp32', 'fp16', 'int8', 'int4'] as const;
-export type Precision = (typeof PRECISIONS)[number];
 
 export const TIERS = ['device', 'gateway', 'edge', 'cloud'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -83,22 +82,12 @@ export const profileSchema = z
 
 type ParsedProfile = z.output<typeof profileSchema>;
 
-/** Throughput of one precision, FLOP/s. */
-export interface PrecisionThroughput {
-  achievableFlops: number;
-  peakFlops: number;
-  sparseSpeedup: number;
-}
-
 /** A device class, numbers in base units (sources stay in the file). */
-export interface HardwareProfile {
+export interface HardwareProfile extends DeviceCompute {
   name: string;
   label: string;
   tier: Tier;
-  throughput: Partial<Record<Precision, PrecisionThroughput>>;
-  fallback: Partial<Record<Precision, Precision>>;
   memoryBytes: number;
-  memoryBandwidthBps: number;
   idleW: number;
   activeW: number;
   /** Battery capacity, J; undefined for mains-powered classes. */

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Cell, Table } from './table.js';
+import type { TableValue, Table } from './table.js';
 
 /**
  * Formats a number the same way on every run and platform: integers in full,
@@ -13,7 +13,7 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(12)));
 }
 
-function formatCell(value: Cell): string {
+function formatCell(value: TableValue): string {
   if (value === null) return '';
   if (typeof value === 'number') return formatNumber(value);
   return String(value);

@@ -1,5 +1,5 @@
 /** A value in a result table. `null` is written as an empty field. */
-export type Cell = number | string | boolean | null;
+export type TableValue = number | string | boolean | null;
 
 /**
  * A result table in long (tidy) format: one observation per row, units in the
@@ -7,11 +7,11 @@ export type Cell = number | string | boolean | null;
  */
 export interface Table {
   readonly columns: readonly string[];
-  readonly rows: readonly (readonly Cell[])[];
+  readonly rows: readonly (readonly TableValue[])[];
 }
 
 /** Builds a one-row table from a record, columns in the record's key order. */
-export function singleRowTable(record: Readonly<Record<string, Cell>>): Table {
+export function singleRowTable(record: Readonly<Record<string, TableValue>>): Table {
   return { columns: Object.keys(record), rows: [Object.values(record)] };
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { distributionSpec } from './distribution-spec.js';
+import { availabilitySpec, failureSpec } from '../fleet/availability.js';
+import { INTERFACES } from '../fleet/profiles.js';
+import { PRECISIONS } from '../ml/cost/card.js';
+import { arrivalSpec } from '../workloads/inference/arrivals.js';
 import { quantity } from './units.js';
 
 /**
@@ -17,49 +20,140 @@ const name = z
   );
 
 const positive = { min: 0, exclusiveMin: true } as const;
+const fraction = (text: string) => quantity('fraction', { min: 0, max: 1 }, text);
 
-const arrivals = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('poisson'),
-    rate: quantity('rate', positive, 'Requests per second per device'),
-  }),
-]);
+const profileOverride = z
+  .record(z.string(), z.unknown())
+  .describe('Fields of the hardware profile to override, in the profile file format');
 
-const deviceGroup = z.strictObject({
-  name: name.describe('Identifies the group in results'),
-  count: z.number().int().min(0).describe('Devices in the group'),
-  network: name.describe(
-    'Name of the network (in `networks`) the devices reach the servers through',
-  ),
-  arrivals: arrivals.describe('When each device sends an inference request'),
+const battery = z.strictObject({
+  initialCharge: fraction('State of charge at time 0').default(1),
+  charging: z
+    .strictObject({
+      startHour: z
+        .number()
+        .min(0)
+        .max(24)
+        .describe('Hour of day (0-24) the daily charging window opens'),
+      hours: z.number().positive().max(24).describe('Length of the daily charging window, hours'),
+      power: quantity(
+        'power',
+        positive,
+        'Charging power; the device runs from the charger meanwhile',
+      ),
+    })
+    .optional(),
 });
 
-const network = z.strictObject({
-  uplink: quantity('bitrate', positive, 'Capacity shared by all uploads on this network'),
-  downlink: quantity('bitrate', positive, 'Capacity shared by all downloads on this network'),
-  latency: quantity('duration', { min: 0 }, 'One-way propagation delay').default(0),
+const deviceGroup = z.strictObject({
+  name: name.describe('Identifies the group (device class) in results'),
+  profile: z.string().describe('Hardware profile name (a file in hardware-profiles/)'),
+  count: z.number().int().min(0).describe('Devices in the group'),
+  network: z.strictObject({
+    technology: z.enum(INTERFACES).describe('Access technology'),
+    cell: name
+      .optional()
+      .describe('Cell or access point name; devices naming the same cell share it'),
+    devicesPerCell: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Split the group over cells of this many devices each (cells <cell>#0, #1, ...)'),
+  }),
+  spread: z
+    .strictObject({
+      throughputCv: z
+        .number()
+        .min(0)
+        .default(0)
+        .describe(
+          'Coefficient of variation of the lognormal per-device throughput factor (mean 1)',
+        ),
+    })
+    .default({ throughputCv: 0 }),
+  availability: availabilitySpec.default({ kind: 'always' }),
+  failures: failureSpec.optional(),
+  battery: battery.optional(),
+  arrivals: arrivalSpec.describe('When each device asks for an inference'),
+  overrides: profileOverride.optional(),
+});
+
+const cell = z.strictObject({
+  uplink: quantity('bitrate', positive, 'Uplink capacity shared by the cell').optional(),
+  downlink: quantity('bitrate', positive, 'Downlink capacity shared by the cell').optional(),
+  rtt: quantity('duration', { min: 0 }, 'Round-trip time to the first server').optional(),
+  loss: fraction('Packet loss probability').optional(),
 });
 
 const server = z.strictObject({
-  workers: z.number().int().min(1).describe('Requests served at once'),
+  name: name.describe('Identifies the server in results and placement'),
+  profile: z.string().describe('Hardware profile name'),
+  tier: z
+    .enum(['edge', 'cloud'])
+    .optional()
+    .describe("Tier for placement; default from the profile's tier"),
+  workers: z.number().int().min(1).default(1).describe('Batches served at once'),
   queueCapacity: z
     .number()
     .int()
     .min(0)
     .optional()
-    .describe(
-      'Requests that may wait; one that finds the queue full is dropped. Unlimited if absent',
-    ),
-  serviceTime: distributionSpec('duration').describe(
-    'Time to serve one request (s): a duration or a distribution',
-  ),
+    .describe('Requests that may wait; unlimited if absent'),
+  batching: z
+    .strictObject({
+      maxBatch: z.number().int().min(1).describe('Largest batch'),
+      maxWait: quantity('duration', { min: 0 }, 'Longest a partial batch waits for more requests'),
+    })
+    .optional(),
+  rtt: quantity(
+    'duration',
+    { min: 0 },
+    "Round-trip time beyond the device's cell (the WAN for cloud)",
+  ).default(0),
+  ingress: quantity(
+    'bitrate',
+    positive,
+    'Ingress capacity shared by all uploads to this server',
+  ).optional(),
+  precision: z
+    .enum(PRECISIONS)
+    .optional()
+    .describe("Precision the server runs the model at; default the model's"),
+  overrides: profileOverride.optional(),
 });
 
+const placementPolicy = z.enum(['device', 'edge', 'cloud', 'adaptive']);
+const placement = z.union([
+  placementPolicy.transform((policy) => ({ policy, objective: 'latency' as const })),
+  z.strictObject({
+    policy: placementPolicy,
+    objective: z.enum(['latency', 'energy']).default('latency'),
+  }),
+]);
+
 const inference = z.strictObject({
-  server: name.describe('Name of the server (in `servers`) that serves the requests'),
-  requestSize: quantity('bytes', positive, 'Bytes uploaded per request (the model input)'),
-  responseSize: quantity('bytes', positive, 'Bytes downloaded per response (the model output)'),
+  placement: placement.describe(
+    'Where requests run: device, edge, cloud, or adaptive (lowest expected latency or energy)',
+  ),
+  input: quantity('bytes', positive, 'Bytes uploaded per request (the model input)'),
+  output: quantity('bytes', positive, 'Bytes downloaded per response (the model output)'),
   slo: quantity('duration', positive, 'Latency objective: a slower request violates the SLO'),
+  deadline: quantity('duration', positive, 'A request not answered by then has failed').optional(),
+  deviceQueue: z
+    .number()
+    .int()
+    .min(0)
+    .default(16)
+    .describe('Requests that may wait on a device for its own processor'),
+});
+
+const cost = z.strictObject({
+  electricity: quantity('pricePerEnergy', { min: 0 }, 'Electricity price').default(0.127),
+  carbon: quantity('carbonIntensity', { min: 0 }, 'Grid carbon intensity').default(370),
+  egress: quantity('pricePerBytes', { min: 0 }, 'Price of bytes leaving the cloud tier').default(
+    0.09,
+  ),
 });
 
 export const scenarioSchema = z
@@ -77,56 +171,49 @@ export const scenarioSchema = z
       .default(1)
       .describe('Base seed of every random stream; --seed overrides it'),
     duration: quantity('duration', positive, 'Simulated time during which devices send requests'),
-    fleet: z.array(deviceGroup).min(1).describe('Groups of devices'),
-    networks: z.record(name, network).describe('Shared networks, by name'),
-    servers: z.record(name, server).describe('Servers, by name'),
+    model: z.strictObject({
+      card: z
+        .string()
+        .describe('Cost card: a zoo name (mobilenet-v2, resnet-50, fedavg-cnn) or a JSON file'),
+      precision: z.enum(PRECISIONS).default('fp32'),
+    }),
+    fleet: z.array(deviceGroup).min(1).describe('Groups of devices of one class'),
+    cells: z
+      .record(name, cell)
+      .default({})
+      .describe('Overrides of the technology defaults, by cell name'),
+    servers: z.array(server).default([]).describe('Edge and cloud servers'),
     workload: z.strictObject({ inference }),
+    cost: cost.default({ electricity: 0.127, carbon: 370, egress: 0.09 }),
+    outputs: z
+      .strictObject({
+        requests: z
+          .enum(['auto', 'always', 'never'])
+          .default('auto')
+          .describe('Write requests.csv (one row per request); auto: only up to 200,000 requests'),
+        devices: z
+          .enum(['auto', 'always', 'never'])
+          .default('auto')
+          .describe('Write devices.csv (one row per device); auto: only up to 100,000 devices'),
+      })
+      .default({ requests: 'auto', devices: 'auto' }),
   })
   .superRefine((scenario, ctx) => {
-    const groups = new Set<string>();
-    scenario.fleet.forEach((group, i) => {
-      if (groups.has(group.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['fleet', i, 'name'],
-          input: group.name,
-          message: `duplicate group name "${group.name}"`,
-        });
-      }
-      groups.add(group.name);
-      requireKey(ctx, scenario.networks, group.network, ['fleet', i, 'network'], 'networks');
-    });
-    requireKey(
-      ctx,
-      scenario.servers,
-      scenario.workload.inference.server,
-      ['workload', 'inference', 'server'],
-      'servers',
-    );
+    const names = new Set<string>();
+    const unique = (value: string, path: (string | number)[]) => {
+      if (names.has(value))
+        ctx.addIssue({ code: 'custom', path, input: value, message: `duplicate name "${value}"` });
+      names.add(value);
+    };
+    scenario.fleet.forEach((group, i) => unique(group.name, ['fleet', i, 'name']));
+    scenario.servers.forEach((s, i) => unique(s.name, ['servers', i, 'name']));
   });
-
-function requireKey(
-  ctx: z.RefinementCtx,
-  table: Record<string, unknown>,
-  key: string,
-  path: (string | number)[],
-  tableName: string,
-): void {
-  if (key in table) return;
-  const known = Object.keys(table);
-  const list =
-    known.length > 0 ? `one of: ${known.join(', ')}` : `none is defined in \`${tableName}\``;
-  ctx.addIssue({
-    code: 'custom',
-    path,
-    input: key,
-    message: `"${key}" is not defined in \`${tableName}\`; expected ${list}`,
-  });
-}
 
 /** A scenario as written (before validation). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A scenario after validation: quantities in base units, defaults filled in. */
 export type Scenario = z.output<typeof scenarioSchema>;
-/** A scenario that passed validation, and where it came from. */
+/** A scenario that passed validation. */
 export type ValidatedScenario = Scenario & { readonly __validated: true };
+export type DeviceGroup = Scenario['fleet'][number];
+export type ServerSpec = Scenario['servers'][number];

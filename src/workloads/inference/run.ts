@@ -1,211 +1,298 @@
-import { FifoServer } from '../../engine/fifo-server.js';
-import { ProcessorSharing } from '../../engine/processor-sharing.js';
-import { type RandomStream, RandomStreams } from '../../engine/random.js';
+import type { EventId } from '../../engine/event-queue.js';
+import { type Flow, ProcessorSharing } from '../../engine/processor-sharing.js';
+import { RandomStreams } from '../../engine/random.js';
 import { Simulation } from '../../engine/simulation.js';
-import { percentile, singleRowTable, type Table } from '../../results/table.js';
-import { toDistribution } from '../../scenario/distribution-spec.js';
-import type { ValidatedScenario } from '../../scenario/schema.js';
+import { deviceKey, Fleet } from '../../fleet/fleet.js';
+import { buildCells, type Cell } from '../../network/cells.js';
+import { arrivalProcess } from './arrivals.js';
+import { BatchingServer } from './batching-server.js';
+import { choosePlacement, type PlacementView } from './placement.js';
+import { type Outcome, RequestLog } from './request-log.js';
+import type { ResolvedScenario, ResolvedServer } from './resolve.js';
+import { type InferenceTables, inferenceTables } from './tables.js';
 
-/** The tables of one run, keyed by file stem (`summary` -> summary.csv). */
-export interface RunTables {
-  summary: Table;
-  requests: Table;
-}
-
-type Outcome = 'completed' | 'dropped';
-
-interface RequestRecord {
-  id: number;
-  group: string;
-  device: string;
-  arrivalS: number;
+/** A request on its way; `target` is -1 for on-device, else a server index. */
+interface Request {
+  readonly device: number;
+  readonly arrivalS: number;
+  target: number;
   uploadS: number;
   queueS: number;
   serviceS: number;
   downloadS: number;
-  latencyS: number;
-  outcome: Outcome;
-  reason: string;
+  batch: number;
 }
 
-interface Link {
-  uplink: ProcessorSharing;
-  downlink: ProcessorSharing;
-  latencyS: number;
+/** An upload or download of a device in progress, so it can be aborted when the device goes down. */
+interface Transfer {
+  request: Request;
+  flow: Flow | undefined;
+  /** The event that starts the flow once the radio is promoted. */
+  pendingStart: EventId | undefined;
+  upBits: number;
+  downBits: number;
+}
+
+interface ServerState {
+  resolved: ResolvedServer;
+  server: BatchingServer;
+  ingress: ProcessorSharing | undefined;
 }
 
 /**
- * Runs a scenario's inference workload: each device sends requests (its own
- * arrival stream) through its network's shared uplink to the server, which
- * queues them first come first served; responses return over the shared
- * downlink. Arrivals stop at `duration`; requests in flight then finish.
+ * Runs a scenario's inference workload on its fleet. Each device draws
+ * arrivals from its own stream; placement sends each request to the device
+ * itself or to a server. Offloaded requests upload the model input over the
+ * device's shared cell (after the radio's promotion), cross the server's RTT
+ * and shared ingress, wait in the server's batching queue, are served in the
+ * roofline time of their batch, and return over the shared downlink. Energy
+ * of compute, radio and idle is metered per device; availability, failures
+ * and batteries take devices down, failing what they were doing.
  *
- * A pure function of (scenario, seed): every draw comes from a stream keyed
- * by (seed, purpose, device), so a device's k-th request has the same arrival
- * gap and service time whatever else changes.
+ * A pure function of (resolved scenario, seed).
  */
-export function runInference(scenario: ValidatedScenario, seed: number): RunTables {
+export function runInference(resolved: ResolvedScenario, seed: number): InferenceTables {
+  const { scenario } = resolved;
+  const inference = scenario.workload.inference;
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
-  const inference = scenario.workload.inference;
-  const serverSpec = scenario.servers[inference.server]!;
-  const server = new FifoServer(sim, serverSpec.workers, {
-    queueCapacity: serverSpec.queueCapacity,
-  });
-  const serviceTime = toDistribution(serverSpec.serviceTime);
-  const links = new Map<string, Link>();
-  for (const [name, spec] of Object.entries(scenario.networks)) {
-    links.set(name, {
-      uplink: new ProcessorSharing(sim, spec.uplink),
-      downlink: new ProcessorSharing(sim, spec.downlink),
-      latencyS: spec.latency,
+  const fleet = new Fleet(sim, streams, resolved.groups);
+  const { cells, cellOf } = buildCells(sim, scenario);
+  const log = new RequestLog(
+    fleet.count,
+    resolved.groups.length,
+    resolved.servers.length,
+    scenario.outputs.requests,
+  );
+  const servers: ServerState[] = resolved.servers.map((r) => ({
+    resolved: r,
+    server: new BatchingServer(sim, {
+      workers: r.spec.workers,
+      queueCapacity: r.spec.queueCapacity ?? Number.POSITIVE_INFINITY,
+      maxBatch: r.spec.batching?.maxBatch ?? 1,
+      maxWaitS: r.spec.batching?.maxWait ?? 0,
+      serviceTimeS: (b) => r.batchTimeS[b]!,
+    }),
+    ingress: r.spec.ingress === undefined ? undefined : new ProcessorSharing(sim, r.spec.ingress),
+  }));
+  const uploadBits = inference.input * 8;
+  const downloadBits = inference.output * 8;
+
+  // Per-device state of its own processor and its transfers.
+  const localQueue = new Map<number, Request[]>();
+  const localCurrent: (Request | undefined)[] = new Array(fleet.count);
+  const localDone = new Float64Array(fleet.count).fill(-1);
+  const transfers = new Map<number, Set<Transfer>>();
+  const nextUplinkS = new Float64Array(fleet.count);
+
+  const localTimeS = (d: number): number | undefined => {
+    const estimate = resolved.deviceTimeS[fleet.groupOf[d]!];
+    return estimate === undefined ? undefined : estimate.timeS / fleet.throughputFactor[d]!;
+  };
+
+  const deadlineS = inference.deadline ?? Number.POSITIVE_INFINITY;
+  let inFlight = 0;
+  const finish = (request: Request, outcome: Outcome): void => {
+    inFlight--;
+    const late = outcome === 'completed' && sim.now - request.arrivalS > deadlineS;
+    log.record(
+      request,
+      fleet.groupOf[request.device]!,
+      sim.now,
+      late ? 'deadline-missed' : outcome,
+    );
+  };
+
+  // --- on-device inference -------------------------------------------------
+  const startLocal = (d: number, request: Request): void => {
+    const serviceS = localTimeS(d)!;
+    request.serviceS = serviceS;
+    localCurrent[d] = request;
+    fleet.setBusy(d, true);
+    localDone[d] = sim.schedule(serviceS, () => {
+      localDone[d] = -1;
+      localCurrent[d] = undefined;
+      fleet.setBusy(d, false);
+      finish(request, 'completed');
+      const next = localQueue.get(d)?.shift();
+      if (next !== undefined) {
+        next.queueS = sim.now - next.arrivalS;
+        startLocal(d, next);
+      }
     });
-  }
+  };
 
-  const records: RequestRecord[] = [];
-  let nextId = 0;
-  const uploadBits = inference.requestSize * 8;
-  const downloadBits = inference.responseSize * 8;
+  const runLocal = (d: number, request: Request): void => {
+    if (localCurrent[d] === undefined) return startLocal(d, request);
+    let queue = localQueue.get(d);
+    if (queue === undefined) localQueue.set(d, (queue = []));
+    if (queue.length >= inference.deviceQueue) return finish(request, 'device-queue-full');
+    queue.push(request);
+  };
 
-  const sendRequest = (group: string, device: string, link: Link, services: RandomStream): void => {
-    const record: RequestRecord = {
-      id: nextId++,
-      group,
-      device,
-      arrivalS: sim.now,
-      uploadS: 0,
-      queueS: 0,
-      serviceS: serviceTime.sample(services),
-      downloadS: 0,
-      latencyS: Number.NaN,
-      outcome: 'completed',
-      reason: '',
+  // --- transfers over the device's cell ------------------------------------
+  const transfer = (
+    d: number,
+    request: Request,
+    direction: 'up' | 'down',
+    onDone: () => void,
+  ): void => {
+    const cell = cells[cellOf[d]!]!;
+    const bits = direction === 'up' ? uploadBits : downloadBits;
+    const link = direction === 'up' ? cell.uplink : cell.downlink;
+    const state: Transfer = {
+      request,
+      flow: undefined,
+      pendingStart: undefined,
+      upBits: direction === 'up' ? bits : 0,
+      downBits: direction === 'down' ? bits : 0,
     };
-    records.push(record);
-    link.uplink.start(uploadBits, () => {
-      record.uploadS = sim.now - record.arrivalS;
-      sim.schedule(link.latencyS, () => {
-        const accepted = server.serve(record.serviceS, (waitS) => {
-          record.queueS = waitS;
-          const leftServerS = sim.now;
-          sim.schedule(link.latencyS, () =>
-            link.downlink.start(downloadBits, () => {
-              record.downloadS = sim.now - leftServerS - link.latencyS;
-              record.latencyS = sim.now - record.arrivalS;
-            }),
-          );
-        });
-        if (!accepted) {
-          record.outcome = 'dropped';
-          record.reason = 'queue-full';
-          record.serviceS = 0;
-        }
+    let set = transfers.get(d);
+    if (set === undefined) transfers.set(d, (set = new Set()));
+    set.add(state);
+    const startedS = sim.now;
+    const begin = (): void => {
+      state.pendingStart = undefined;
+      state.flow = link.start(bits * cell.airBitsPerBit, () => {
+        set.delete(state);
+        fleet.radio(d).endTransfer(sim.now, state.upBits, state.downBits);
+        fleet.settleRadio(d);
+        if (direction === 'up') {
+          request.uploadS = sim.now - startedS;
+          holdUplink(d, cell, sim.now - startedS);
+        } else request.downloadS = sim.now - startedS;
+        onDone();
+      });
+    };
+    const waitS = Math.max(
+      fleet.radio(d).beginTransfer(sim.now),
+      direction === 'up' ? nextUplinkS[d]! - sim.now : 0,
+    );
+    if (waitS > 0) state.pendingStart = sim.schedule(waitS, begin);
+    else begin();
+  };
+
+  /** Regulatory duty cycle: after an uplink of t seconds, wait t (1/dutyCycle - 1). */
+  const holdUplink = (d: number, cell: Cell, airtimeS: number): void => {
+    if (cell.dutyCycle < 1) nextUplinkS[d] = sim.now + airtimeS * (1 / cell.dutyCycle - 1);
+  };
+
+  // --- offloading to a server ---------------------------------------------
+  const offload = (d: number, request: Request, s: number): void => {
+    const state = servers[s]!;
+    const oneWayS = (cells[cellOf[d]!]!.rttS + state.resolved.spec.rtt) / 2;
+    transfer(d, request, 'up', () => {
+      sim.schedule(oneWayS, () => {
+        log.moved(s, 'in', inference.input);
+        const enqueue = (): void => {
+          const accepted = state.server.submit({
+            done: (waitS, batchSize) => {
+              request.queueS = waitS;
+              request.serviceS = state.resolved.batchTimeS[batchSize]!;
+              request.batch = batchSize;
+              sim.schedule(oneWayS, () => {
+                if (!fleet.isOnline(d)) return finish(request, 'device-offline');
+                transfer(d, request, 'down', () => {
+                  log.moved(s, 'out', inference.output);
+                  finish(request, 'completed');
+                });
+              });
+            },
+          });
+          if (!accepted) finish(request, 'queue-full');
+        };
+        if (state.ingress === undefined) enqueue();
+        else state.ingress.start(uploadBits, enqueue);
       });
     });
   };
 
-  for (const group of scenario.fleet) {
-    const link = links.get(group.network)!;
-    for (let i = 0; i < group.count; i++) {
-      const device = `${group.name}-${i}`;
-      const services = streams.stream('service', device);
-      startArrivals(
-        sim,
-        streams.stream('arrivals', device),
-        group.arrivals.rate,
-        scenario.duration,
-        () => sendRequest(group.name, device, link, services),
-      );
-    }
-  }
-  sim.run();
-
-  const utilisation = server.utilisation();
-  return {
-    requests: requestsTable(records),
-    summary: summaryTable(scenario, seed, records, utilisation, sim.now),
-  };
-}
-
-/** Schedules Poisson arrivals at `ratePerS` on [0, durationS), calling `onArrival` for each. */
-function startArrivals(
-  sim: Simulation,
-  rng: RandomStream,
-  ratePerS: number,
-  durationS: number,
-  onArrival: () => void,
-): void {
-  const meanGapS = 1 / ratePerS;
-  const arrive = (): void => {
-    onArrival();
-    const gapS = rng.exponential(meanGapS);
-    if (sim.now + gapS < durationS) sim.schedule(gapS, arrive);
-  };
-  const firstS = rng.exponential(meanGapS);
-  if (firstS < durationS) sim.schedule(firstS, arrive);
-}
-
-function requestsTable(records: RequestRecord[]): Table {
-  return {
-    columns: [
-      'request_id',
-      'group',
-      'device',
-      'arrival_s',
-      'upload_s',
-      'queue_s',
-      'service_s',
-      'download_s',
-      'latency_s',
-      'outcome',
-      'reason',
-    ],
-    rows: records.map((r) => [
-      r.id,
-      r.group,
-      r.device,
-      r.arrivalS,
-      r.uploadS,
-      r.queueS,
-      r.serviceS,
-      r.downloadS,
-      r.outcome === 'completed' ? r.latencyS : null,
-      r.outcome,
-      r.reason,
-    ]),
-  };
-}
-
-function summaryTable(
-  scenario: ValidatedScenario,
-  seed: number,
-  records: RequestRecord[],
-  serverUtilisation: number,
-  endS: number,
-): Table {
-  const completed = records.filter((r) => r.outcome === 'completed');
-  const latencies = Float64Array.from(completed, (r) => r.latencyS).sort();
-  const slo = scenario.workload.inference.slo;
-  const violations = completed.filter((r) => r.latencyS > slo).length;
-  const meanLatency = latencies.reduce((sum, x) => sum + x, 0) / latencies.length;
-  return singleRowTable({
-    scenario: scenario.name,
-    seed,
-    duration_s: scenario.duration,
-    end_s: endS,
-    devices: scenario.fleet.reduce((sum, g) => sum + g.count, 0),
-    requests: records.length,
-    completed: completed.length,
-    dropped: records.length - completed.length,
-    throughput_per_s: completed.length / scenario.duration,
-    latency_mean_s: meanLatency,
-    latency_p50_s: percentile(latencies, 50),
-    latency_p95_s: percentile(latencies, 95),
-    latency_p99_s: percentile(latencies, 99),
-    slo_s: slo,
-    slo_violation_rate: completed.length > 0 ? violations / completed.length : Number.NaN,
-    server_utilisation: serverUtilisation,
-    bytes_up: records.length * scenario.workload.inference.requestSize,
-    bytes_down: completed.length * scenario.workload.inference.responseSize,
+  // --- devices going down fail what they were doing -------------------------
+  fleet.listen({
+    deviceDown: (d) => {
+      const current = localCurrent[d];
+      if (current !== undefined) {
+        sim.cancel(localDone[d]! as EventId);
+        localDone[d] = -1;
+        localCurrent[d] = undefined;
+        fleet.setBusy(d, false);
+        finish(current, 'device-offline');
+      }
+      for (const queued of localQueue.get(d) ?? []) finish(queued, 'device-offline');
+      localQueue.delete(d);
+      const active = transfers.get(d);
+      if (active === undefined) return;
+      for (const t of active) {
+        let movedBits = 0;
+        if (t.pendingStart !== undefined) sim.cancel(t.pendingStart);
+        else if (t.flow !== undefined)
+          movedBits = t.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
+        const share = movedBits / (t.upBits + t.downBits);
+        fleet.radio(d).endTransfer(sim.now, t.upBits * share, t.downBits * share);
+        finish(t.request, 'device-offline');
+      }
+      transfers.delete(d);
+    },
+    deviceUp: () => {},
   });
+
+  // --- arrivals ------------------------------------------------------------
+  const view: PlacementView = {
+    resolved,
+    fleet,
+    cells,
+    cellOf,
+    servers: servers.map((s) => s.server),
+    localTimeS,
+    localBacklog: (d) => (localCurrent[d] ? 1 : 0) + (localQueue.get(d)?.length ?? 0),
+    uploadBits,
+    downloadBits,
+  };
+  const arrive = (d: number): void => {
+    inFlight++;
+    const request: Request = {
+      device: d,
+      arrivalS: sim.now,
+      target: -1,
+      uploadS: 0,
+      queueS: 0,
+      serviceS: 0,
+      downloadS: 0,
+      batch: 0,
+    };
+    if (!fleet.isOnline(d)) return finish(request, 'device-offline');
+    request.target = choosePlacement(view, d);
+    if (request.target < 0) runLocal(d, request);
+    else offload(d, request, request.target);
+  };
+  resolved.groups.forEach((group) => {
+    for (let i = 0; i < group.spec.count; i++) {
+      const d = group.first + i;
+      const process = arrivalProcess(
+        group.spec.arrivals,
+        streams.stream('arrivals', deviceKey(group, i)),
+      );
+      const next = (): void => {
+        const atS = process.next();
+        if (atS < scenario.duration) sim.scheduleAt(atS, tick);
+      };
+      const tick = (): void => {
+        arrive(d);
+        next();
+      };
+      next();
+    }
+  });
+
+  // Devices keep changing state forever; stop once arrivals have ended and the last request is done.
+  sim.run({ untilS: scenario.duration });
+  if (inFlight > 0) sim.run({ stopWhen: () => inFlight === 0 });
+  fleet.finish();
+  return inferenceTables(
+    resolved,
+    fleet,
+    log,
+    servers.map((s) => s.server),
+    sim.now,
+  );
 }

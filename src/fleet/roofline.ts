@@ -1,0 +1,271 @@
+/**
+ * Roofline compute time of a model on a device (Williams, Waterman, Patterson,
+ * "Roofline: An Insightful Visual Performance Model for Multicore
+ * Architectures", CACM 52(4), 2009), applied layer by layer: a layer takes
+ * the longer of its arithmetic at the device's achievable rate and its
+ * memory traffic at the device's bandwidth, and a model takes the sum.
+ *
+ * Precision the device lacks falls back along the profile's chain (int4 ->
+ * int8 -> fp16) or is rejected; a model that falls back runs, and moves its
+ * bytes, at the precision it falls back to.
+ */
+import {
+  BYTES_PER_ELEMENT,
+  type CostCard,
+  elements,
+  type LayerCost,
+  layerInputs,
+  PRECISIONS,
+  type Precision,
+} from '../ml/cost/index.js';
+
+/** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
+export interface PrecisionThroughput {
+  /** Rate reached on real models; the roofline uses this one. */
+  achievableFlops: number;
+  /** Datasheet peak, for reference. */
+  peakFlops: number;
+  /** Most that weight sparsity can speed the arithmetic (2 for 2:4 structured sparsity); 1 = no sparse support. */
+  sparseSpeedup: number;
+}
+
+/** The compute side of a hardware profile. */
+export interface DeviceCompute {
+  /** Supported precisions; an absent precision is unsupported. */
+  throughput: Partial<Record<Precision, PrecisionThroughput>>;
+  /** For an unsupported precision, the precision run instead; may chain (int4 -> int8 -> fp16). */
+  fallback: Partial<Record<Precision, Precision>>;
+  /** Memory bandwidth, bytes per second. */
+  memoryBandwidthBps: number;
+}
+
+/** The precision a request runs at, or why it cannot run. */
+export type PrecisionResolution =
+  | { ok: true; precision: Precision; fellBack: boolean }
+  | { ok: false; reason: string };
+
+/**
+ * Follows the device's fallback chain from `wanted` to the first precision it
+ * supports. Fails, naming `wanted` and the supported precisions, when the
+ * chain ends at an unsupported precision or loops.
+ */
+export function resolvePrecision(device: DeviceCompute, wanted: Precision): PrecisionResolution {
+  const chain: Precision[] = [wanted];
+  let current = wanted;
+  while (device.throughput[current] === undefined) {
+    const next = device.fallback[current];
+    const supported = supportedList(device);
+    if (next === undefined) {
+      const via =
+        chain.length > 1
+          ? ` (fallback chain ${chain.join(' -> ')} ends at ${current}, which has no fallback)`
+          : ' and has no fallback for it';
+      return {
+        ok: false,
+        reason: `device does not support ${wanted}${via}; it supports ${supported}`,
+      };
+    }
+    if (chain.includes(next)) {
+      return {
+        ok: false,
+        reason: `fallback chain for ${wanted} loops (${[...chain, next].join(' -> ')}); the device supports ${supported}`,
+      };
+    }
+    chain.push(next);
+    current = next;
+  }
+  return { ok: true, precision: current, fellBack: current !== wanted };
+}
+
+/** Options for {@link inferenceTime}. */
+export interface InferenceOptions {
+  /** Fraction of zero weights, in [0, 1); default 0. */
+  sparsity?: number;
+  /** Inputs processed together (a positive integer); default 1. */
+  batch?: number;
+  /** Half-open range `[from, to)` of layer indices to time (split computing); default all layers. */
+  layers?: readonly [number, number];
+}
+
+/** Roofline time of a model (or a slice of it) for one batch. */
+export interface ComputeEstimate {
+  ok: true;
+  /** Time for the whole batch: the sum over layers of max(compute, memory), seconds. */
+  timeS: number;
+  /** Precision the model runs at (after any fallback). */
+  precision: Precision;
+  /** Whether `precision` differs from the precision asked for. */
+  fellBack: boolean;
+  /** Sum of the layers' arithmetic times: the time with unlimited bandwidth, seconds. */
+  computeBoundS: number;
+  /** Sum of the layers' memory times: the time with unlimited arithmetic, seconds. */
+  memoryBoundS: number;
+  /** Which limit more of `timeS` is spent against (layers bound by compute vs by memory). */
+  boundBy: 'compute' | 'memory';
+}
+
+/** An estimate, or why the model cannot run at that precision on that device. */
+export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string };
+
+/**
+ * Per-layer roofline summed: sum over layers l of
+ * max(b x flops_l / (F x speedup_l), (weights_l + b x activations_l) x bytesPerElement / BW),
+ * with F the achievable rate at the resolved precision and BW the memory
+ * bandwidth. A batch of b multiplies FLOPs and activation traffic by b; the
+ * weights are read once per batch.
+ *
+ * Sparsity speeds the arithmetic of layers with weights (params > 0) only
+ * when the device's `sparseSpeedup` exceeds 1: speedup = min(1 / (1 -
+ * sparsity), sparseSpeedup), so 2:4 structured sparsity gives at most 2x.
+ * Memory traffic is unchanged (weights are taken as stored dense; encoded
+ * sizes belong to the compression module).
+ *
+ * Returns `{ ok: false, reason }` when the precision is unsupported and has no
+ * fallback. Throws a RangeError on invalid options or device numbers.
+ */
+export function inferenceTime(
+  card: CostCard,
+  device: DeviceCompute,
+  precision: Precision,
+  options: InferenceOptions = {},
+): InferenceTimeResult {
+  const resolved = resolvePrecision(device, precision);
+  if (!resolved.ok) return resolved;
+  const throughput = device.throughput[resolved.precision] as PrecisionThroughput;
+  checkDevice(device, resolved.precision, throughput);
+  const { sparsity, batch, from, to } = checkOptions(card, options);
+  const bytesPerElement = BYTES_PER_ELEMENT[resolved.precision];
+  const sparseSpeedup =
+    throughput.sparseSpeedup > 1 ? Math.min(1 / (1 - sparsity), throughput.sparseSpeedup) : 1;
+
+  let computeBoundS = 0;
+  let memoryBoundS = 0;
+  let computeLimitedS = 0;
+  let memoryLimitedS = 0;
+  for (const layer of card.layers.slice(from, to)) {
+    const speedup = layer.params > 0 ? sparseSpeedup : 1;
+    const computeS = (batch * layer.flops) / (throughput.achievableFlops * speedup);
+    const memoryS =
+      (activationAndWeightElements(layer, batch) * bytesPerElement) / device.memoryBandwidthBps;
+    computeBoundS += computeS;
+    memoryBoundS += memoryS;
+    if (computeS >= memoryS) computeLimitedS += computeS;
+    else memoryLimitedS += memoryS;
+  }
+  return {
+    ok: true,
+    timeS: computeLimitedS + memoryLimitedS,
+    precision: resolved.precision,
+    fellBack: resolved.fellBack,
+    computeBoundS,
+    memoryBoundS,
+    boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
+  };
+}
+
+/** The activations that cross a split after the first `k` layers. */
+export interface SplitPoint {
+  /** Layers run before the split (on the device): indices `[0, k)`. */
+  k: number;
+  /** Name of layer k - 1, or null for k = 0 (the raw input is sent). */
+  lastDeviceLayer: string | null;
+  /** Each tensor that crosses: the layer that produced it (`input` for the model input) and its shape. */
+  tensors: { producer: string; shape: number[] }[];
+  /** Bytes of all crossing tensors for the batch at the given precision. */
+  bytes: number;
+}
+
+/**
+ * For each split k = 0..n (n layers), the activation bytes that cross it:
+ * every tensor produced before the split and read after it. In a plain chain
+ * that is the output of layer k - 1; inside a residual block the shortcut
+ * crosses too. At k = 0 the model input crosses; at k = n, the model output.
+ */
+export function splitPoints(
+  card: CostCard,
+  precision: Precision,
+  options: { batch?: number } = {},
+): SplitPoint[] {
+  const batch = options.batch ?? 1;
+  checkBatch(batch);
+  const n = card.layers.length;
+  const lastUse = new Map<number, number>();
+  for (let j = 0; j < n; j++)
+    for (const p of layerInputs(card, j)) lastUse.set(p, Math.max(lastUse.get(p) ?? -1, j));
+  lastUse.set(n - 1, n);
+
+  const points: SplitPoint[] = [];
+  for (let k = 0; k <= n; k++) {
+    const tensors: SplitPoint['tensors'] = [];
+    for (let p = -1; p < k; p++) {
+      if ((lastUse.get(p) ?? -1) < k) continue;
+      const layer = card.layers[p];
+      tensors.push(
+        layer === undefined
+          ? { producer: 'input', shape: [...card.inputShape] }
+          : { producer: layer.name, shape: [...layer.outputShape] },
+      );
+    }
+    const crossing = tensors.reduce((sum, t) => sum + elements(t.shape), 0);
+    points.push({
+      k,
+      lastDeviceLayer: card.layers[k - 1]?.name ?? null,
+      tensors,
+      bytes: crossing * batch * BYTES_PER_ELEMENT[precision],
+    });
+  }
+  return points;
+}
+
+function activationAndWeightElements(layer: LayerCost, batch: number): number {
+  return layer.params + batch * (layer.inputElements + layer.outputElements);
+}
+
+function supportedList(device: DeviceCompute): string {
+  const supported = PRECISIONS.filter((p) => device.throughput[p] !== undefined);
+  return supported.length > 0 ? supported.join(', ') : 'no precision';
+}
+
+function checkDevice(
+  device: DeviceCompute,
+  precision: Precision,
+  throughput: PrecisionThroughput,
+): void {
+  if (!(throughput.achievableFlops > 0)) {
+    throw new RangeError(
+      `throughput.${precision}.achievableFlops must be > 0 (got ${throughput.achievableFlops})`,
+    );
+  }
+  if (!(throughput.sparseSpeedup >= 1)) {
+    throw new RangeError(
+      `throughput.${precision}.sparseSpeedup must be >= 1 (got ${throughput.sparseSpeedup})`,
+    );
+  }
+  if (!(device.memoryBandwidthBps > 0)) {
+    throw new RangeError(`memoryBandwidthBps must be > 0 (got ${device.memoryBandwidthBps})`);
+  }
+}
+
+function checkOptions(
+  card: CostCard,
+  options: InferenceOptions,
+): { sparsity: number; batch: number; from: number; to: number } {
+  const sparsity = options.sparsity ?? 0;
+  if (!(sparsity >= 0 && sparsity < 1))
+    throw new RangeError(`sparsity must be in [0, 1) (got ${sparsity})`);
+  const batch = options.batch ?? 1;
+  checkBatch(batch);
+  const n = card.layers.length;
+  const [from, to] = options.layers ?? [0, n];
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= n)) {
+    throw new RangeError(
+      `layers must be [from, to) with 0 <= from <= to <= ${n} (got [${from}, ${to}])`,
+    );
+  }
+  return { sparsity, batch, from, to };
+}
+
+function checkBatch(batch: number): void {
+  if (!(Number.isInteger(batch) && batch >= 1))
+    throw new RangeError(`batch must be a positive integer (got ${batch})`);
+}

@@ -1,0 +1,44 @@
+/**
+ * Model cost: layer-by-layer FLOPs, parameters and activation sizes of a
+ * model, built by shape inference (`sequential` and the layer builders), from
+ * the zoo, or given as data (`parseCostCard`).
+ */
+export type { CostCard, LayerCost, Precision } from './card.js';
+export {
+  BYTES_PER_ELEMENT,
+  elements,
+  inputBytes,
+  layerBytesMoved,
+  layerInputs,
+  MAC_KINDS,
+  makeCard,
+  multiplyAccumulates,
+  PRECISIONS,
+  weightBytes,
+} from './card.js';
+export type { Block, LayerShapeCost, MergeOptions, ResidualOptions, Tensor } from './graph.js';
+export { block, GraphBuilder, parallel, residual, sequence, sequential } from './graph.js';
+export type {
+  Conv2dOptions,
+  DenseOptions,
+  DepthwiseConv2dOptions,
+  FusedOptions,
+  LayerOptions,
+  Padding,
+  PoolOptions,
+} from './layers.js';
+export {
+  activation,
+  avgPool,
+  batchNorm,
+  conv2d,
+  dense,
+  depthwiseConv2d,
+  flatten,
+  globalAvgPool,
+  maxPool,
+} from './layers.js';
+export type { CostCardInput } from './schema.js';
+export { costCardSchema, parseCostCard } from './schema.js';
+export type { BatchNormMode, ResNet50Options, ZooOptions } from './zoo/index.js';
+export { fedAvgCnn, MODEL_ZOO, mobileNetV2, resNet50 } from './zoo/index.js';

@@ -1,0 +1,52 @@
+import type { Block } from '../graph.js';
+import {
+  batchNorm,
+  type Conv2dOptions,
+  conv2d,
+  type DepthwiseConv2dOptions,
+  depthwiseConv2d,
+} from '../layers.js';
+
+/**
+ * How a zoo model's batch normalisation is described:
+ * - `folded` (default, what inference engines run): each BN is folded into
+ *   the convolution before it, which gains a bias per output channel; no BN
+ *   layer remains.
+ * - `separate` (as the model is trained and as Keras / PyTorch count
+ *   parameters): convolutions without bias, each followed by a `batchNorm`
+ *   layer with a scale and a shift per channel (2 params per channel; the
+ *   running mean and variance are buffers, not parameters).
+ */
+export type BatchNormMode = 'folded' | 'separate';
+
+/** Options shared by the zoo's model builders. */
+export interface ZooOptions {
+  /** Default `folded`. */
+  batchNorm?: BatchNormMode;
+}
+
+/** A convolution followed by batch norm (and its activation), in the given mode. */
+export function convBn(options: Conv2dOptions & { name: string }, mode: BatchNormMode): Block[] {
+  return withBn((o) => conv2d(o), options, mode);
+}
+
+/** A depthwise convolution followed by batch norm (and its activation), in the given mode. */
+export function depthwiseBn(
+  options: DepthwiseConv2dOptions & { name: string },
+  mode: BatchNormMode,
+): Block[] {
+  return withBn((o) => depthwiseConv2d(o), options, mode);
+}
+
+function withBn<O extends { name: string; activation?: string; bias?: boolean }>(
+  layer: (options: O) => Block,
+  options: O,
+  mode: BatchNormMode,
+): Block[] {
+  if (mode === 'folded') return [layer({ ...options, bias: true })];
+  // The activation moves to the BN layer, which is where it runs when BN is not folded.
+  return [
+    layer({ ...options, bias: false, activation: undefined }),
+    batchNorm({ name: `${options.name}_bn`, activation: options.activation }),
+  ];
+}

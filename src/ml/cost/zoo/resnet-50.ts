@@ -1,0 +1,102 @@
+/**
+ * ResNet-50, 224x224x3 input, 1000 ImageNet classes.
+ *
+ * He, Zhang, Ren, Sun. "Deep Residual Learning for Image Recognition." CVPR
+ * 2016 (arXiv:1512.03385), Table 1, bottleneck blocks [3, 4, 6, 3].
+ *
+ * Variant `v1.5` (default; torchvision's `resnet50` and the model MLPerf
+ * Inference benchmarks) puts a down-sampling block's stride on its 3x3
+ * convolution; `v1` (the paper, Caffe, `keras.applications.ResNet50`) puts it
+ * on the first 1x1. Parameters are the same; v1.5 does about 6% more MACs.
+ *
+ * Published: 25,557,032 parameters (torchvision: convolutions without bias,
+ * BN scale and shift, the classifier with bias); 3.8 G multiply-adds for v1
+ * (paper, "FLOPs"), 4.09 G for v1.5 (torchvision model card, "GFLOPS").
+ * Layer names follow Keras (`conv2_block1_1_conv`, `conv2_block1_add`).
+ */
+import type { CostCard } from '../card.js';
+import { type Block, block, residual, sequential } from '../graph.js';
+import { dense, globalAvgPool, maxPool } from '../layers.js';
+import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+
+/** Options for `resNet50`. */
+export interface ResNet50Options extends ZooOptions {
+  /** Where a down-sampling block strides; default `v1.5`. */
+  variant?: 'v1' | 'v1.5';
+}
+
+/** Stages conv2..conv5: bottleneck width, blocks, stride of the first block. */
+const STAGES: readonly { width: number; blocks: number; stride: number }[] = [
+  { width: 64, blocks: 3, stride: 1 },
+  { width: 128, blocks: 4, stride: 2 },
+  { width: 256, blocks: 6, stride: 2 },
+  { width: 512, blocks: 3, stride: 2 },
+];
+
+/** The ResNet-50 cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
+export function resNet50(options: ResNet50Options = {}): CostCard {
+  const mode = options.batchNorm ?? 'folded';
+  const variant = options.variant ?? 'v1.5';
+  const blocks: Block[] = [];
+  STAGES.forEach(({ width, blocks: count, stride }, s) => {
+    for (let i = 0; i < count; i++) {
+      const name = `conv${s + 2}_block${i + 1}`;
+      blocks.push(bottleneck(name, width, i === 0 ? stride : 1, i === 0, variant, mode));
+    }
+  });
+  return sequential(
+    `resnet-50`,
+    [224, 224, 3],
+    [
+      ...convBn(
+        { name: 'conv1_conv', filters: 64, kernel: 7, stride: 2, padding: 3, activation: 'relu' },
+        mode,
+      ),
+      maxPool({ name: 'pool1_pool', pool: 3, stride: 2, padding: 1 }),
+      ...blocks,
+      globalAvgPool({ name: 'avg_pool' }),
+      dense({ name: 'predictions', units: 1000, activation: 'softmax' }),
+    ],
+  );
+}
+
+/** 1x1 reduce -> 3x3 -> 1x1 expand (x4), added to the input (projected by a 1x1 in a stage's first block), then ReLU. */
+function bottleneck(
+  name: string,
+  width: number,
+  stride: number,
+  project: boolean,
+  variant: 'v1' | 'v1.5',
+  mode: BatchNormMode,
+): Block {
+  const [stride1, stride3] = variant === 'v1' ? [stride, 1] : [1, stride];
+  const main = [
+    ...convBn(
+      {
+        name: '1_conv',
+        filters: width,
+        kernel: 1,
+        stride: stride1,
+        padding: 0,
+        activation: 'relu',
+      },
+      mode,
+    ),
+    ...convBn(
+      {
+        name: '2_conv',
+        filters: width,
+        kernel: 3,
+        stride: stride3,
+        padding: 1,
+        activation: 'relu',
+      },
+      mode,
+    ),
+    ...convBn({ name: '3_conv', filters: 4 * width, kernel: 1, padding: 0 }, mode),
+  ];
+  const shortcut = project
+    ? convBn({ name: '0_conv', filters: 4 * width, kernel: 1, stride, padding: 0 }, mode)
+    : [];
+  return block(name, [residual(main, { shortcut, name: 'add', activation: 'relu' })]);
+}

@@ -1,0 +1,85 @@
+import { ProcessorSharing } from '../engine/processor-sharing.js';
+import type { Simulation } from '../engine/simulation.js';
+import type { NetworkInterface } from '../fleet/profiles.js';
+import type { Scenario } from '../scenario/schema.js';
+import { TECHNOLOGIES } from './technologies.js';
+
+/**
+ * An access point or cell: its uplink and downlink are processor-sharing
+ * resources whose capacity (bit/s) the transfers of all its devices share,
+ * so k simultaneous uploads each get 1/k of it.
+ */
+export interface Cell {
+  readonly name: string;
+  readonly technology: NetworkInterface;
+  readonly uplink: ProcessorSharing;
+  readonly downlink: ProcessorSharing;
+  readonly rttS: number;
+  /** Bits on the air per bit delivered: 1 / (1 - loss). */
+  readonly airBitsPerBit: number;
+  /** See {@link Technology.dutyCycle}. */
+  readonly dutyCycle: number;
+}
+
+/** The cells of a scenario and which cell each device is in. */
+export interface CellPlan {
+  cells: Cell[];
+  /** Cell index of each device. */
+  cellOf: Uint32Array;
+}
+
+/**
+ * Builds the cells a fleet attaches to. A group's devices join the cell
+ * named in `network.cell` (default: the group's name); with `devicesPerCell`
+ * they are split over cells `<cell>#0`, `<cell>#1`, ... of that size.
+ * Technology defaults are overridden by `cells.<name>` (a split cell also
+ * takes the overrides of its base name).
+ */
+export function buildCells(sim: Simulation, scenario: Scenario): CellPlan {
+  const cells: Cell[] = [];
+  const indexOf = new Map<string, number>();
+  const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
+  const cellOf = new Uint32Array(total);
+  let d = 0;
+  for (const group of scenario.fleet) {
+    const base = group.network.cell ?? group.name;
+    for (let i = 0; i < group.count; i++, d++) {
+      const perCell = group.network.devicesPerCell;
+      const name = perCell === undefined ? base : `${base}#${Math.floor(i / perCell)}`;
+      let index = indexOf.get(name);
+      if (index === undefined) {
+        index = cells.length;
+        cells.push(
+          makeCell(
+            sim,
+            name,
+            group.network.technology,
+            scenario.cells[name] ?? scenario.cells[base],
+          ),
+        );
+        indexOf.set(name, index);
+      }
+      cellOf[d] = index;
+    }
+  }
+  return { cells, cellOf };
+}
+
+function makeCell(
+  sim: Simulation,
+  name: string,
+  technology: NetworkInterface,
+  override: Scenario['cells'][string] | undefined,
+): Cell {
+  const defaults = TECHNOLOGIES[technology];
+  const loss = override?.loss ?? defaults.loss;
+  return {
+    name,
+    technology,
+    uplink: new ProcessorSharing(sim, override?.uplink ?? defaults.uplinkBps),
+    downlink: new ProcessorSharing(sim, override?.downlink ?? defaults.downlinkBps),
+    rttS: override?.rtt ?? defaults.rttS,
+    airBitsPerBit: 1 / (1 - loss),
+    dutyCycle: defaults.dutyCycle,
+  };
+}

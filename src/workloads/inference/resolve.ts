@@ -1,0 +1,170 @@
+import { dirname, resolve as resolvePath } from 'node:path';
+import { InputError, type InputProblem } from '../../errors.js';
+import type { FleetGroup } from '../../fleet/fleet.js';
+import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
+import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
+import type { CostCard, Precision } from '../../ml/cost/card.js';
+import { parseCostCard } from '../../ml/cost/schema.js';
+import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
+import { readDataFile } from '../../scenario/load.js';
+import type { Scenario, ServerSpec } from '../../scenario/schema.js';
+
+/** A server with its profile, tier and per-batch roofline time resolved. */
+export interface ResolvedServer {
+  spec: ServerSpec;
+  profile: HardwareProfile;
+  tier: 'edge' | 'cloud';
+  precision: Precision;
+  /** Roofline time of one batch of each size 1..maxBatch (index = size), s. */
+  batchTimeS: Float64Array;
+}
+
+/** Everything a run needs beyond the scenario itself, checked up front. */
+export interface ResolvedScenario {
+  scenario: Scenario;
+  card: CostCard;
+  groups: FleetGroup[];
+  /** Roofline time of one inference on each group's class (before the per-device spread), or undefined where the class cannot run the model. */
+  deviceTimeS: (ComputeEstimate | undefined)[];
+  servers: ResolvedServer[];
+}
+
+/**
+ * Resolves hardware profiles, the model's cost card and precisions, and checks
+ * what the schema alone cannot: that placement has somewhere to run, that
+ * each class can run the model at the precision asked for (or falls back as
+ * its profile says), that a battery is configured only where there is one.
+ * Throws one InputError listing every problem, naming `file` and the path.
+ */
+export function resolveScenario(
+  scenario: Scenario,
+  file: string,
+  library: ProfileLibrary = new ProfileLibrary(),
+): ResolvedScenario {
+  const problems: InputProblem[] = [];
+  const attempt = <T>(path: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const detail = error.problems
+        .map((p) => (p.path ? `${p.path}: ${p.message}` : p.message))
+        .join('; ');
+      problems.push({ path, message: error.file === file ? detail : `${error.file}: ${detail}` });
+      return undefined;
+    }
+  };
+  const card = attempt('model.card', () => loadCard(scenario.model.card, file));
+  const precision = scenario.model.precision;
+  const policy = scenario.workload.inference.placement.policy;
+
+  let first = 0;
+  const groups: FleetGroup[] = [];
+  const deviceTimeS: (ComputeEstimate | undefined)[] = [];
+  scenario.fleet.forEach((spec, i) => {
+    const path = `fleet[${i}]`;
+    const profile = attempt(`${path}.profile`, () =>
+      library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
+    );
+    if (profile === undefined) return;
+    groups.push({ spec, profile, first });
+    first += spec.count;
+    if (spec.battery && profile.batteryJ === undefined) {
+      problems.push({
+        path: `${path}.battery`,
+        message: `hardware profile "${profile.name}" has no battery (mains-powered)`,
+      });
+    }
+    if (!profile.interfaces.includes(spec.network.technology)) {
+      problems.push({
+        path: `${path}.network.technology`,
+        message: `hardware profile "${profile.name}" has no ${spec.network.technology} interface; it has ${profile.interfaces.join(', ')}`,
+      });
+    }
+    if (card === undefined) return;
+    const time = inferenceTime(card, profile, precision);
+    deviceTimeS.push(time.ok ? time : undefined);
+    if (!time.ok && policy === 'device') {
+      problems.push({
+        path: `${path}.profile`,
+        message: `model "${card.name}" at ${precision} cannot run on "${profile.name}": ${time.reason}`,
+      });
+    }
+  });
+
+  const servers: ResolvedServer[] = [];
+  scenario.servers.forEach((spec, i) => {
+    const path = `servers[${i}]`;
+    const profile = attempt(`${path}.profile`, () =>
+      library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
+    );
+    if (profile === undefined || card === undefined) return;
+    const serverPrecision = spec.precision ?? precision;
+    const maxBatch = spec.batching?.maxBatch ?? 1;
+    const batchTimeS = new Float64Array(maxBatch + 1);
+    for (let b = 1; b <= maxBatch; b++) {
+      const time = inferenceTime(card, profile, serverPrecision, { batch: b });
+      if (!time.ok) {
+        problems.push({
+          path: `${path}.profile`,
+          message: `model "${card.name}" at ${serverPrecision} cannot run on "${profile.name}": ${time.reason}`,
+        });
+        return;
+      }
+      batchTimeS[b] = time.timeS;
+    }
+    const tier = spec.tier ?? (profile.tier === 'cloud' ? 'cloud' : 'edge');
+    servers.push({ spec, profile, tier, precision: serverPrecision, batchTimeS });
+  });
+
+  checkPlacement(scenario, servers, problems);
+  checkCellTechnologies(scenario, problems);
+  if (problems.length > 0) throw new InputError(file, problems);
+  return { scenario, card: card!, groups, deviceTimeS, servers };
+}
+
+function checkPlacement(
+  scenario: Scenario,
+  servers: ResolvedServer[],
+  problems: InputProblem[],
+): void {
+  const policy = scenario.workload.inference.placement.policy;
+  if ((policy === 'edge' || policy === 'cloud') && !servers.some((s) => s.tier === policy)) {
+    problems.push({
+      path: 'workload.inference.placement',
+      message: `placement "${policy}" needs a server of tier ${policy} in \`servers\`; there is none`,
+    });
+  }
+}
+
+function checkCellTechnologies(scenario: Scenario, problems: InputProblem[]): void {
+  const technologyOf = new Map<string, string>();
+  scenario.fleet.forEach((group, i) => {
+    const cell = group.network.cell ?? group.name;
+    const known = technologyOf.get(cell);
+    if (known !== undefined && known !== group.network.technology) {
+      problems.push({
+        path: `fleet[${i}].network.technology`,
+        message: `cell "${cell}" is ${known} (set by an earlier group); a cell has one technology`,
+        value: group.network.technology,
+      });
+    }
+    technologyOf.set(cell, known ?? group.network.technology);
+  });
+}
+
+/** A zoo card by name, or a JSON/YAML card file relative to the scenario file. */
+function loadCard(nameOrFile: string, scenarioFile: string): CostCard {
+  const zoo = MODEL_ZOO[nameOrFile];
+  if (zoo !== undefined) return zoo();
+  if (!/\.(json|ya?ml)$/.test(nameOrFile)) {
+    throw new InputError(scenarioFile, [
+      {
+        path: 'model.card',
+        message: `unknown model "${nameOrFile}"; expected one of ${Object.keys(MODEL_ZOO).join(', ')} or a .json card file`,
+      },
+    ]);
+  }
+  const path = resolvePath(dirname(scenarioFile), nameOrFile);
+  return parseCostCard(readDataFile(path), path);
+}

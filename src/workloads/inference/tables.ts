@@ -1,0 +1,390 @@
+import { fleetCost } from '../../cost/fleet-cost.js';
+import { deviceKey, type Fleet } from '../../fleet/fleet.js';
+import { percentile, singleRowTable, type Table, type TableValue } from '../../results/table.js';
+import type { BatchingServer } from './batching-server.js';
+import { GroupLog, LATENCY_BUCKETS_S, OUTCOMES, type RequestLog } from './request-log.js';
+import type { ResolvedScenario } from './resolve.js';
+
+/** The tables of an inference run, by file stem. */
+export interface InferenceTables {
+  summary: Table;
+  groups: Table;
+  latency: Table;
+  servers: Table;
+  devices?: Table;
+  requests?: Table;
+}
+
+/** devices.csv is written by default up to this many devices. */
+export const AUTO_DEVICE_ROWS = 100_000;
+
+/** Energy of a set of devices by component, J. */
+interface EnergySplit {
+  computeJ: number;
+  radioJ: number;
+  idleJ: number;
+}
+
+/** Summarises a finished run into its result tables (units in column names). */
+export function inferenceTables(
+  resolved: ResolvedScenario,
+  fleet: Fleet,
+  log: RequestLog,
+  servers: BatchingServer[],
+  endS: number,
+): InferenceTables {
+  const { scenario } = resolved;
+  const everything = mergedLog(log);
+  const deviceEnergy = energyOf(fleet, () => true);
+  const serverEnergyJ = resolved.servers.map((r, s) =>
+    serverEnergy(r.profile, servers[s]!, r.spec.workers, endS),
+  );
+  const cloudBytesOut = resolved.servers.reduce(
+    (sum, r, s) => sum + (r.tier === 'cloud' ? log.serverBytesOut[s]! : 0),
+    0,
+  );
+  const cost = fleetCost(scenario.cost, {
+    energyJ: deviceEnergy.computeJ + deviceEnergy.radioJ + deviceEnergy.idleJ + sum(serverEnergyJ),
+    egressBytes: cloudBytesOut,
+  });
+  const workerSeconds = resolved.servers.reduce((n, r) => n + r.spec.workers, 0) * endS;
+  const busy = servers.reduce((n, s) => n + s.stats().busyWorkerSeconds, 0);
+  const placement = scenario.workload.inference.placement;
+  const summary = singleRowTable({
+    scenario: scenario.name,
+    placement: placement.policy,
+    objective: placement.objective,
+    model: resolved.card.name,
+    precision: scenario.model.precision,
+    duration_s: scenario.duration,
+    end_s: endS,
+    devices: fleet.count,
+    servers: resolved.servers.length,
+    ...requestMetrics(everything, scenario.duration, scenario.workload.inference.slo),
+    ...energyMetrics(deviceEnergy, everything.outcomes.get('completed')!),
+    energy_servers_j: sum(serverEnergyJ),
+    energy_total_kwh: cost.energyKwh,
+    energy_cost_usd: cost.energyUsd,
+    co2_kg: cost.co2Kg,
+    bytes_up: sum(log.serverBytesIn),
+    bytes_down: sum(log.serverBytesOut),
+    egress_bytes: cloudBytesOut,
+    egress_cost_usd: cost.egressUsd,
+    total_cost_usd: cost.totalUsd,
+    server_utilisation: workerSeconds > 0 ? busy / workerSeconds : 0,
+    device_offline_fraction: offlineFraction(fleet, () => true, endS),
+    battery_empty_events: sum(fleet.batteryEmptyCount),
+  });
+  return {
+    summary,
+    groups: groupsTable(resolved, fleet, log, endS),
+    latency: latencyTable(resolved, log),
+    servers: serversTable(resolved, servers, log, serverEnergyJ, endS),
+    devices: writeDevices(scenario.outputs, fleet.count)
+      ? devicesTable(resolved, fleet, log)
+      : undefined,
+    requests: requestsTable(resolved, log),
+  };
+}
+
+function requestMetrics(
+  group: GroupLog,
+  durationS: number,
+  sloS: number,
+): Record<string, TableValue> {
+  const latencies = group.sortedLatencies();
+  const requests = sum([...group.outcomes.values()]);
+  const completed = group.outcomes.get('completed')!;
+  let violations = 0;
+  for (const latency of latencies) if (latency > sloS) violations++;
+  const failures = Object.fromEntries(
+    OUTCOMES.filter((o) => o !== 'completed').map((o) => [
+      `failed_${o.replaceAll('-', '_')}`,
+      group.outcomes.get(o)!,
+    ]),
+  );
+  return {
+    requests,
+    completed,
+    failed: requests - completed,
+    ...failures,
+    throughput_per_s: completed / durationS,
+    latency_mean_s: latencies.length > 0 ? sum(latencies) / latencies.length : Number.NaN,
+    latency_p50_s: percentile(latencies, 50),
+    latency_p95_s: percentile(latencies, 95),
+    latency_p99_s: percentile(latencies, 99),
+    slo_s: sloS,
+    slo_violation_rate: latencies.length > 0 ? violations / latencies.length : Number.NaN,
+  };
+}
+
+function energyMetrics(energy: EnergySplit, completed: number): Record<string, TableValue> {
+  const totalJ = energy.computeJ + energy.radioJ + energy.idleJ;
+  const per = (j: number) => (completed > 0 ? j / completed : Number.NaN);
+  return {
+    energy_devices_compute_j: energy.computeJ,
+    energy_devices_radio_j: energy.radioJ,
+    energy_devices_idle_j: energy.idleJ,
+    energy_devices_j: totalJ,
+    energy_per_inference_j: per(totalJ),
+    compute_j_per_inference: per(energy.computeJ),
+    radio_j_per_inference: per(energy.radioJ),
+    idle_j_per_inference: per(energy.idleJ),
+  };
+}
+
+function groupsTable(
+  resolved: ResolvedScenario,
+  fleet: Fleet,
+  log: RequestLog,
+  endS: number,
+): Table {
+  const { scenario } = resolved;
+  const records = resolved.groups.map((group, g) => {
+    const inGroup = (d: number) => fleet.groupOf[d] === g;
+    const devices = range(group.first, group.first + group.spec.count);
+    const capacityJ = group.profile.batteryJ;
+    const lifeH = devices.map((d) => {
+      const spentJ = fleet.energy.idleJ[d]! + fleet.energy.computeJ[d]! + fleet.radioEnergyJ(d);
+      const onS = fleet.onTimeS(d);
+      return capacityJ === undefined || spentJ <= 0
+        ? Number.NaN
+        : capacityJ / (spentJ / onS) / 3600;
+    });
+    return {
+      group: group.spec.name,
+      profile: group.profile.name,
+      devices: group.spec.count,
+      ...requestMetrics(log.groups[g]!, scenario.duration, scenario.workload.inference.slo),
+      on_device_fraction: ratio(
+        sum(devices.map((d) => log.deviceLocal[d]!)),
+        log.groups[g]!.outcomes.get('completed')!,
+      ),
+      ...energyMetrics(energyOf(fleet, inGroup), log.groups[g]!.outcomes.get('completed')!),
+      battery_life_h: capacityJ === undefined ? null : mean(lifeH),
+      battery_empty_events: sum(devices.map((d) => fleet.batteryEmptyCount[d]!)),
+      offline_fraction: offlineFraction(fleet, inGroup, endS),
+    };
+  });
+  return { columns: Object.keys(records[0] ?? {}), rows: records.map((r) => Object.values(r)) };
+}
+
+function latencyTable(resolved: ResolvedScenario, log: RequestLog): Table {
+  const targets = ['device', ...resolved.servers.map((s) => s.spec.name)];
+  const rows: TableValue[][] = [];
+  resolved.groups.forEach((group, g) => {
+    log.groups[g]!.histogram.forEach((counts, t) => {
+      counts.forEach((count, b) => {
+        if (count === 0) return;
+        const low = b === 0 ? 0 : LATENCY_BUCKETS_S[b - 1]!;
+        const high =
+          b < LATENCY_BUCKETS_S.length ? LATENCY_BUCKETS_S[b]! : Number.POSITIVE_INFINITY;
+        rows.push([group.spec.name, targets[t]!, low, high, count]);
+      });
+    });
+  });
+  return {
+    columns: ['group', 'placement', 'latency_above_s', 'latency_up_to_s', 'requests'],
+    rows,
+  };
+}
+
+function serversTable(
+  resolved: ResolvedScenario,
+  servers: BatchingServer[],
+  log: RequestLog,
+  energyJ: number[],
+  endS: number,
+): Table {
+  const rows = resolved.servers.map((r, s) => {
+    const stats = servers[s]!.stats();
+    return [
+      r.spec.name,
+      r.profile.name,
+      r.tier,
+      r.spec.workers,
+      r.precision,
+      stats.jobsServed,
+      stats.refused,
+      endS > 0 ? stats.busyWorkerSeconds / (r.spec.workers * endS) : 0,
+      ratio(stats.jobsServed, stats.batches),
+      stats.busyWorkerSeconds,
+      energyJ[s]!,
+      log.serverBytesIn[s]!,
+      log.serverBytesOut[s]!,
+    ];
+  });
+  return {
+    columns: [
+      'server',
+      'profile',
+      'tier',
+      'workers',
+      'precision',
+      'requests_served',
+      'requests_refused',
+      'utilisation',
+      'mean_batch',
+      'busy_worker_s',
+      'energy_j',
+      'bytes_in',
+      'bytes_out',
+    ],
+    rows,
+  };
+}
+
+function devicesTable(resolved: ResolvedScenario, fleet: Fleet, log: RequestLog): Table {
+  const rows: TableValue[][] = [];
+  resolved.groups.forEach((group) => {
+    for (let i = 0; i < group.spec.count; i++) {
+      const d = group.first + i;
+      const radioJ = fleet.radioEnergyJ(d);
+      const capacityJ = group.profile.batteryJ;
+      rows.push([
+        deviceKey(group, i),
+        group.spec.name,
+        fleet.throughputFactor[d]!,
+        log.deviceRequests[d]!,
+        log.deviceCompleted[d]!,
+        log.deviceLocal[d]!,
+        fleet.onTimeS(d),
+        fleet.energy.offS[d]!,
+        fleet.energy.computeJ[d]!,
+        radioJ,
+        fleet.energy.idleJ[d]!,
+        fleet.energy.computeJ[d]! + radioJ + fleet.energy.idleJ[d]!,
+        capacityJ === undefined || Number.isNaN(fleet.batteryJ[d]!)
+          ? null
+          : fleet.batteryJ[d]! / capacityJ,
+        fleet.batteryEmptyCount[d]!,
+      ]);
+    }
+  });
+  return {
+    columns: [
+      'device',
+      'group',
+      'throughput_factor',
+      'requests',
+      'completed',
+      'on_device',
+      'online_s',
+      'offline_s',
+      'energy_compute_j',
+      'energy_radio_j',
+      'energy_idle_j',
+      'energy_total_j',
+      'battery_end_fraction',
+      'battery_empty_events',
+    ],
+    rows,
+  };
+}
+
+function requestsTable(resolved: ResolvedScenario, log: RequestLog): Table | undefined {
+  const rows = log.requestRows();
+  if (rows === undefined) return undefined;
+  const targets = resolved.servers.map((s) => s.spec.name);
+  const keyOf = (d: number) => {
+    const group = resolved.groups.find((g) => d < g.first + g.spec.count)!;
+    return deviceKey(group, d - group.first);
+  };
+  return {
+    columns: [
+      'device',
+      'group',
+      'placement',
+      'arrival_s',
+      'upload_s',
+      'queue_s',
+      'service_s',
+      'batch',
+      'download_s',
+      'latency_s',
+      'outcome',
+    ],
+    rows: rows.map(({ group, times, endS, outcome }) => [
+      keyOf(times.device),
+      resolved.groups[group]!.spec.name,
+      times.target < 0 ? 'device' : targets[times.target]!,
+      times.arrivalS,
+      times.uploadS,
+      times.queueS,
+      times.serviceS,
+      times.batch,
+      times.downloadS,
+      endS - times.arrivalS,
+      outcome,
+    ]),
+  };
+}
+
+/** All groups' logs merged into one, for the overall summary. */
+function mergedLog(log: RequestLog): GroupLog {
+  const merged = new GroupLog(log.serverCount);
+  for (const group of log.groups) {
+    for (const [outcome, count] of group.outcomes)
+      merged.outcomes.set(outcome, merged.outcomes.get(outcome)! + count);
+    for (const latency of group.sortedLatencies()) merged.add(latency, -1);
+  }
+  return merged;
+}
+
+function energyOf(fleet: Fleet, include: (d: number) => boolean): EnergySplit {
+  const split: EnergySplit = { computeJ: 0, radioJ: 0, idleJ: 0 };
+  for (let d = 0; d < fleet.count; d++) {
+    if (!include(d)) continue;
+    split.computeJ += fleet.energy.computeJ[d]!;
+    split.radioJ += fleet.radioEnergyJ(d);
+    split.idleJ += fleet.energy.idleJ[d]!;
+  }
+  return split;
+}
+
+/** A server's energy: every worker draws idle power throughout, plus (active - idle) while busy. */
+function serverEnergy(
+  profile: { idleW: number; activeW: number },
+  server: BatchingServer,
+  workers: number,
+  endS: number,
+): number {
+  return (
+    workers * profile.idleW * endS +
+    (profile.activeW - profile.idleW) * server.stats().busyWorkerSeconds
+  );
+}
+
+function offlineFraction(fleet: Fleet, include: (d: number) => boolean, endS: number): number {
+  let offS = 0;
+  let n = 0;
+  for (let d = 0; d < fleet.count; d++) {
+    if (!include(d)) continue;
+    offS += fleet.energy.offS[d]!;
+    n++;
+  }
+  return n > 0 && endS > 0 ? offS / (n * endS) : 0;
+}
+
+function writeDevices(outputs: { devices: 'auto' | 'always' | 'never' }, count: number): boolean {
+  return outputs.devices === 'always' || (outputs.devices === 'auto' && count <= AUTO_DEVICE_ROWS);
+}
+
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
+}
+
+function mean(values: number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length > 0 ? sum(finite) / finite.length : Number.NaN;
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : Number.NaN;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
