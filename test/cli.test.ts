@@ -23,8 +23,12 @@ describe('edgesim run', () => {
     const { code, cwd, stdout } = edgesim(['run', small]);
     expect(code).toBe(0);
     expect(readdirSync(join(cwd, 'results', 'small')).sort()).toEqual([
+      'devices.csv',
+      'groups.csv',
+      'latency.csv',
       'manifest.json',
       'requests.csv',
+      'servers.csv',
       'summary.csv',
     ]);
     expect(stdout).toContain('latency_p99_s');
@@ -34,7 +38,7 @@ describe('edgesim run', () => {
     const first = edgesim(['run', small, '--out', 'a']);
     expect(edgesim(['run', small, '--out', 'b'], first.cwd).code).toBe(0);
     const a = csvFiles(join(first.cwd, 'a'));
-    expect(Object.keys(a)).toHaveLength(2);
+    expect(Object.keys(a)).toHaveLength(6);
     expect(csvFiles(join(first.cwd, 'b'))).toEqual(a);
   });
 
@@ -65,10 +69,14 @@ describe('bad input on the command line', () => {
   const quickstart = readFileSync('scenarios/quickstart.yaml', 'utf8');
   const cases: [string, string][] = [
     ['unknown field', quickstart.replace('count: 40', 'count: 40\n    colour: red')],
-    ['wrong type', quickstart.replace('workers: 4', 'workers: four')],
+    ['wrong type', quickstart.replace('workers: 2', 'workers: two')],
     ['negative rate', quickstart.replace('rate: 2/s', 'rate: -2/s')],
-    ['unknown unit', quickstart.replace('latency: 2 ms', 'latency: 2 parsecs')],
-    ['bit rate for a duration', quickstart.replace('latency: 2 ms', 'latency: 20 Mbps')],
+    ['unknown unit', quickstart.replace('rtt: 1 ms', 'rtt: 2 parsecs')],
+    ['bit rate for a duration', quickstart.replace('rtt: 1 ms', 'rtt: 20 Mbps')],
+    [
+      'unknown hardware profile',
+      quickstart.replace('profile: raspberry-pi-4', 'profile: raspberry-pi-9'),
+    ],
     ['empty file', ''],
     ['malformed YAML', 'name: [unclosed\n'],
   ];

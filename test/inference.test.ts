@@ -1,74 +1,357 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runInference, type ScenarioInput, validateScenario } from '../src/index.js';
+import {
+  type InferenceTables,
+  InputError,
+  resolveScenario,
+  runInference,
+  type ScenarioInput,
+  type Table,
+  TECHNOLOGIES,
+  validateScenario,
+} from '../src/index.js';
 
-function scenario(overrides: Partial<ScenarioInput> = {}) {
-  const base: ScenarioInput = {
-    name: 'hand',
-    duration: '10 s',
-    fleet: [
-      { name: 'cams', count: 1, network: 'lan', arrivals: { kind: 'poisson', rate: '0.1/s' } },
-    ],
-    networks: { lan: { uplink: '8 Mbps', downlink: '16 Mbps', latency: '5 ms' } },
-    servers: { edge: { workers: 1, serviceTime: '30 ms' } },
-    workload: {
-      inference: { server: 'edge', requestSize: '100 kB', responseSize: '2 kB', slo: '1 s' },
-    },
+const FILE = resolve('test/fixtures/inline.yaml');
+
+type GroupInput = ScenarioInput['fleet'][number];
+
+function group(overrides: Partial<GroupInput> = {}): GroupInput {
+  return {
+    name: 'cams',
+    profile: 'raspberry-pi-4',
+    count: 1,
+    network: { technology: 'ethernet' },
+    arrivals: { kind: 'periodic', interval: '100 s' },
+    ...overrides,
   };
-  return validateScenario({ ...base, ...overrides }, 'test');
 }
 
-function column(
-  table: { columns: readonly string[]; rows: readonly (readonly unknown[])[] },
-  name: string,
-) {
+function scenario(overrides: Partial<ScenarioInput> = {}): ScenarioInput {
+  return {
+    name: 'hand',
+    duration: '1000 s',
+    model: { card: 'mobilenet-v2', precision: 'int8' },
+    fleet: [group()],
+    servers: [{ name: 'edge', profile: 'edge-server-t4', rtt: '1 ms' }],
+    workload: { inference: { placement: 'edge', input: '100 kB', output: '2 kB', slo: '1 s' } },
+    ...overrides,
+  };
+}
+
+function resolved(input: ScenarioInput) {
+  return resolveScenario(validateScenario(input, FILE), FILE);
+}
+
+function run(input: ScenarioInput, seed = 1): InferenceTables {
+  return runInference(resolved(input), seed);
+}
+
+function column(table: Table | undefined, name: string): unknown[] {
+  if (table === undefined) throw new Error('table not written');
   const index = table.columns.indexOf(name);
+  if (index < 0) throw new Error(`no column ${name} in ${table.columns.join(', ')}`);
   return table.rows.map((row) => row[index]);
 }
 
-describe('inference workload', () => {
-  it('a lone request takes upload + latency + service + latency + download', () => {
-    // 100 kB = 800,000 bit at 8 Mbps: 0.1 s up; 2 kB = 16,000 bit at 16 Mbps: 0.001 s down.
-    const { requests } = runInference(scenario({ duration: '1000 s' }), 1);
-    const latencies = column(requests, 'latency_s') as number[];
-    const arrivals = column(requests, 'arrival_s') as number[];
-    // Requests far apart (rate 0.1/s) never meet; check the ones that are alone.
-    const gapAfter = (i: number) => (arrivals[i + 1] ?? Number.POSITIVE_INFINITY) - arrivals[i]!;
-    const alone = latencies.filter((_, i) => gapAfter(i) > 1 && (i === 0 || gapAfter(i - 1) > 1));
-    expect(alone.length).toBeGreaterThan(50);
-    for (const latency of alone)
-      expect(latency).toBeCloseTo(0.1 + 0.005 + 0.03 + 0.005 + 0.001, 12);
+function value(table: Table, name: string): number {
+  return column(table, name)[0] as number;
+}
+
+function inputError(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('inference requests', () => {
+  it('a lone offloaded request takes upload + half RTT + service + half RTT + download', () => {
+    const input = scenario();
+    const r = resolved(input);
+    const serviceS = r.servers[0]!.batchTimeS[1]!;
+    const ethernet = TECHNOLOGIES.ethernet;
+    const oneWayS = (ethernet.rttS + 0.001) / 2;
+    const expected =
+      (100_000 * 8) / ethernet.uplinkBps +
+      oneWayS +
+      serviceS +
+      oneWayS +
+      (2000 * 8) / ethernet.downlinkBps;
+    const latencies = column(run(input).requests, 'latency_s') as number[];
+    expect(latencies).toHaveLength(10);
+    for (const latency of latencies) expect(latency).toBeCloseTo(expected, 12);
   });
 
-  it('drops requests that find the queue full, with the reason', () => {
-    const crowded = scenario({
-      fleet: [
-        { name: 'cams', count: 20, network: 'lan', arrivals: { kind: 'poisson', rate: '5/s' } },
-      ],
-      networks: { lan: { uplink: '10 Gbps', downlink: '10 Gbps' } },
-      servers: { edge: { workers: 1, queueCapacity: 2, serviceTime: '100 ms' } },
+  it('an on-device request takes the roofline time divided by the device spread factor', () => {
+    const input = scenario({
+      fleet: [group({ spread: { throughputCv: 0.3 } })],
+      workload: { inference: { placement: 'device', input: '100 kB', output: '2 kB', slo: '1 s' } },
     });
-    const { requests, summary } = runInference(crowded, 1);
-    const reasons = new Set(column(requests, 'reason'));
-    expect(reasons).toEqual(new Set(['', 'queue-full']));
-    expect(column(summary, 'dropped')[0]).toBeGreaterThan(0);
+    const tables = run(input);
+    const factor = column(tables.devices, 'throughput_factor')[0] as number;
+    const expected = resolved(input).deviceTimeS[0]!.timeS / factor;
+    expect(factor).not.toBe(1);
+    for (const latency of column(tables.requests, 'latency_s') as number[])
+      expect(latency).toBeCloseTo(expected, 12);
   });
 
-  it('keeps arrivals unchanged when the server changes (common random numbers)', () => {
-    const slow = runInference(
-      scenario({ duration: '1000 s', servers: { edge: { workers: 1, serviceTime: '5 s' } } }),
-      3,
-    );
-    const fast = runInference(
-      scenario({ duration: '1000 s', servers: { edge: { workers: 4, serviceTime: '5 ms' } } }),
-      3,
-    );
-    expect(fast.requests.rows.length).toBeGreaterThan(50);
-    expect(column(fast.requests, 'arrival_s')).toEqual(column(slow.requests, 'arrival_s'));
-    expect(column(fast.requests, 'latency_s')).not.toEqual(column(slow.requests, 'latency_s'));
+  it('k devices uploading at once through one access point each finish at k*S/C', () => {
+    const k = 5;
+    const input = scenario({
+      fleet: [
+        group({
+          count: k,
+          network: { technology: 'wifi5', cell: 'ap' },
+          arrivals: { kind: 'trace', file: 'traces/once-at-1s.csv' },
+        }),
+      ],
+      duration: '10 s',
+    });
+    const wifi = TECHNOLOGIES.wifi5;
+    const airBits = (100_000 * 8) / (1 - wifi.loss);
+    const uploads = column(run(input).requests, 'upload_s') as number[];
+    expect(uploads).toHaveLength(k);
+    for (const upload of uploads) expect(upload).toBeCloseTo((k * airBits) / wifi.uplinkBps, 12);
   });
 
-  it('stops arrivals at the scenario duration', () => {
-    const { requests } = runInference(scenario({ duration: '100 s' }), 2);
-    expect(Math.max(...(column(requests, 'arrival_s') as number[]))).toBeLessThan(100);
+  it('drops requests that find the server queue full, with the reason', () => {
+    const input = scenario({
+      fleet: [group({ count: 50, arrivals: { kind: 'poisson', rate: '200/s' } })],
+      servers: [{ name: 'edge', profile: 'raspberry-pi-5', queueCapacity: 2 }],
+      duration: '5 s',
+    });
+    const tables = run(input);
+    expect(new Set(column(tables.requests, 'outcome'))).toEqual(
+      new Set(['completed', 'queue-full']),
+    );
+    expect(value(tables.summary, 'failed_queue_full')).toBeGreaterThan(0);
+  });
+
+  it('marks requests slower than the deadline as failed', () => {
+    const input = scenario({
+      fleet: [group({ count: 20, arrivals: { kind: 'poisson', rate: '50/s' } })],
+      servers: [{ name: 'edge', profile: 'raspberry-pi-5' }],
+      workload: {
+        inference: {
+          placement: 'edge',
+          input: '100 kB',
+          output: '2 kB',
+          slo: '1 s',
+          deadline: '2 s',
+        },
+      },
+      duration: '5 s',
+    });
+    const tables = run(input);
+    const outcomes = column(tables.requests, 'outcome');
+    const latencies = column(tables.requests, 'latency_s') as number[];
+    outcomes.forEach((outcome, i) => {
+      expect(outcome === 'deadline-missed').toBe(latencies[i]! > 2);
+    });
+    expect(outcomes).toContain('deadline-missed');
+  });
+});
+
+describe('energy', () => {
+  const busy = scenario({
+    fleet: [
+      group({
+        name: 'phones',
+        profile: 'phone-midrange',
+        count: 20,
+        network: { technology: 'lte', devicesPerCell: 5 },
+        availability: { kind: 'markov', meanOn: '2 min', meanOff: '1 min' },
+        battery: { initialCharge: '50%' },
+        arrivals: { kind: 'poisson', rate: '1/s' },
+      }),
+      group({
+        name: 'pis',
+        count: 5,
+        network: { technology: 'wifi5' },
+        arrivals: { kind: 'poisson', rate: '3/s' },
+      }),
+    ],
+    workload: { inference: { placement: 'adaptive', input: '100 kB', output: '2 kB', slo: '1 s' } },
+    duration: '10 min',
+  });
+
+  it('each device: compute = active power x busy time, idle = idle power x idle time, times add up', () => {
+    const tables = run(busy);
+    const r = resolved(busy);
+    const end = value(tables.summary, 'end_s');
+    const groups = column(tables.devices, 'group');
+    const busyS = column(tables.devices, 'busy_s') as number[];
+    const onlineS = column(tables.devices, 'online_s') as number[];
+    const offlineS = column(tables.devices, 'offline_s') as number[];
+    const computeJ = column(tables.devices, 'energy_compute_j') as number[];
+    const idleJ = column(tables.devices, 'energy_idle_j') as number[];
+    const radioJ = column(tables.devices, 'energy_radio_j') as number[];
+    const totalJ = column(tables.devices, 'energy_total_j') as number[];
+    groups.forEach((g, d) => {
+      const profile = r.groups.find((x) => x.spec.name === g)!.profile;
+      expect(computeJ[d]).toBeCloseTo(profile.activeW * busyS[d]!, 9);
+      expect(idleJ[d]).toBeCloseTo(profile.idleW * (onlineS[d]! - busyS[d]!), 9);
+      expect(onlineS[d]! + offlineS[d]!).toBeCloseTo(end, 9);
+      expect(totalJ[d]).toBeCloseTo(computeJ[d]! + radioJ[d]! + idleJ[d]!, 9);
+    });
+    expect(busyS.some((s) => s > 0)).toBe(true);
+    expect(offlineS.some((s) => s > 0)).toBe(true);
+  });
+
+  it('totals equal the sum of their components and of the devices', () => {
+    const tables = run(busy);
+    const sum = (name: string) =>
+      (column(tables.devices, name) as number[]).reduce((a, b) => a + b, 0);
+    const s = tables.summary;
+    expect(value(s, 'energy_devices_compute_j')).toBeCloseTo(sum('energy_compute_j'), 6);
+    expect(value(s, 'energy_devices_radio_j')).toBeCloseTo(sum('energy_radio_j'), 6);
+    expect(value(s, 'energy_devices_idle_j')).toBeCloseTo(sum('energy_idle_j'), 6);
+    expect(value(s, 'energy_devices_j')).toBeCloseTo(
+      value(s, 'energy_devices_compute_j') +
+        value(s, 'energy_devices_radio_j') +
+        value(s, 'energy_devices_idle_j'),
+      6,
+    );
+    const kwh = (value(s, 'energy_devices_j') + value(s, 'energy_servers_j')) / 3.6e6;
+    expect(value(s, 'energy_total_kwh')).toBeCloseTo(kwh, 12);
+    expect(value(s, 'energy_cost_usd')).toBeCloseTo(kwh * 0.127, 12);
+    expect(value(s, 'co2_kg')).toBeCloseTo((kwh * 370) / 1000, 12);
+  });
+
+  it('an empty battery takes the device offline at the moment its draw exhausts it, and is counted', () => {
+    // 10 J at idle 0.1 W (phone) + LTE paging 43 ms at 0.594 W every 1.28 s: empty at 10 / (0.1 + 0.0199546875) s.
+    const input = scenario({
+      fleet: [
+        group({
+          profile: 'phone-midrange',
+          network: { technology: 'lte' },
+          overrides: { battery: { capacity: '10 J' } },
+          battery: {},
+          arrivals: { kind: 'periodic', interval: '1000 s' },
+        }),
+      ],
+      duration: '200 s',
+    });
+    const tables = run(input);
+    expect(column(tables.devices, 'battery_empty_events')).toEqual([1]);
+    const emptyAtS = 10 / (0.1 + (0.043 * 0.594) / 1.28);
+    expect(column(tables.devices, 'online_s')[0]).toBeCloseTo(emptyAtS, 9);
+  });
+});
+
+describe('fleet behaviour', () => {
+  it('the long-run offline fraction matches the availability model within 1%', () => {
+    const input = scenario({
+      fleet: [
+        group({
+          count: 200,
+          availability: { kind: 'markov', meanOn: '30 min', meanOff: '10 min' },
+          arrivals: { kind: 'periodic', interval: '1 day' },
+        }),
+      ],
+      duration: '3 days',
+    });
+    expect(Math.abs(value(run(input).summary, 'device_offline_fraction') - 0.25)).toBeLessThan(
+      0.01,
+    );
+  });
+
+  it('changing the placement policy changes neither arrivals, nor device spreads, nor outages', () => {
+    const base: Partial<ScenarioInput> = {
+      fleet: [
+        group({
+          count: 10,
+          spread: { throughputCv: 0.2 },
+          availability: { kind: 'markov', meanOn: '1 min', meanOff: '20 s' },
+          failures: { mtbf: '5 min', mttr: '30 s' },
+          arrivals: { kind: 'poisson', rate: '2/s' },
+        }),
+      ],
+      duration: '5 min',
+    };
+    const runs = (['device', 'edge', 'adaptive'] as const).map((placement) =>
+      run(
+        scenario({
+          ...base,
+          workload: { inference: { placement, input: '100 kB', output: '2 kB', slo: '1 s' } },
+        }),
+        9,
+      ),
+    );
+    const arrivals = (t: InferenceTables) =>
+      (column(t.requests, 'device') as string[])
+        .map((d, i) => `${d}@${column(t.requests, 'arrival_s')[i]}`)
+        .sort();
+    for (const other of runs.slice(1)) {
+      expect(arrivals(other)).toEqual(arrivals(runs[0]!));
+      expect(column(other.devices, 'throughput_factor')).toEqual(
+        column(runs[0]!.devices, 'throughput_factor'),
+      );
+      // Same outages (the offline seconds differ only by when each run's last request ends).
+      expect(column(other.devices, 'outages')).toEqual(column(runs[0]!.devices, 'outages'));
+    }
+    expect(column(runs[1]!.requests, 'latency_s')).not.toEqual(
+      column(runs[0]!.requests, 'latency_s'),
+    );
+    expect((column(runs[0]!.devices, 'outages') as number[]).every((n) => n > 0)).toBe(true);
+  });
+
+  it('adaptive placement with the energy objective keeps cheap work on the device', () => {
+    const input = scenario({
+      fleet: [group({ profile: 'jetson-orin-nano', network: { technology: 'wifi5' } })],
+      workload: {
+        inference: {
+          placement: { policy: 'adaptive', objective: 'energy' },
+          input: '100 kB',
+          output: '2 kB',
+          slo: '1 s',
+        },
+      },
+    });
+    expect(new Set(column(run(input).requests, 'placement'))).toEqual(new Set(['device']));
+  });
+});
+
+describe('bad fleet input', () => {
+  it('an unknown profile lists the available ones', () => {
+    const error = inputError(() => resolved(scenario({ fleet: [group({ profile: 'pi-9000' })] })));
+    expect(error.message).toMatch(
+      /fleet\[0\]\.profile: unknown hardware profile "pi-9000"; available: cloud-a100, /,
+    );
+  });
+
+  it('a precision the device class lacks, with no fallback, names both', () => {
+    const input = scenario({
+      model: { card: 'mobilenet-v2', precision: 'fp32' },
+      fleet: [group({ profile: 'coral-dev-board' })],
+      workload: { inference: { placement: 'device', input: '100 kB', output: '2 kB', slo: '1 s' } },
+    });
+    expect(inputError(() => resolved(input)).message).toMatch(
+      /fleet\[0\]\.profile: model "mobilenet-v2" at fp32 cannot run on "coral-dev-board": device does not support fp32 .*it supports int8/,
+    );
+  });
+
+  it('a battery on a mains-powered class, and edge placement without an edge server, are refused', () => {
+    const input = scenario({
+      fleet: [group({ battery: {} })],
+      servers: [{ name: 'c', profile: 'cloud-a100' }],
+    });
+    const message = inputError(() => resolved(input)).message;
+    expect(message).toMatch(
+      /fleet\[0\]\.battery: hardware profile "raspberry-pi-4" has no battery/,
+    );
+    expect(message).toMatch(
+      /workload\.inference\.placement: placement "edge" needs a server of tier edge/,
+    );
+  });
+
+  it('an interface the device lacks is refused', () => {
+    const input = scenario({ fleet: [group({ network: { technology: 'lte' } })] });
+    expect(inputError(() => resolved(input)).message).toMatch(
+      /has no lte interface; it has ethernet, wifi5/,
+    );
   });
 });

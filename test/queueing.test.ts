@@ -188,3 +188,18 @@ describe('processor sharing', () => {
     expect(link.totalWork).toBeCloseTo(12, 12);
   });
 });
+
+describe('processor sharing with a changing capacity', () => {
+  it('settles work at the old rate and finishes at the analytic time', () => {
+    // C = 10 for 1 s: a flow of 30 does 10; then C = 40: 20 left at 40 -> done at 1.5.
+    const sim = new Simulation();
+    const link = new ProcessorSharing(sim, 10);
+    let doneAt = 0;
+    link.start(30, () => {
+      doneAt = sim.now;
+    });
+    sim.schedule(1, () => link.setCapacity(40));
+    sim.run();
+    expect(doneAt).toBeCloseTo(1.5, 12);
+  });
+});

@@ -29,13 +29,12 @@ describe('loading scenarios', () => {
   it('converts quantities with units to base units once, at load', () => {
     const { scenario } = loadScenario('scenarios/quickstart.yaml');
     expect(scenario.duration).toBe(600);
-    expect(scenario.networks['office-wifi']).toEqual({
-      uplink: 200e6,
-      downlink: 400e6,
-      latency: 0.002,
-    });
-    expect(scenario.workload.inference.requestSize).toBe(150_000);
+    expect(scenario.servers[1]!.rtt).toBe(0.04);
+    expect(scenario.servers[1]!.ingress).toBe(1e9);
+    expect(scenario.workload.inference.input).toBe(150_000);
     expect(scenario.fleet[0]!.arrivals).toEqual({ kind: 'poisson', rate: 2 });
+    expect(scenario.fleet[1]!.battery!.initialCharge).toBe(0.6);
+    expect(scenario.cost).toEqual({ electricity: 0.127, carbon: 370, egress: 0.09 });
   });
 
   it('reads the same scenario from JSON as from YAML, with the same hash', () => {
@@ -49,30 +48,29 @@ describe('loading scenarios', () => {
   it('merges a scenario over the one it extends', () => {
     const { scenario } = loadScenario(join(fixtures, 'derived.yaml'));
     expect(scenario.name).toBe('derived');
-    expect(scenario.servers.edge).toEqual({
-      workers: 3,
-      serviceTime: { kind: 'constant', value: 0.02 },
-    });
+    expect(scenario.workload.inference.placement.policy).toBe('device');
+    expect(scenario.workload.inference.input).toBe(10_000);
     expect(scenario.fleet[0]!.count).toBe(3);
   });
 
   it('expands YAML anchors and merge keys, with x- fields to hold them', () => {
     const text = quickstart.replace(
-      /fleet:[\s\S]*?\nnetworks:/,
+      /fleet:[\s\S]*?\nservers:/,
       [
         'x-camera: &camera',
-        '  network: office-wifi',
+        '  profile: raspberry-pi-4',
+        '  network: { technology: wifi5 }',
         '  arrivals: { kind: poisson, rate: 2/s }',
         'fleet:',
         '  - { <<: *camera, name: a, count: 2 }',
         '  - { <<: *camera, name: b, count: 3 }',
-        'networks:',
+        'servers:',
       ].join('\n'),
     );
     const { scenario } = loadScenario(scenarioFile(text));
-    expect(scenario.fleet).toEqual([
-      { name: 'a', count: 2, network: 'office-wifi', arrivals: { kind: 'poisson', rate: 2 } },
-      { name: 'b', count: 3, network: 'office-wifi', arrivals: { kind: 'poisson', rate: 2 } },
+    expect(scenario.fleet.map((g) => [g.name, g.count, g.profile, g.network.technology])).toEqual([
+      ['a', 2, 'raspberry-pi-4', 'wifi5'],
+      ['b', 3, 'raspberry-pi-4', 'wifi5'],
     ]);
   });
 
@@ -87,27 +85,27 @@ describe('bad scenario input', () => {
     [
       'unknown field',
       quickstart.replace('count: 40', 'count: 40\n    colour: red'),
-      /fleet\[0\]\.colour: unknown field; expected one of: name, count, network, arrivals/,
+      /fleet\[0\]\.colour: unknown field; expected one of: name, profile, count, network, spread, availability, failures, battery, arrivals, overrides/,
     ],
     [
       'wrong type',
-      quickstart.replace('workers: 4', 'workers: four'),
-      /servers\.edge\.workers: expected number \(got "four"\)/,
+      quickstart.replace('workers: 2', 'workers: two'),
+      /servers\[0\]\.workers: expected number \(got "two"\)/,
     ],
     [
       'negative rate',
-      quickstart.replace('rate: 2/s', 'rate: -2/s'),
+      quickstart.replace('rate: 2/s }', 'rate: -2/s }'),
       /fleet\[0\]\.arrivals\.rate: must be > 0\/s, got "-2\/s"/,
     ],
     [
       'unknown unit',
-      quickstart.replace('latency: 2 ms', 'latency: 2 parsecs'),
-      /networks\.office-wifi\.latency: unknown unit "parsecs" in "2 parsecs"; expected a duration/,
+      quickstart.replace('rtt: 1 ms', 'rtt: 2 parsecs'),
+      /servers\[0\]\.rtt: unknown unit "parsecs" in "2 parsecs"; expected a duration/,
     ],
     [
       'wrong dimension',
-      quickstart.replace('latency: 2 ms', 'latency: 20 Mbps'),
-      /networks\.office-wifi\.latency: expected a duration \(e\.g\. "250 ms", or a number of seconds\), got "20 Mbps", which is a bit rate/,
+      quickstart.replace('rtt: 1 ms', 'rtt: 20 Mbps'),
+      /servers\[0\]\.rtt: expected a duration \(e\.g\. "250 ms", or a number of seconds\), got "20 Mbps", which is a bit rate/,
     ],
     [
       'missing field',
@@ -115,9 +113,9 @@ describe('bad scenario input', () => {
       /duration: missing required field/,
     ],
     [
-      'unknown reference',
-      quickstart.replace('server: edge', 'server: cloud'),
-      /workload\.inference\.server: "cloud" is not defined in `servers`; expected one of: edge/,
+      'unknown enum value',
+      quickstart.replace('placement: adaptive', 'placement: fog'),
+      /workload\.inference\.placement: expected one of: "device", "edge", "cloud", "adaptive" \(got "fog"\)/,
     ],
     ['empty file', '', /the file is empty; expected a scenario mapping/],
     [
@@ -145,9 +143,9 @@ describe('bad scenario input', () => {
   });
 
   it('reports every problem in the file, not just the first', () => {
-    const text = quickstart.replace('workers: 4', 'workers: 0').replace('slo: 100 ms', 'slo: 5 W');
+    const text = quickstart.replace('workers: 2', 'workers: 0').replace('slo: 100 ms', 'slo: 5 W');
     expect(loadError(scenarioFile(text)).problems.map((p) => p.path)).toEqual([
-      'servers.edge.workers',
+      'servers[0].workers',
       'workload.inference.slo',
     ]);
   });

@@ -5,11 +5,10 @@
  * process is on and its failure process is on. Each process draws only from the
  * stream it is built with (one per device), so devices never share draws.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
+import { parseNumericCsv, readTextFile } from '../scenario/data-file.js';
 import { quantity } from '../scenario/units.js';
 
 /** A device's alternation between on and off, generated lazily one change at a time. */
@@ -127,7 +126,7 @@ export function availabilityProcess(
         ? hourlyBernoulli(spec.onlineFraction, spec.startHour, rng)
         : diurnalChain(spec.onlineFraction, spec.startHour, spec.meanSession, rng);
     case 'trace': {
-      const { path, text } = readDataFile(spec.file, options.baseDir);
+      const { path, text } = readTextFile(spec.file, options.baseDir);
       return replayIntervals(parseAvailabilityTrace(text, path), spec.period, path);
     }
   }
@@ -356,76 +355,4 @@ function replayIntervals(
       return offsetS + changes[index++ % changes.length]!;
     },
   };
-}
-
-/** A data file named in a scenario: its path (relative to `baseDir`) and text. */
-export function readDataFile(file: string, baseDir?: string): { path: string; text: string } {
-  const path = baseDir === undefined || isAbsolute(file) ? file : join(baseDir, file);
-  try {
-    return { path, text: readFileSync(path, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}`;
-    throw new InputError(path, [{ path: '', message }]);
-  }
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const MAX_PROBLEMS = 10;
-
-/**
- * Parses a small numeric CSV into rows of the named `columns`. The first
- * content line may be a header; with one, columns are found by name and other
- * columns are ignored; without one, each row holds exactly `columns.length`
- * numbers. Blank lines and lines starting with `#` are skipped. Throws an
- * {@link InputError} naming the file and, for each bad line, its number and value.
- */
-export function parseNumericCsv(
-  text: string,
-  file: string,
-  columns: readonly string[],
-): { line: number; values: number[] }[] {
-  const rows: { line: number; values: number[] }[] = [];
-  const problems: InputProblem[] = [];
-  let indices: number[] | undefined;
-  let width = columns.length;
-  let truncated = false;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const content = raw.trim();
-    if (content === '' || content.startsWith('#')) return;
-    if (problems.length >= MAX_PROBLEMS) {
-      truncated = true;
-      return;
-    }
-    const fields = content.split(',').map((f) => f.trim());
-    const path = `line ${i + 1}`;
-    if (indices === undefined) {
-      indices = columns.map((_, c) => c);
-      if (!fields.every((f) => NUMBER.test(f))) {
-        indices = columns.map((name) => fields.indexOf(name));
-        width = fields.length;
-        if (indices.some((c) => c < 0)) {
-          const message = `expected a header naming ${columns.join(', ')}, or rows of ${columns.length} number(s)`;
-          problems.push({ path, message, value: content });
-        }
-        return;
-      }
-    }
-    if (fields.length !== width) {
-      const message = `expected ${width} comma-separated field(s), found ${fields.length}`;
-      problems.push({ path, message, value: content });
-      return;
-    }
-    const values = indices.map((c) => Number(fields[c]));
-    const bad = indices.findIndex((c) => !NUMBER.test(fields[c]!));
-    if (bad >= 0) {
-      const message = `expected a number in column ${columns[bad]}`;
-      problems.push({ path, message, value: fields[indices[bad]!] });
-    } else {
-      rows.push({ line: i + 1, values });
-    }
-  });
-  if (truncated) problems.push({ path: '', message: `stopped after ${MAX_PROBLEMS} problems` });
-  if (problems.length > 0) throw new InputError(file, problems);
-  return rows;
 }

@@ -43,6 +43,8 @@ export class Fleet {
   readonly energy: DeviceEnergy;
   readonly downMask: Uint8Array;
   readonly batteryEmptyCount: Uint32Array;
+  /** Times each device went down, for any reason. */
+  readonly outageCount: Uint32Array;
   /** Remaining battery energy, J (NaN for mains-powered devices). */
   readonly batteryJ: Float64Array;
   private readonly batteryCapacityJ: Float64Array;
@@ -58,6 +60,7 @@ export class Fleet {
     private readonly sim: Simulation,
     streams: RandomStreams,
     readonly groups: readonly FleetGroup[],
+    options: { baseDir?: string } = {},
   ) {
     const count = groups.reduce((n, g) => n + g.spec.count, 0);
     this.count = count;
@@ -65,6 +68,7 @@ export class Fleet {
     this.throughputFactor = new Float64Array(count);
     this.downMask = new Uint8Array(count);
     this.batteryEmptyCount = new Uint32Array(count);
+    this.outageCount = new Uint32Array(count);
     this.batteryJ = new Float64Array(count).fill(Number.NaN);
     this.batteryCapacityJ = new Float64Array(count);
     this.radioSettledJ = new Float64Array(count);
@@ -85,7 +89,9 @@ export class Fleet {
       }
     });
     this.energy = new DeviceEnergy(count, idleW, activeW);
-    groups.forEach((group, g) => this.startGroup(group, g, streams));
+    groups.forEach((group, g) => {
+      this.startGroup(group, g, streams, options.baseDir);
+    });
   }
 
   /** Registers the workload's reactions to devices going down and up. */
@@ -162,14 +168,15 @@ export class Fleet {
     this.armEmptyEvent(d);
   }
 
-  /** Schedules the moment the battery empties at the present draw (exact while idle or computing). */
+  /** Schedules the moment the battery empties at the present draw (exact unless a transfer is under way). */
   private armEmptyEvent(d: number): void {
     if (this.batteryCapacityJ[d] === 0) return;
     const pending = this.emptyEvent[d]!;
     if (pending >= 0) this.sim.cancel(pending as EventId);
     this.emptyEvent[d] = -1;
     if (this.downMask[d] !== 0 || this.charging[this.groupOf[d]!] === 1) return;
-    const powerW = this.energy.powerW(d);
+    // The radio idles whenever the device is on; transfer power is charged as transfers end.
+    const powerW = this.energy.powerW(d) + this.radioModel(d).idleW;
     if (powerW <= 0) return;
     const emptyInS = Math.max(0, this.batteryJ[d]! / powerW);
     this.emptyEvent[d] = this.sim.schedule(emptyInS, () => {
@@ -184,6 +191,7 @@ export class Fleet {
     if (before === after) return;
     const now = this.sim.now;
     if (before === 0) {
+      this.outageCount[d]!++;
       this.listener?.deviceDown(d);
       const spentJ = this.energy.setState(d, PowerState.off, now);
       this.radios[d]?.powerOff(now);
@@ -200,7 +208,12 @@ export class Fleet {
     }
   }
 
-  private startGroup(group: FleetGroup, g: number, streams: RandomStreams): void {
+  private startGroup(
+    group: FleetGroup,
+    g: number,
+    streams: RandomStreams,
+    baseDir: string | undefined,
+  ): void {
     const spec = group.spec;
     for (let i = 0; i < spec.count; i++) {
       const d = group.first + i;
@@ -208,7 +221,7 @@ export class Fleet {
       this.follow(
         d,
         DownReason.unavailable,
-        availabilityProcess(spec.availability, streams.stream('availability', key)),
+        availabilityProcess(spec.availability, streams.stream('availability', key), { baseDir }),
       );
       if (spec.failures)
         this.follow(

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { PRECISIONS, type Precision } from '../ml/cost/card.js';
-import { readDataFile } from '../scenario/load.js';
+import { readDataFile } from '../scenario/data-file.js';
 import { deepMerge } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
 import { type QuantityKind, quantity } from '../scenario/units.js';

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
+import { readDataFile } from './data-file.js';
 import { deepMerge, isMapping } from './merge.js';
 import { toProblems } from './problems.js';
 import { type Scenario, scenarioSchema, type ValidatedScenario } from './schema.js';
+
+export { readDataFile } from './data-file.js';
 
 /** A validated scenario and where it came from. */
 export interface LoadedScenario {
@@ -49,34 +50,6 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/** Parses a YAML or JSON file to plain data. */
-export function readDataFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(file, [{ path: '', message: readFailure(error) }]);
-  }
-  const document = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new InputError(
-      file,
-      document.errors.map((e) => {
-        const at = e.linePos?.[0];
-        const where = at ? `line ${at.line}, column ${at.col}: ` : '';
-        return { path: '', message: `malformed YAML/JSON: ${where}${firstLine(e.message)}` };
-      }),
-    );
-  }
-  const data: unknown = document.toJS({ maxAliasCount: 1000 });
-  if (data === null || data === undefined) {
-    throw new InputError(file, [
-      { path: '', message: 'the file is empty; expected a scenario mapping' },
-    ]);
-  }
-  return data;
-}
-
 /**
  * Reads a file and, if it has `extends: other.yaml` (relative to it), merges
  * it over that base: mappings merge key by key, anything else (lists
@@ -105,17 +78,4 @@ function readMerged(file: string, chain: string[]): unknown {
 function withoutExtensionFields(data: unknown): unknown {
   if (!isMapping(data)) return data;
   return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
-}
-
-function readFailure(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, expected a scenario file';
-  if (code === 'EACCES') return 'permission denied';
-  return `cannot read: ${(error as Error).message}`;
-}
-
-/** The first line of a YAML error, without its trailing "at line L, column C:". */
-function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? text).replace(/ at line \d+, column \d+:?$/, '');
 }

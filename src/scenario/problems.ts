@@ -55,6 +55,7 @@ function mostTellingBranchIssue(branches: z.core.$ZodIssue[][]): z.core.$ZodIssu
   return (
     issues.find((i) => i.code === 'custom') ??
     issues.find((i) => i.path.length > 0) ??
+    issues.find((i) => i.code === 'invalid_value') ??
     (issues.length === 1 ? issues[0] : undefined)
   );
 }

@@ -205,8 +205,12 @@ export const scenarioSchema = z
         ctx.addIssue({ code: 'custom', path, input: value, message: `duplicate name "${value}"` });
       names.add(value);
     };
-    scenario.fleet.forEach((group, i) => unique(group.name, ['fleet', i, 'name']));
-    scenario.servers.forEach((s, i) => unique(s.name, ['servers', i, 'name']));
+    scenario.fleet.forEach((group, i) => {
+      unique(group.name, ['fleet', i, 'name']);
+    });
+    scenario.servers.forEach((s, i) => {
+      unique(s.name, ['servers', i, 'name']);
+    });
   });
 
 /** A scenario as written (before validation). */

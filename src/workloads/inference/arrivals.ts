@@ -6,12 +6,8 @@
 import { z } from 'zod';
 import type { RandomStream } from '../../engine/random.js';
 import { InputError, type InputProblem } from '../../errors.js';
-import {
-  hourlyValues,
-  parseNumericCsv,
-  readDataFile,
-  startHour,
-} from '../../fleet/availability.js';
+import { hourlyValues, startHour } from '../../fleet/availability.js';
+import { parseNumericCsv, readTextFile } from '../../scenario/data-file.js';
 import { quantity } from '../../scenario/units.js';
 
 /** A stream of arrival times, generated on demand. */
@@ -139,7 +135,7 @@ export function arrivalProcess(
       };
     }
     case 'trace': {
-      const { path, text } = readDataFile(spec.file, options.baseDir);
+      const { path, text } = readTextFile(spec.file, options.baseDir);
       return replayArrivals(parseArrivalTrace(text, path), spec.period, path);
     }
   }

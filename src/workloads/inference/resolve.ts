@@ -6,7 +6,7 @@ import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
 import type { CostCard, Precision } from '../../ml/cost/card.js';
 import { parseCostCard } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
-import { readDataFile } from '../../scenario/load.js';
+import { readDataFile } from '../../scenario/data-file.js';
 import type { Scenario, ServerSpec } from '../../scenario/schema.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
@@ -22,6 +22,8 @@ export interface ResolvedServer {
 /** Everything a run needs beyond the scenario itself, checked up front. */
 export interface ResolvedScenario {
   scenario: Scenario;
+  /** Directory that relative data-file paths in the scenario are read from. */
+  baseDir: string;
   card: CostCard;
   groups: FleetGroup[];
   /** Roofline time of one inference on each group's class (before the per-device spread), or undefined where the class cannot run the model. */
@@ -120,7 +122,7 @@ export function resolveScenario(
   checkPlacement(scenario, servers, problems);
   checkCellTechnologies(scenario, problems);
   if (problems.length > 0) throw new InputError(file, problems);
-  return { scenario, card: card!, groups, deviceTimeS, servers };
+  return { scenario, baseDir: dirname(file), card: card!, groups, deviceTimeS, servers };
 }
 
 function checkPlacement(

@@ -56,7 +56,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   const inference = scenario.workload.inference;
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
-  const fleet = new Fleet(sim, streams, resolved.groups);
+  const fleet = new Fleet(sim, streams, resolved.groups, { baseDir: resolved.baseDir });
   const { cells, cellOf } = buildCells(sim, scenario);
   const log = new RequestLog(
     fleet.count,
@@ -123,11 +123,14 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   };
 
   const runLocal = (d: number, request: Request): void => {
-    if (localCurrent[d] === undefined) return startLocal(d, request);
-    let queue = localQueue.get(d);
-    if (queue === undefined) localQueue.set(d, (queue = []));
-    if (queue.length >= inference.deviceQueue) return finish(request, 'device-queue-full');
-    queue.push(request);
+    if (localCurrent[d] === undefined) {
+      startLocal(d, request);
+      return;
+    }
+    const queue = localQueue.get(d) ?? [];
+    localQueue.set(d, queue);
+    if (queue.length >= inference.deviceQueue) finish(request, 'device-queue-full');
+    else queue.push(request);
   };
 
   // --- transfers over the device's cell ------------------------------------
@@ -147,8 +150,8 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       upBits: direction === 'up' ? bits : 0,
       downBits: direction === 'down' ? bits : 0,
     };
-    let set = transfers.get(d);
-    if (set === undefined) transfers.set(d, (set = new Set()));
+    const set = transfers.get(d) ?? new Set<Transfer>();
+    transfers.set(d, set);
     set.add(state);
     const startedS = sim.now;
     const begin = (): void => {
@@ -260,7 +263,10 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       downloadS: 0,
       batch: 0,
     };
-    if (!fleet.isOnline(d)) return finish(request, 'device-offline');
+    if (!fleet.isOnline(d)) {
+      finish(request, 'device-offline');
+      return;
+    }
     request.target = choosePlacement(view, d);
     if (request.target < 0) runLocal(d, request);
     else offload(d, request, request.target);
@@ -271,6 +277,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       const process = arrivalProcess(
         group.spec.arrivals,
         streams.stream('arrivals', deviceKey(group, i)),
+        { baseDir: resolved.baseDir },
       );
       const next = (): void => {
         const atS = process.next();
