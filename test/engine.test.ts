@@ -6,7 +6,7 @@ describe('event queue', () => {
     const queue = new EventQueue(2);
     const fired: number[] = [];
     for (const t of [5, 1, 4, 2, 3]) queue.push(t, 0, () => fired.push(t));
-    while (queue.size > 0) queue.pop()!();
+    while (queue.size > 0) queue.pop()!(queue.lastArg);
     expect(fired).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -31,6 +31,19 @@ describe('event queue', () => {
       Array.from({ length: 5000 }, (_, i) => i).filter((i) => i % 3 === t),
     );
     expect(fired).toEqual(expected);
+  });
+
+  it('passes each event the number it was scheduled with', () => {
+    const sim = new Simulation();
+    const seen: [number, number][] = [];
+    const handler = (device: number) => seen.push([sim.now, device]);
+    sim.schedule(2, handler, Priority.normal, 7);
+    sim.scheduleAt(1, handler, Priority.normal, 3);
+    sim.run();
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 7],
+    ]);
   });
 
   it('never fires a cancelled event', () => {

@@ -1,3 +1,4 @@
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import {
   boundedPareto,
@@ -35,6 +36,12 @@ function moments(
 }
 
 describe('random streams', () => {
+  it("draw exactly seedrandom's Alea sequence for their key", () => {
+    const ours = new RandomStreams(42).stream('arrivals', 'cameras/7');
+    const theirs = seedrandom.alea('42/arrivals/cameras/7');
+    expect(draws(ours, 1000)).toEqual(Array.from({ length: 1000 }, () => theirs()));
+  });
+
   it('give the same draws for the same (seed, purpose, entity)', () => {
     const a = new RandomStreams(7).stream('arrivals', 3);
     const b = new RandomStreams(7).stream('arrivals', 3);

@@ -14,7 +14,12 @@
 /** Handle of a scheduled event, for {@link EventQueue.cancel}. */
 export type EventId = number & { readonly __brand: 'EventId' };
 
-export type EventCallback = () => void;
+/**
+ * What an event does. It receives the number it was scheduled with, so one
+ * function can serve many entities (a device index, say) without a closure
+ * per entity: at a million devices that keeps calls monomorphic and memory low.
+ */
+export type EventCallback = (arg: number) => void;
 
 /** Slots per generation; an id is `generation * SLOT_SPACE + slot`. */
 const SLOT_SPACE = 2 ** 26;
@@ -32,6 +37,7 @@ export class EventQueue {
   private heapSize = 0;
   private callbacks: (EventCallback | undefined)[] = [];
   private generations: Uint32Array;
+  private args: Float64Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotCount = 0;
@@ -40,12 +46,15 @@ export class EventQueue {
 
   /** Time of the event most recently returned by {@link pop}. */
   lastTimeS = 0;
+  /** Argument of the event most recently returned by {@link pop}. */
+  lastArg = 0;
 
   constructor(initialCapacity = 1024) {
     this.heapTimes = new Float64Array(initialCapacity);
     this.heapOrders = new Float64Array(initialCapacity);
     this.heapSlots = new Int32Array(initialCapacity);
     this.generations = new Uint32Array(initialCapacity);
+    this.args = new Float64Array(initialCapacity);
     this.freeSlots = new Int32Array(initialCapacity);
   }
 
@@ -58,12 +67,13 @@ export class EventQueue {
    * Adds an event. Lower `priority` (an integer in [0, 255]) fires first among
    * events at the same time.
    */
-  push(timeS: number, priority: number, callback: EventCallback): EventId {
+  push(timeS: number, priority: number, callback: EventCallback, arg = 0): EventId {
     if (!(priority >= 0 && priority <= MAX_PRIORITY) || !Number.isInteger(priority)) {
       throw new RangeError(`priority(=${priority}) must be an integer in [0, ${MAX_PRIORITY}]`);
     }
     const slot = this.allocateSlot();
     this.callbacks[slot] = callback;
+    this.args[slot] = arg;
     const sequence = this.nextSequence++ % SEQUENCE_SPACE;
     this.siftUp(this.heapSize++, timeS, priority * SEQUENCE_SPACE + sequence, slot);
     this.live++;
@@ -100,6 +110,7 @@ export class EventQueue {
     const slot = this.heapSlots[0]!;
     const callback = this.callbacks[slot]!;
     this.lastTimeS = this.heapTimes[0]!;
+    this.lastArg = this.args[slot]!;
     this.removeTop();
     this.release(slot);
     this.freeSlots[this.freeCount++] = slot;
@@ -140,6 +151,7 @@ export class EventQueue {
     this.heapOrders = resized(this.heapOrders, new Float64Array(capacity));
     this.heapSlots = resized(this.heapSlots, new Int32Array(capacity));
     this.generations = resized(this.generations, new Uint32Array(capacity));
+    this.args = resized(this.args, new Float64Array(capacity));
     this.freeSlots = resized(this.freeSlots, new Int32Array(capacity));
   }
 

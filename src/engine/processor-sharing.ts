@@ -11,12 +11,27 @@ export interface Flow {
   abort(): number;
 }
 
-interface FlowState extends Flow {
-  /** Virtual time at which the flow completes. */
-  readonly finishTag: number;
-  readonly order: number;
-  readonly onDone: () => void;
-  active: boolean;
+/** A flow's bookkeeping; a class so that flows share their methods. */
+class FlowState implements Flow {
+  active = true;
+
+  constructor(
+    private readonly owner: ProcessorSharing,
+    readonly size: number,
+    /** Virtual time at which the flow completes. */
+    readonly finishTag: number,
+    /** Start order, to break ties between equal finish tags. */
+    readonly order: number,
+    readonly onDone: () => void,
+  ) {}
+
+  remaining(): number {
+    return this.active ? this.owner.remainingOf(this) : 0;
+  }
+
+  abort(): number {
+    return this.owner.abort(this);
+  }
 }
 
 /**
@@ -37,6 +52,10 @@ export class ProcessorSharing {
   private heap: FlowState[] = [];
   private startedCount = 0;
   private nextCompletion: EventId | undefined;
+  /** When the pending completion event fires. */
+  private nextCompletionS = Number.POSITIVE_INFINITY;
+  /** The pending completion event fires before the earliest flow is really due. */
+  private stale = false;
   private workDone = 0;
 
   private capacityPerS: number;
@@ -81,27 +100,21 @@ export class ProcessorSharing {
       throw new RangeError(`size(=${size}) must be a finite number > 0`);
     }
     this.advance();
-    const flow: FlowState = {
-      size,
-      finishTag: this.virtual + size,
-      order: this.startedCount++,
-      onDone,
-      active: true,
-      remaining: () => (flow.active ? this.remainingOf(flow) : 0),
-      abort: () => this.abort(flow),
-    };
+    const flow = new FlowState(this, size, this.virtual + size, this.startedCount++, onDone);
     this.push(flow);
     this.activeCount++;
     this.reschedule();
     return flow;
   }
 
-  private remainingOf(flow: FlowState): number {
+  /** @internal Work left of an active flow. */
+  remainingOf(flow: FlowState): number {
     this.advance();
     return flow.finishTag - this.virtual;
   }
 
-  private abort(flow: FlowState): number {
+  /** @internal Stops a flow; returns the work it did. */
+  abort(flow: FlowState): number {
     if (!flow.active) return 0;
     const done = flow.size - this.remainingOf(flow);
     flow.active = false;
@@ -122,21 +135,41 @@ export class ProcessorSharing {
     this.lastUpdateS = now;
   }
 
+  /**
+   * Keeps one completion event pending for the earliest finishing flow. An
+   * arrival only delays that completion, so instead of cancelling and
+   * rescheduling on every arrival, an earlier pending event is kept and marked
+   * stale: when it fires it just reschedules.
+   */
   private reschedule(): void {
-    if (this.nextCompletion !== undefined) this.sim.cancel(this.nextCompletion);
-    this.nextCompletion = undefined;
     const first = this.heap[0];
     if (first === undefined) {
+      if (this.nextCompletion !== undefined) this.sim.cancel(this.nextCompletion);
+      this.nextCompletion = undefined;
       this.virtual = 0; // idle: restart virtual time to keep tags small and precise
       return;
     }
     const delayS = ((first.finishTag - this.virtual) * this.activeCount) / this.capacityPerS;
-    this.nextCompletion = this.sim.schedule(Math.max(0, delayS), () => this.complete());
+    const dueS = this.sim.now + Math.max(0, delayS);
+    if (this.nextCompletion !== undefined) {
+      if (this.nextCompletionS <= dueS) {
+        this.stale = this.nextCompletionS !== dueS;
+        return;
+      }
+      this.sim.cancel(this.nextCompletion);
+    }
+    this.nextCompletionS = dueS;
+    this.stale = false;
+    this.nextCompletion = this.sim.scheduleAt(dueS, () => this.complete());
   }
 
   private complete(): void {
     this.nextCompletion = undefined;
     this.advance();
+    if (this.stale) {
+      this.reschedule();
+      return;
+    }
     const first = this.heap[0]!;
     // Snap to the tag: the flows due now finish exactly, whatever the rounding.
     this.virtual = Math.max(this.virtual, first.finishTag);

@@ -42,20 +42,30 @@ export class Simulation {
     return this.queue.size;
   }
 
-  /** Schedules `callback` after `delayS` seconds (>= 0). */
-  schedule(delayS: number, callback: EventCallback, priority: number = Priority.normal): EventId {
+  /** Schedules `callback(arg)` after `delayS` seconds (>= 0). */
+  schedule(
+    delayS: number,
+    callback: EventCallback,
+    priority: number = Priority.normal,
+    arg = 0,
+  ): EventId {
     if (!(delayS >= 0) || delayS === Number.POSITIVE_INFINITY) {
       throw new RangeError(`delayS(=${delayS}) must be a finite number >= 0`);
     }
-    return this.queue.push(this.clockS + delayS, priority, callback);
+    return this.queue.push(this.clockS + delayS, priority, callback, arg);
   }
 
-  /** Schedules `callback` at absolute time `timeS` (>= now). */
-  scheduleAt(timeS: number, callback: EventCallback, priority: number = Priority.normal): EventId {
+  /** Schedules `callback(arg)` at absolute time `timeS` (>= now). */
+  scheduleAt(
+    timeS: number,
+    callback: EventCallback,
+    priority: number = Priority.normal,
+    arg = 0,
+  ): EventId {
     if (!(timeS >= this.clockS) || timeS === Number.POSITIVE_INFINITY) {
       throw new RangeError(`timeS(=${timeS}) must be finite and >= now (${this.clockS})`);
     }
-    return this.queue.push(timeS, priority, callback);
+    return this.queue.push(timeS, priority, callback, arg);
   }
 
   /** Cancels a pending event; returns false if it already fired or was cancelled. */
@@ -74,7 +84,7 @@ export class Simulation {
     if (callback === undefined) return false;
     this.clockS = this.queue.lastTimeS;
     this.fired++;
-    callback();
+    callback(this.queue.lastArg);
     return true;
   }
 
@@ -96,7 +106,7 @@ export class Simulation {
       this.clockS = nextS;
       this.fired++;
       count++;
-      callback();
+      callback(queue.lastArg);
       if (stopWhen?.()) return 'condition';
     }
   }

@@ -110,17 +110,8 @@ export function arrivalProcess(
   options: { baseDir?: string } = {},
 ): ArrivalProcess {
   switch (spec.kind) {
-    case 'poisson': {
-      let t = 0;
-      const meanGapS = 1 / spec.rate;
-      return {
-        meanRatePerS: spec.rate,
-        next() {
-          t += rng.exponential(meanGapS);
-          return t;
-        },
-      };
-    }
+    case 'poisson':
+      return new PoissonArrivals(spec.rate, rng);
     case 'diurnal':
       return diurnalPoisson(spec.rate, spec.profile, spec.startHour, rng);
     case 'mmpp':
@@ -240,4 +231,25 @@ function replayArrivals(
       return (periodS ?? 0) * cycle + timesS[index++ % timesS.length]!;
     },
   };
+}
+
+/**
+ * Poisson arrivals. A class rather than a closure, so that the one call site
+ * serving every device's arrivals stays monomorphic (fast) in big fleets.
+ */
+class PoissonArrivals implements ArrivalProcess {
+  private t = 0;
+  private readonly meanGapS: number;
+
+  constructor(
+    readonly meanRatePerS: number,
+    private readonly rng: RandomStream,
+  ) {
+    this.meanGapS = 1 / meanRatePerS;
+  }
+
+  next(): number {
+    this.t += this.rng.exponential(this.meanGapS);
+    return this.t;
+  }
 }

@@ -17,6 +17,16 @@ export interface PlacementView {
   localBacklog(d: number): number;
   uploadBits: number;
   downloadBits: number;
+  /** The one server a fixed policy (edge or cloud) can choose, when there is exactly one. */
+  onlyServer?: number;
+}
+
+/** The server index a fixed `edge` or `cloud` policy always picks, if its tier has exactly one server. */
+export function onlyCandidate(resolved: ResolvedScenario): number | undefined {
+  const policy = resolved.scenario.workload.inference.placement.policy;
+  if (policy !== 'edge' && policy !== 'cloud') return undefined;
+  const candidates = resolved.servers.flatMap((s, i) => (s.tier === policy ? [i] : []));
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 /** The placement index for "run on the device itself". */
@@ -33,6 +43,7 @@ export const ON_DEVICE = -1;
 export function choosePlacement(view: PlacementView, d: number): number {
   const { policy, objective } = view.resolved.scenario.workload.inference.placement;
   if (policy === 'device') return ON_DEVICE;
+  if (view.onlyServer !== undefined) return view.onlyServer;
   const score =
     objective === 'energy'
       ? (s: number) => expectedDeviceEnergyJ(view, d, s)

@@ -1,12 +1,12 @@
 import type { EventId } from '../../engine/event-queue.js';
 import { type Flow, ProcessorSharing } from '../../engine/processor-sharing.js';
 import { RandomStreams } from '../../engine/random.js';
-import { Simulation } from '../../engine/simulation.js';
+import { Priority, Simulation } from '../../engine/simulation.js';
 import { deviceKey, Fleet } from '../../fleet/fleet.js';
 import { buildCells, type Cell } from '../../network/cells.js';
-import { arrivalProcess } from './arrivals.js';
+import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
 import { BatchingServer } from './batching-server.js';
-import { choosePlacement, type PlacementView } from './placement.js';
+import { choosePlacement, onlyCandidate, type PlacementView } from './placement.js';
 import { type Outcome, RequestLog } from './request-log.js';
 import type { ResolvedScenario, ResolvedServer } from './resolve.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
@@ -82,7 +82,14 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   const localQueue = new Map<number, Request[]>();
   const localCurrent: (Request | undefined)[] = new Array(fleet.count);
   const localDone = new Float64Array(fleet.count).fill(-1);
-  const transfers = new Map<number, Set<Transfer>>();
+  // Transfers in progress, kept only for devices that can go down (to abort them).
+  const transfers: (Transfer[] | undefined)[] = new Array(fleet.count);
+  const canGoDown = resolved.groups.map(
+    (g) =>
+      g.spec.availability.kind !== 'always' ||
+      g.spec.failures !== undefined ||
+      g.spec.battery !== undefined,
+  );
   const nextUplinkS = new Float64Array(fleet.count);
 
   const localTimeS = (d: number): number | undefined => {
@@ -150,14 +157,16 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       upBits: direction === 'up' ? bits : 0,
       downBits: direction === 'down' ? bits : 0,
     };
-    const set = transfers.get(d) ?? new Set<Transfer>();
-    transfers.set(d, set);
-    set.add(state);
+    const tracked = canGoDown[fleet.groupOf[d]!]!;
+    if (tracked) (transfers[d] ??= []).push(state);
     const startedS = sim.now;
     const begin = (): void => {
       state.pendingStart = undefined;
       state.flow = link.start(bits * cell.airBitsPerBit, () => {
-        set.delete(state);
+        if (tracked) {
+          const list = transfers[d]!;
+          list.splice(list.indexOf(state), 1);
+        }
         fleet.radio(d).endTransfer(sim.now, state.upBits, state.downBits);
         fleet.settleRadio(d);
         if (direction === 'up') {
@@ -223,8 +232,9 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       }
       for (const queued of localQueue.get(d) ?? []) finish(queued, 'device-offline');
       localQueue.delete(d);
-      const active = transfers.get(d);
+      const active = transfers[d];
       if (active === undefined) return;
+      transfers[d] = undefined;
       for (const t of active) {
         let movedBits = 0;
         if (t.pendingStart !== undefined) sim.cancel(t.pendingStart);
@@ -234,7 +244,6 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
         fleet.radio(d).endTransfer(sim.now, t.upBits * share, t.downBits * share);
         finish(t.request, 'device-offline');
       }
-      transfers.delete(d);
     },
     deviceUp: () => {},
   });
@@ -250,6 +259,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     localBacklog: (d) => (localCurrent[d] ? 1 : 0) + (localQueue.get(d)?.length ?? 0),
     uploadBits,
     downloadBits,
+    onlyServer: onlyCandidate(resolved),
   };
   const arrive = (d: number): void => {
     inFlight++;
@@ -271,25 +281,24 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     if (request.target < 0) runLocal(d, request);
     else offload(d, request, request.target);
   };
-  resolved.groups.forEach((group) => {
+  // One handler for every device's arrivals (the device is the event's argument).
+  const arrivals = new Array<ArrivalProcess>(fleet.count);
+  const scheduleArrival = (d: number): void => {
+    const atS = arrivals[d]!.next();
+    if (atS < scenario.duration) sim.scheduleAt(atS, onArrival, Priority.normal, d);
+  };
+  const onArrival = (d: number): void => {
+    arrive(d);
+    scheduleArrival(d);
+  };
+  for (const group of resolved.groups) {
     for (let i = 0; i < group.spec.count; i++) {
       const d = group.first + i;
-      const process = arrivalProcess(
-        group.spec.arrivals,
-        streams.stream('arrivals', deviceKey(group, i)),
-        { baseDir: resolved.baseDir },
-      );
-      const next = (): void => {
-        const atS = process.next();
-        if (atS < scenario.duration) sim.scheduleAt(atS, tick);
-      };
-      const tick = (): void => {
-        arrive(d);
-        next();
-      };
-      next();
+      const stream = streams.stream('arrivals', deviceKey(group, i));
+      arrivals[d] = arrivalProcess(group.spec.arrivals, stream, { baseDir: resolved.baseDir });
+      scheduleArrival(d);
     }
-  });
+  }
 
   // Devices keep changing state forever; stop once arrivals have ended and the last request is done.
   sim.run({ untilS: scenario.duration });
