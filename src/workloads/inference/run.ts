@@ -158,7 +158,11 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       downBits: direction === 'down' ? bits : 0,
     };
     const tracked = canGoDown[fleet.groupOf[d]!]!;
-    if (tracked) (transfers[d] ??= []).push(state);
+    if (tracked) {
+      const list = transfers[d] ?? [];
+      list.push(state);
+      transfers[d] = list;
+    }
     const startedS = sim.now;
     const begin = (): void => {
       state.pendingStart = undefined;
