@@ -117,6 +117,41 @@ describe('inference requests', () => {
     for (const upload of uploads) expect(upload).toBeCloseTo((k * airBits) / wifi.uplinkBps, 12);
   });
 
+  it('a cell driven by a Mahimahi trace uploads at the trace rate', () => {
+    // One 1500-byte packet per ms: 12 Mbit/s. 100 kB with Wi-Fi loss 0.001 carries 800,000 / 0.999 bits.
+    const input = scenario({
+      fleet: [group({ network: { technology: 'wifi5', cell: 'traced' } })],
+      cells: { traced: { uplinkTrace: 'traces/12mbps.mahimahi' } },
+    });
+    const uploads = column(run(input).requests, 'upload_s') as number[];
+    for (const upload of uploads) expect(upload).toBeCloseTo(800_000 / 0.999 / 12e6, 9);
+  });
+
+  it('LoRaWAN holds the next uplink for the duty cycle', () => {
+    // 1 kB at 5,470 bit/s with loss 0.01: t = 8,000 / 0.99 / 5,470 s on air, then 99 t off the air.
+    const input = scenario({
+      fleet: [
+        group({
+          profile: 'esp32-s3',
+          network: { technology: 'lorawan' },
+          arrivals: { kind: 'periodic', interval: '1 s' },
+        }),
+      ],
+      workload: { inference: { placement: 'edge', input: '1 kB', output: '10 B', slo: '10 s' } },
+      duration: '3 s',
+    });
+    const tables = run(input);
+    const airtimeS = 8000 / 0.99 / 5470;
+    const arrivals = column(tables.requests, 'arrival_s') as number[];
+    const uploads = column(tables.requests, 'upload_s') as number[];
+    expect(uploads[0]).toBeCloseTo(airtimeS, 9);
+    // The second request waits until the first upload's end + 99 airtimes.
+    expect(arrivals[1]! + uploads[1]!).toBeCloseTo(
+      arrivals[0]! + airtimeS + 99 * airtimeS + airtimeS,
+      6,
+    );
+  });
+
   it('drops requests that find the server queue full, with the reason', () => {
     const input = scenario({
       fleet: [group({ count: 50, arrivals: { kind: 'poisson', rate: '200/s' } })],
@@ -230,7 +265,7 @@ describe('energy', () => {
           network: { technology: 'lte' },
           overrides: { battery: { capacity: '10 J' } },
           battery: {},
-          arrivals: { kind: 'periodic', interval: '1000 s' },
+          arrivals: { kind: 'trace', file: 'traces/no-arrivals.csv' },
         }),
       ],
       duration: '200 s',
@@ -239,6 +274,29 @@ describe('energy', () => {
     expect(column(tables.devices, 'battery_empty_events')).toEqual([1]);
     const emptyAtS = 10 / (0.1 + (0.043 * 0.594) / 1.28);
     expect(column(tables.devices, 'online_s')[0]).toBeCloseTo(emptyAtS, 9);
+  });
+});
+
+describe('battery charging', () => {
+  it('a charging window brings an empty device back and refills its battery', () => {
+    // Empties at e = 10 J / 0.1199546875 W = 83.36 s; the window (3 min to 9 min) powers it
+    // and refills the battery to 10 J; it empties again e after the window closes.
+    const input = scenario({
+      fleet: [
+        group({
+          profile: 'phone-midrange',
+          network: { technology: 'lte' },
+          overrides: { battery: { capacity: '10 J' } },
+          battery: { charging: { startHour: 0.05, hours: 0.1, power: '5 W' } },
+          arrivals: { kind: 'trace', file: 'traces/no-arrivals.csv' },
+        }),
+      ],
+      duration: '700 s',
+    });
+    const tables = run(input);
+    const emptyS = 10 / (0.1 + (0.043 * 0.594) / 1.28);
+    expect(column(tables.devices, 'battery_empty_events')).toEqual([2]);
+    expect(column(tables.devices, 'online_s')[0]).toBeCloseTo(emptyS + (540 - 180) + emptyS, 9);
   });
 });
 

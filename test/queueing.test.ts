@@ -203,3 +203,19 @@ describe('processor sharing with a changing capacity', () => {
     expect(doneAt).toBeCloseTo(1.5, 12);
   });
 });
+
+describe('processor sharing through an outage', () => {
+  it('holds flows while the capacity is 0 and resumes them after', () => {
+    // C = 10: a flow of 20 does 10 by t = 1; outage 1..3; the last 10 at C = 10 -> done at 4.
+    const sim = new Simulation();
+    const link = new ProcessorSharing(sim, 10);
+    let doneAt = 0;
+    link.start(20, () => {
+      doneAt = sim.now;
+    });
+    sim.schedule(1, () => link.setCapacity(0));
+    sim.schedule(3, () => link.setCapacity(10));
+    sim.run();
+    expect(doneAt).toBeCloseTo(4, 12);
+  });
+});

@@ -76,10 +76,14 @@ export class ProcessorSharing {
   /**
    * Changes the capacity from now on (a bandwidth trace stepping): work done
    * so far is settled at the old rate, and the next completion is recomputed.
+   * A capacity of 0 (an outage in a trace) holds every flow until it rises.
    */
   setCapacity(capacity: number): void {
+    if (!(capacity >= 0) || !Number.isFinite(capacity)) {
+      throw new RangeError(`capacity(=${capacity}) must be a finite number >= 0`);
+    }
     this.advance();
-    this.capacityPerS = checkedCapacity(capacity);
+    this.capacityPerS = capacity;
     this.reschedule();
   }
 
@@ -143,10 +147,10 @@ export class ProcessorSharing {
    */
   private reschedule(): void {
     const first = this.heap[0];
-    if (first === undefined) {
+    if (first === undefined || this.capacityPerS === 0) {
       if (this.nextCompletion !== undefined) this.sim.cancel(this.nextCompletion);
       this.nextCompletion = undefined;
-      this.virtual = 0; // idle: restart virtual time to keep tags small and precise
+      if (first === undefined) this.virtual = 0; // idle: restart virtual time to keep tags small and precise
       return;
     }
     const delayS = ((first.finishTag - this.virtual) * this.activeCount) / this.capacityPerS;

@@ -282,8 +282,9 @@ export class Fleet {
     const close = (): void => {
       const chargedJ = powerW * (this.sim.now - openedS);
       for (const d of devices) {
-        this.drain(d, this.energy.settle(d, this.sim.now));
+        // Charge first: the device ran from the charger, so the window's draw is not subtracted.
         this.batteryJ[d] = Math.min(this.batteryCapacityJ[d]!, this.batteryJ[d]! + chargedJ);
+        this.drain(d, this.energy.settle(d, this.sim.now));
       }
       this.charging[g] = 0;
       for (const d of devices) this.armEmptyEvent(d);

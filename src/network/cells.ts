@@ -1,8 +1,16 @@
 import { ProcessorSharing } from '../engine/processor-sharing.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { NetworkInterface } from '../fleet/profiles.js';
+import { readTextFile } from '../scenario/data-file.js';
 import type { Scenario } from '../scenario/schema.js';
 import { TECHNOLOGIES } from './technologies.js';
+import {
+  type CapacitySteps,
+  capacityAt,
+  capacitySteps,
+  nextStepS,
+  parseMahimahi,
+} from './traces.js';
 
 /**
  * An access point or cell: its uplink and downlink are processor-sharing
@@ -35,7 +43,17 @@ export interface CellPlan {
  * Technology defaults are overridden by `cells.<name>` (a split cell also
  * takes the overrides of its base name).
  */
-export function buildCells(sim: Simulation, scenario: Scenario): CellPlan {
+export function buildCells(sim: Simulation, scenario: Scenario, baseDir = '.'): CellPlan {
+  const traces = new Map<string, CapacitySteps>();
+  const stepsOf = (file: string): CapacitySteps => {
+    let steps = traces.get(file);
+    if (steps === undefined) {
+      const { path, text } = readTextFile(file, baseDir);
+      steps = capacitySteps(parseMahimahi(text, path), TRACE_WINDOW_S);
+      traces.set(file, steps);
+    }
+    return steps;
+  };
   const cells: Cell[] = [];
   const indexOf = new Map<string, number>();
   const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
@@ -55,6 +73,7 @@ export function buildCells(sim: Simulation, scenario: Scenario): CellPlan {
             name,
             group.network.technology,
             scenario.cells[name] ?? scenario.cells[base],
+            stepsOf,
           ),
         );
         indexOf.set(name, index);
@@ -70,16 +89,39 @@ function makeCell(
   name: string,
   technology: NetworkInterface,
   override: Scenario['cells'][string] | undefined,
+  stepsOf: (file: string) => CapacitySteps,
 ): Cell {
   const defaults = TECHNOLOGIES[technology];
   const loss = override?.loss ?? defaults.loss;
+  const link = (bps: number | undefined, fallbackBps: number, trace: string | undefined) =>
+    trace === undefined
+      ? new ProcessorSharing(sim, bps ?? fallbackBps)
+      : tracedLink(sim, stepsOf(trace));
   return {
     name,
     technology,
-    uplink: new ProcessorSharing(sim, override?.uplink ?? defaults.uplinkBps),
-    downlink: new ProcessorSharing(sim, override?.downlink ?? defaults.downlinkBps),
+    uplink: link(override?.uplink, defaults.uplinkBps, override?.uplinkTrace),
+    downlink: link(override?.downlink, defaults.downlinkBps, override?.downlinkTrace),
     rttS: override?.rtt ?? defaults.rttS,
     airBitsPerBit: 1 / (1 - loss),
     dutyCycle: defaults.dutyCycle,
   };
+}
+
+/** Capacity of a traced link is averaged over windows of this length, s. */
+export const TRACE_WINDOW_S = 0.1;
+
+/**
+ * A link whose capacity follows a bandwidth trace: it steps at every window
+ * boundary, looping with the trace (a window without packets is an outage).
+ */
+function tracedLink(sim: Simulation, steps: CapacitySteps): ProcessorSharing {
+  const link = new ProcessorSharing(sim, 1);
+  link.setCapacity(capacityAt(steps, 0));
+  const step = (): void => {
+    link.setCapacity(capacityAt(steps, sim.now));
+    sim.scheduleAt(nextStepS(steps, sim.now), step);
+  };
+  sim.scheduleAt(nextStepS(steps, 0), step);
+  return link;
 }

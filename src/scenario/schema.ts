@@ -84,6 +84,14 @@ const cell = z.strictObject({
   downlink: quantity('bitrate', positive, 'Downlink capacity shared by the cell').optional(),
   rtt: quantity('duration', { min: 0 }, 'Round-trip time to the first server').optional(),
   loss: fraction('Packet loss probability').optional(),
+  uplinkTrace: z
+    .string()
+    .optional()
+    .describe('Mahimahi trace file for the uplink capacity (replaces uplink)'),
+  downlinkTrace: z
+    .string()
+    .optional()
+    .describe('Mahimahi trace file for the downlink capacity (replaces downlink)'),
 });
 
 const server = z.strictObject({

@@ -27,8 +27,10 @@ interface Request {
 interface Transfer {
   request: Request;
   flow: Flow | undefined;
-  /** The event that starts the flow once the radio is promoted. */
+  /** The event that starts the flow once the radio is promoted (or, on a duty-cycled uplink, that starts or ends it). */
   pendingStart: EventId | undefined;
+  /** Whether the radio has been asked to transfer (so an abort must end it). */
+  radioBegun: boolean;
   upBits: number;
   downBits: number;
 }
@@ -57,7 +59,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
   const fleet = new Fleet(sim, streams, resolved.groups, { baseDir: resolved.baseDir });
-  const { cells, cellOf } = buildCells(sim, scenario);
+  const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
   const log = new RequestLog(
     fleet.count,
     resolved.groups.length,
@@ -154,6 +156,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       request,
       flow: undefined,
       pendingStart: undefined,
+      radioBegun: !(direction === 'up' && cell.dutyCycle < 1),
       upBits: direction === 'up' ? bits : 0,
       downBits: direction === 'down' ? bits : 0,
     };
@@ -164,33 +167,50 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       transfers[d] = list;
     }
     const startedS = sim.now;
+    const finished = (): void => {
+      state.pendingStart = undefined;
+      if (tracked) {
+        const list = transfers[d]!;
+        list.splice(list.indexOf(state), 1);
+      }
+      fleet.radio(d).endTransfer(sim.now, state.upBits, state.downBits);
+      fleet.settleRadio(d);
+      if (direction === 'up') request.uploadS = sim.now - startedS;
+      else request.downloadS = sim.now - startedS;
+      onDone();
+    };
+    if (direction === 'up' && cell.dutyCycle < 1) {
+      dutyCycledUplink(d, cell, bits, state, finished);
+      return;
+    }
     const begin = (): void => {
       state.pendingStart = undefined;
-      state.flow = link.start(bits * cell.airBitsPerBit, () => {
-        if (tracked) {
-          const list = transfers[d]!;
-          list.splice(list.indexOf(state), 1);
-        }
-        fleet.radio(d).endTransfer(sim.now, state.upBits, state.downBits);
-        fleet.settleRadio(d);
-        if (direction === 'up') {
-          request.uploadS = sim.now - startedS;
-          holdUplink(d, cell, sim.now - startedS);
-        } else request.downloadS = sim.now - startedS;
-        onDone();
-      });
+      state.flow = link.start(bits * cell.airBitsPerBit, finished);
     };
-    const waitS = Math.max(
-      fleet.radio(d).beginTransfer(sim.now),
-      direction === 'up' ? nextUplinkS[d]! - sim.now : 0,
-    );
+    const waitS = fleet.radio(d).beginTransfer(sim.now);
     if (waitS > 0) state.pendingStart = sim.schedule(waitS, begin);
     else begin();
   };
 
-  /** Regulatory duty cycle: after an uplink of t seconds, wait t (1/dutyCycle - 1). */
-  const holdUplink = (d: number, cell: Cell, airtimeS: number): void => {
-    if (cell.dutyCycle < 1) nextUplinkS[d] = sim.now + airtimeS * (1 / cell.dutyCycle - 1);
+  /**
+   * A duty-cycled uplink (LoRaWAN) is not processor-shared: the device holds
+   * its channel for the airtime t = bits / rate, then stays silent for
+   * t (1/dutyCycle - 1) before it may send again; uplinks wait their turn.
+   */
+  const dutyCycledUplink = (
+    d: number,
+    cell: Cell,
+    bits: number,
+    state: Transfer,
+    finished: () => void,
+  ): void => {
+    const airtimeS = (bits * cell.airBitsPerBit) / cell.uplink.capacity;
+    const startS = Math.max(sim.now, nextUplinkS[d]!);
+    nextUplinkS[d] = startS + airtimeS / cell.dutyCycle;
+    state.pendingStart = sim.scheduleAt(startS, () => {
+      state.radioBegun = true;
+      state.pendingStart = sim.schedule(fleet.radio(d).beginTransfer(sim.now) + airtimeS, finished);
+    });
   };
 
   // --- offloading to a server ---------------------------------------------
@@ -245,7 +265,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
         else if (t.flow !== undefined)
           movedBits = t.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
         const share = movedBits / (t.upBits + t.downBits);
-        fleet.radio(d).endTransfer(sim.now, t.upBits * share, t.downBits * share);
+        if (t.radioBegun) fleet.radio(d).endTransfer(sim.now, t.upBits * share, t.downBits * share);
         finish(t.request, 'device-offline');
       }
     },

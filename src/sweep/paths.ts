@@ -1,0 +1,220 @@
+/**
+ * Paths into a scenario, as a sweep names the fields it varies:
+ * `workload.inference.placement`, `fleet[2].count`, `cells["office-ap"].uplink`.
+ *
+ * Grammar: a path is a field name followed by any number of `.name`, `[index]`
+ * or `["quoted name"]` steps. A bare name is letters, digits, `_`, `$` and `-`,
+ * not starting with a digit or `-`; a quoted name is a JSON string (so it may
+ * hold dots or brackets); an index is a whole number without leading zeros.
+ */
+
+/** One step of a path: a field name or a list index. */
+export type PathSegment = string | number;
+
+/** Outcome of {@link parsePath}: the segments, or a message for the user. */
+export type PathParse = { ok: true; segments: PathSegment[] } | { ok: false; message: string };
+
+/** What {@link pathProblem} may ask about the fields a parent allows. */
+export interface PathOptions {
+  /** How the root is named in messages; default "the scenario". */
+  rootName?: string;
+  /**
+   * The fields allowed in the object at `parent`, or undefined when any field is
+   * allowed (or it is not known). An absent leaf is accepted only if listed.
+   */
+  fieldsOf?: (parent: readonly PathSegment[]) => readonly string[] | undefined;
+}
+
+/** A path that does not parse or does not lead anywhere; `reason` is the user-facing part. */
+export class PathError extends Error {
+  override name = 'PathError';
+
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+const BARE_NAME = /^[A-Za-z_$][\w$-]*$/;
+const TOKENS = {
+  name: /[A-Za-z_$][\w$-]*/y,
+  index: /\[(0|[1-9]\d*)\]/y,
+  quoted: /\[("(?:[^"\\]|\\.)*")\]/y,
+};
+
+/** Reads `a.b[2]["c.d"]` into `['a', 'b', 2, 'c.d']`. Never throws. */
+export function parsePath(text: string): PathParse {
+  const segments: PathSegment[] = [];
+  let at = 0;
+  while (at < text.length || segments.length === 0) {
+    const dotted = segments.length > 0 && text[at] === '.';
+    const start = dotted ? at + 1 : at;
+    const token = dotted || segments.length === 0 ? match('name', text, start) : undefined;
+    const step = token ?? (dotted ? undefined : bracket(text, start));
+    if (step === undefined) {
+      const what = dotted ? 'a field name' : 'a field name, [index] or ["name"]';
+      return {
+        ok: false,
+        message: `cannot read path ${JSON.stringify(text)}: expected ${what} at character ${start + 1}`,
+      };
+    }
+    segments.push(step.segment);
+    at = step.end;
+  }
+  return { ok: true, segments };
+}
+
+function match(kind: keyof typeof TOKENS, text: string, at: number) {
+  const regex = TOKENS[kind];
+  regex.lastIndex = at;
+  const found = regex.exec(text);
+  if (found === null) return undefined;
+  const end = at + found[0].length;
+  if (kind === 'name') return { segment: found[0], end };
+  if (kind === 'index') return { segment: Number(found[1]), end };
+  return { segment: JSON.parse(found[1]!) as string, end };
+}
+
+function bracket(text: string, at: number) {
+  return match('index', text, at) ?? match('quoted', text, at);
+}
+
+/** Writes segments back as a path; names that are not bare are quoted (`["a.b"]`). */
+export function formatSegments(segments: readonly PathSegment[]): string {
+  return segments
+    .map((s, i) => {
+      if (typeof s === 'number') return `[${s}]`;
+      if (!BARE_NAME.test(s)) return `[${JSON.stringify(s)}]`;
+      return i === 0 ? s : `.${s}`;
+    })
+    .join('');
+}
+
+/**
+ * Why `segments` cannot be set in `root`, or undefined when it can. Every step
+ * before the last must exist; an index must be in range even as the last step;
+ * a last field may be absent (an optional field) if its parent is an object and
+ * `fieldsOf` allows it. The message names the first missing step.
+ */
+export function pathProblem(
+  root: unknown,
+  segments: readonly PathSegment[],
+  options: PathOptions = {},
+): string | undefined {
+  const rootName = options.rootName ?? 'the scenario';
+  let current = root;
+  for (const [i, segment] of segments.entries()) {
+    const parent = segments.slice(0, i);
+    const owner = i === 0 ? rootName : formatSegments(parent);
+    const here = formatSegments(segments.slice(0, i + 1));
+    const isLeaf = i === segments.length - 1;
+    if (typeof segment === 'number') {
+      if (!Array.isArray(current)) return `${owner} is ${describeKind(current)}, not a list`;
+      if (segment >= current.length) {
+        const whose = i === 1 ? `${rootName}'s ${owner}` : owner;
+        return `${here} is out of range: ${whose} has ${entries(current.length)}`;
+      }
+      current = current[segment];
+      continue;
+    }
+    if (Array.isArray(current))
+      return `${owner} is a list; index it, as in ${formatSegments([...parent, 0])}`;
+    if (!isObject(current)) return `${owner} is ${describeKind(current)}, not an object`;
+    if (Object.hasOwn(current, segment)) {
+      current = current[segment];
+      continue;
+    }
+    const allowed = options.fieldsOf?.(parent);
+    if (isLeaf && (allowed === undefined || allowed.includes(segment))) return undefined;
+    const list = isLeaf ? allowed! : Object.keys(current);
+    const listed = isLeaf
+      ? `expected one of: ${list.join(', ')}`
+      : `it has ${list.join(', ') || 'no fields'}`;
+    return `no field '${segment}' in ${owner}${suggestion(segment, list)}; ${listed}`;
+  }
+  return undefined;
+}
+
+/** The value at `path` (undefined for an absent last field); throws {@link PathError} if the path does not lead there. */
+export function getPath(root: unknown, path: string | readonly PathSegment[]): unknown {
+  const segments = checked(root, path);
+  let current = root;
+  for (const segment of segments) current = (current as Record<PathSegment, unknown>)[segment];
+  return current;
+}
+
+/**
+ * A deep copy of `root` with `value` at `path`; `root` is left untouched.
+ * Throws {@link PathError} if the path does not lead there (see {@link pathProblem}).
+ */
+export function setPath<T>(root: T, path: string | readonly PathSegment[], value: unknown): T {
+  const segments = checked(root, path);
+  const copy = structuredClone(root);
+  assignPath(copy, segments, structuredClone(value));
+  return copy;
+}
+
+/**
+ * Sets `value` at `segments` in `root` itself (it mutates). For callers that own a
+ * fresh copy and have checked the path with {@link pathProblem}.
+ */
+export function assignPath(root: unknown, segments: readonly PathSegment[], value: unknown): void {
+  if (segments.length === 0) throw new RangeError('cannot assign to an empty path');
+  let current = root as Record<PathSegment, unknown>;
+  for (const segment of segments.slice(0, -1))
+    current = current[segment] as Record<PathSegment, unknown>;
+  current[segments.at(-1)!] = value;
+}
+
+function checked(root: unknown, path: string | readonly PathSegment[]): readonly PathSegment[] {
+  const text = typeof path === 'string' ? path : formatSegments(path);
+  let segments: readonly PathSegment[];
+  if (typeof path === 'string') {
+    const parsed = parsePath(path);
+    if (!parsed.ok) throw new PathError(text, parsed.message);
+    segments = parsed.segments;
+  } else {
+    segments = path;
+  }
+  const problem = pathProblem(root, segments);
+  if (problem !== undefined) throw new PathError(text, problem);
+  return segments;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function describeKind(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `a ${typeof value} (${text})`;
+}
+
+function entries(count: number): string {
+  return count === 1 ? '1 entry' : `${count} entries`;
+}
+
+/** "; did you mean 'placement'?" when one name is within two edits of `name`. */
+function suggestion(name: string, names: readonly string[]): string {
+  const close = names.find((candidate) => editDistance(name, candidate) <= 2);
+  return close === undefined ? '' : ` (did you mean '${close}'?)`;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
