@@ -160,3 +160,22 @@ describe('processes', () => {
     expect(log).toEqual(['start 0', 'held 1.5', 'end 3.5']);
   });
 });
+
+describe('event queue compaction', () => {
+  it('keeps order and live events when many cancellations trigger a rebuild', () => {
+    const sim = new Simulation();
+    const fired: number[] = [];
+    const ids = Array.from({ length: 10_000 }, (_, i) =>
+      sim.schedule((i * 7919) % 10_000, () => fired.push(i)),
+    );
+    ids.forEach((id, i) => {
+      if (i % 10 !== 0) sim.cancel(id);
+    });
+    expect(sim.pending).toBe(1000);
+    sim.run();
+    const expected = Array.from({ length: 1000 }, (_, k) => k * 10).sort(
+      (a, b) => ((a * 7919) % 10_000) - ((b * 7919) % 10_000),
+    );
+    expect(fired).toEqual(expected);
+  });
+});

@@ -91,7 +91,30 @@ export class EventQueue {
     if (this.callbacks[slot] === undefined) return false;
     this.release(slot);
     this.live--;
+    // Lazy deletion leaves cancelled entries in the heap; when they outnumber
+    // the live ones, rebuild without them so the heap stays shallow.
+    if (this.heapSize - this.live > Math.max(1024, this.live)) this.compact();
     return true;
+  }
+
+  /** Drops every cancelled entry from the heap and restores heap order, in O(n). */
+  private compact(): void {
+    let kept = 0;
+    for (let i = 0; i < this.heapSize; i++) {
+      const slot = this.heapSlots[i]!;
+      if (this.callbacks[slot] === undefined) {
+        this.freeSlots[this.freeCount++] = slot;
+        continue;
+      }
+      this.heapTimes[kept] = this.heapTimes[i]!;
+      this.heapOrders[kept] = this.heapOrders[i]!;
+      this.heapSlots[kept] = slot;
+      kept++;
+    }
+    this.heapSize = kept;
+    for (let i = (kept - 2) >> 2; i >= 0; i--) {
+      this.siftDownFrom(i, this.heapTimes[i]!, this.heapOrders[i]!, this.heapSlots[i]!);
+    }
   }
 
   /** Time of the next event that will fire, or Infinity when none is pending. */
@@ -176,11 +199,15 @@ export class EventQueue {
 
   /** Places the entry (time, order, slot) at the root and moves it down. */
   private siftDown(time: number, order: number, slot: number): void {
+    this.siftDownFrom(0, time, order, slot);
+  }
+
+  /** Places the entry (time, order, slot) at `index` and moves it down. */
+  private siftDownFrom(index: number, time: number, order: number, slot: number): void {
     const times = this.heapTimes;
     const orders = this.heapOrders;
     const slots = this.heapSlots;
     const size = this.heapSize;
-    let index = 0;
     for (;;) {
       const first = 4 * index + 1;
       if (first >= size) break;
