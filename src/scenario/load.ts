@@ -23,7 +23,7 @@ export interface LoadedScenario {
  * what was expected; nothing in the file is executed.
  */
 export function loadScenario(file: string): LoadedScenario {
-  const raw = withoutExtensionFields(readMerged(file, []));
+  const raw = withoutSweep(withoutExtensionFields(readMergedScenario(file)));
   const scenario = validateScenario(raw, file);
   return { scenario, file, hash: hashScenario(scenario) };
 }
@@ -55,6 +55,14 @@ export function canonicalJson(value: unknown): string {
  * it over that base: mappings merge key by key, anything else (lists
  * included) replaces the base's value.
  */
+/**
+ * A scenario file as data, with `extends` merged in (its `sweep` and `x-`
+ * fields still there): what a sweep expands.
+ */
+export function readMergedScenario(file: string): unknown {
+  return readMerged(file, []);
+}
+
 function readMerged(file: string, chain: string[]): unknown {
   const absolute = resolve(file);
   if (chain.includes(absolute)) {

@@ -8,6 +8,8 @@
  * hold dots or brackets); an index is a whole number without leading zeros.
  */
 
+import type { z } from 'zod';
+
 /** One step of a path: a field name or a list index. */
 export type PathSegment = string | number;
 
@@ -217,4 +219,53 @@ function editDistance(a: string, b: string): number {
     previous = row;
   }
   return previous[b.length]!;
+}
+
+/**
+ * A {@link PathOptions.fieldsOf} for data that `schema` (zod) validates: the
+ * fields its object at a path allows (every option's, for unions); undefined
+ * where it allows any field (records) or the schema is not understood.
+ */
+export function schemaFields(schema: z.core.$ZodType): PathOptions['fieldsOf'] {
+  return (parent) => {
+    const fields = fieldsIn(schema, parent);
+    return fields === 'any' || fields.length === 0 ? undefined : fields;
+  };
+}
+
+function fieldsIn(schema: z.core.$ZodType, path: readonly PathSegment[]): string[] | 'any' {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const inner = (key: string) => def[key] as z.core.$ZodType;
+  switch (def.type) {
+    case 'optional':
+    case 'default':
+    case 'prefault':
+    case 'nullable':
+    case 'readonly':
+      return fieldsIn(inner('innerType'), path);
+    case 'pipe':
+      return fieldsIn(inner('in'), path);
+    case 'union': {
+      const options = (def.options as z.core.$ZodType[]).map((o) => fieldsIn(o, path));
+      return options.includes('any') ? 'any' : [...new Set(options.flat() as string[])];
+    }
+    case 'array':
+      return path.length > 0 ? fieldsIn(inner('element'), path.slice(1)) : [];
+    case 'record':
+      return path.length > 0 ? fieldsIn(inner('valueType'), path.slice(1)) : 'any';
+    case 'object': {
+      const shape = def.shape as Record<string, z.core.$ZodType>;
+      if (path.length === 0) return Object.keys(shape);
+      const child = shape[String(path[0])];
+      return child === undefined ? 'any' : fieldsIn(child, path.slice(1));
+    }
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'enum':
+    case 'literal':
+      return [];
+    default:
+      return 'any';
+  }
 }

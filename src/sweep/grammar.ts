@@ -1,0 +1,440 @@
+/**
+ * The `sweep:` block of a scenario file, expanded into runs.
+ *
+ * ```yaml
+ * sweep:
+ *   replications: 3                       # seeds from (base seed, replication)
+ *   grid:                                 # cartesian product
+ *     workload.inference.placement: [device, edge, adaptive]
+ *     fleet[1].count: [100, 1000]
+ *   zip:                                  # paired lists, one dimension
+ *     servers[0].workers: [1, 2, 4]
+ *     servers[0].queueCapacity: [10, 20, 40]
+ *   random:                               # count independent samples
+ *     count: 8
+ *     ranges:
+ *       fleet[0].spread.throughputCv: { min: 0, max: 0.5 }
+ *       workload.inference.slo: { min: 50 ms, max: 500 ms, scale: log }
+ *   latinHypercube:                       # count stratified samples
+ *     count: 10
+ *     ranges: { servers[0].workers: { min: 1, max: 8, integer: true } }
+ * ```
+ *
+ * Dimensions, in this order: each grid path, the zip group, the random samples,
+ * the Latin-hypercube samples. Points are their cartesian product, enumerated
+ * like nested loops with the LAST dimension varying fastest; each point runs
+ * `replications` times, replication 0..r-1 consecutively. Latin hypercube
+ * sampling: McKay, Beckman & Conover (1979), Technometrics 21(2).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { type RandomStream, RandomStreams } from '../engine/random.js';
+import { describeValue, InputError, type InputProblem, UsageError } from '../errors.js';
+import { canonicalJson, validateScenario } from '../scenario/load.js';
+import { isMapping } from '../scenario/merge.js';
+import { toProblems } from '../scenario/problems.js';
+import { scenarioSchema, type ValidatedScenario } from '../scenario/schema.js';
+import {
+  assignPath,
+  formatSegments,
+  type PathSegment,
+  parsePath,
+  pathProblem,
+  schemaFields,
+} from './paths.js';
+
+const scenarioFields = schemaFields(scenarioSchema);
+
+/** One run of a sweep: a point of the parameter space at one replication. */
+export interface SweepRun {
+  /** Position in the whole sweep, from 0. */
+  index: number;
+  /** Which point of the parameter space, from 0. */
+  point: number;
+  /** Which replication of the point, from 0. */
+  replication: number;
+  /** The run's seed ({@link replicationSeed}); also written into `scenario.seed`. */
+  seed: number;
+  /** Swept path (as written) to its value (as written, or as sampled). */
+  params: Record<string, unknown>;
+  /** The unvalidated scenario with the values set, `seed` set and `sweep` removed. */
+  scenario: unknown;
+}
+
+/** Every run of a sweep, in order. */
+export interface SweepPlan {
+  runs: SweepRun[];
+  /** Swept paths: grid, then zip, then random, then Latin-hypercube, each as written. */
+  parameters: string[];
+  replications: number;
+  /**
+   * SHA-256 over `canonicalJson({ parameters, replications })` and then each run's
+   * canonical JSON, one per line: equal iff the expanded sweeps are equal.
+   */
+  sweepHash: string;
+}
+
+/** Shard `index` of `count`, counting from 1 (`--shard 3/10`). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Refused beyond this: the plan holds every run's scenario in memory. */
+export const MAX_SWEEP_RUNS = 100_000;
+
+const positiveInteger = z.number().refine((n) => Number.isInteger(n) && n >= 1, {
+  error: (issue) => `must be a whole number >= 1 (got ${describeValue(issue.input)})`,
+});
+const range = z.strictObject({
+  min: z.union([z.number(), z.string()]),
+  max: z.union([z.number(), z.string()]),
+  scale: z.enum(['linear', 'log']).default('linear'),
+  integer: z.boolean().default(false),
+});
+const samples = z.strictObject({
+  count: positiveInteger,
+  ranges: z.record(z.string(), range).refine((r) => Object.keys(r).length > 0, {
+    error: 'no ranges; give at least one path with { min, max }',
+  }),
+});
+const list = (what: string) =>
+  z.array(z.unknown()).min(1, `empty list; a ${what} needs at least one value`);
+const sweepSchema = z.strictObject({
+  replications: positiveInteger.default(1),
+  grid: z.record(z.string(), list('grid dimension')).default({}),
+  zip: z.record(z.string(), list('zip list')).default({}),
+  random: samples.optional(),
+  latinHypercube: samples.optional(),
+});
+const fileSchema = z.object({ sweep: sweepSchema });
+type SweepSpec = z.output<typeof sweepSchema>;
+type RangeSpec = z.output<typeof range>;
+
+/** A swept path, where the sweep block declares it, and its segments. */
+interface Parameter {
+  path: string;
+  where: string;
+  segments: PathSegment[];
+}
+/** One axis of the product: its parameters and, per level, one value for each. */
+interface Dimension {
+  parameters: Parameter[];
+  levels: unknown[][];
+}
+/** A checked range: bounds as numbers, and the unit text to put back on samples. */
+interface Bounds {
+  min: number;
+  max: number;
+  log: boolean;
+  integer: boolean;
+  unit?: { prefix: string; suffix: string };
+}
+
+/**
+ * Expands a scenario's `sweep:` block into runs. `raw` is the merged
+ * (`extends` applied), unvalidated scenario including `sweep`; top-level `x-`
+ * fields are dropped with it. Without `sweep`, the plan has one run and no
+ * parameters. Random and Latin-hypercube samples draw from
+ * `RandomStreams(baseSeed)` streams 'sweep-random' and 'sweep-lhs', one per
+ * path (the path as formatted by {@link formatSegments}), so adding a range
+ * leaves the others' samples unchanged. Throws an {@link InputError} naming
+ * `file` and each `sweep.<...>` path at fault.
+ */
+export function expandSweep(raw: unknown, file: string, baseSeed: number): SweepPlan {
+  if (!Number.isSafeInteger(baseSeed) || baseSeed < 0) {
+    throw new RangeError(`baseSeed(=${baseSeed}) must be a whole number >= 0`);
+  }
+  const { sweep, scenario } = splitSweep(raw);
+  const parsed = fileSchema.safeParse({ sweep: sweep ?? {} }, { reportInput: true });
+  if (!parsed.success) throw new InputError(file, toProblems(parsed.error.issues, fileSchema));
+  const spec = parsed.data.sweep;
+  const dimensions = buildDimensions(spec, scenario, file, new RandomStreams(baseSeed));
+  const runs = expandRuns(scenario, dimensions, spec.replications, baseSeed);
+  const parameters = dimensions.flatMap((d) => d.parameters.map((p) => p.path));
+  const hash = createHash('sha256').update(
+    canonicalJson({ parameters, replications: spec.replications }),
+  );
+  for (const run of runs) hash.update(`\n${canonicalJson(run)}`);
+  return { runs, parameters, replications: spec.replications, sweepHash: hash.digest('hex') };
+}
+
+/**
+ * The seed of replication `replication`: the base seed itself for replication 0
+ * (so a one-replication sweep matches `edgesim run`), otherwise the first four
+ * bytes (big-endian) of SHA-256(`edgesim/sweep-replication/<baseSeed>/<k>`), an
+ * integer in [0, 2^32). It does not depend on the point (common random numbers).
+ */
+export function replicationSeed(baseSeed: number, replication: number): number {
+  if (replication === 0) return baseSeed;
+  const text = `edgesim/sweep-replication/${baseSeed}/${replication}`;
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+/**
+ * Validates every run's scenario before any starts; returns them in run order.
+ * Throws one {@link InputError} with each distinct problem once, saying which
+ * run (and its parameters) shows it unless every run does.
+ */
+export function validateRuns(plan: SweepPlan, file: string): ValidatedScenario[] {
+  const found = new Map<string, { problem: InputProblem; run: SweepRun; runs: number }>();
+  const validated: ValidatedScenario[] = [];
+  for (const run of plan.runs) {
+    try {
+      validated.push(validateScenario(run.scenario, file));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      for (const problem of error.problems) {
+        const key = `${problem.path}\n${problem.message}\n${describeValue(problem.value)}`;
+        const seen = found.get(key);
+        if (seen === undefined) found.set(key, { problem, run, runs: 1 });
+        else seen.runs++;
+      }
+    }
+  }
+  if (found.size === 0) return validated;
+  const problems = [...found.values()].map(({ problem, run, runs }) => {
+    if (runs === plan.runs.length) return problem;
+    const more = runs > 1 ? ` and ${runs - 1} more` : '';
+    const params = Object.entries(run.params).map(([k, v]) => `${k} = ${describeValue(v)}`);
+    return {
+      ...problem,
+      message: `in sweep run ${run.index} (${params.join(', ')})${more}: ${problem.message}`,
+    };
+  });
+  throw new InputError(file, problems);
+}
+
+/** The runs of one shard: run i belongs to shard (i mod count) + 1. */
+export function shardRuns(plan: SweepPlan, shard: Shard): SweepRun[] {
+  const { index, count } = shard;
+  if (!(Number.isInteger(index) && Number.isInteger(count) && index >= 1 && index <= count)) {
+    throw new RangeError(`shard(=${index}/${count}) must have 1 <= index <= count`);
+  }
+  return plan.runs.filter((run) => run.index % count === index - 1);
+}
+
+/** Reads `--shard i/N` ("3/10"); throws a {@link UsageError} saying what is wrong. */
+export function parseShard(text: string): Shard {
+  const found = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (found === null) {
+    throw new UsageError(
+      `--shard ${JSON.stringify(text)}: expected i/N, such as 3/10 (shard i of N, counting from 1)`,
+    );
+  }
+  const index = Number(found[1]);
+  const count = Number(found[2]);
+  if (count < 1) throw new UsageError(`--shard ${text}: the number of shards must be at least 1`);
+  if (index < 1 || index > count) {
+    throw new UsageError(
+      `--shard ${text}: shard ${index} does not exist; shards are numbered 1 to ${count}`,
+    );
+  }
+  return { index, count };
+}
+
+function splitSweep(raw: unknown): { sweep: unknown; scenario: unknown } {
+  if (!isMapping(raw)) return { sweep: undefined, scenario: raw };
+  const { sweep, ...rest } = raw;
+  const scenario = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
+  return { sweep, scenario };
+}
+
+/** A sampled section, checked: its count and, per range, the parameter and its bounds. */
+interface SampledSection {
+  purpose: 'sweep-random' | 'sweep-lhs';
+  count: number;
+  ranges: { parameter: Parameter; bounds: Bounds }[];
+}
+
+/** Checks every path, list and range of the sweep block, then builds its dimensions. */
+function buildDimensions(
+  spec: SweepSpec,
+  scenario: unknown,
+  file: string,
+  streams: RandomStreams,
+): Dimension[] {
+  const problems: InputProblem[] = [];
+  const declared = new Map<string, string>();
+  const declare = (where: string, path: string) => {
+    const { parameter, problem } = declareParameter(where, path, scenario, declared);
+    if (problem !== undefined) problems.push({ path: where, message: problem });
+    return parameter;
+  };
+  const dimensions: Dimension[] = Object.entries(spec.grid).map(([path, values]) => ({
+    parameters: [declare(`sweep.grid.${path}`, path)],
+    levels: values.map((v) => [v]),
+  }));
+  const zip = Object.entries(spec.zip);
+  const zipParameters = zip.map(([path]) => declare(`sweep.zip.${path}`, path));
+  if (new Set(zip.map(([, values]) => values.length)).size > 1) {
+    const lengths = zip.map(([path, values]) => `${path} has ${values.length}`).join(', ');
+    const message = `paired lists must have the same length; ${lengths}`;
+    problems.push({ path: 'sweep.zip', message });
+  }
+  if (zip.length > 0) {
+    const levels = zip[0]![1].map((_, j) => zip.map(([, values]) => values[j]));
+    dimensions.push({ parameters: zipParameters, levels });
+  }
+  const sampled = (['random', 'latinHypercube'] as const).flatMap((section) => {
+    const block = spec[section];
+    if (block === undefined) return [];
+    const ranges = Object.entries(block.ranges).map(([path, r]) => {
+      const where = `sweep.${section}.ranges.${path}`;
+      return { parameter: declare(where, path), bounds: checkRange(r, where, problems)! };
+    });
+    const purpose = section === 'random' ? 'sweep-random' : 'sweep-lhs';
+    return [{ purpose, count: block.count, ranges } as const];
+  });
+  const sizes = [...dimensions.map((d) => d.levels.length), ...sampled.map((s) => s.count)];
+  const runs = sizes.reduce((a, b) => a * b, spec.replications);
+  if (runs > MAX_SWEEP_RUNS) {
+    const message = `expands to ${runs} runs; at most ${MAX_SWEEP_RUNS} are allowed`;
+    problems.push({ path: 'sweep', message });
+  }
+  if (problems.length > 0) throw new InputError(file, problems);
+  return [...dimensions, ...sampled.map((section) => sampleDimension(section, streams))];
+}
+
+/**
+ * The levels of a random or Latin-hypercube section: each range draws from
+ * its own stream (purpose, path), so adding a range leaves the others alone.
+ */
+function sampleDimension({ purpose, count, ranges }: SampledSection, streams: RandomStreams) {
+  const columns = ranges.map(({ parameter, bounds }) => {
+    const stream = streams.stream(purpose, formatSegments(parameter.segments));
+    const units =
+      purpose === 'sweep-random'
+        ? Array.from({ length: count }, () => stream.next())
+        : latinHypercube(count, stream);
+    return units.map((u) => sample(bounds, u));
+  });
+  const levels = Array.from({ length: count }, (_, j) => columns.map((column) => column[j]));
+  return { parameters: ranges.map((r) => r.parameter), levels };
+}
+
+/**
+ * Reads a swept path and checks it against the scenario. `declared` maps each
+ * path already swept (in canonical form) to where, to catch one swept twice.
+ */
+function declareParameter(
+  where: string,
+  path: string,
+  scenario: unknown,
+  declared: Map<string, string>,
+): { parameter: Parameter; problem: string | undefined } {
+  const parsed = parsePath(path);
+  if (!parsed.ok) return { parameter: { path, where, segments: [] }, problem: parsed.message };
+  const { segments } = parsed;
+  const parameter = { path, where, segments };
+  const canonical = formatSegments(segments);
+  const twin = declared.get(canonical);
+  if (twin !== undefined) return { parameter, problem: `swept twice: also at ${twin}` };
+  declared.set(canonical, where);
+  if (canonical === 'seed') {
+    const problem = 'the seed is set per replication (see sweep.replications) and cannot be swept';
+    return { parameter, problem };
+  }
+  return { parameter, problem: pathProblem(scenario, segments, { fieldsOf: scenarioFields }) };
+}
+
+/**
+ * n values in [0, 1), one per stratum [k/n, (k+1)/n): a random permutation of
+ * the strata (Fisher-Yates, n-1 draws), then one jitter draw per value.
+ */
+function latinHypercube(n: number, stream: RandomStream): number[] {
+  const strata = Array.from({ length: n }, (_, k) => k);
+  for (let i = n - 1; i > 0; i--) {
+    const j = stream.integer(i + 1);
+    [strata[i], strata[j]] = [strata[j]!, strata[i]!];
+  }
+  return strata.map((k) => (k + stream.next()) / n);
+}
+
+/** Maps u in [0, 1) into the range (log-uniform on a log scale), with its unit put back. */
+function sample(bounds: Bounds, u: number): number | string {
+  const { min, log, integer, unit } = bounds;
+  const max = integer ? bounds.max + 1 : bounds.max;
+  const lerp = log
+    ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)))
+    : min + u * (max - min);
+  const value = Math.min(Math.max(integer ? Math.floor(lerp) : lerp, min), bounds.max);
+  return unit === undefined ? value : `${unit.prefix}${value}${unit.suffix}`;
+}
+
+const NUMBER_WITH_UNIT = /^(\$?)\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(.*)$/i;
+
+function checkRange(r: RangeSpec, where: string, problems: InputProblem[]): Bounds | undefined {
+  const [min, max] = [readEndpoint(r.min), readEndpoint(r.max)];
+  const fail = (message: string) => {
+    problems.push({ path: where, message });
+    return undefined;
+  };
+  const shown = `min ${describeValue(r.min)}, max ${describeValue(r.max)}`;
+  if (min === undefined || max === undefined) {
+    return fail(`expected numbers, or numbers with a unit such as "50 ms"; got ${shown}`);
+  }
+  if (min.unit !== max.unit)
+    return fail(`min and max must be written in the same unit; got ${shown}`);
+  if (min.value > max.value) return fail(`min is greater than max; got ${shown}`);
+  if (r.scale === 'log' && min.value <= 0) return fail(`a log scale needs min > 0; got ${shown}`);
+  if (r.integer && !(Number.isInteger(min.value) && Number.isInteger(max.value))) {
+    return fail(`an integer range needs whole-number bounds; got ${shown}`);
+  }
+  const unit = min.unit === '|' ? undefined : { prefix: min.prefix, suffix: min.suffix };
+  return { min: min.value, max: max.value, log: r.scale === 'log', integer: r.integer, unit };
+}
+
+function readEndpoint(written: number | string) {
+  if (typeof written === 'number') {
+    return Number.isFinite(written)
+      ? { value: written, prefix: '', suffix: '', unit: '|' }
+      : undefined;
+  }
+  const found = NUMBER_WITH_UNIT.exec(written.trim());
+  if (found === null) return undefined;
+  const [, prefix = '', number = '', suffix = ''] = found;
+  return { value: Number(number), prefix, suffix, unit: `${prefix}|${suffix.trim()}` };
+}
+
+function expandRuns(
+  scenario: unknown,
+  dimensions: Dimension[],
+  replications: number,
+  baseSeed: number,
+): SweepRun[] {
+  const points = dimensions.reduce((n, d) => n * d.levels.length, 1);
+  const runs: SweepRun[] = [];
+  for (let point = 0; point < points; point++) {
+    const levels = levelsAt(point, dimensions);
+    const chosen = dimensions.flatMap((d, i) =>
+      d.parameters.map((parameter, k) => ({ parameter, value: d.levels[levels[i]!]![k] })),
+    );
+    const params = Object.fromEntries(
+      chosen.map(({ parameter, value }) => [parameter.path, value]),
+    );
+    for (let replication = 0; replication < replications; replication++) {
+      const seed = replicationSeed(baseSeed, replication);
+      const copy = structuredClone(scenario);
+      for (const { parameter, value } of chosen) {
+        assignPath(copy, parameter.segments, structuredClone(value));
+      }
+      if (isMapping(copy)) copy.seed = seed;
+      const run = { index: runs.length, point, replication, seed, params: { ...params } };
+      runs.push({ ...run, scenario: copy });
+    }
+  }
+  return runs;
+}
+
+/** The level of each dimension at `point`: a mixed-radix odometer, last dimension fastest. */
+function levelsAt(point: number, dimensions: readonly Dimension[]): number[] {
+  const levels = new Array<number>(dimensions.length);
+  let rest = point;
+  for (let i = dimensions.length - 1; i >= 0; i--) {
+    const size = dimensions[i]!.levels.length;
+    levels[i] = rest % size;
+    rest = Math.floor(rest / size);
+  }
+  return levels;
+}
