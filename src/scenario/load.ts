@@ -87,3 +87,10 @@ function withoutExtensionFields(data: unknown): unknown {
   if (!isMapping(data)) return data;
   return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
 }
+
+/** A scenario's `sweep` block belongs to `edgesim sweep`; a single run uses the base scenario. */
+function withoutSweep(data: unknown): unknown {
+  if (!isMapping(data)) return data;
+  const { sweep: _sweep, ...rest } = data;
+  return rest;
+}
