@@ -49,6 +49,12 @@ export type { Scenario, ScenarioInput, ValidatedScenario } from './scenario/sche
 export { scenarioSchema } from './scenario/schema.js';
 export type { QuantityBounds, QuantityKind, QuantityResult } from './scenario/units.js';
 export { BASE_UNIT, parseQuantity, quantity } from './scenario/units.js';
+export { combineRows, RUN_COLUMNS } from './sweep/combine.js';
+export * from './sweep/grammar.js';
+export { mergeShards } from './sweep/merge.js';
+export { getPath, parsePath, setPath } from './sweep/paths.js';
+export type { SweepManifest, SweepOptions, SweepOutcome } from './sweep/run-sweep.js';
+export { runSweepFile } from './sweep/run-sweep.js';
 export { VERSION } from './version.js';
 export * from './workloads/inference/arrivals.js';
 export type { BatchingOptions, Job } from './workloads/inference/batching-server.js';

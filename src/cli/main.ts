@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EdgesimError, VERSION } from '../index.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
+import { registerSweep } from './sweep.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command('edgesim')
@@ -14,6 +15,7 @@ const program = new Command('edgesim')
 
 registerRun(program);
 registerValidate(program);
+registerSweep(program);
 registerSchema(program);
 
 try {

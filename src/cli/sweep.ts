@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { mergeShards, parseShard, runSweepFile } from '../index.js';
+import { parseSeed } from './options.js';
+
+function parseWorkers(value: string): number {
+  const workers = Number(value);
+  if (!/^\d+$/.test(value) || workers < 1)
+    throw new UsageError(`--workers: expected an integer >= 1, got "${value}"`);
+  return workers;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description(
+      "run every point of a scenario's sweep block (resumable; finished runs are cached)",
+    )
+    .argument('<scenario>', 'scenario file with a sweep: block')
+    .option('--seed <n>', 'base seed (overrides the scenario)', parseSeed)
+    .option('--out <dir>', 'output directory (default: results/<scenario name>-sweep)')
+    .option('--workers <n>', 'worker threads (default: number of cores)', parseWorkers)
+    .option('--shard <i/N>', 'run only shard i of N (for a cluster job array)', parseShard)
+    .action(async (file: string, options) => {
+      const outcome = await runSweepFile(file, options);
+      console.log(
+        `edgesim: ${outcome.runs} runs (${outcome.ran} ran, ${outcome.cached} cached); wrote ${outcome.csvFile}`,
+      );
+    });
+  program
+    .command('merge')
+    .description('join the shard CSVs of one sweep into sweep.csv and its report')
+    .argument('<shards...>', 'shard CSV files, or directories holding them')
+    .requiredOption('--out <dir>', 'output directory')
+    .action((inputs: string[], options: { out: string }) => {
+      const { csvFile, runs } = mergeShards(inputs, options.out);
+      console.log(`edgesim: merged ${runs} runs into ${csvFile}`);
+    });
+}

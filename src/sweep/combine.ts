@@ -1,0 +1,55 @@
+import { formatNumber } from '../results/csv.js';
+import type { Table } from '../results/table.js';
+import type { SweepRun } from './grammar.js';
+
+/** The columns every combined row starts with, before the swept parameters. */
+export const RUN_COLUMNS = ['run', 'point', 'replication', 'seed', 'status', 'error'] as const;
+
+/** One run's row of the combined table, every cell already formatted as CSV text. */
+export type RunRow = Record<string, string>;
+
+/** The row of a run: its identity, parameters and outcome, then its summary's cells. */
+export function runRow(
+  run: SweepRun,
+  outcome: { summary: Record<string, string> } | { error: string },
+): RunRow {
+  const row: RunRow = {
+    run: String(run.index),
+    point: String(run.point),
+    replication: String(run.replication),
+    seed: String(run.seed),
+    status: 'error' in outcome ? 'failed' : 'completed',
+    error: 'error' in outcome ? outcome.error : '',
+  };
+  for (const [path, value] of Object.entries(run.params)) row[path] = formatValue(value);
+  if ('summary' in outcome) Object.assign(row, outcome.summary);
+  return row;
+}
+
+/**
+ * The combined table of a sweep (or of the shards that make it up) from its
+ * rows, in run order: the run columns, the parameters, then every other column
+ * in the order first seen. The same rows always give the same bytes, whether
+ * they come from one machine or from merged shards.
+ */
+export function combineRows(rows: readonly RunRow[], parameters: readonly string[]): Table {
+  const sorted = [...rows].sort((a, b) => Number(a.run) - Number(b.run));
+  const columns: string[] = [...RUN_COLUMNS, ...parameters];
+  const known = new Set(columns);
+  for (const row of sorted) {
+    for (const column of Object.keys(row)) {
+      if (!known.has(column)) {
+        known.add(column);
+        columns.push(column);
+      }
+    }
+  }
+  return { columns, rows: sorted.map((row) => columns.map((c) => row[c] ?? '')) };
+}
+
+/** A parameter value as CSV text: numbers formatted like every result, the rest as JSON unless a string. */
+function formatValue(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}

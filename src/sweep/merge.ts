@@ -1,0 +1,91 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { tableToCsv } from '../results/csv.js';
+import { readCsvRecords } from './cache.js';
+import { combineRows, type RunRow } from './combine.js';
+import { writeSweepReport } from './report.js';
+import { type SweepManifest, writeAtomically } from './run-sweep.js';
+
+/**
+ * Joins the shard CSVs of one sweep into the combined `sweep.csv` (the same
+ * bytes a one-machine sweep writes) and its report. `inputs` are shard CSV
+ * files or directories holding them (a sweep's output directory, or its
+ * `shards/`). Refuses shards of different sweeps, and missing or repeated shards.
+ */
+export function mergeShards(
+  inputs: readonly string[],
+  outDir: string,
+): { csvFile: string; runs: number } {
+  const files = inputs.flatMap(shardFiles);
+  if (files.length === 0) {
+    throw new InputError(inputs.join(', '), [
+      { path: '', message: 'no shard files (shard-<i>-of-<N>.csv) found' },
+    ]);
+  }
+  const shards = files.map((csv) => ({ csv, manifest: readManifest(csv) }));
+  const first = shards[0]!;
+  const count = first.manifest.shard?.count ?? 1;
+  const seen = new Map<number, string>();
+  for (const { csv, manifest } of shards) {
+    if (manifest.sweepHash !== first.manifest.sweepHash) {
+      throw new InputError(csv, [
+        {
+          path: '',
+          message: `belongs to a different sweep than ${first.csv} (sweep ${manifest.sweepHash.slice(0, 12)} vs ${first.manifest.sweepHash.slice(0, 12)}); refusing to merge`,
+        },
+      ]);
+    }
+    const index = manifest.shard?.index ?? 1;
+    if ((manifest.shard?.count ?? 1) !== count) {
+      throw new InputError(csv, [
+        { path: '', message: `is one of ${manifest.shard?.count} shards, the others of ${count}` },
+      ]);
+    }
+    if (seen.has(index)) {
+      throw new InputError(csv, [
+        { path: '', message: `shard ${index}/${count} is given twice (also ${seen.get(index)})` },
+      ]);
+    }
+    seen.set(index, csv);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new InputError(inputs.join(', '), [
+      { path: '', message: `missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}` },
+    ]);
+  }
+  const rows: RunRow[] = shards.flatMap(({ csv }) => readCsvRecords(csv));
+  const table = combineRows(rows, first.manifest.parameters);
+  const csvFile = join(outDir, 'sweep.csv');
+  const manifest: SweepManifest = { ...first.manifest, shard: null };
+  writeAtomically(csvFile, tableToCsv(table));
+  writeAtomically(join(outDir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeSweepReport(outDir, table, manifest);
+  return { csvFile, runs: rows.length };
+}
+
+function shardFiles(input: string): string[] {
+  if (!existsSync(input))
+    throw new InputError(input, [{ path: '', message: 'no such file or directory' }]);
+  if (!statSync(input).isDirectory()) return [input];
+  const dir = existsSync(join(input, 'shards')) ? join(input, 'shards') : input;
+  return readdirSync(dir)
+    .filter((f) => /^shard-\d+-of-\d+\.csv$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function readManifest(csv: string): SweepManifest {
+  const file = csv.replace(/\.csv$/, '.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SweepManifest;
+  } catch {
+    throw new InputError(file, [
+      {
+        path: '',
+        message: 'missing or unreadable shard manifest (written next to each shard CSV)',
+      },
+    ]);
+  }
+}

@@ -1,0 +1,159 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { InputError, RunFailedError } from '../errors.js';
+import { ProfileLibrary } from '../fleet/profiles.js';
+import { tableToCsv } from '../results/csv.js';
+import { safeDirName } from '../run.js';
+import { readMergedScenario } from '../scenario/load.js';
+import { VERSION } from '../version.js';
+import { resolveScenario } from '../workloads/inference/resolve.js';
+import { isCached, readCachedSummary, runKey } from './cache.js';
+import { combineRows, type RunRow, runRow } from './combine.js';
+import { expandSweep, type Shard, type SweepPlan, shardRuns, validateRuns } from './grammar.js';
+import { runPool } from './pool.js';
+import { progressFor } from './progress.js';
+import { writeSweepReport } from './report.js';
+import type { RunTask } from './worker.js';
+
+export interface SweepOptions {
+  /** Base seed (default: the scenario's seed). */
+  seed?: number;
+  /** Output directory (default `results/<name>-sweep`). */
+  out?: string;
+  /** Worker threads (default: the number of cores). */
+  workers?: number;
+  /** Run only this slice of the runs (`--shard i/N`). */
+  shard?: Shard;
+}
+
+export interface SweepOutcome {
+  outDir: string;
+  /** The CSV written: sweep.csv, or the shard's CSV. */
+  csvFile: string;
+  runs: number;
+  ran: number;
+  cached: number;
+  failed: number;
+}
+
+/** What a sweep or shard records next to its CSV (`sweep.json`, `shard-i-of-N.json`). */
+export interface SweepManifest {
+  edgesim: string;
+  scenario: string;
+  sweepHash: string;
+  parameters: string[];
+  replications: number;
+  runs: number;
+  shard: Shard | null;
+}
+
+/**
+ * Expands a scenario's sweep, validates every run before any starts, runs
+ * those not already cached on a worker pool, and writes the combined CSV
+ * (one row per run: identity, parameters, summary) and the report; with a
+ * shard, only its slice and a shard CSV for `edgesim merge`. Failed runs are
+ * rows with their error; the sweep then throws RunFailedError (exit 1) once
+ * everything is written.
+ */
+export async function runSweepFile(
+  file: string,
+  options: SweepOptions = {},
+): Promise<SweepOutcome> {
+  const raw = readMergedScenario(file);
+  const baseSeed = options.seed ?? seedOf(raw, file);
+  const plan = expandSweep(raw, file, baseSeed);
+  const library = new ProfileLibrary();
+  const keys = validateRuns(plan, file).map((scenario, i) => {
+    resolveScenario(scenario, file, library);
+    return runKey(scenario, plan.runs[i]!.seed);
+  });
+  const name = (raw as { name?: unknown }).name;
+  const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
+  const runsDir = join(outDir, 'runs');
+  const selected = options.shard ? shardRuns(plan, options.shard) : plan.runs;
+  const pending = selected.filter((run) => !isCached(runsDir, keys[run.index]!));
+  process.stderr.write(
+    `edgesim: ${selected.length} runs${options.shard ? ` in shard ${options.shard.index}/${options.shard.count}` : ''}: ${selected.length - pending.length} cached, ${pending.length} to run\n`,
+  );
+
+  const errors = new Map<number, string>();
+  const progress = progressFor(pending.length);
+  let done = 0;
+  const tasks: RunTask[] = pending.map((run) => ({
+    index: run.index,
+    file,
+    scenario: run.scenario,
+    seed: run.seed,
+    key: keys[run.index]!,
+    runsDir,
+  }));
+  await runPool(tasks, options.workers ?? availableParallelism(), (report) => {
+    if (!report.ok) errors.set(report.index, report.error);
+    progress.update(++done, errors.size);
+  });
+  progress.stop();
+
+  const rows: RunRow[] = selected.map((run) => {
+    const error = errors.get(run.index);
+    return runRow(
+      run,
+      error !== undefined ? { error } : { summary: readCachedSummary(runsDir, keys[run.index]!) },
+    );
+  });
+  const table = combineRows(rows, plan.parameters);
+  const manifest = manifestOf(plan, String(name), options.shard);
+  const csvFile = options.shard
+    ? join(outDir, 'shards', `shard-${options.shard.index}-of-${options.shard.count}.csv`)
+    : join(outDir, 'sweep.csv');
+  writeAtomically(csvFile, tableToCsv(table));
+  writeAtomically(csvFile.replace(/\.csv$/, '.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (!options.shard) writeSweepReport(outDir, table, manifest);
+  if (errors.size > 0) {
+    throw new RunFailedError(
+      `${errors.size} of ${selected.length} runs failed; see the status and error columns of ${csvFile}`,
+    );
+  }
+  return {
+    outDir,
+    csvFile,
+    runs: selected.length,
+    ran: pending.length,
+    cached: selected.length - pending.length,
+    failed: 0,
+  };
+}
+
+export function manifestOf(
+  plan: SweepPlan,
+  scenario: string,
+  shard: Shard | undefined,
+): SweepManifest {
+  return {
+    edgesim: VERSION,
+    scenario,
+    sweepHash: plan.sweepHash,
+    parameters: plan.parameters,
+    replications: plan.replications,
+    runs: plan.runs.length,
+    shard: shard ?? null,
+  };
+}
+
+/** Writes a file by temp file and rename, so readers never see half of it. */
+export function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+function seedOf(raw: unknown, file: string): number {
+  const seed = (raw as { seed?: unknown } | null)?.seed ?? 1;
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0) {
+    throw new InputError(file, [
+      { path: 'seed', message: 'expected a non-negative integer', value: seed },
+    ]);
+  }
+  return seed as number;
+}
