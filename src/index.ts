@@ -42,6 +42,7 @@ export {
   hashScenario,
   loadScenario,
   readDataFile,
+  readMergedScenario,
   validateScenario,
 } from './scenario/load.js';
 export { formatPath } from './scenario/problems.js';

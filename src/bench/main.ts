@@ -2,6 +2,7 @@
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
+import { sweepOverhead } from './sweep.js';
 
 /**
  * `npm run bench` runs the engine and fleet suites; `npm run bench -- --scale`
@@ -25,6 +26,10 @@ console.log(
   `engine: 1,000,000 pending events hold ${(pendingEventsMemoryBytes() / 1e6).toFixed(1)} MB above the baseline`,
 );
 await printCases(fleetCases, 3);
+const sweep = await sweepOverhead(2);
+console.log(
+  `sweep: ${sweep.runs} runs, ${sweep.sumS.toFixed(2)} s summed in one thread, ${sweep.wallS.toFixed(2)} s on 2 workers: ${sweep.overhead.toFixed(2)}x the ideal (sum / workers)`,
+);
 if (process.argv.includes('--scale')) {
   const run = millionDeviceRun();
   console.log(

@@ -129,6 +129,8 @@ export const BUILTIN_PROFILE_DIR = join(PACKAGE_ROOT, 'hardware-profiles');
 /** Raw profile documents by name, from the built-in directory and any extra ones (later wins). */
 export class ProfileLibrary {
   private readonly raw = new Map<string, { file: string; data: unknown }>();
+  /** Profiles resolved without an override, by name (a sweep resolves the same ones for every run). */
+  private readonly plain = new Map<string, HardwareProfile>();
 
   constructor(dirs: readonly string[] = [BUILTIN_PROFILE_DIR]) {
     for (const dir of dirs) {
@@ -165,6 +167,10 @@ export class ProfileLibrary {
         },
       ]);
     }
+    if (override === undefined) {
+      const known = this.plain.get(name);
+      if (known !== undefined) return known;
+    }
     const merged = override === undefined ? entry.data : deepMerge(entry.data, override);
     const result = profileSchema.safeParse(merged, { reportInput: true });
     if (!result.success) {
@@ -179,6 +185,8 @@ export class ProfileLibrary {
         { path: 'name', message: `must match the file name "${name}"`, value: result.data.name },
       ]);
     }
-    return toProfile(result.data);
+    const profile = toProfile(result.data);
+    if (override === undefined) this.plain.set(name, profile);
+    return profile;
   }
 }

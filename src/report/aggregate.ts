@@ -87,15 +87,16 @@ export interface CdfSeries {
  * bucket bounds, the count and `ignored` columns such as the replication),
  * pooling replications. Empty when the table lacks the histogram columns.
  */
-export function latencyCdfs(histogram: readonly ReportRow[], ignored: readonly string[]): CdfSeries[] {
+export function latencyCdfs(
+  histogram: readonly ReportRow[],
+  ignored: readonly string[],
+): CdfSeries[] {
   const columns = columnsOf(histogram);
   if (!columns.includes(HISTOGRAM_COLUMNS.upTo) || !columns.includes(HISTOGRAM_COLUMNS.count)) {
     return [];
   }
   const skip = new Set<string>([...Object.values(HISTOGRAM_COLUMNS), ...ignored]);
-  const identifying = columns.filter(
-    (c) => !skip.has(c) && groupRows(histogram, [c]).length > 1,
-  );
+  const identifying = columns.filter((c) => !skip.has(c) && groupRows(histogram, [c]).length > 1);
   return groupRows(histogram, identifying).map((group) => ({
     label: group.key.join(', ') || 'all requests',
     points: cumulativeFractions(

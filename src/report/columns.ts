@@ -222,7 +222,7 @@ export function parameterRoles(table: readonly ReportRow[], meta: ReportMeta): P
     if (values.length < 2) continue;
     const short = lastSegment(column);
     const ambiguous = meta.parameters.filter((p) => lastSegment(p) === short).length > 1;
-    const words = (ambiguous ? column : short).replace(/_/g, ' ');
+    const words = ambiguous ? splitUnit(column).base.replace(/_/g, ' ') : columnWords(column);
     const unit = unitOf(column);
     roles.push({ column, label: unit === null ? words : `${words} (${unit})`, numeric, values });
   }
@@ -241,18 +241,26 @@ function varies(table: readonly ReportRow[], column: string): boolean {
   return false;
 }
 
+/** Whether a column identifies a run (replication, seed, `*_id`) rather than measures it. */
+export function isIdColumn(column: string, meta: ReportMeta): boolean {
+  return (
+    column === meta.replicationColumn ||
+    ID_COLUMNS.has(column) ||
+    column.endsWith('_id') ||
+    column.endsWith('_seed')
+  );
+}
+
 /**
  * Every metric column: numeric, not a parameter, not an id (replication,
  * seed, `*_id`), and varying across the table. In table order.
  */
 export function metricColumns(table: readonly ReportRow[], meta: ReportMeta): string[] {
-  const excluded = new Set([...meta.parameters, meta.replicationColumn]);
+  const parameters = new Set(meta.parameters);
   return columnsOf(table).filter(
     (column) =>
-      !excluded.has(column) &&
-      !ID_COLUMNS.has(column) &&
-      !column.endsWith('_id') &&
-      !column.endsWith('_seed') &&
+      !parameters.has(column) &&
+      !isIdColumn(column, meta) &&
       isNumericColumn(table, column) &&
       varies(table, column),
   );

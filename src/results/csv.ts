@@ -13,7 +13,8 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(12)));
 }
 
-function formatCell(value: TableValue): string {
+/** A cell as CSV text (before quoting). */
+export function formatCell(value: TableValue): string {
   if (value === null) return '';
   if (typeof value === 'number') return formatNumber(value);
   return String(value);

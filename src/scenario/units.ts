@@ -186,8 +186,25 @@ export function parseQuantity(
   kind: QuantityKind,
   bounds: QuantityBounds = {},
 ): QuantityResult {
-  const result = convert(input, kind);
+  const result = typeof input === 'string' ? convertText(input, kind) : convert(input, kind);
   return result.ok ? checkBounds(result.value, input, kind, bounds) : result;
+}
+
+/**
+ * Text conversions, remembered: a sweep validates the same quantities for
+ * every run, and mathjs parsing is the slow part. The conversion is a pure
+ * function of (text, kind), so remembering it changes nothing else.
+ */
+const converted = new Map<string, QuantityResult>();
+
+function convertText(input: string, kind: QuantityKind): QuantityResult {
+  const key = `${kind}\u0000${input}`;
+  let result = converted.get(key);
+  if (result === undefined) {
+    result = convert(input, kind);
+    if (converted.size < 100_000) converted.set(key, result);
+  }
+  return result;
 }
 
 function convert(input: unknown, kind: QuantityKind): QuantityResult {

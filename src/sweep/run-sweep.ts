@@ -11,7 +11,7 @@ import { resolveScenario } from '../workloads/inference/resolve.js';
 import { isCached, readCachedSummary, runKey } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
 import { expandSweep, type Shard, type SweepPlan, shardRuns, validateRuns } from './grammar.js';
-import { runPool } from './pool.js';
+import { WorkerPool } from './pool.js';
 import { progressFor } from './progress.js';
 import { writeSweepReport } from './report.js';
 import type { RunTask } from './worker.js';
@@ -60,11 +60,21 @@ export async function runSweepFile(
   file: string,
   options: SweepOptions = {},
 ): Promise<SweepOutcome> {
+  const pool = new WorkerPool(options.workers ?? availableParallelism());
+  try {
+    return await sweep(file, options, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function sweep(file: string, options: SweepOptions, pool: WorkerPool): Promise<SweepOutcome> {
   const raw = readMergedScenario(file);
   const baseSeed = options.seed ?? seedOf(raw, file);
   const plan = expandSweep(raw, file, baseSeed);
   const library = new ProfileLibrary();
-  const keys = validateRuns(plan, file).map((scenario, i) => {
+  const validated = validateRuns(plan, file);
+  const keys = validated.map((scenario, i) => {
     resolveScenario(scenario, file, library);
     return runKey(scenario, plan.runs[i]!.seed);
   });
@@ -78,18 +88,20 @@ export async function runSweepFile(
   );
 
   const errors = new Map<number, string>();
+  const summaries = new Map<number, Record<string, string>>();
   const progress = progressFor(pending.length);
   let done = 0;
   const tasks: RunTask[] = pending.map((run) => ({
     index: run.index,
     file,
-    scenario: run.scenario,
+    scenario: validated[run.index]!,
     seed: run.seed,
     key: keys[run.index]!,
     runsDir,
   }));
-  await runPool(tasks, options.workers ?? availableParallelism(), (report) => {
-    if (!report.ok) errors.set(report.index, report.error);
+  await pool.run(tasks, (report) => {
+    if (report.ok) summaries.set(report.index, report.summary);
+    else errors.set(report.index, report.error);
     progress.update(++done, errors.size);
   });
   progress.stop();

@@ -1,29 +1,42 @@
 import { parentPort } from 'node:worker_threads';
+import { ProfileLibrary } from '../fleet/profiles.js';
+import { formatCell } from '../results/csv.js';
 import { runScenario } from '../run.js';
-import { validateScenario } from '../scenario/load.js';
+import type { ValidatedScenario } from '../scenario/schema.js';
 import { resolveScenario } from '../workloads/inference/resolve.js';
 import { writeCachedRun } from './cache.js';
 
-/** What the pool asks a worker to do: run one expanded scenario and cache it. */
+/** What the pool asks a worker to do: run one expanded scenario (already validated) and cache it. */
 export interface RunTask {
   index: number;
   file: string;
-  scenario: unknown;
+  scenario: ValidatedScenario;
   seed: number;
   key: string;
   runsDir: string;
 }
 
-/** What a worker reports: the run finished (and is cached), or why it failed. */
-export type RunReport = { index: number; ok: true } | { index: number; ok: false; error: string };
+/** What a worker reports: the run finished (and is cached) with this summary row, or why it failed. */
+export type RunReport =
+  | { index: number; ok: true; summary: Record<string, string> }
+  | { index: number; ok: false; error: string };
+
+/** Profiles are read once per worker, not once per run. */
+let library: ProfileLibrary | undefined;
 
 /** Runs one task in this thread; failures are data, not exceptions. */
 export function executeTask(task: RunTask): RunReport {
   try {
-    const scenario = validateScenario(task.scenario, task.file);
-    const tables = runScenario(resolveScenario(scenario, task.file), task.seed);
-    writeCachedRun(task.runsDir, task.key, tables);
-    return { index: task.index, ok: true };
+    library ??= new ProfileLibrary();
+    const tables = runScenario(resolveScenario(task.scenario, task.file, library), task.seed);
+    const summary = tables.summary!;
+    writeCachedRun(task.runsDir, task.key, summary);
+    const row = summary.rows[0]!;
+    return {
+      index: task.index,
+      ok: true,
+      summary: Object.fromEntries(summary.columns.map((c, i) => [c, formatCell(row[i]!)])),
+    };
   } catch (error) {
     return { index: task.index, ok: false, error: (error as Error).message ?? String(error) };
   }

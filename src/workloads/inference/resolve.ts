@@ -155,10 +155,17 @@ function checkCellTechnologies(scenario: Scenario, problems: InputProblem[]): vo
   });
 }
 
+/** Zoo cards, built once: they are immutable data, and a sweep resolves hundreds of runs. */
+const zooCards = new Map<string, CostCard>();
+
 /** A zoo card by name, or a JSON/YAML card file relative to the scenario file. */
 function loadCard(nameOrFile: string, scenarioFile: string): CostCard {
   const zoo = MODEL_ZOO[nameOrFile];
-  if (zoo !== undefined) return zoo();
+  if (zoo !== undefined) {
+    const card = zooCards.get(nameOrFile) ?? zoo();
+    zooCards.set(nameOrFile, card);
+    return card;
+  }
   if (!/\.(json|ya?ml)$/.test(nameOrFile)) {
     throw new InputError(scenarioFile, [
       {
