@@ -69,6 +69,26 @@ describe('edgesim sweep', () => {
     expect(seedOf('1').size).toBe(1);
   });
 
+  it('writes report.html and its charts, and edgesim report renders the same bytes again', () => {
+    const dir = temp();
+    edgesim(['sweep', comparePlacement, '--out', 'out'], dir);
+    const reportDir = join(dir, 'out', 'report');
+    const files = readdirSync(reportDir).sort();
+    expect(files).toContain('report.html');
+    expect(files.some((f) => f.endsWith('.svg'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.vl.json'))).toBe(true);
+    const before = Object.fromEntries(
+      files.map((f) => [f, readFileSync(join(reportDir, f), 'utf8')]),
+    );
+    expect(edgesim(['report', 'out'], dir).code).toBe(0);
+    const after = Object.fromEntries(
+      readdirSync(reportDir)
+        .sort()
+        .map((f) => [f, readFileSync(join(reportDir, f), 'utf8')]),
+    );
+    expect(after).toEqual(before);
+  });
+
   it('does not re-run finished runs', () => {
     const dir = temp();
     const first = edgesim(['sweep', comparePlacement, '--out', 'out'], dir);

@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EdgesimError, VERSION } from '../index.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
-import { registerSweep } from './sweep.js';
+import { registerReport, registerSweep } from './sweep.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command('edgesim')
@@ -16,6 +16,7 @@ const program = new Command('edgesim')
 registerRun(program);
 registerValidate(program);
 registerSweep(program);
+registerReport(program);
 registerSchema(program);
 
 try {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { mergeShards, parseShard, runSweepFile } from '../index.js';
+import { mergeShards, parseShard, renderSweepReport, runSweepFile } from '../index.js';
 import { parseSeed } from './options.js';
 
 function parseWorkers(value: string): number {
@@ -32,8 +32,19 @@ export function registerSweep(program: Command): void {
     .description('join the shard CSVs of one sweep into sweep.csv and its report')
     .argument('<shards...>', 'shard CSV files, or directories holding them')
     .requiredOption('--out <dir>', 'output directory')
-    .action((inputs: string[], options: { out: string }) => {
-      const { csvFile, runs } = mergeShards(inputs, options.out);
+    .action(async (inputs: string[], options: { out: string }) => {
+      const { csvFile, runs } = await mergeShards(inputs, options.out);
       console.log(`edgesim: merged ${runs} runs into ${csvFile}`);
+    });
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description("render a sweep's report again from its sweep.csv")
+    .argument('<dir>', 'a sweep output directory (holding sweep.csv and sweep.json)')
+    .action(async (dir: string) => {
+      const files = await renderSweepReport(dir);
+      console.log(`edgesim: wrote ${files[0]} and ${files.length - 1} chart files`);
     });
 }

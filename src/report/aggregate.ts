@@ -1,4 +1,11 @@
-import { cellNumber, cellText, columnsOf, isNumericColumn, type ReportRow } from './columns.js';
+import {
+  cellNumber,
+  cellText,
+  columnsOf,
+  columnWords,
+  isNumericColumn,
+  type ReportRow,
+} from './columns.js';
 
 /** Rows sharing the same values in the grouping columns. */
 export interface RowGroup {
@@ -74,10 +81,19 @@ export const HISTOGRAM_COLUMNS = {
   count: 'requests',
 } as const;
 
+/** Lines beyond which a CDF chart pools the numeric identifying columns. */
+const MAX_CDF_SERIES = 20;
+
 /** One CDF line: a label and its points. */
 export interface CdfSeries {
   readonly label: string;
   readonly points: readonly CdfPoint[];
+}
+
+/** The CDF lines of a histogram, and what their labels name (e.g. "group, placement"). */
+export interface LatencyCdfs {
+  readonly title: string;
+  readonly series: readonly CdfSeries[];
 }
 
 /**
@@ -85,27 +101,43 @@ export interface CdfSeries {
  * latency_up_to_s, requests`, plus any swept parameters): one series per
  * combination of the identifying columns that vary (everything but the
  * bucket bounds, the count and `ignored` columns such as the replication),
- * pooling replications. Empty when the table lacks the histogram columns.
+ * pooling replications, each starting at 0 at the lower bound of its first
+ * non-empty bucket (when the table has `latency_above_s`). Beyond 20 series, numeric columns (swept rates,
+ * sizes) are pooled too, leaving one line per categorical combination.
+ * Empty when the table lacks the histogram columns.
  */
 export function latencyCdfs(
   histogram: readonly ReportRow[],
   ignored: readonly string[],
-): CdfSeries[] {
+): LatencyCdfs {
   const columns = columnsOf(histogram);
   if (!columns.includes(HISTOGRAM_COLUMNS.upTo) || !columns.includes(HISTOGRAM_COLUMNS.count)) {
-    return [];
+    return { title: 'requests', series: [] };
   }
   const skip = new Set<string>([...Object.values(HISTOGRAM_COLUMNS), ...ignored]);
-  const identifying = columns.filter((c) => !skip.has(c) && groupRows(histogram, [c]).length > 1);
-  return groupRows(histogram, identifying).map((group) => ({
-    label: group.key.join(', ') || 'all requests',
-    points: cumulativeFractions(
+  let identifying = columns.filter((c) => !skip.has(c) && groupRows(histogram, [c]).length > 1);
+  if (groupRows(histogram, identifying).length > MAX_CDF_SERIES) {
+    identifying = identifying.filter((c) => !isNumericColumn(histogram, c));
+  }
+  const series = groupRows(histogram, identifying).map((group) => {
+    const number = (row: ReportRow, column: string) => cellNumber(row[column]) ?? Number.NaN;
+    const points = cumulativeFractions(
       group.rows.map((row) => ({
-        upTo: cellNumber(row[HISTOGRAM_COLUMNS.upTo]) ?? Number.NaN,
-        count: cellNumber(row[HISTOGRAM_COLUMNS.count]) ?? Number.NaN,
+        upTo: number(row, HISTOGRAM_COLUMNS.upTo),
+        count: number(row, HISTOGRAM_COLUMNS.count),
       })),
-    ),
-  }));
+    );
+    // The CDF is 0 up to the lower bound of the first non-empty bucket.
+    const lows = group.rows
+      .filter((row) => number(row, HISTOGRAM_COLUMNS.count) > 0)
+      .map((row) => number(row, HISTOGRAM_COLUMNS.above))
+      .filter(Number.isFinite);
+    const low = lows.length === 0 ? 0 : Math.min(...lows);
+    const start =
+      points.length > 0 && low > 0 && low < points[0]!.upTo ? [{ upTo: low, fraction: 0 }] : [];
+    return { label: group.key.join(', ') || 'all requests', points: [...start, ...points] };
+  });
+  return { title: identifying.map((c) => columnWords(c)).join(', ') || 'requests', series };
 }
 
 /** A total column and the columns that add up to it, e.g. energy by compute, radio, idle. */

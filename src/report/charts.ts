@@ -6,7 +6,8 @@
  * dots, out of Vega-Lite field paths.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { type Breakdown, type CdfSeries, columnValues, groupRows } from './aggregate.js';
+import { columnValues, groupRows } from './aggregate.js';
+import { HEIGHT, labelOf, type ReportChart, seriesOf, slug, top, WIDTH } from './chart-spec.js';
 import {
   cellNumber,
   columnLabel,
@@ -19,44 +20,16 @@ import {
 import { paretoFront } from './pareto.js';
 import { chartNumber, meanCi } from './stats.js';
 
-/** The kinds of chart a report holds. */
-export type ChartKind = 'metric-by-parameter' | 'pareto' | 'latency-cdf' | 'breakdown';
-
-/** One chart of a report: a file-safe unique name, a title and its Vega-Lite spec. */
-export interface ReportChart {
-  /** File-name stem: `[A-Za-z0-9_-]` only, e.g. `latency_p99_s-by-arrival_rate`. */
-  readonly name: string;
-  readonly kind: ChartKind;
-  readonly title: string;
-  readonly spec: TopLevelSpec;
-}
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const WIDTH = 480;
-const HEIGHT = 300;
-
-/** A string reduced to `[A-Za-z0-9_-]`, for chart and file names. */
-export function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'chart';
-}
-
-function top(title: string, subtitle: string): Pick<TopLevelSpec, '$schema' | 'title'> {
-  return { $schema: SCHEMA, title: { text: title, subtitle, anchor: 'start' } };
-}
-
-function seriesOf(params: readonly ParameterRole[]): { title: string } | null {
-  return params.length === 0 ? null : { title: params.map((p) => p.label).join(', ') };
-}
-
-function labelOf(key: readonly string[]): string {
-  return key.join(', ') || 'all runs';
-}
+export { type ChartKind, type ReportChart, slug } from './chart-spec.js';
+export { breakdownChart, latencyCdfChart } from './distributions.js';
 
 /**
- * A metric against one swept parameter, one series per combination of the
- * other swept parameters (the strategies), each point the mean over
- * replications with its 95% Student-t confidence interval: a band when the
- * parameter is numeric, error bars when it is categorical.
+ * A metric against one swept parameter, each point the mean over
+ * replications of one configuration with its 95% Student-t confidence
+ * interval. One series (colour) per combination of the other categorical
+ * parameters (the strategies). When the parameter is numeric and no other
+ * numeric parameter varies, each series is a line with a confidence band;
+ * otherwise points with error bars (several configurations may share an x).
  */
 export function metricByParameterChart(
   table: readonly ReportRow[],
@@ -64,28 +37,33 @@ export function metricByParameterChart(
   x: ParameterRole,
   others: readonly ParameterRole[],
 ): ReportChart {
-  const groups = groupRows(table, [x.column, ...others.map((p) => p.column)]);
-  const seriesLabels = [...new Set(groups.map((g) => labelOf(g.key.slice(1))))];
+  const categorical = others.filter((p) => !p.numeric);
+  const numeric = others.filter((p) => p.numeric);
+  const groups = groupRows(
+    table,
+    [x, ...categorical, ...numeric].map((p) => p.column),
+  );
+  const seriesKey = (key: readonly string[]) => labelOf(key.slice(1, 1 + categorical.length));
+  const seriesLabels = [...new Set(groups.map((g) => seriesKey(g.key)))];
   const values = groups.map((g) => {
     const ci = meanCi(columnValues(g.rows, metric));
-    const xValue = x.numeric ? chartNumber(cellNumber(g.key[0]) ?? Number.NaN) : g.key[0]!;
     return {
-      x: xValue,
-      series: labelOf(g.key.slice(1)),
+      x: x.numeric ? chartNumber(cellNumber(g.key[0]) ?? Number.NaN) : g.key[0]!,
+      series: seriesKey(g.key),
+      configuration: labelOf(g.key),
       mean: chartNumber(ci.mean),
       low: chartNumber(ci.low),
       high: chartNumber(ci.high),
       n: ci.n,
     };
   });
-  const series = seriesOf(others);
+  const series = seriesOf(categorical);
   const color = series && {
     field: 'series',
     type: 'nominal',
     title: series.title,
     sort: seriesLabels,
   };
-  const xTitle = x.label;
   const y = {
     field: 'mean',
     type: 'quantitative',
@@ -93,54 +71,48 @@ export function metricByParameterChart(
     scale: { zero: false },
   };
   const tooltip = [
-    { field: 'x', title: xTitle },
-    ...(series ? [{ field: 'series', title: series.title }] : []),
+    {
+      field: 'configuration',
+      title: [x, ...categorical, ...numeric].map((p) => p.label).join(', '),
+    },
     { field: 'mean', title: `mean ${columnLabel(metric)}`, format: '.4~g' },
     { field: 'low', title: '95% CI low', format: '.4~g' },
     { field: 'high', title: '95% CI high', format: '.4~g' },
     { field: 'n', title: 'replications' },
   ];
-  const title = `${columnWords(metric)} vs ${x.label}`;
-  const subtitle = 'mean over replications, 95% confidence interval (Student t)';
   const interval = {
     y: { field: 'low', type: 'quantitative', title: columnLabel(metric) },
     y2: { field: 'high' },
   };
-  const spec = x.numeric
-    ? {
-        ...top(title, subtitle),
-        width: WIDTH,
-        height: HEIGHT,
-        data: { values },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
-          ...(color ? { color } : {}),
-        },
-        layer: [
+  const xEncoding = x.numeric
+    ? { field: 'x', type: 'quantitative', title: x.label, scale: { zero: false } }
+    : {
+        field: 'x',
+        type: 'nominal',
+        title: x.label,
+        sort: x.values.map(String),
+        axis: { labelAngle: 0 },
+      };
+  const offset = !x.numeric && color ? { xOffset: { field: 'series', sort: seriesLabels } } : {};
+  const layer =
+    x.numeric && numeric.length === 0
+      ? [
           { mark: { type: 'area', opacity: 0.2 }, encoding: interval },
           { mark: { type: 'line', point: true }, encoding: { y, tooltip } },
-        ],
-      }
-    : {
-        ...top(title, subtitle),
-        width: WIDTH,
-        height: HEIGHT,
-        data: { values },
-        encoding: {
-          x: {
-            field: 'x',
-            type: 'nominal',
-            title: xTitle,
-            sort: x.values.map(String),
-            axis: { labelAngle: 0 },
-          },
-          ...(color ? { color, xOffset: { field: 'series', sort: seriesLabels } } : {}),
-        },
-        layer: [
+        ]
+      : [
           { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: interval },
           { mark: { type: 'point', filled: true, size: 50 }, encoding: { y, tooltip } },
-        ],
-      };
+        ];
+  const title = `${columnWords(metric)} vs ${x.label}`;
+  const spec = {
+    ...top(title, 'mean over replications, 95% confidence interval (Student t)'),
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
+    encoding: { x: xEncoding, ...(color ? { color } : {}), ...offset },
+    layer,
+  };
   return {
     name: slug(`${metric}-by-${x.column.split('.').at(-1) ?? x.column}`),
     kind: 'metric-by-parameter',
@@ -223,114 +195,4 @@ export function paretoChart(
     ],
   };
   return { name: slug(`pareto-${a}-vs-${b}`), kind: 'pareto', title, spec: spec as TopLevelSpec };
-}
-
-/**
- * Latency CDFs, one line per series (group, placement, configuration), from
- * the histogram's cumulative fractions; log latency axis, open buckets left off.
- */
-export function latencyCdfChart(series: readonly CdfSeries[]): ReportChart {
-  const values = series.flatMap((s) =>
-    s.points
-      .filter((p) => Number.isFinite(p.upTo) && p.upTo > 0)
-      .map((p) => ({ series: s.label, latency: p.upTo, fraction: chartNumber(p.fraction) })),
-  );
-  const title = 'Latency distribution';
-  const spec = {
-    ...top(
-      title,
-      'cumulative fraction of requests completed within each latency, all replications pooled',
-    ),
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'latency', type: 'quantitative', title: 'latency (s)', scale: { type: 'log' } },
-      y: {
-        field: 'fraction',
-        type: 'quantitative',
-        title: 'cumulative fraction of requests',
-        scale: { domain: [0, 1] },
-      },
-      color: {
-        field: 'series',
-        type: 'nominal',
-        title: 'series',
-        sort: series.map((s) => s.label),
-      },
-      tooltip: [
-        { field: 'series', title: 'series' },
-        { field: 'latency', title: 'latency up to (s)', format: '.4~g' },
-        { field: 'fraction', title: 'fraction', format: '.4~g' },
-      ],
-    },
-  };
-  return { name: 'latency-cdf', kind: 'latency-cdf', title, spec: spec as TopLevelSpec };
-}
-
-/** A component's name without the total's shared words: energy_devices_radio_j -> "radio". */
-function componentLabel(total: string, component: string): string {
-  const totalWords = new Set(columnWords(total).split(' '));
-  const words = columnWords(component)
-    .split(' ')
-    .filter((w) => !totalWords.has(w));
-  return words.join(' ') || columnWords(component);
-}
-
-/**
- * A total split into its components (energy by compute, radio, idle; cost by
- * energy, egress), one stacked bar per configuration, each segment the mean
- * over replications.
- */
-export function breakdownChart(
-  table: readonly ReportRow[],
-  breakdown: Breakdown,
-  params: readonly ParameterRole[],
-): ReportChart {
-  const groups = groupRows(
-    table,
-    params.map((p) => p.column),
-  );
-  const labels = groups.map((g) => labelOf(g.key));
-  const components = breakdown.components.map((c) => componentLabel(breakdown.total, c));
-  const values = groups.flatMap((g, i) =>
-    breakdown.components.map((column, j) => ({
-      configuration: labels[i]!,
-      component: components[j]!,
-      order: j,
-      value: chartNumber(meanCi(columnValues(g.rows, column)).mean),
-    })),
-  );
-  const title = `${columnWords(breakdown.total)} by component`;
-  const configTitle = params.map((p) => p.label).join(', ') || 'configuration';
-  const spec = {
-    ...top(title, 'mean over replications, per configuration'),
-    width: WIDTH,
-    height: { step: 22 },
-    data: { values },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'configuration', type: 'nominal', title: configTitle, sort: labels },
-      x: {
-        field: 'value',
-        type: 'quantitative',
-        title: columnLabel(breakdown.total),
-        stack: 'zero',
-      },
-      color: { field: 'component', type: 'nominal', title: 'component', sort: components },
-      order: { field: 'order', type: 'quantitative' },
-      tooltip: [
-        { field: 'configuration', title: configTitle },
-        { field: 'component', title: 'component' },
-        { field: 'value', title: columnLabel(breakdown.total), format: '.4~g' },
-      ],
-    },
-  };
-  return {
-    name: slug(`breakdown-${breakdown.total}`),
-    kind: 'breakdown',
-    title,
-    spec: spec as TopLevelSpec,
-  };
 }

@@ -112,8 +112,8 @@ export function reportCharts(
     const ignored = [...new Set(extra.histogram.flatMap((row) => Object.keys(row)))].filter((c) =>
       isIdColumn(c, meta),
     );
-    const series = latencyCdfs(extra.histogram, ignored);
-    if (series.some((s) => s.points.length > 0)) charts.push(latencyCdfChart(series));
+    const cdfs = latencyCdfs(extra.histogram, ignored);
+    if (cdfs.series.some((s) => s.points.length > 0)) charts.push(latencyCdfChart(cdfs));
   }
   const parameters = new Set(meta.parameters);
   const rank = (total: string) => BREAKDOWN_ORDER.indexOf(familyOf(total));

@@ -13,10 +13,10 @@ import { type SweepManifest, writeAtomically } from './run-sweep.js';
  * files or directories holding them (a sweep's output directory, or its
  * `shards/`). Refuses shards of different sweeps, and missing or repeated shards.
  */
-export function mergeShards(
+export async function mergeShards(
   inputs: readonly string[],
   outDir: string,
-): { csvFile: string; runs: number } {
+): Promise<{ csvFile: string; runs: number }> {
   const files = inputs.flatMap(shardFiles);
   if (files.length === 0) {
     throw new InputError(inputs.join(', '), [
@@ -61,7 +61,7 @@ export function mergeShards(
   const manifest: SweepManifest = { ...first.manifest, shard: null };
   writeAtomically(csvFile, tableToCsv(table));
   writeAtomically(join(outDir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeSweepReport(outDir, table, manifest);
+  await writeSweepReport(outDir, table, manifest);
   return { csvFile, runs: rows.length };
 }
 

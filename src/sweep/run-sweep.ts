@@ -120,7 +120,7 @@ async function sweep(file: string, options: SweepOptions, pool: WorkerPool): Pro
     : join(outDir, 'sweep.csv');
   writeAtomically(csvFile, tableToCsv(table));
   writeAtomically(csvFile.replace(/\.csv$/, '.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  if (!options.shard) writeSweepReport(outDir, table, manifest);
+  if (!options.shard) await writeSweepReport(outDir, table, manifest);
   if (errors.size > 0) {
     throw new RunFailedError(
       `${errors.size} of ${selected.length} runs failed; see the status and error columns of ${csvFile}`,
