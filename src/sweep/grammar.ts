@@ -28,7 +28,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { type RandomStream, RandomStreams } from '../engine/random.js';
+import { RandomStreams } from '../engine/random.js';
 import { describeValue, InputError, type InputProblem, UsageError } from '../errors.js';
 import { canonicalJson, validateScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
@@ -42,6 +42,7 @@ import {
   pathProblem,
   schemaFields,
 } from './paths.js';
+import { type Bounds, checkRange, latinHypercube, sample } from './sampling.js';
 
 const scenarioFields = schemaFields(scenarioSchema);
 
@@ -109,7 +110,6 @@ const sweepSchema = z.strictObject({
 });
 const fileSchema = z.object({ sweep: sweepSchema });
 type SweepSpec = z.output<typeof sweepSchema>;
-type RangeSpec = z.output<typeof range>;
 
 /** A swept path, where the sweep block declares it, and its segments. */
 interface Parameter {
@@ -121,14 +121,6 @@ interface Parameter {
 interface Dimension {
   parameters: Parameter[];
   levels: unknown[][];
-}
-/** A checked range: bounds as numbers, and the unit text to put back on samples. */
-interface Bounds {
-  min: number;
-  max: number;
-  log: boolean;
-  integer: boolean;
-  unit?: { prefix: string; suffix: string };
 }
 
 /**
@@ -336,65 +328,6 @@ function declareParameter(
     return { parameter, problem };
   }
   return { parameter, problem: pathProblem(scenario, segments, { fieldsOf: scenarioFields }) };
-}
-
-/**
- * n values in [0, 1), one per stratum [k/n, (k+1)/n): a random permutation of
- * the strata (Fisher-Yates, n-1 draws), then one jitter draw per value.
- */
-function latinHypercube(n: number, stream: RandomStream): number[] {
-  const strata = Array.from({ length: n }, (_, k) => k);
-  for (let i = n - 1; i > 0; i--) {
-    const j = stream.integer(i + 1);
-    [strata[i], strata[j]] = [strata[j]!, strata[i]!];
-  }
-  return strata.map((k) => (k + stream.next()) / n);
-}
-
-/** Maps u in [0, 1) into the range (log-uniform on a log scale), with its unit put back. */
-function sample(bounds: Bounds, u: number): number | string {
-  const { min, log, integer, unit } = bounds;
-  const max = integer ? bounds.max + 1 : bounds.max;
-  const lerp = log
-    ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min)))
-    : min + u * (max - min);
-  const value = Math.min(Math.max(integer ? Math.floor(lerp) : lerp, min), bounds.max);
-  return unit === undefined ? value : `${unit.prefix}${value}${unit.suffix}`;
-}
-
-const NUMBER_WITH_UNIT = /^(\$?)\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(.*)$/i;
-
-function checkRange(r: RangeSpec, where: string, problems: InputProblem[]): Bounds | undefined {
-  const [min, max] = [readEndpoint(r.min), readEndpoint(r.max)];
-  const fail = (message: string) => {
-    problems.push({ path: where, message });
-    return undefined;
-  };
-  const shown = `min ${describeValue(r.min)}, max ${describeValue(r.max)}`;
-  if (min === undefined || max === undefined) {
-    return fail(`expected numbers, or numbers with a unit such as "50 ms"; got ${shown}`);
-  }
-  if (min.unit !== max.unit)
-    return fail(`min and max must be written in the same unit; got ${shown}`);
-  if (min.value > max.value) return fail(`min is greater than max; got ${shown}`);
-  if (r.scale === 'log' && min.value <= 0) return fail(`a log scale needs min > 0; got ${shown}`);
-  if (r.integer && !(Number.isInteger(min.value) && Number.isInteger(max.value))) {
-    return fail(`an integer range needs whole-number bounds; got ${shown}`);
-  }
-  const unit = min.unit === '|' ? undefined : { prefix: min.prefix, suffix: min.suffix };
-  return { min: min.value, max: max.value, log: r.scale === 'log', integer: r.integer, unit };
-}
-
-function readEndpoint(written: number | string) {
-  if (typeof written === 'number') {
-    return Number.isFinite(written)
-      ? { value: written, prefix: '', suffix: '', unit: '|' }
-      : undefined;
-  }
-  const found = NUMBER_WITH_UNIT.exec(written.trim());
-  if (found === null) return undefined;
-  const [, prefix = '', number = '', suffix = ''] = found;
-  return { value: Number(number), prefix, suffix, unit: `${prefix}|${suffix.trim()}` };
 }
 
 function expandRuns(
