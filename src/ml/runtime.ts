@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { UsageError } from '../errors.js';
+import { registerWasmGradients } from './wasm-gradients.js';
 
 /**
  * The TensorFlow.js runtime: which backend runs the tensors.
@@ -56,6 +57,8 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   const candidates: BackendName[] =
     preference === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preference];
   for (const name of candidates) {
+    // The wasm backend lacks some gradient kernels (conv filter, depthwise).
+    if (name === 'wasm') registerWasmGradients();
     if (tf.getBackend() === name) return name;
     if (name === 'tensorflow' && !(await loadNodeBinding())) continue;
     if (await tf.setBackend(name)) {
