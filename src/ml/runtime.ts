@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { UsageError } from '../errors.js';
+import { registerWasmFastPaths } from './wasm-fast-paths.js';
 import { registerWasmGradients } from './wasm-gradients.js';
 
 /**
@@ -57,8 +58,12 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   const candidates: BackendName[] =
     preference === 'auto' ? ['tensorflow', 'wasm', 'cpu'] : [preference];
   for (const name of candidates) {
-    // The wasm backend lacks some gradient kernels (conv filter, depthwise).
-    if (name === 'wasm') registerWasmGradients();
+    // The wasm backend lacks some gradient kernels (conv filter, depthwise),
+    // and its transposed matmul and conv input gradient are scalar loops.
+    if (name === 'wasm') {
+      registerWasmGradients();
+      registerWasmFastPaths();
+    }
     if (tf.getBackend() === name) return name;
     if (name === 'tensorflow' && !(await loadNodeBinding())) continue;
     if (await tf.setBackend(name)) {
