@@ -1,0 +1,53 @@
+/**
+ * Federated learning: aggregation kernels, server strategies and data
+ * partitioners. Pure TypeScript over flat Float32Array models.
+ */
+
+export {
+  adagradSecondMoment,
+  adamSecondMoment,
+  adamStepSize,
+  adaptiveStep,
+  firstMoment,
+  yogiSecondMoment,
+} from './kernels/fedopt.js';
+export {
+  scaffoldClientControl,
+  scaffoldServerControl,
+  scaffoldServerModel,
+} from './kernels/scaffold.js';
+export { momentumVelocity, pseudoGradient, sgdStep } from './kernels/server-momentum.js';
+export { axpy, subtract } from './kernels/vector.js';
+export { weightedAverage } from './kernels/weighted-average.js';
+export { dirichletPartition } from './partitioners/dirichlet.js';
+export { dirichletVariate, gammaVariate, logGammaVariate } from './partitioners/gamma.js';
+export { iidPartition } from './partitioners/iid.js';
+export type { PartitionSpec } from './partitioners/partition.js';
+export { partition } from './partitioners/partition.js';
+export { quantitySkewPartition } from './partitioners/quantity-skew.js';
+export { shardPartition } from './partitioners/shards.js';
+export type { FedAdagradOptions } from './strategies/fedadagrad.js';
+export { FedAdagrad } from './strategies/fedadagrad.js';
+export type { FedAdamOptions } from './strategies/fedadam.js';
+export { FedAdam } from './strategies/fedadam.js';
+export { exampleWeightedAverage, FedAvg } from './strategies/fedavg.js';
+export type { FedAvgMOptions } from './strategies/fedavgm.js';
+export { FedAvgM } from './strategies/fedavgm.js';
+export type { FedOptDefaults, FedOptOptions } from './strategies/fedopt.js';
+export { FedOpt } from './strategies/fedopt.js';
+export type { FedProxOptions } from './strategies/fedprox.js';
+export { FedProx } from './strategies/fedprox.js';
+export type { FedYogiOptions } from './strategies/fedyogi.js';
+export { FedYogi } from './strategies/fedyogi.js';
+export type { FedAvgOptions, ServerLearningRateOptions } from './strategies/options.js';
+export type { StrategyName, StrategyOptions } from './strategies/registry.js';
+export { createStrategy, isStrategyName, STRATEGIES } from './strategies/registry.js';
+export type { ScaffoldOptions } from './strategies/scaffold.js';
+export { Scaffold } from './strategies/scaffold.js';
+export type {
+  AggregateResult,
+  ClientFailure,
+  ClientUpdate,
+  FitConfig,
+  Strategy,
+} from './strategies/strategy.js';

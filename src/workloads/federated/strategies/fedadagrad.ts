@@ -1,0 +1,25 @@
+/**
+ * FedAdagrad: federated averaging with an Adagrad server optimizer.
+ *
+ * Reddi et al., "Adaptive Federated Optimization", ICLR 2021
+ * (arXiv:2003.00295), Algorithm 2 with v ← v + Δ². Flower's fedadagrad.py
+ * fixes β1 = 0 (m = Δ, no momentum); that is the default here, and beta1 may
+ * be set for the paper's momentum variant.
+ */
+import { adagradSecondMoment } from '../kernels/fedopt.js';
+import { FedOpt, type FedOptOptions } from './fedopt.js';
+
+export type FedAdagradOptions = FedOptOptions;
+
+/** FedAdagrad. Defaults as Flower's: serverLearningRate 0.1, beta1 0, tau 1e-9. */
+export class FedAdagrad extends FedOpt {
+  override readonly name: string = 'fedadagrad';
+
+  constructor(options: FedAdagradOptions = {}) {
+    super(options, { serverLearningRate: 0.1, beta1: 0, tau: 1e-9 });
+  }
+
+  protected override updateSecondMoment(v: Float32Array, delta: Float32Array): void {
+    adagradSecondMoment(v, delta, v);
+  }
+}

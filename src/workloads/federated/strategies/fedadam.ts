@@ -1,0 +1,35 @@
+/**
+ * FedAdam: federated averaging with an Adam server optimizer.
+ *
+ * Reddi et al., "Adaptive Federated Optimization", ICLR 2021
+ * (arXiv:2003.00295), Algorithm 2 with v ← β2·v + (1 − β2)·Δ². The step size
+ * is bias-corrected as in Flower's fedadam.py (see {@link adamStepSize}).
+ */
+import { adamSecondMoment, adamStepSize } from '../kernels/fedopt.js';
+import { FedOpt, type FedOptOptions } from './fedopt.js';
+import { decayRate } from './options.js';
+
+/** Options of FedAdam and FedYogi. */
+export interface FedAdamOptions extends FedOptOptions {
+  /** Second-moment decay β2 in [0, 1). */
+  readonly beta2?: number;
+}
+
+/** FedAdam. Defaults as Flower's: serverLearningRate 0.1, beta1 0.9, beta2 0.99, tau 1e-9. */
+export class FedAdam extends FedOpt {
+  override readonly name: string = 'fedadam';
+  readonly beta2: number;
+
+  constructor(options: FedAdamOptions = {}) {
+    super(options, { serverLearningRate: 0.1, beta1: 0.9, tau: 1e-9 });
+    this.beta2 = decayRate('beta2', options.beta2, 0.99);
+  }
+
+  protected override updateSecondMoment(v: Float32Array, delta: Float32Array): void {
+    adamSecondMoment(v, delta, this.beta2, v);
+  }
+
+  protected override stepSize(round: number): number {
+    return adamStepSize(this.serverLearningRate, this.beta1, this.beta2, round);
+  }
+}

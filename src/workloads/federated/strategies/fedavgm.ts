@@ -1,0 +1,49 @@
+/**
+ * Federated Averaging with server momentum (FedAvgM).
+ *
+ * Hsu, Qi, Brown, "Measuring the Effects of Non-Identical Data Distribution
+ * for Federated Visual Classification", arXiv:1909.06335, 2019. The server
+ * applies SGD with momentum to the pseudo-gradient g = global − average:
+ * v ← β·v + g, global ← global − η·v, as in Flower's fedavgm.py.
+ */
+import { momentumVelocity, pseudoGradient, sgdStep } from '../kernels/server-momentum.js';
+import { exampleWeightedAverage, FedAvg } from './fedavg.js';
+import { decayRate, positive, type ServerLearningRateOptions } from './options.js';
+import type { ClientUpdate } from './strategy.js';
+
+export interface FedAvgMOptions extends ServerLearningRateOptions {
+  /** The server momentum β, in [0, 1) (default 0: no momentum). */
+  readonly serverMomentum?: number;
+}
+
+/** FedAvgM: FedAvg followed by a server SGD-with-momentum step. */
+export class FedAvgM extends FedAvg {
+  override readonly name: string = 'fedavgm';
+  readonly serverLearningRate: number;
+  readonly serverMomentum: number;
+  private velocity: Float32Array | undefined;
+
+  /** Defaults as Flower's: serverLearningRate 1, serverMomentum 0 (which is FedAvg). */
+  constructor(options: FedAvgMOptions = {}) {
+    super(options);
+    this.serverLearningRate = positive('serverLearningRate', options.serverLearningRate, 1);
+    this.serverMomentum = decayRate('serverMomentum', options.serverMomentum, 0);
+  }
+
+  protected override serverUpdate(
+    _round: number,
+    global: Float32Array,
+    results: readonly ClientUpdate[],
+  ): Float32Array {
+    const average = exampleWeightedAverage(global, results);
+    // As Flower: without momentum and with η = 1 the step lands on the average; return it exactly.
+    if (this.serverMomentum === 0 && this.serverLearningRate === 1) return average;
+    const gradient = pseudoGradient(global, average);
+    this.velocity = momentumVelocity(
+      this.velocity ?? new Float32Array(global.length),
+      gradient,
+      this.serverMomentum,
+    );
+    return sgdStep(global, this.velocity, this.serverLearningRate);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * FedProx.
+ *
+ * Li, Sahu, Zaheer, Sanjabi, Talwalkar, Smith, "Federated Optimization in
+ * Heterogeneous Networks", MLSys 2020 (arXiv:1812.06127). Clients minimise
+ * their loss plus (μ/2)·‖w − w_global‖²; the server aggregates as FedAvg.
+ */
+import { FedAvg } from './fedavg.js';
+import { type FedAvgOptions, nonNegative } from './options.js';
+import type { FitConfig } from './strategy.js';
+
+export interface FedProxOptions extends FedAvgOptions {
+  /** The proximal weight μ ≥ 0 (required, as in Flower; 0 is FedAvg). */
+  readonly proximalMu: number;
+}
+
+/** FedProx: FedAvg whose clients add a proximal term to their loss. */
+export class FedProx extends FedAvg {
+  override readonly name: string = 'fedprox';
+  readonly proximalMu: number;
+
+  constructor(options: FedProxOptions) {
+    super(options);
+    this.proximalMu = nonNegative('proximalMu', options.proximalMu);
+  }
+
+  override configureFit(_round: number, _global: Float32Array): FitConfig {
+    return { proximalMu: this.proximalMu };
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Options shared by the strategies, and their checks: each check resolves a
+ * value or its default and names the value in the error, as in
+ * `serverLearningRate(=0) must be > 0`.
+ */
+import { describeValue } from '../../../errors.js';
+
+/** Options every strategy of the FedAvg family accepts. */
+export interface FedAvgOptions {
+  /**
+   * Aggregate a round in which some selected clients failed, from the results
+   * that did arrive (default true, as in Flower). When false, such a round is
+   * skipped.
+   */
+  readonly acceptFailures?: boolean;
+}
+
+/** Options of strategies that apply a server learning rate to the round's update. */
+export interface ServerLearningRateOptions extends FedAvgOptions {
+  /** The server's step size η (> 0). */
+  readonly serverLearningRate?: number;
+}
+
+function fail(name: string, value: unknown, requirement: string): never {
+  throw new RangeError(`${name}(=${describeValue(value)}) must be ${requirement}`);
+}
+
+/** A finite number > 0; `fallback` when `value` is undefined (required when neither is given). */
+export function positive(name: string, value: number | undefined, fallback?: number): number {
+  const v = value ?? fallback;
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) fail(name, v, '> 0');
+  return v;
+}
+
+/** A finite number ≥ 0. */
+export function nonNegative(name: string, value: number | undefined, fallback?: number): number {
+  const v = value ?? fallback;
+  if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) fail(name, v, '>= 0');
+  return v;
+}
+
+/** A number in [0, 1): a decay rate such as β1 or a momentum. */
+export function decayRate(name: string, value: number | undefined, fallback?: number): number {
+  const v = value ?? fallback;
+  if (!(typeof v === 'number' && v >= 0 && v < 1)) fail(name, v, 'in [0, 1)');
+  return v;
+}
+
+/** An integer ≥ 1 with no default. */
+export function count(name: string, value: number | undefined): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1))
+    fail(name, value, 'an integer >= 1');
+  return value;
+}
+
+/** A boolean. */
+export function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  const v = value ?? fallback;
+  if (typeof v !== 'boolean') fail(name, v, 'true or false');
+  return v;
+}
