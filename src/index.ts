@@ -32,8 +32,15 @@ export { formatNumber, tableToCsv } from './results/csv.js';
 export type { Table, TableValue } from './results/table.js';
 export { percentile, singleRowTable } from './results/table.js';
 export { writeResults } from './results/write.js';
-export type { RunFileOptions, RunOutcome, RunTables } from './run.js';
-export { prepareScenario, runScenario, runScenarioFile, safeDirName } from './run.js';
+export type { PreparedRun, RunFileOptions, RunOutcome, RunResult, RunTables } from './run.js';
+export {
+  prepareRun,
+  prepareScenario,
+  runPrepared,
+  runScenario,
+  runScenarioFile,
+  safeDirName,
+} from './run.js';
 export type { DistributionSpec } from './scenario/distribution-spec.js';
 export { distributionSpec, toDistribution } from './scenario/distribution-spec.js';
 export { scenarioJsonSchema } from './scenario/json-schema.js';
@@ -47,8 +54,20 @@ export {
   validateScenario,
 } from './scenario/load.js';
 export { formatPath } from './scenario/problems.js';
-export type { Scenario, ScenarioInput, ValidatedScenario } from './scenario/schema.js';
-export { scenarioSchema } from './scenario/schema.js';
+export type {
+  CompressScenario,
+  FleetScenario,
+  FleetScenarioInput,
+  Scenario,
+  ScenarioInput,
+  ValidatedScenario,
+} from './scenario/schema.js';
+export {
+  asFleetScenario,
+  isCompressScenario,
+  scenarioKind,
+  scenarioSchema,
+} from './scenario/schema.js';
 export type { QuantityBounds, QuantityKind, QuantityResult } from './scenario/units.js';
 export { BASE_UNIT, parseQuantity, quantity } from './scenario/units.js';
 export { combineRows, RUN_COLUMNS } from './sweep/combine.js';

@@ -1,18 +1,65 @@
 import { join } from 'node:path';
+import { ProfileLibrary } from './fleet/profiles.js';
 import type { Table } from './results/table.js';
 import { writeResults } from './results/write.js';
 import { type LoadedScenario, loadScenario } from './scenario/load.js';
+import {
+  asFleetScenario,
+  isCompressScenario,
+  isFederatedScenario,
+  type ValidatedScenario,
+} from './scenario/schema.js';
 import { gitCommit, VERSION } from './version.js';
+import { type ResolvedCompression, resolveCompression } from './workloads/compress/resolve.js';
+import { runCompression } from './workloads/compress/run.js';
+import { type ResolvedFederated, resolveFederated } from './workloads/federated/resolve.js';
+import { runFederated } from './workloads/federated/run.js';
 import { type ResolvedScenario, resolveScenario } from './workloads/inference/resolve.js';
 import { runInference } from './workloads/inference/run.js';
 
 /** Result tables of one run, by file stem (`summary` is written as summary.csv). */
 export type RunTables = Readonly<Record<string, Table>>;
 
+/** A validated scenario with its files read and its names resolved: ready to run with any seed. */
+export type PreparedRun =
+  | { kind: 'fleet'; resolved: ResolvedScenario }
+  | { kind: 'compress'; resolved: ResolvedCompression }
+  | { kind: 'federated'; resolved: ResolvedFederated };
+
+/** What a run produced: its tables, other files (path in the output directory -> content), and the TF.js backend it used (null if none). */
+export interface RunResult {
+  tables: RunTables;
+  files?: Readonly<Record<string, string | Uint8Array>>;
+  backend: string | null;
+}
+
 /**
- * Runs a resolved scenario with a seed. A pure function: the same scenario
- * and seed always give the same tables.
+ * Resolves a validated scenario of any kind (profiles, model cards, data
+ * files). Throws an InputError listing every problem, naming `file`.
  */
+export function prepareRun(
+  scenario: ValidatedScenario,
+  file: string,
+  library: ProfileLibrary = new ProfileLibrary(),
+): PreparedRun {
+  if (isCompressScenario(scenario))
+    return { kind: 'compress', resolved: resolveCompression(scenario, file, library) };
+  if (isFederatedScenario(scenario))
+    return { kind: 'federated', resolved: resolveFederated(scenario, file, library) };
+  return { kind: 'fleet', resolved: resolveScenario(asFleetScenario(scenario), file, library) };
+}
+
+/**
+ * Runs a prepared scenario with a seed. A pure function: the same scenario
+ * and seed (and, for ML runs, the same TF.js backend) always give the same tables.
+ */
+export async function runPrepared(prepared: PreparedRun, seed: number): Promise<RunResult> {
+  if (prepared.kind === 'compress') return runCompression(prepared.resolved, seed);
+  if (prepared.kind === 'federated') return runFederated(prepared.resolved, seed);
+  return { tables: runScenario(prepared.resolved, seed), backend: null };
+}
+
+/** Runs a resolved fleet scenario with a seed (synchronously: it needs no ML runtime). */
 export function runScenario(resolved: ResolvedScenario, seed: number): RunTables {
   const tables: Record<string, Table> = {};
   for (const [name, table] of Object.entries(runInference(resolved, seed))) {
@@ -22,12 +69,9 @@ export function runScenario(resolved: ResolvedScenario, seed: number): RunTables
 }
 
 /** Loads, validates and resolves a scenario file; throws an InputError on any problem. */
-export function prepareScenario(file: string): {
-  loaded: LoadedScenario;
-  resolved: ResolvedScenario;
-} {
+export function prepareScenario(file: string): { loaded: LoadedScenario; prepared: PreparedRun } {
   const loaded = loadScenario(file);
-  return { loaded, resolved: resolveScenario(loaded.scenario, file) };
+  return { loaded, prepared: prepareRun(loaded.scenario, file) };
 }
 
 export interface RunFileOptions {
@@ -49,20 +93,29 @@ export interface RunOutcome {
  * Loads and validates a scenario file, runs it, and writes its CSVs and
  * `manifest.json`. Invalid input throws before anything is written.
  */
-export function runScenarioFile(file: string, options: RunFileOptions = {}): RunOutcome {
-  const { loaded, resolved } = prepareScenario(file);
+export async function runScenarioFile(
+  file: string,
+  options: RunFileOptions = {},
+): Promise<RunOutcome> {
+  const { loaded, prepared } = prepareScenario(file);
   const seed = options.seed ?? loaded.scenario.seed;
   const outDir = options.out ?? join('results', safeDirName(loaded.scenario.name));
   const started = performance.now(); // wall: manifest only
-  const tables = runScenario(resolved, seed);
+  const { tables, files, backend } = await runPrepared(prepared, seed);
   const wallTimeS = (performance.now() - started) / 1000; // wall: manifest only
-  writeResults(outDir, tables, (csvHashes) => manifestFor(loaded, seed, wallTimeS, csvHashes));
+  writeResults(
+    outDir,
+    tables,
+    (csvHashes) => manifestFor(loaded, seed, backend, wallTimeS, csvHashes),
+    files,
+  );
   return { outDir, seed, tables, wallTimeS };
 }
 
 function manifestFor(
   loaded: LoadedScenario,
   seed: number,
+  backend: string | null,
   wallTimeS: number,
   csvHashes: Record<string, string>,
 ): object {
@@ -71,7 +124,7 @@ function manifestFor(
     gitCommit: gitCommit(),
     scenario: { name: loaded.scenario.name, file: loaded.file, sha256: loaded.hash },
     seed,
-    tfjsBackend: null,
+    tfjsBackend: backend,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     wallTimeS,

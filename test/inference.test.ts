@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  asFleetScenario,
+  type FleetScenarioInput,
   type InferenceTables,
   InputError,
   resolveScenario,
   runInference,
-  type ScenarioInput,
   type Table,
   TECHNOLOGIES,
   validateScenario,
@@ -13,7 +14,7 @@ import {
 
 const FILE = resolve('test/fixtures/inline.yaml');
 
-type GroupInput = ScenarioInput['fleet'][number];
+type GroupInput = FleetScenarioInput['fleet'][number];
 
 function group(overrides: Partial<GroupInput> = {}): GroupInput {
   return {
@@ -26,7 +27,7 @@ function group(overrides: Partial<GroupInput> = {}): GroupInput {
   };
 }
 
-function scenario(overrides: Partial<ScenarioInput> = {}): ScenarioInput {
+function scenario(overrides: Partial<FleetScenarioInput> = {}): FleetScenarioInput {
   return {
     name: 'hand',
     duration: '1000 s',
@@ -38,11 +39,11 @@ function scenario(overrides: Partial<ScenarioInput> = {}): ScenarioInput {
   };
 }
 
-function resolved(input: ScenarioInput) {
-  return resolveScenario(validateScenario(input, FILE), FILE);
+function resolved(input: FleetScenarioInput) {
+  return resolveScenario(asFleetScenario(validateScenario(input, FILE)), FILE);
 }
 
-function run(input: ScenarioInput, seed = 1): InferenceTables {
+function run(input: FleetScenarioInput, seed = 1): InferenceTables {
   return runInference(resolved(input), seed);
 }
 
@@ -318,7 +319,7 @@ describe('fleet behaviour', () => {
   });
 
   it('changing the placement policy changes neither arrivals, nor device spreads, nor outages', () => {
-    const base: Partial<ScenarioInput> = {
+    const base: Partial<FleetScenarioInput> = {
       fleet: [
         group({
           count: 10,

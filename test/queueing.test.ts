@@ -123,6 +123,25 @@ describe('processor sharing', () => {
     expect(finished).toEqual([2, 2, 2, 2, 2]);
   });
 
+  it('a flow that finishes together with another and is aborted by its onDone is not told it finished', () => {
+    // Two flows of 4 at C = 10 both finish at t = 0.8; the first one told aborts the second,
+    // which had done all its work: abort reports 4 and the second onDone never runs.
+    const sim = new Simulation();
+    const link = new ProcessorSharing(sim, 10);
+    const told: string[] = [];
+    let abortedWork = -1;
+    const first = link.start(4, () => {
+      told.push('first');
+      abortedWork = second.abort();
+    });
+    const second = link.start(4, () => told.push('second'));
+    void first;
+    sim.run();
+    expect(told).toEqual(['first']);
+    expect(abortedWork).toBe(4);
+    expect(sim.now).toBeCloseTo(0.8, 12);
+  });
+
   it('a flow joining part-way finishes at its analytic time', () => {
     // C = 10. A (10) alone for 0.5 s does 5; then A and B share 5 each:
     // A's last 5 take 1 s (t = 1.5); B has 5 left, alone at 10: t = 2.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, loadScenario, scenarioJsonSchema } from '../src/index.js';
+import { asFleetScenario, InputError, loadScenario, scenarioJsonSchema } from '../src/index.js';
 
 const fixtures = 'test/fixtures/scenarios';
 const quickstart = readFileSync('scenarios/quickstart.yaml', 'utf8');
@@ -27,7 +27,7 @@ function loadError(file: string): InputError {
 
 describe('loading scenarios', () => {
   it('converts quantities with units to base units once, at load', () => {
-    const { scenario } = loadScenario('scenarios/quickstart.yaml');
+    const scenario = asFleetScenario(loadScenario('scenarios/quickstart.yaml').scenario);
     expect(scenario.duration).toBe(600);
     expect(scenario.servers[1]!.rtt).toBe(0.04);
     expect(scenario.servers[1]!.ingress).toBe(1e9);
@@ -46,7 +46,7 @@ describe('loading scenarios', () => {
   });
 
   it('merges a scenario over the one it extends', () => {
-    const { scenario } = loadScenario(join(fixtures, 'derived.yaml'));
+    const scenario = asFleetScenario(loadScenario(join(fixtures, 'derived.yaml')).scenario);
     expect(scenario.name).toBe('derived');
     expect(scenario.workload.inference.placement.policy).toBe('device');
     expect(scenario.workload.inference.input).toBe(10_000);
@@ -67,7 +67,7 @@ describe('loading scenarios', () => {
         'servers:',
       ].join('\n'),
     );
-    const { scenario } = loadScenario(scenarioFile(text));
+    const scenario = asFleetScenario(loadScenario(scenarioFile(text)).scenario);
     expect(scenario.fleet.map((g) => [g.name, g.count, g.profile, g.network.technology])).toEqual([
       ['a', 2, 'raspberry-pi-4', 'wifi5'],
       ['b', 3, 'raspberry-pi-4', 'wifi5'],

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';
 import { InputError, UsageError } from '../src/errors.js';
 import { readDataFile } from '../src/scenario/load.js';
+import { asFleetScenario } from '../src/scenario/schema.js';
 import {
   expandSweep,
   parseShard,
@@ -192,7 +193,7 @@ describe('expanding a sweep', () => {
   it('gives every run a scenario that passes validation', () => {
     const raw = readDataFile('test/fixtures/sweeps/compare-placement.yaml');
     const plan = expandSweep(raw, 'compare-placement.yaml', 7);
-    const scenarios = validateRuns(plan, 'compare-placement.yaml');
+    const scenarios = validateRuns(plan, 'compare-placement.yaml').map(asFleetScenario);
     expect(scenarios).toHaveLength(12);
     expect(scenarios.map((s) => s.workload.inference.placement.policy).slice(0, 4)).toEqual([
       'device',

@@ -5,8 +5,9 @@ import type { BenchCase } from './harness.js';
 
 /** Requests simulated in a run: the summary's `requests` cell. */
 function requestsOf(file: string): number {
-  const { loaded, resolved } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
-  const summary = runScenario(resolved, loaded.scenario.seed).summary!;
+  const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
+  if (prepared.kind !== 'fleet') throw new Error(`${file} is not a fleet scenario`);
+  const summary = runScenario(prepared.resolved, loaded.scenario.seed).summary!;
   return summary.rows[0]![summary.columns.indexOf('requests')] as number;
 }
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
+import { cnnTrainingThroughput } from './cnn-training.js';
+import { compressionCases } from './compression.js';
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
+import { federatedCases } from './federated.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
 import { sweepOverhead } from './sweep.js';
 
 /**
- * `npm run bench` runs the engine, fleet and sweep suites; `npm run bench --
- * --scale` runs only the 1,000,000-device scenario and reports its peak memory.
+ * `npm run bench` runs every suite; `npm run bench -- engine compression`
+ * runs the named ones; `npm run bench -- scale` runs only the
+ * 1,000,000-device scenario, alone in its process so its peak RSS is its own.
  */
 async function printCases(cases: BenchCase[], iterations: number): Promise<void> {
   const results = await runCases(cases, iterations);
@@ -16,25 +20,58 @@ async function printCases(cases: BenchCase[], iterations: number): Promise<void>
       runs: r.iterations,
       'min ms': r.minMs.toFixed(1),
       'median ms': r.medianMs.toFixed(1),
-      'throughput (median)': `${(r.throughputPerS / 1e6).toFixed(3)} M ${r.unit}/s`,
+      'throughput (median)':
+        r.unit === 'bytes'
+          ? `${(r.throughputPerS / 1e9).toFixed(2)} GB/s`
+          : `${(r.throughputPerS / 1e6).toFixed(3)} M ${r.unit}/s`,
     })),
   );
 }
 
-if (process.argv.includes('--scale')) {
-  // Alone in its process, so the peak RSS is this run's.
-  const run = millionDeviceRun();
-  console.log(
-    `fleet: 1,000,000 devices, 10 min: ${run.requests} requests in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
+const SUITES: Record<string, () => Promise<void>> = {
+  engine: async () => {
+    await printCases(engineCases, 5);
+    console.log(
+      `engine: 1,000,000 pending events hold ${(pendingEventsMemoryBytes() / 1e6).toFixed(1)} MB above the baseline`,
+    );
+  },
+  fleet: () => printCases(fleetCases, 3),
+  sweep: async () => {
+    const sweep = await sweepOverhead(2);
+    console.log(
+      `sweep: ${sweep.runs} runs, ${sweep.sumS.toFixed(2)} s summed in one thread, ${sweep.wallS.toFixed(2)} s on 2 workers: ${sweep.overhead.toFixed(2)}x the ideal (sum / workers)`,
+    );
+  },
+  compression: () => printCases(compressionCases, 10),
+  federated: () => printCases(federatedCases, 10),
+  training: async () => {
+    const wasm = await cnnTrainingThroughput('wasm', 20, 32);
+    const cpu = await cnnTrainingThroughput('cpu', 3, 32, 1);
+    console.log(
+      `training: FedAvg CNN, batch 32, SGD: wasm ${wasm.samplesPerS.toFixed(1)} samples/s, cpu ${cpu.samplesPerS.toFixed(1)} samples/s (${(wasm.samplesPerS / cpu.samplesPerS).toFixed(1)}x)`,
+    );
+  },
+};
+
+/** Run on their own: `scale` measures peak memory, which other suites would inflate. */
+const ALONE: Record<string, () => Promise<void>> = {
+  scale: async () => {
+    const run = millionDeviceRun();
+    console.log(
+      `fleet: 1,000,000 devices, 10 min: ${run.requests} requests in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
+    );
+  },
+};
+
+const asked = process.argv.slice(2).map((a) => a.replace(/^--/, ''));
+const unknown = asked.filter((a) => !(a in SUITES) && !(a in ALONE));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown suite ${unknown.join(', ')}; suites: ${[...Object.keys(SUITES), ...Object.keys(ALONE)].join(', ')}`,
   );
+  process.exitCode = 2;
+} else if (asked.some((a) => a in ALONE)) {
+  for (const name of asked) await ALONE[name]?.();
 } else {
-  await printCases(engineCases, 5);
-  console.log(
-    `engine: 1,000,000 pending events hold ${(pendingEventsMemoryBytes() / 1e6).toFixed(1)} MB above the baseline`,
-  );
-  await printCases(fleetCases, 3);
-  const sweep = await sweepOverhead(2);
-  console.log(
-    `sweep: ${sweep.runs} runs, ${sweep.sumS.toFixed(2)} s summed in one thread, ${sweep.wallS.toFixed(2)} s on 2 workers: ${sweep.overhead.toFixed(2)}x the ideal (sum / workers)`,
-  );
+  for (const name of asked.length > 0 ? asked : Object.keys(SUITES)) await SUITES[name]!();
 }

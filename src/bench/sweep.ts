@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  asFleetScenario,
   expandSweep,
   ProfileLibrary,
   readMergedScenario,
@@ -25,7 +26,7 @@ export async function sweepOverhead(
   const library = new ProfileLibrary();
   const started = performance.now(); // wall: benchmark only
   scenarios.forEach((scenario, i) => {
-    runScenario(resolveScenario(scenario, file, library), plan.runs[i]!.seed);
+    runScenario(resolveScenario(asFleetScenario(scenario), file, library), plan.runs[i]!.seed);
   });
   const sumS = (performance.now() - started) / 1000; // wall: benchmark only
   const out = mkdtempSync(join(tmpdir(), 'edgesim-bench-sweep-'));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { EdgesimError, VERSION } from '../index.js';
+import { registerCompress } from './compress.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerReport, registerSweep } from './sweep.js';
@@ -14,6 +15,7 @@ const program = new Command('edgesim')
   .exitOverride();
 
 registerRun(program);
+registerCompress(program);
 registerValidate(program);
 registerSweep(program);
 registerReport(program);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatNumber, runScenarioFile } from '../index.js';
+import { formatNumber, type RunOutcome, runScenarioFile } from '../index.js';
 import { parseSeed } from './options.js';
 
 export function registerRun(program: Command): void {
@@ -9,21 +9,22 @@ export function registerRun(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
-    .action((file: string, options: { seed?: number; out?: string }) => {
-      const outcome = runScenarioFile(file, options);
-      const summary = outcome.tables.summary!;
-      console.log(
-        `edgesim: wrote ${Object.keys(outcome.tables)
-          .map((t) => `${t}.csv`)
-          .join(
-            ', ',
-          )} and manifest.json to ${outcome.outDir}/ (seed ${outcome.seed}, ${outcome.wallTimeS.toFixed(2)} s)`,
-      );
-      summary.columns.forEach((column, i) => {
-        const value = summary.rows[0]![i]!;
-        console.log(
-          `  ${column.padEnd(22)} ${typeof value === 'number' ? formatNumber(value) : String(value)}`,
-        );
-      });
+    .action(async (file: string, options: { seed?: number; out?: string }) => {
+      printOutcome(await runScenarioFile(file, options));
     });
+}
+
+/** Prints what a run wrote and its summary row. */
+export function printOutcome(outcome: RunOutcome): void {
+  const summary = outcome.tables.summary!;
+  const written = Object.keys(outcome.tables).map((t) => `${t}.csv`);
+  console.log(
+    `edgesim: wrote ${written.join(', ')} and manifest.json to ${outcome.outDir}/ (seed ${outcome.seed}, ${outcome.wallTimeS.toFixed(2)} s)`,
+  );
+  summary.columns.forEach((column, i) => {
+    const value = summary.rows[0]![i]!;
+    console.log(
+      `  ${column.padEnd(22)} ${typeof value === 'number' ? formatNumber(value) : String(value)}`,
+    );
+  });
 }

@@ -14,6 +14,8 @@ export interface Flow {
 /** A flow's bookkeeping; a class so that flows share their methods. */
 class FlowState implements Flow {
   active = true;
+  /** Finished, with `onDone` not yet called (flows finishing together are told one by one). */
+  finishing = false;
 
   constructor(
     private readonly owner: ProcessorSharing,
@@ -119,6 +121,11 @@ export class ProcessorSharing {
 
   /** @internal Stops a flow; returns the work it did. */
   abort(flow: FlowState): number {
+    if (flow.finishing) {
+      // It finished at this instant; an earlier flow's onDone stops it before it is told.
+      flow.finishing = false;
+      return flow.size;
+    }
     if (!flow.active) return 0;
     const done = flow.size - this.remainingOf(flow);
     flow.active = false;
@@ -182,12 +189,17 @@ export class ProcessorSharing {
       const flow = this.pop();
       if (!flow.active) continue;
       flow.active = false;
+      flow.finishing = true;
       this.activeCount--;
       finished.push(flow);
     }
     this.dropInactiveTop();
     this.reschedule();
-    for (const flow of finished) flow.onDone();
+    for (const flow of finished) {
+      if (!flow.finishing) continue; // aborted by an earlier flow's onDone
+      flow.finishing = false;
+      flow.onDone();
+    }
   }
 
   private dropInactiveTop(): void {

@@ -4,7 +4,7 @@ import { lognormalFromMean } from '../engine/distributions.js';
 import type { EventId } from '../engine/event-queue.js';
 import type { RandomStreams } from '../engine/random.js';
 import type { Simulation } from '../engine/simulation.js';
-import type { DeviceGroup } from '../scenario/schema.js';
+import type { DeviceClassSpec } from '../scenario/schema.js';
 import { availabilityProcess, failureProcess, type OnOffProcess } from './availability.js';
 import type { HardwareProfile } from './profiles.js';
 
@@ -13,8 +13,8 @@ export const DownReason = { unavailable: 1, failed: 2, batteryEmpty: 4 } as cons
 export type DownReason = (typeof DownReason)[keyof typeof DownReason];
 
 /** A device group with its profile resolved. */
-export interface FleetGroup {
-  spec: DeviceGroup;
+export interface FleetGroup<Spec extends DeviceClassSpec = DeviceClassSpec> {
+  spec: Spec;
   profile: HardwareProfile;
   /** Index of the first device of the group. */
   first: number;

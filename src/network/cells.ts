@@ -2,7 +2,7 @@ import { ProcessorSharing } from '../engine/processor-sharing.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { NetworkInterface } from '../fleet/profiles.js';
 import { readTextFile } from '../scenario/data-file.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { DeviceClassSpec, FleetScenario } from '../scenario/schema.js';
 import { TECHNOLOGIES } from './technologies.js';
 import {
   type CapacitySteps,
@@ -43,7 +43,11 @@ export interface CellPlan {
  * Technology defaults are overridden by `cells.<name>` (a split cell also
  * takes the overrides of its base name).
  */
-export function buildCells(sim: Simulation, scenario: Scenario, baseDir = '.'): CellPlan {
+export function buildCells(
+  sim: Simulation,
+  scenario: Pick<FleetScenario, 'cells'> & { fleet: readonly DeviceClassSpec[] },
+  baseDir = '.',
+): CellPlan {
   const traces = new Map<string, CapacitySteps>();
   const stepsOf = (file: string): CapacitySteps => {
     let steps = traces.get(file);
@@ -88,7 +92,7 @@ function makeCell(
   sim: Simulation,
   name: string,
   technology: NetworkInterface,
-  override: Scenario['cells'][string] | undefined,
+  override: FleetScenario['cells'][string] | undefined,
   stepsOf: (file: string) => CapacitySteps,
 ): Cell {
   const defaults = TECHNOLOGIES[technology];

@@ -132,7 +132,9 @@ export function columnLabel(column: string): string {
 
 /** Whether smaller is better for a metric: throughput, accuracy and completions are maximised. */
 export function directionOf(column: string): Direction {
-  return /accuracy|throughput|goodput|completed|_per_s$|utilisation|utilization/.test(column)
+  return /accuracy|throughput|goodput|completed|_per_s$|utilisation|utilization|f1|roc_auc|macro_precision|macro_recall/.test(
+    column,
+  )
     ? 'max'
     : 'min';
 }

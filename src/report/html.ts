@@ -104,6 +104,8 @@ const EMBED = `
 export interface ReportContext {
   /** Number of runs in the table. */
   readonly runs?: number;
+  /** Facts shown under the title instead of the sweep's (runs, swept parameters, replications). */
+  readonly facts?: readonly string[];
 }
 
 function chartSection(chart: ReportChart): string {
@@ -127,7 +129,7 @@ export function renderReportHtml(
   meta: ReportMeta,
   context: ReportContext = {},
 ): string {
-  const facts = [
+  const facts = context.facts ?? [
     ...(context.runs === undefined ? [] : [`${context.runs} runs`]),
     meta.parameters.length === 0 ? 'no swept parameters' : `swept: ${meta.parameters.join(', ')}`,
     `replications pooled over '${meta.replicationColumn}'`,

@@ -14,6 +14,7 @@ export function writeResults(
   outDir: string,
   tables: Readonly<Record<string, Table>>,
   manifest: (csvHashes: Record<string, string>) => object,
+  files: Readonly<Record<string, string | Uint8Array>> = {},
 ): Record<string, string> {
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
@@ -26,6 +27,11 @@ export function writeResults(
       const csv = tableToCsv(table);
       writeFileSync(join(temp, `${name}.csv`), csv);
       hashes[`${name}.csv`] = createHash('sha256').update(csv).digest('hex');
+    }
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(temp, name)), { recursive: true });
+      writeFileSync(join(temp, name), content);
+      hashes[name] = createHash('sha256').update(content).digest('hex');
     }
     writeFileSync(join(temp, 'manifest.json'), `${JSON.stringify(manifest(hashes), null, 2)}\n`);
     rmSync(outDir, { recursive: true, force: true });

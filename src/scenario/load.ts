@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import { readDataFile } from './data-file.js';
 import { deepMerge, isMapping } from './merge.js';
 import { toProblems } from './problems.js';
-import { type Scenario, scenarioSchema, type ValidatedScenario } from './schema.js';
+import { SCENARIO_KINDS, type Scenario, scenarioKind, type ValidatedScenario } from './schema.js';
 
 export { readDataFile } from './data-file.js';
 
@@ -30,8 +30,9 @@ export function loadScenario(file: string): LoadedScenario {
 
 /** Validates an already-parsed scenario object; `file` names it in errors. */
 export function validateScenario(raw: unknown, file: string): ValidatedScenario {
-  const result = scenarioSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new InputError(file, toProblems(result.error.issues, scenarioSchema));
+  const schema = SCENARIO_KINDS[scenarioKind(raw)];
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new InputError(file, toProblems(result.error.issues, schema));
   return result.data as ValidatedScenario;
 }
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { availabilitySpec, failureSpec } from '../fleet/availability.js';
 import { INTERFACES } from '../fleet/profiles.js';
 import { PRECISIONS } from '../ml/cost/card.js';
+import { compressSection } from '../workloads/compress/schema.js';
+import { federatedSection } from '../workloads/federated/schema.js';
 import { arrivalSpec } from '../workloads/inference/arrivals.js';
 import { quantity } from './units.js';
 
@@ -45,7 +47,7 @@ const battery = z.strictObject({
     .optional(),
 });
 
-const deviceGroup = z.strictObject({
+export const deviceGroup = z.strictObject({
   name: name.describe('Identifies the group (device class) in results'),
   profile: z.string().describe('Hardware profile name (a file in hardware-profiles/)'),
   count: z.number().int().min(0).describe('Devices in the group'),
@@ -79,7 +81,7 @@ const deviceGroup = z.strictObject({
   overrides: profileOverride.optional(),
 });
 
-const cell = z.strictObject({
+export const cell = z.strictObject({
   uplink: quantity('bitrate', positive, 'Uplink capacity shared by the cell').optional(),
   downlink: quantity('bitrate', positive, 'Downlink capacity shared by the cell').optional(),
   rtt: quantity('duration', { min: 0 }, 'Round-trip time to the first server').optional(),
@@ -156,7 +158,7 @@ const inference = z.strictObject({
     .describe('Requests that may wait on a device for its own processor'),
 });
 
-const cost = z.strictObject({
+export const cost = z.strictObject({
   electricity: quantity('pricePerEnergy', { min: 0 }, 'Electricity price').default(0.127),
   carbon: quantity('carbonIntensity', { min: 0 }, 'Grid carbon intensity').default(370),
   egress: quantity('pricePerBytes', { min: 0 }, 'Price of bytes leaving the cloud tier').default(
@@ -164,7 +166,7 @@ const cost = z.strictObject({
   ),
 });
 
-export const scenarioSchema = z
+const fleetScenarioSchema = z
   .strictObject({
     $schema: z
       .string()
@@ -183,7 +185,12 @@ export const scenarioSchema = z
       card: z
         .string()
         .describe('Cost card: a zoo name (mobilenet-v2, resnet-50, fedavg-cnn) or a JSON file'),
-      precision: z.enum(PRECISIONS).default('fp32'),
+      precision: z
+        .enum(PRECISIONS)
+        .optional()
+        .describe(
+          "Default: the card's deployed precision (cards written by edgesim compress), else fp32",
+        ),
     }),
     fleet: z.array(deviceGroup).min(1).describe('Groups of devices of one class'),
     cells: z
@@ -221,11 +228,114 @@ export const scenarioSchema = z
     });
   });
 
+/**
+ * A compression scenario: train a model on a dataset, apply compression
+ * pipelines, measure each variant and estimate it on hardware profiles.
+ */
+const compressScenarioSchema = z.strictObject({
+  $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by edgesim'),
+  name: z.string().min(1).describe('Name of the scenario, shown in results'),
+  description: z.string().optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .default(1)
+    .describe('Base seed of every random stream; --seed overrides it'),
+  compress: compressSection,
+});
+
+/**
+ * A federated-learning scenario: a fleet whose devices are the clients, and
+ * how rounds run on it.
+ */
+const federatedScenarioSchema = z.strictObject({
+  $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by edgesim'),
+  name: z.string().min(1).describe('Name of the scenario, shown in results'),
+  description: z.string().optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .default(1)
+    .describe('Base seed of every random stream; --seed overrides it'),
+  fleet: z
+    .array(deviceGroup.omit({ arrivals: true }))
+    .min(1)
+    .describe('Client devices'),
+  cells: z
+    .record(name, cell)
+    .default({})
+    .describe('Overrides of the technology defaults, by cell name'),
+  cost: cost.default({ electricity: 0.127, carbon: 370, egress: 0.09 }),
+  federated: federatedSection,
+});
+
+/**
+ * Every kind of scenario. A file with a `compress` section is a compression
+ * scenario; any other is a fleet scenario. Validation picks the schema by
+ * that rule (so errors speak of one kind, not of both).
+ */
+export const SCENARIO_KINDS = {
+  fleet: fleetScenarioSchema,
+  compress: compressScenarioSchema,
+  federated: federatedScenarioSchema,
+} as const;
+
+/** The schema of every scenario kind, for the JSON Schema and sweep path checks. */
+export const scenarioSchema = z.union([
+  fleetScenarioSchema,
+  compressScenarioSchema,
+  federatedScenarioSchema,
+]);
+
+/** The kind of scenario `raw` (parsed, not yet validated) is meant to be. */
+export function scenarioKind(raw: unknown): keyof typeof SCENARIO_KINDS {
+  if (raw === null || typeof raw !== 'object') return 'fleet';
+  if ('compress' in raw) return 'compress';
+  return 'federated' in raw ? 'federated' : 'fleet';
+}
+
 /** A scenario as written (before validation). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-/** A scenario after validation: quantities in base units, defaults filled in. */
-export type Scenario = z.output<typeof scenarioSchema>;
+/** A fleet scenario after validation: quantities in base units, defaults filled in. */
+export type FleetScenario = z.output<typeof fleetScenarioSchema>;
+/** A compression scenario after validation. */
+export type CompressScenario = z.output<typeof compressScenarioSchema>;
+/** A federated-learning scenario after validation. */
+export type FederatedScenario = z.output<typeof federatedScenarioSchema>;
+/** Any scenario after validation. */
+export type Scenario = FleetScenario | CompressScenario | FederatedScenario;
 /** A scenario that passed validation. */
 export type ValidatedScenario = Scenario & { readonly __validated: true };
-export type DeviceGroup = Scenario['fleet'][number];
-export type ServerSpec = Scenario['servers'][number];
+export type DeviceGroup = FleetScenario['fleet'][number];
+/** What the fleet model needs of a device group (a federated client group has no arrivals). */
+export type DeviceClassSpec = Omit<DeviceGroup, 'arrivals'>;
+export type ServerSpec = FleetScenario['servers'][number];
+
+/** A fleet scenario as written. */
+export type FleetScenarioInput = z.input<typeof fleetScenarioSchema>;
+
+/** The scenario as a fleet scenario; a TypeError (a bug) if it is another kind. */
+export function asFleetScenario<S extends Scenario>(scenario: S): Extract<S, FleetScenario> {
+  if (!isFleetScenario(scenario))
+    throw new TypeError(
+      `scenario "${scenario.name}" is a compression scenario, not a fleet scenario`,
+    );
+  return scenario as Extract<S, FleetScenario>;
+}
+
+/** Whether a validated scenario is a fleet (inference) scenario. */
+export function isFleetScenario(scenario: Scenario): scenario is FleetScenario {
+  return 'workload' in scenario;
+}
+
+/** Whether a validated scenario is a federated-learning scenario. */
+export function isFederatedScenario(scenario: Scenario): scenario is FederatedScenario {
+  return 'federated' in scenario;
+}
+
+/** Whether a validated scenario is a compression scenario. */
+export function isCompressScenario(scenario: Scenario): scenario is CompressScenario {
+  return 'compress' in scenario;
+}

@@ -64,6 +64,8 @@ export interface QuantityBounds {
   max?: number;
   /** When true, `min` itself is rejected (value must be > min). */
   exclusiveMin?: boolean;
+  /** When true, `max` itself is rejected (value must be < max). */
+  exclusiveMax?: boolean;
   integer?: boolean;
 }
 
@@ -286,14 +288,18 @@ interface Limit {
 }
 
 function limits(kind: QuantityKind, bounds: QuantityBounds): Limit[] {
-  const { min, max, exclusiveMin = false, integer = false } = bounds;
+  const { min, max, exclusiveMin = false, exclusiveMax = false, integer = false } = bounds;
   const list: Limit[] = [];
   if (min !== undefined && exclusiveMin) {
     list.push({ text: `> ${withUnit(min, kind)}`, holds: (v) => v > min });
   } else if (min !== undefined) {
     list.push({ text: `>= ${withUnit(min, kind)}`, holds: (v) => v >= min });
   }
-  if (max !== undefined) list.push({ text: `<= ${withUnit(max, kind)}`, holds: (v) => v <= max });
+  if (max !== undefined && exclusiveMax) {
+    list.push({ text: `< ${withUnit(max, kind)}`, holds: (v) => v < max });
+  } else if (max !== undefined) {
+    list.push({ text: `<= ${withUnit(max, kind)}`, holds: (v) => v <= max });
+  }
   if (integer) {
     const of = kind === 'fraction' ? '' : ` of ${BASE_UNIT[kind]}`;
     list.push({ text: `a whole number${of}`, holds: Number.isInteger });

@@ -4,10 +4,9 @@ import { dirname, join } from 'node:path';
 import { InputError, RunFailedError } from '../errors.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { tableToCsv } from '../results/csv.js';
-import { safeDirName } from '../run.js';
+import { prepareRun, safeDirName } from '../run.js';
 import { readMergedScenario } from '../scenario/load.js';
 import { VERSION } from '../version.js';
-import { resolveScenario } from '../workloads/inference/resolve.js';
 import { isCached, readCachedSummary, runKey } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
 import { expandSweep, type Shard, type SweepPlan, shardRuns, validateRuns } from './grammar.js';
@@ -75,7 +74,7 @@ async function sweep(file: string, options: SweepOptions, pool: WorkerPool): Pro
   const library = new ProfileLibrary();
   const validated = validateRuns(plan, file);
   const keys = validated.map((scenario, i) => {
-    resolveScenario(scenario, file, library);
+    prepareRun(scenario, file, library);
     return runKey(scenario, plan.runs[i]!.seed);
   });
   const name = (raw as { name?: unknown }).name;

@@ -1,9 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { formatCell } from '../results/csv.js';
-import { runScenario } from '../run.js';
+import { prepareRun, runPrepared } from '../run.js';
 import type { ValidatedScenario } from '../scenario/schema.js';
-import { resolveScenario } from '../workloads/inference/resolve.js';
 import { writeCachedRun } from './cache.js';
 
 /** What the pool asks a worker to do: run one expanded scenario (already validated) and cache it. */
@@ -25,10 +24,10 @@ export type RunReport =
 let library: ProfileLibrary | undefined;
 
 /** Runs one task in this thread; failures are data, not exceptions. */
-export function executeTask(task: RunTask): RunReport {
+export async function executeTask(task: RunTask): Promise<RunReport> {
   try {
     library ??= new ProfileLibrary();
-    const tables = runScenario(resolveScenario(task.scenario, task.file, library), task.seed);
+    const { tables } = await runPrepared(prepareRun(task.scenario, task.file, library), task.seed);
     const summary = tables.summary!;
     writeCachedRun(task.runsDir, task.key, summary);
     const row = summary.rows[0]!;
@@ -42,6 +41,6 @@ export function executeTask(task: RunTask): RunReport {
   }
 }
 
-parentPort?.on('message', (task: RunTask) => {
-  parentPort!.postMessage(executeTask(task));
+parentPort?.on('message', async (task: RunTask) => {
+  parentPort!.postMessage(await executeTask(task));
 });

@@ -60,9 +60,24 @@ export interface LayerCost {
   activation?: string;
 }
 
+/**
+ * How a compressed model is deployed (written by `edgesim compress`): the
+ * precision its weights are stored and computed in, the fraction of its
+ * weights that are zero, and the bytes of its encoded file.
+ */
+export interface Deployment {
+  precision: Precision;
+  /** Fraction of zero weights, in [0, 1): what a device with sparse support can skip. */
+  weightSparsity: number;
+  /** Size of the encoded model file, bytes: what a device downloads. */
+  encodedBytes: number;
+}
+
 /** The cost of one forward pass of a model; totals are the sums over `layers`. */
 export interface CostCard {
   name: string;
+  /** Present on cards of compressed models. */
+  deployment?: Deployment;
   /** Shape of one input sample, e.g. `[224, 224, 3]`. */
   inputShape: number[];
   /** Layers in execution order. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { toProblems } from '../../scenario/problems.js';
-import { type CostCard, makeCard } from './card.js';
+import { type CostCard, makeCard, PRECISIONS } from './card.js';
 
 /**
  * A cost card given as data (JSON or YAML), for models outside the zoo. Each
@@ -48,6 +48,14 @@ export const costCardSchema = z
       .min(0)
       .optional()
       .describe('Total FLOPs; if given, must equal the sum over layers'),
+    deployment: z
+      .strictObject({
+        precision: z.enum(PRECISIONS),
+        weightSparsity: z.number().min(0).lt(1),
+        encodedBytes: count,
+      })
+      .optional()
+      .describe('How a compressed model is deployed (written by edgesim compress)'),
   })
   .superRefine((card, ctx) => {
     const seen = new Set<string>();
@@ -82,7 +90,10 @@ export const costCardSchema = z
       }
     }
   })
-  .transform((card): CostCard => makeCard(card.name, card.inputShape, card.layers));
+  .transform((card): CostCard => {
+    const made = makeCard(card.name, card.inputShape, card.layers);
+    return card.deployment === undefined ? made : { ...made, deployment: card.deployment };
+  });
 
 /** A cost card as written in a file (totals optional). */
 export type CostCardInput = z.input<typeof costCardSchema>;

@@ -7,7 +7,7 @@ import type { CostCard, Precision } from '../../ml/cost/card.js';
 import { parseCostCard } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
-import type { Scenario, ServerSpec } from '../../scenario/schema.js';
+import type { DeviceGroup, FleetScenario, ServerSpec } from '../../scenario/schema.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
 export interface ResolvedServer {
@@ -21,11 +21,13 @@ export interface ResolvedServer {
 
 /** Everything a run needs beyond the scenario itself, checked up front. */
 export interface ResolvedScenario {
-  scenario: Scenario;
+  scenario: FleetScenario;
   /** Directory that relative data-file paths in the scenario are read from. */
   baseDir: string;
   card: CostCard;
-  groups: FleetGroup[];
+  /** Precision devices run the model at: the scenario's, else the card's deployed one, else fp32. */
+  precision: Precision;
+  groups: FleetGroup<DeviceGroup>[];
   /** Roofline time of one inference on each group's class (before the per-device spread), or undefined where the class cannot run the model. */
   deviceTimeS: (ComputeEstimate | undefined)[];
   servers: ResolvedServer[];
@@ -39,7 +41,7 @@ export interface ResolvedScenario {
  * Throws one InputError listing every problem, naming `file` and the path.
  */
 export function resolveScenario(
-  scenario: Scenario,
+  scenario: FleetScenario,
   file: string,
   library: ProfileLibrary = new ProfileLibrary(),
 ): ResolvedScenario {
@@ -57,11 +59,12 @@ export function resolveScenario(
     }
   };
   const card = attempt('model.card', () => loadCard(scenario.model.card, file));
-  const precision = scenario.model.precision;
+  const precision = scenario.model.precision ?? card?.deployment?.precision ?? 'fp32';
+  const sparsity = card?.deployment?.weightSparsity ?? 0;
   const policy = scenario.workload.inference.placement.policy;
 
   let first = 0;
-  const groups: FleetGroup[] = [];
+  const groups: FleetGroup<DeviceGroup>[] = [];
   const deviceTimeS: (ComputeEstimate | undefined)[] = [];
   scenario.fleet.forEach((spec, i) => {
     const path = `fleet[${i}]`;
@@ -84,7 +87,7 @@ export function resolveScenario(
       });
     }
     if (card === undefined) return;
-    const time = inferenceTime(card, profile, precision);
+    const time = inferenceTime(card, profile, precision, { sparsity });
     deviceTimeS.push(time.ok ? time : undefined);
     if (!time.ok && policy === 'device') {
       problems.push({
@@ -105,7 +108,7 @@ export function resolveScenario(
     const maxBatch = spec.batching?.maxBatch ?? 1;
     const batchTimeS = new Float64Array(maxBatch + 1);
     for (let b = 1; b <= maxBatch; b++) {
-      const time = inferenceTime(card, profile, serverPrecision, { batch: b });
+      const time = inferenceTime(card, profile, serverPrecision, { batch: b, sparsity });
       if (!time.ok) {
         problems.push({
           path: `${path}.profile`,
@@ -122,11 +125,11 @@ export function resolveScenario(
   checkPlacement(scenario, servers, problems);
   checkCellTechnologies(scenario, problems);
   if (problems.length > 0) throw new InputError(file, problems);
-  return { scenario, baseDir: dirname(file), card: card!, groups, deviceTimeS, servers };
+  return { scenario, baseDir: dirname(file), card: card!, precision, groups, deviceTimeS, servers };
 }
 
 function checkPlacement(
-  scenario: Scenario,
+  scenario: FleetScenario,
   servers: ResolvedServer[],
   problems: InputProblem[],
 ): void {
@@ -139,7 +142,7 @@ function checkPlacement(
   }
 }
 
-function checkCellTechnologies(scenario: Scenario, problems: InputProblem[]): void {
+function checkCellTechnologies(scenario: FleetScenario, problems: InputProblem[]): void {
   const technologyOf = new Map<string, string>();
   scenario.fleet.forEach((group, i) => {
     const cell = group.network.cell ?? group.name;

@@ -55,7 +55,7 @@ export function inferenceTables(
     placement: placement.policy,
     objective: placement.objective,
     model: resolved.card.name,
-    precision: scenario.model.precision,
+    precision: resolved.precision,
     duration_s: scenario.duration,
     end_s: endS,
     devices: fleet.count,

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { isCompressScenario, loadScenario, runScenarioFile, UsageError } from '../index.js';
+import { parseSeed } from './options.js';
+import { printOutcome } from './run.js';
+
+export function registerCompress(program: Command): void {
+  program
+    .command('compress')
+    .description(
+      'train a model, apply compression pipelines, and measure every variant (accuracy, encoded bytes, FLOPs, latency and energy per hardware profile)',
+    )
+    .argument('<scenario>', 'scenario file with a compress: section')
+    .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
+    .option('--out <dir>', 'output directory (default: results/<scenario name>)')
+    .action(async (file: string, options: { seed?: number; out?: string }) => {
+      if (!isCompressScenario(loadScenario(file).scenario))
+        throw new UsageError(`${file} has no compress: section; run it with 'edgesim run'`);
+      printOutcome(await runScenarioFile(file, options));
+    });
+}

@@ -1,0 +1,132 @@
+import { resolve } from 'node:path';
+import { InputError } from '../../errors.js';
+import { loadCsvDataset } from '../../ml/data/csv.js';
+import type { Dataset, Split } from '../../ml/data/dataset.js';
+import { loadMnist } from '../../ml/data/mnist.js';
+import { splitDataset } from '../../ml/data/split.js';
+import { syntheticFedProx } from '../../ml/data/synthetic.js';
+import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
+import { loadModelFromDisk } from '../../ml/models/load.js';
+import { initBackend } from '../../ml/runtime.js';
+import { trainModel } from '../../ml/train.js';
+import type { RunResult } from '../../run.js';
+import {
+  estimateOnProfiles,
+  measureVariant,
+  type ProfileEstimate,
+  type VariantMeasure,
+} from './measure.js';
+import { compressionReport } from './report.js';
+import type { ResolvedCompression } from './resolve.js';
+import type { DatasetSpec } from './schema.js';
+import { applyStep, zooModel } from './steps.js';
+import { compressionTables } from './tables.js';
+import { startVariant, type Variant } from './variant.js';
+
+/** A variant after its pipeline: what it is and what it measures. */
+export interface MeasuredVariant {
+  readonly variant: Variant;
+  readonly measure: VariantMeasure;
+  readonly estimates: readonly ProfileEstimate[];
+}
+
+/**
+ * Runs a compression scenario: trains the model (the baseline), runs each
+ * variant's pipeline on a copy of it, and measures every variant on the
+ * held-out split, in encoded bytes and FLOPs, and on each hardware profile.
+ * Writes `summary.csv`, `variants.csv`, `estimates.csv`, each variant's
+ * encoded model (`models/<variant>.edgm`) and cost card (`cards/<variant>.json`,
+ * usable as a fleet scenario's `model.card`), and `report/`.
+ */
+export async function runCompression(
+  resolved: ResolvedCompression,
+  seed: number,
+): Promise<RunResult> {
+  const { scenario, file, baseDir } = resolved;
+  const section = scenario.compress;
+  const backend = await initBackend(section.backend);
+  const data = loadSplit(section.dataset, baseDir, seed);
+  const baseline = await loadModel(resolved, data.train, seed);
+  const trained = trainModel(baseline, data.train, { ...section.train, seed });
+  const measured: MeasuredVariant[] = [];
+  const measureOne = (variant: Variant) => {
+    const measure = measureVariant(variant, data.test);
+    measured.push({ variant, measure, estimates: estimateOnProfiles(measure, resolved.profiles) });
+  };
+  const first = startVariant('baseline', baseline);
+  first.steps.push(`train(${section.train.epochs} epochs)`);
+  if (trained.kind === 'diverged')
+    first.failure = `training diverged at epoch ${trained.epoch}, step ${trained.step} (loss ${trained.loss})`;
+  measureOne(first);
+  const context = { train: data.train, training: section.train, seed, file, baseDir };
+  for (const [v, spec] of section.variants.entries()) {
+    const variant = startVariant(spec.name, baseline);
+    for (const [s, step] of spec.steps.entries()) {
+      if (variant.failure !== null) break;
+      await applyStep(variant, step, context, { variant: v, step: s });
+    }
+    measureOne(variant);
+  }
+  const tables = compressionTables(scenario, data, measured);
+  const files: Record<string, string | Uint8Array> = {};
+  for (const { variant, measure } of measured) {
+    files[`models/${variant.name}.edgm`] = measure.encoded.bytes;
+    const deployment = {
+      precision: measure.precision,
+      weightSparsity: measure.kernelSparsity,
+      encodedBytes: measure.encoded.bytes.length,
+    };
+    const card = { ...measure.card, name: `${scenario.name}/${variant.name}`, deployment };
+    files[`cards/${variant.name}.json`] = `${JSON.stringify(card, null, 2)}\n`;
+  }
+  Object.assign(files, await compressionReport(scenario.name, tables, resolved.profiles));
+  for (const { variant } of measured) variant.handle.model.dispose();
+  baseline.model.dispose();
+  return { tables, files, backend };
+}
+
+/** The dataset, split into train and held-out test sets by a seeded stratified split. */
+function loadSplit(spec: DatasetSpec, baseDir: string, seed: number): Split {
+  const dataset = loadDataset(spec, baseDir, seed);
+  return splitDataset(dataset, { testFraction: spec.testFraction, seed });
+}
+
+function loadDataset(spec: DatasetSpec, baseDir: string, seed: number): Dataset {
+  switch (spec.kind) {
+    case 'mnist':
+      return loadMnist();
+    case 'synthetic':
+      return syntheticFedProx({
+        alpha: spec.alpha,
+        beta: spec.beta,
+        devices: spec.devices,
+        iid: spec.iid,
+        seed,
+      }).dataset;
+    case 'csv':
+      return loadCsvDataset(
+        resolve(baseDir, spec.file),
+        spec.labelColumn === undefined ? {} : { labelColumn: spec.labelColumn },
+      );
+  }
+}
+
+async function loadModel(
+  resolved: ResolvedCompression,
+  train: Dataset,
+  seed: number,
+): Promise<ModelHandle> {
+  const spec = resolved.scenario.compress.model;
+  if ('zoo' in spec) return zooModel(spec.zoo, train, seed, resolved.file, 'compress.model.zoo');
+  const path = resolve(resolved.baseDir, spec.file);
+  const handle = await loadModelFromDisk(path);
+  try {
+    checkModelFits(handle, train);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError(resolved.file, [
+      { path: 'compress.model.file', message: error.message, value: spec.file },
+    ]);
+  }
+  return handle;
+}

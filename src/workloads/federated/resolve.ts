@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError, type InputProblem, UsageError } from '../../errors.js';
+import type { FleetGroup } from '../../fleet/fleet.js';
+import { ProfileLibrary } from '../../fleet/profiles.js';
+import { resolvePrecision } from '../../fleet/roofline.js';
+import type { FederatedScenario } from '../../scenario/schema.js';
+import { createStrategy, type StrategyOptions } from './strategies/registry.js';
+import type { Strategy } from './strategies/strategy.js';
+
+/** A federated scenario with its profiles read and its strategy checked. */
+export interface ResolvedFederated {
+  scenario: FederatedScenario;
+  file: string;
+  baseDir: string;
+  groups: FleetGroup[];
+  /** Clients: one per device. */
+  clientCount: number;
+  /** A fresh strategy (each run starts from fresh server state). */
+  strategy: () => Strategy;
+}
+
+/**
+ * Checks what the schema cannot: profiles exist and can train (fp32, or a
+ * fallback), network interfaces exist, the strategy is known and its options
+ * valid, a round asks for no more clients than the fleet has, and the model
+ * and dataset files are there. Throws one InputError listing every problem.
+ */
+export function resolveFederated(
+  scenario: FederatedScenario,
+  file: string,
+  library: ProfileLibrary = new ProfileLibrary(),
+): ResolvedFederated {
+  const problems: InputProblem[] = [];
+  const baseDir = dirname(file);
+  const groups: FleetGroup[] = [];
+  let first = 0;
+  scenario.fleet.forEach((spec, i) => {
+    const path = `fleet[${i}]`;
+    try {
+      const profile = library.resolve(spec.profile, spec.overrides, {
+        file,
+        path: `${path}.profile`,
+      });
+      groups.push({ spec, profile, first });
+      if (!profile.interfaces.includes(spec.network.technology))
+        problems.push({
+          path: `${path}.network.technology`,
+          message: `hardware profile "${profile.name}" has no ${spec.network.technology} interface; it has ${profile.interfaces.join(', ')}`,
+        });
+      if (spec.battery && profile.batteryJ === undefined)
+        problems.push({
+          path: `${path}.battery`,
+          message: `hardware profile "${profile.name}" has no battery (mains-powered)`,
+        });
+      const precision = resolvePrecision(profile, 'fp32');
+      if (!precision.ok)
+        problems.push({
+          path: `${path}.profile`,
+          message: `"${profile.name}" cannot train: ${precision.reason}`,
+        });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+    first += spec.count;
+  });
+  const section = scenario.federated;
+  if (section.clientsPerRound > first)
+    problems.push({
+      path: 'federated.clientsPerRound',
+      message: `more clients per round than the fleet has (${first} devices)`,
+      value: section.clientsPerRound,
+    });
+  const { name, ...options } = section.strategy;
+  const strategy = () =>
+    createStrategy(name, { totalClients: first, ...options } as StrategyOptions);
+  try {
+    strategy();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    problems.push({ path: 'federated.strategy', message: error.message });
+  }
+  if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
+    problems.push({
+      path: 'federated.model.file',
+      message: 'model file not found',
+      value: section.model.file,
+    });
+  if (section.dataset.kind === 'csv' && !existsSync(resolve(baseDir, section.dataset.file)))
+    problems.push({
+      path: 'federated.dataset.file',
+      message: 'dataset file not found',
+      value: section.dataset.file,
+    });
+  if (problems.length > 0) throw new InputError(file, problems);
+  return { scenario, file, baseDir, groups, clientCount: first, strategy };
+}

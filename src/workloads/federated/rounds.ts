@@ -1,0 +1,272 @@
+import type { EventId } from '../../engine/event-queue.js';
+import type { Flow } from '../../engine/processor-sharing.js';
+import type { Simulation } from '../../engine/simulation.js';
+import type { Fleet } from '../../fleet/fleet.js';
+import type { Cell } from '../../network/cells.js';
+
+/**
+ * Federated rounds in simulated time. A round starts with the clients that
+ * are online; the selector picks some; each downloads the global model over
+ * its own cell (processor-shared with its neighbours, after its radio's
+ * promotion and one round trip), trains for its training FLOPs divided by its
+ * device's throughput, and uploads its update the same way. The round closes
+ * when the first K updates have arrived, at the deadline, or when every
+ * selected client has finished or dropped; clients still working then are
+ * stragglers and stop. A client whose device goes offline (or whose battery
+ * empties) drops out at that moment. Every client's energy is its device's
+ * energy (compute, idle and radio) from selection until it stops.
+ */
+
+/** Why a selected client's round ended the way it did. */
+export type ClientOutcome = 'aggregated' | 'straggler' | 'offline' | 'battery-empty';
+
+/** One selected client in one round. */
+export interface ClientRecord {
+  readonly client: number;
+  outcome: ClientOutcome;
+  downloadS: number;
+  computeS: number;
+  uploadS: number;
+  /** From its update's arrival to the round's close (aggregated clients). */
+  waitingS: number;
+  energyJ: number;
+  bytesDown: number;
+  bytesUp: number;
+}
+
+/** A round's timing and its clients, in selection order. */
+export interface RoundTiming {
+  readonly round: number;
+  readonly startS: number;
+  readonly endS: number;
+  /** Clients online when the round started. */
+  readonly online: number;
+  readonly clients: ClientRecord[];
+  /** Aggregated clients' ids in arrival order. */
+  readonly arrived: number[];
+}
+
+/** Picks `count` of the `online` clients for `round`. */
+export type Selector = (round: number, online: Int32Array, count: number) => Int32Array;
+
+export interface RoundOptions {
+  readonly sim: Simulation;
+  readonly fleet: Fleet;
+  readonly cells: readonly Cell[];
+  readonly cellOf: Uint32Array;
+  /** Extra round-trip time to the server, s. */
+  readonly serverRttS: number;
+  /** Bytes of the model each way. */
+  readonly modelBytes: number;
+  /** FLOPs of one client's local training this round. */
+  readonly trainFlops: (client: number) => number;
+  /** Seconds per FLOP of a client's device (its fp32 rate with its spread). */
+  readonly secondsPerFlop: (client: number) => number;
+  /** Whether a client may be selected (online and holding data). */
+  readonly eligible: (client: number) => boolean;
+  readonly selector: Selector;
+  /** Updates aggregated per round (K). */
+  readonly goal: number;
+  /** Clients selected per round (ceil(K x overCommit)). */
+  readonly selectCount: number;
+  readonly deadlineS: number | undefined;
+}
+
+interface Active {
+  readonly record: ClientRecord;
+  readonly device: number;
+  readonly energyAtStartJ: number;
+  phase: 'download' | 'compute' | 'upload' | 'done';
+  phaseStartS: number;
+  flow: Flow | undefined;
+  pending: EventId | undefined;
+  /** A transfer began on the radio (it must be ended). */
+  transferring: boolean;
+}
+
+export class RoundRunner {
+  private active = new Map<number, Active>();
+  private closed = true;
+  private arrived: number[] = [];
+  private deadlineEvent: EventId | undefined;
+
+  constructor(private readonly o: RoundOptions) {
+    o.fleet.listen({
+      deviceDown: (d) => {
+        const client = this.active.get(d);
+        if (client === undefined || client.phase === 'done') return;
+        const battery = o.fleet.batteryJ[d]!;
+        this.stop(client, battery <= 1e-6 ? 'battery-empty' : 'offline');
+        this.maybeClose();
+      },
+      deviceUp: () => {},
+    });
+  }
+
+  /** Runs round `round` from the current simulated time to its close; returns its timing. */
+  run(round: number): RoundTiming {
+    const { sim, fleet, selector, selectCount } = this.o;
+    const startS = sim.now;
+    const online: number[] = [];
+    for (let d = 0; d < fleet.count; d++) if (this.o.eligible(d)) online.push(d);
+    const selected = selector(round, Int32Array.from(online), Math.min(selectCount, online.length));
+    this.arrived = [];
+    this.active = new Map();
+    this.closed = false;
+    const clients: ClientRecord[] = [];
+    for (const d of selected) {
+      const record: ClientRecord = {
+        client: d,
+        outcome: 'straggler',
+        downloadS: 0,
+        computeS: 0,
+        uploadS: 0,
+        waitingS: 0,
+        energyJ: 0,
+        bytesDown: 0,
+        bytesUp: 0,
+      };
+      clients.push(record);
+      const client: Active = {
+        record,
+        device: d,
+        energyAtStartJ: this.energyOf(d),
+        phase: 'download',
+        phaseStartS: startS,
+        flow: undefined,
+        pending: undefined,
+        transferring: false,
+      };
+      this.active.set(d, client);
+      this.transfer(client, 'down');
+    }
+    if (this.o.deadlineS !== undefined)
+      this.deadlineEvent = sim.schedule(this.o.deadlineS, () => {
+        this.deadlineEvent = undefined;
+        this.close();
+      });
+    this.maybeClose();
+    if (!this.closed) sim.run({ stopWhen: () => this.closed });
+    if (!this.closed) this.close(); // the queue ran dry (cannot happen with clients working)
+    return { round, startS, endS: sim.now, online: online.length, clients, arrived: this.arrived };
+  }
+
+  private transfer(client: Active, direction: 'up' | 'down'): void {
+    const { sim, fleet, cells, cellOf, serverRttS, modelBytes } = this.o;
+    const d = client.device;
+    const cell = cells[cellOf[d]!]!;
+    const link = direction === 'up' ? cell.uplink : cell.downlink;
+    const bits = modelBytes * 8;
+    const waitS = fleet.radio(d).beginTransfer(sim.now) + cell.rttS + serverRttS;
+    client.transferring = true;
+    const begin = () => {
+      client.pending = undefined;
+      client.flow = link.start(bits * cell.airBitsPerBit, () => {
+        client.flow = undefined;
+        client.transferring = false;
+        fleet
+          .radio(d)
+          .endTransfer(sim.now, direction === 'up' ? bits : 0, direction === 'down' ? bits : 0);
+        fleet.settleRadio(d);
+        if (client.phase === 'done') return; // settling emptied the battery: the client has dropped
+        if (direction === 'down') {
+          client.record.bytesDown += modelBytes;
+          this.compute(client);
+        } else {
+          client.record.bytesUp += modelBytes;
+          this.arrive(client);
+        }
+      });
+    };
+    if (waitS > 0) client.pending = sim.schedule(waitS, begin);
+    else begin();
+  }
+
+  private compute(client: Active): void {
+    const { sim, fleet } = this.o;
+    const d = client.device;
+    client.record.downloadS = sim.now - client.phaseStartS;
+    client.phase = 'compute';
+    client.phaseStartS = sim.now;
+    fleet.setBusy(d, true);
+    if (client.phase !== 'compute') return; // the battery emptied as it started
+    const computeS = this.o.trainFlops(d) * this.o.secondsPerFlop(d);
+    client.pending = sim.schedule(computeS, () => {
+      client.pending = undefined;
+      fleet.setBusy(d, false);
+      client.record.computeS = sim.now - client.phaseStartS;
+      client.phase = 'upload';
+      client.phaseStartS = sim.now;
+      this.transfer(client, 'up');
+    });
+  }
+
+  private arrive(client: Active): void {
+    const now = this.o.sim.now;
+    client.record.uploadS = now - client.phaseStartS;
+    client.phase = 'done';
+    client.record.outcome = 'aggregated';
+    client.record.energyJ = this.energyOf(client.device) - client.energyAtStartJ;
+    client.phaseStartS = now;
+    this.arrived.push(client.device);
+    this.maybeClose();
+  }
+
+  /** Stops a client mid-round: aborts its transfer or computation; its energy so far is counted. */
+  private stop(client: Active, outcome: ClientOutcome): void {
+    const { sim, fleet, cells, cellOf, modelBytes } = this.o;
+    const d = client.device;
+    const elapsedS = sim.now - client.phaseStartS;
+    if (client.pending !== undefined) sim.cancel(client.pending);
+    client.pending = undefined;
+    if (client.phase === 'compute') {
+      fleet.setBusy(d, false);
+      client.record.computeS = elapsedS;
+    }
+    if (client.transferring) {
+      const moved =
+        client.flow === undefined ? 0 : client.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
+      const up = client.phase === 'upload';
+      fleet.radio(d).endTransfer(sim.now, up ? moved : 0, up ? 0 : moved);
+      fleet.settleRadio(d);
+      if (up) {
+        client.record.uploadS = elapsedS;
+        client.record.bytesUp += Math.min(modelBytes, Math.floor(moved / 8));
+      } else {
+        client.record.downloadS = elapsedS;
+        client.record.bytesDown += Math.min(modelBytes, Math.floor(moved / 8));
+      }
+      client.flow = undefined;
+      client.transferring = false;
+    }
+    client.phase = 'done';
+    client.record.outcome = outcome;
+    client.record.energyJ = this.energyOf(d) - client.energyAtStartJ;
+  }
+
+  private maybeClose(): void {
+    if (this.closed) return;
+    const allDone = [...this.active.values()].every((c) => c.phase === 'done');
+    if (this.arrived.length >= this.o.goal || allDone) this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.deadlineEvent !== undefined) this.o.sim.cancel(this.deadlineEvent);
+    this.deadlineEvent = undefined;
+    const now = this.o.sim.now;
+    for (const client of this.active.values()) {
+      if (client.phase !== 'done') this.stop(client, 'straggler');
+      else if (client.record.outcome === 'aggregated')
+        client.record.waitingS = now - client.phaseStartS;
+    }
+  }
+
+  /** Energy device `d` has spent so far (compute, idle and radio), J; settles its battery. */
+  private energyOf(d: number): number {
+    const { fleet } = this.o;
+    fleet.settleRadio(d);
+    return fleet.energy.idleJ[d]! + fleet.energy.computeJ[d]! + fleet.radioEnergyJ(d);
+  }
+}

@@ -1,0 +1,204 @@
+import type { Fleet } from '../../fleet/fleet.js';
+import type { Table, TableValue } from '../../results/table.js';
+import type { ResolvedFederated } from './resolve.js';
+import type { RoundTiming } from './rounds.js';
+
+/** A round as simulated and, on the real tier, as trained and evaluated. */
+export interface RoundResult {
+  readonly timing: RoundTiming;
+  /** `aggregated`, `skipped` (the strategy aggregated nothing), `no-clients` (none online) or `failed`. */
+  status: 'aggregated' | 'skipped' | 'no-clients' | 'failed';
+  /** Held-out accuracy and loss of the global model after the round, when evaluated. */
+  accuracy: number | null;
+  loss: number | null;
+  /** Example-weighted mean of the clients' training losses. */
+  trainLoss: number | null;
+  /** Training loss each aggregated client reported. */
+  clientLoss: Map<number, number>;
+  /** Each aggregated client's drift: the L2 norm of its weights minus the round's global weights. */
+  clientDrift: Map<number, number>;
+}
+
+const mean = (values: number[]) =>
+  values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/**
+ * - `rounds.csv`: per round, simulated time split into the aggregated
+ *   clients' mean download, compute, upload and waiting; clients online,
+ *   selected, aggregated, stragglers and dropouts by reason; bytes and energy
+ *   of all selected clients; the global model's held-out accuracy and loss.
+ * - `clients.csv`: per selected client per round: outcome, phase times,
+ *   energy, bytes, samples, training loss.
+ * - `summary.csv`: totals, the final and best accuracy, and the simulated
+ *   time, client energy and bytes until the target accuracy was first met.
+ */
+export function federatedTables(
+  resolved: ResolvedFederated,
+  fleet: Fleet,
+  results: readonly RoundResult[],
+  failure: string | null,
+  model: { modelBytes: number; flopsPerSample: number },
+): Record<string, Table> {
+  const section = resolved.scenario.federated;
+  const tier = section.tier;
+  const groupName = (c: number) => resolved.groups[fleet.groupOf[c]!]!.spec.name;
+  const rounds: TableValue[][] = [];
+  const clients: TableValue[][] = [];
+  let timeToTarget: number | null = null;
+  let energyToTarget: number | null = null;
+  let bytesToTarget: number | null = null;
+  let roundsToTarget: number | null = null;
+  let energy = 0;
+  let bytes = 0;
+  for (const r of results) {
+    const t = r.timing;
+    const aggregated = t.clients.filter((c) => c.outcome === 'aggregated');
+    const count = (outcome: string) => t.clients.filter((c) => c.outcome === outcome).length;
+    const roundEnergy = sum(t.clients.map((c) => c.energyJ));
+    const bytesDown = sum(t.clients.map((c) => c.bytesDown));
+    const bytesUp = sum(t.clients.map((c) => c.bytesUp));
+    energy += roundEnergy;
+    bytes += bytesDown + bytesUp;
+    if (
+      timeToTarget === null &&
+      section.targetAccuracy !== undefined &&
+      r.accuracy !== null &&
+      r.accuracy >= section.targetAccuracy
+    ) {
+      timeToTarget = t.endS;
+      energyToTarget = energy;
+      bytesToTarget = bytes;
+      roundsToTarget = t.round;
+    }
+    rounds.push([
+      t.round,
+      tier,
+      r.status,
+      t.startS,
+      t.endS,
+      t.endS - t.startS,
+      mean(aggregated.map((c) => c.downloadS)),
+      mean(aggregated.map((c) => c.computeS)),
+      mean(aggregated.map((c) => c.uploadS)),
+      mean(aggregated.map((c) => c.waitingS)),
+      t.online,
+      t.clients.length,
+      aggregated.length,
+      count('straggler'),
+      count('offline'),
+      count('battery-empty'),
+      bytesDown,
+      bytesUp,
+      roundEnergy,
+      r.accuracy,
+      r.loss,
+      r.trainLoss,
+    ]);
+    for (const c of t.clients) {
+      clients.push([
+        t.round,
+        c.client,
+        groupName(c.client),
+        c.outcome,
+        c.downloadS,
+        c.computeS,
+        c.uploadS,
+        c.waitingS,
+        c.energyJ,
+        c.bytesDown,
+        c.bytesUp,
+        r.clientLoss.get(c.client) ?? null,
+        r.clientDrift.get(c.client) ?? null,
+      ]);
+    }
+  }
+  const last = results[results.length - 1];
+  const evaluated = results.filter((r) => r.accuracy !== null);
+  const all = results.flatMap((r) => r.timing.clients);
+  const summary: Record<string, TableValue> = {
+    scenario: resolved.scenario.name,
+    tier,
+    strategy: section.strategy.name,
+    selection: section.selection,
+    partition: section.partition.kind,
+    clients: resolved.clientCount,
+    clients_per_round: section.clientsPerRound,
+    rounds: results.length,
+    status: failure === null ? 'ok' : 'failed',
+    failure: failure ?? '',
+    model_bytes: model.modelBytes,
+    model_flops_per_sample: model.flopsPerSample,
+    time_s: last?.timing.endS ?? 0,
+    client_energy_j: energy,
+    bytes_down: sum(all.map((c) => c.bytesDown)),
+    bytes_up: sum(all.map((c) => c.bytesUp)),
+    participations: all.length,
+    aggregated: all.filter((c) => c.outcome === 'aggregated').length,
+    stragglers: all.filter((c) => c.outcome === 'straggler').length,
+    dropped_offline: all.filter((c) => c.outcome === 'offline').length,
+    dropped_battery: all.filter((c) => c.outcome === 'battery-empty').length,
+    final_accuracy: evaluated[evaluated.length - 1]?.accuracy ?? null,
+    final_loss: evaluated[evaluated.length - 1]?.loss ?? null,
+    best_accuracy: evaluated.length === 0 ? null : Math.max(...evaluated.map((r) => r.accuracy!)),
+    target_accuracy: section.targetAccuracy ?? null,
+    rounds_to_target: roundsToTarget,
+    time_to_target_s: timeToTarget,
+    energy_to_target_j: energyToTarget,
+    bytes_to_target: bytesToTarget,
+    fleet_energy_j: sum(
+      Array.from(
+        { length: fleet.count },
+        (_, d) => fleet.energy.idleJ[d]! + fleet.energy.computeJ[d]! + fleet.radioEnergyJ(d),
+      ),
+    ),
+  };
+  return {
+    summary: { columns: Object.keys(summary), rows: [Object.values(summary)] },
+    rounds: {
+      columns: [
+        'round',
+        'tier',
+        'status',
+        'start_s',
+        'end_s',
+        'duration_s',
+        'download_s',
+        'compute_s',
+        'upload_s',
+        'waiting_s',
+        'online',
+        'selected',
+        'aggregated',
+        'stragglers',
+        'dropped_offline',
+        'dropped_battery',
+        'bytes_down',
+        'bytes_up',
+        'energy_j',
+        'accuracy',
+        'loss',
+        'train_loss',
+      ],
+      rows: rounds,
+    },
+    clients: {
+      columns: [
+        'round',
+        'client',
+        'group',
+        'outcome',
+        'download_s',
+        'compute_s',
+        'upload_s',
+        'waiting_s',
+        'energy_j',
+        'bytes_down',
+        'bytes_up',
+        'train_loss',
+        'update_norm',
+      ],
+      rows: clients,
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { resolve } from 'node:path';
+import { InputError } from '../../errors.js';
+import { loadCsvDataset } from '../../ml/data/csv.js';
+import type { Dataset, Split } from '../../ml/data/dataset.js';
+import { loadMnist } from '../../ml/data/mnist.js';
+import { splitDataset, subset } from '../../ml/data/split.js';
+import { syntheticFedProx } from '../../ml/data/synthetic.js';
+import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
+import { loadModelFromDisk } from '../../ml/models/load.js';
+import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
+import { buildModel } from '../../ml/models/zoo.js';
+import { type BackendPreference, initBackend } from '../../ml/runtime.js';
+import { trainModel } from '../../ml/train.js';
+import type { DatasetSpec, ModelSpec } from '../compress/schema.js';
+import type { FederatedSection } from './schema.js';
+
+/**
+ * Local training of federated clients, the same in the main thread and in
+ * worker threads: each thread builds the same data split and model from the
+ * same description, and a client's training is a pure function of the
+ * global weights, its samples, the round's configuration and its seed. So
+ * results do not depend on which thread trains which client.
+ */
+
+/** What a thread needs to train any client. */
+export interface TrainingSetup {
+  readonly dataset: DatasetSpec;
+  readonly model: ModelSpec;
+  readonly baseDir: string;
+  readonly file: string;
+  readonly seed: number;
+  readonly backend: BackendPreference;
+}
+
+/** One client's local training in one round. */
+export interface ClientTask {
+  readonly client: number;
+  /** Indices of its samples in the training split. */
+  readonly indices: Int32Array;
+  readonly global: Float32Array;
+  readonly local: FederatedSection['local'];
+  readonly seed: number;
+  readonly proximalMu: number;
+  /** SCAFFOLD: c - c_i, added to every gradient. */
+  readonly correction?: Float32Array;
+}
+
+/** What local training returned. */
+export interface ClientResult {
+  readonly client: number;
+  readonly weights: Float32Array;
+  /** Mean training loss of its last epoch (NaN if it diverged). */
+  readonly loss: number;
+  readonly steps: number;
+  readonly numExamples: number;
+  readonly diverged: boolean;
+}
+
+/** A thread's data and model. */
+export interface TrainingContext {
+  readonly split: Split;
+  readonly handle: ModelHandle;
+  readonly backend: string;
+}
+
+/** Builds the split and the model of a setup (in whichever thread calls it). */
+export async function prepareTraining(setup: TrainingSetup): Promise<TrainingContext> {
+  const backend = await initBackend(setup.backend);
+  const dataset = loadDataset(setup.dataset, setup.baseDir, setup.seed);
+  const split = splitDataset(dataset, {
+    testFraction: setup.dataset.testFraction,
+    seed: setup.seed,
+  });
+  const handle = await loadModel(setup, split.train);
+  return { split, handle, backend };
+}
+
+/** Trains one client from the global weights; the context's model is left holding its result. */
+export function trainClient(context: TrainingContext, task: ClientTask): ClientResult {
+  const { handle, split } = context;
+  setFlatWeights(handle.model, task.global);
+  const data = subset(split.train, task.indices);
+  const result = trainModel(handle, data, {
+    optimizer: task.local.optimizer,
+    learningRate: task.local.learningRate,
+    momentum: task.local.momentum,
+    epochs: task.local.epochs,
+    batchSize: task.local.batchSize,
+    seed: task.seed,
+    ...(task.proximalMu > 0 ? { proximal: { mu: task.proximalMu, anchor: task.global } } : {}),
+    ...(task.correction ? { gradientCorrection: task.correction } : {}),
+  });
+  const last = result.history[result.history.length - 1];
+  return {
+    client: task.client,
+    weights: getFlatWeights(handle.model),
+    loss: result.kind === 'diverged' ? Number.NaN : (last?.trainLoss ?? Number.NaN),
+    steps: result.steps,
+    numExamples: data.count,
+    diverged: result.kind === 'diverged',
+  };
+}
+
+export function loadDataset(spec: DatasetSpec, baseDir: string, seed: number): Dataset {
+  switch (spec.kind) {
+    case 'mnist':
+      return loadMnist();
+    case 'synthetic':
+      return syntheticFedProx({
+        alpha: spec.alpha,
+        beta: spec.beta,
+        devices: spec.devices,
+        iid: spec.iid,
+        seed,
+      }).dataset;
+    case 'csv':
+      return loadCsvDataset(
+        resolve(baseDir, spec.file),
+        spec.labelColumn === undefined ? {} : { labelColumn: spec.labelColumn },
+      );
+  }
+}
+
+async function loadModel(setup: TrainingSetup, train: Dataset): Promise<ModelHandle> {
+  const spec = setup.model;
+  const path = 'zoo' in spec ? 'federated.model.zoo' : 'federated.model.file';
+  try {
+    if ('zoo' in spec) {
+      const model = buildModel(spec.zoo, {
+        inputShape: train.sampleShape,
+        numClasses: train.numClasses,
+        seed: setup.seed,
+      });
+      return { model, outputs: 'logits' };
+    }
+    const handle = await loadModelFromDisk(resolve(setup.baseDir, spec.file));
+    checkModelFits(handle, train);
+    return handle;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError(setup.file, [{ path, message: error.message }]);
+  }
+}
