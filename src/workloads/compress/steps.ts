@@ -6,8 +6,11 @@ import {
   magnitudeMask,
   PolynomialDecay,
 } from '../../compression/index.js';
+import { RandomStreams } from '../../engine/random.js';
 import { InputError } from '../../errors.js';
+import { shuffledOrder } from '../../ml/data/batches.js';
 import type { Dataset } from '../../ml/data/dataset.js';
+import { subset } from '../../ml/data/split.js';
 import { type ModelHandle, probabilitiesOf } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
@@ -152,12 +155,11 @@ async function quantize(
   variant.activationRanges = null;
   if (step.bits !== 16 && step.calibrationSamples > 0) {
     const model = sequentialOf(variant, context, `${where}.calibrationSamples`);
+    // A seeded random sample: datasets are often stored class by class.
     const n = Math.min(step.calibrationSamples, context.train.count);
-    const size = context.train.features.length / context.train.count;
-    const samples = tf.tensor(context.train.features.subarray(0, n * size), [
-      n,
-      ...context.train.sampleShape,
-    ]);
+    const order = shuffledOrder(context.train.count, new RandomStreams(seed).stream('calibration'));
+    const calibration = subset(context.train, order.subarray(0, n));
+    const samples = tf.tensor(calibration.features, [n, ...context.train.sampleShape]);
     variant.activationRanges = calibrateRanges(model, samples);
     samples.dispose();
   }

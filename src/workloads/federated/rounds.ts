@@ -46,7 +46,7 @@ export interface RoundTiming {
   readonly arrived: number[];
 }
 
-/** Picks `count` of the `online` clients for `round`. */
+/** Picks `count` of the `online` clients for `round` (ascending ids; the selector may reorder the array). */
 export type Selector = (round: number, online: Int32Array, count: number) => Int32Array;
 
 export interface RoundOptions {
@@ -86,11 +86,16 @@ interface Active {
 
 export class RoundRunner {
   private active = new Map<number, Active>();
+  /** Selected clients still working this round. */
+  private working = 0;
   private closed = true;
+  /** Reused every round: the eligible clients. */
+  private readonly eligibleBuffer: Int32Array;
   private arrived: number[] = [];
   private deadlineEvent: EventId | undefined;
 
   constructor(private readonly o: RoundOptions) {
+    this.eligibleBuffer = new Int32Array(o.fleet.count);
     o.fleet.listen({
       deviceDown: (d) => {
         const client = this.active.get(d);
@@ -107,11 +112,13 @@ export class RoundRunner {
   run(round: number): RoundTiming {
     const { sim, fleet, selector, selectCount } = this.o;
     const startS = sim.now;
-    const online: number[] = [];
-    for (let d = 0; d < fleet.count; d++) if (this.o.eligible(d)) online.push(d);
-    const selected = selector(round, Int32Array.from(online), Math.min(selectCount, online.length));
+    let online = 0;
+    for (let d = 0; d < fleet.count; d++) if (this.o.eligible(d)) this.eligibleBuffer[online++] = d;
+    const pool = this.eligibleBuffer.subarray(0, online);
+    const selected = selector(round, pool, Math.min(selectCount, online));
     this.arrived = [];
     this.active = new Map();
+    this.working = selected.length;
     this.closed = false;
     const clients: ClientRecord[] = [];
     for (const d of selected) {
@@ -148,7 +155,7 @@ export class RoundRunner {
     this.maybeClose();
     if (!this.closed) sim.run({ stopWhen: () => this.closed });
     if (!this.closed) this.close(); // the queue ran dry (cannot happen with clients working)
-    return { round, startS, endS: sim.now, online: online.length, clients, arrived: this.arrived };
+    return { round, startS, endS: sim.now, online, clients, arrived: this.arrived };
   }
 
   private transfer(client: Active, direction: 'up' | 'down'): void {
@@ -208,6 +215,7 @@ export class RoundRunner {
     client.record.outcome = 'aggregated';
     client.record.energyJ = this.energyOf(client.device) - client.energyAtStartJ;
     client.phaseStartS = now;
+    this.working--;
     this.arrived.push(client.device);
     this.maybeClose();
   }
@@ -240,14 +248,14 @@ export class RoundRunner {
       client.transferring = false;
     }
     client.phase = 'done';
+    this.working--;
     client.record.outcome = outcome;
     client.record.energyJ = this.energyOf(d) - client.energyAtStartJ;
   }
 
   private maybeClose(): void {
     if (this.closed) return;
-    const allDone = [...this.active.values()].every((c) => c.phase === 'done');
-    if (this.arrived.length >= this.o.goal || allDone) this.close();
+    if (this.arrived.length >= this.o.goal || this.working === 0) this.close();
   }
 
   private close(): void {

@@ -72,13 +72,13 @@ export function oortSelector(
   };
 }
 
+/** `count` of `pool`'s entries by a partial Fisher-Yates shuffle, which reorders `pool` in place. */
 function sample(
-  from: Int32Array,
+  pool: Int32Array,
   count: number,
   streams: RandomStreams,
   round: number,
 ): Int32Array {
-  const pool = Int32Array.from(from);
   const rng = streams.stream('select', round);
   const n = Math.min(count, pool.length);
   for (let i = 0; i < n; i++) {
