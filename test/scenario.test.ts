@@ -165,10 +165,13 @@ describe('JSON Schema', () => {
   });
 
   it('describes quantity fields as a number in the base unit or text with units', () => {
+    // One schema per scenario kind (fleet, compress, federated); the fleet kind has a duration.
     const schema = scenarioJsonSchema() as {
-      properties: Record<string, { type: string[]; description: string }>;
+      anyOf: { properties: Record<string, { type: string[]; description: string }> }[];
     };
-    expect(schema.properties.duration!.type).toEqual(['number', 'string']);
-    expect(schema.properties.duration!.description).toMatch(/Duration in s/);
+    expect(schema.anyOf.map((kind) => Object.keys(kind.properties).at(-1))).toHaveLength(3);
+    const fleet = schema.anyOf.find((kind) => 'duration' in kind.properties)!;
+    expect(fleet.properties.duration!.type).toEqual(['number', 'string']);
+    expect(fleet.properties.duration!.description).toMatch(/Duration in s/);
   });
 });

@@ -3,14 +3,16 @@ import { cnnTrainingThroughput } from './cnn-training.js';
 import { compressionCases } from './compression.js';
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
 import { federatedCases } from './federated.js';
+import { federatedRun } from './federated-scale.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
 import { sweepOverhead } from './sweep.js';
 
 /**
  * `npm run bench` runs every suite; `npm run bench -- engine compression`
- * runs the named ones; `npm run bench -- scale` runs only the
- * 1,000,000-device scenario, alone in its process so its peak RSS is its own.
+ * runs the named ones. `scale` (the 1,000,000-device inference scenario),
+ * `fl-scale` (1,000,000-device cost-only federated learning) and `fl-real`
+ * (real-tier MNIST on one and two worker threads) run only when named.
  */
 async function printCases(cases: BenchCase[], iterations: number): Promise<void> {
   const results = await runCases(cases, iterations);
@@ -53,8 +55,22 @@ const SUITES: Record<string, () => Promise<void>> = {
   },
 };
 
-/** Run on their own: `scale` measures peak memory, which other suites would inflate. */
+/** Run on their own: they measure peak memory (which other suites would inflate) or take long. */
 const ALONE: Record<string, () => Promise<void>> = {
+  'fl-scale': async () => {
+    const run = await federatedRun('fl-1m.yaml');
+    console.log(
+      `federated cost-only: 1,000,000 devices, ${run.rounds} rounds, ${run.participations} client-rounds in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
+    );
+  },
+  'fl-real': async () => {
+    for (const file of ['fl-bench-real.yaml', 'fl-bench-real-2w.yaml']) {
+      const run = await federatedRun(file);
+      console.log(
+        `federated real tier: ${file}: ${run.rounds} rounds in ${run.wallS.toFixed(1)} s`,
+      );
+    }
+  },
   scale: async () => {
     const run = millionDeviceRun();
     console.log(

@@ -104,7 +104,7 @@ function settle(
 ): number {
   for (let j = 0; j < indices.length; j++) {
     const magnitude = keys[j]!;
-    let keep = magnitude > threshold ? 1 : 0;
+    let keep = (threshold - magnitude) >>> 31; // branch-free: half of these are above
     if (magnitude === threshold && ties-- <= 0) keep = 1;
     mask[indices[j]!] = keep;
   }

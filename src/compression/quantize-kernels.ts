@@ -13,8 +13,8 @@
  * The hottest loops (the bench's symmetric path) are unrolled by four: V8
  * (Node 20) re-checks each typed array's map and bounds on every access and
  * hoists none of it, so unrolling amortises the loop overhead (measured 30%
- * faster here). Constants are copied into locals: a module-level const is
- * re-read with a TDZ check on every use inside a loop.
+ * faster here). Constants are copied into locals: V8's code for a loop re-read
+ * a top-level const, with a hole check, on every use.
  */
 
 const ROUND_MAGIC = 6755399441055744;

@@ -12,6 +12,7 @@ import type { RunResult } from '../../run.js';
 import { scaffoldClientControl } from './kernels/scaffold.js';
 import { subtract } from './kernels/vector.js';
 import { partition } from './partitioners/partition.js';
+import { federatedReport } from './report.js';
 import type { ResolvedFederated } from './resolve.js';
 import { RoundRunner, type RoundTiming, type Selector } from './rounds.js';
 import { oortSelector, powerOfChoiceSelector, randomSelector } from './selection.js';
@@ -182,13 +183,12 @@ async function simulate(
     }
   }
   fleet.finish();
-  return {
-    tables: federatedTables(resolved, fleet, results, failure, {
-      modelBytes,
-      flopsPerSample: card.flops,
-    }),
-    backend: context.backend,
-  };
+  const tables = federatedTables(resolved, fleet, results, failure, {
+    modelBytes,
+    flopsPerSample: card.flops,
+  });
+  const files = await federatedReport(scenario.name, tables.rounds!);
+  return { tables, files, backend: context.backend };
 }
 
 /** Each client's training samples: the partition of the training split (both tiers, unless cost-only gives samplesPerClient). */

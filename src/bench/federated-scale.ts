@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import { prepareScenario, runPrepared } from '../index.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+/**
+ * A federated scenario run once in this process: wall time of the run alone
+ * (scenario loading and validation excluded) and the summary's counts.
+ */
+export async function federatedRun(
+  file: string,
+): Promise<{ wallS: number; rounds: number; participations: number; peakRssBytes: number }> {
+  const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
+  const started = performance.now(); // wall: benchmark only
+  const { tables } = await runPrepared(prepared, loaded.scenario.seed);
+  const wallS = (performance.now() - started) / 1000; // wall: benchmark only
+  const summary = tables.summary!;
+  const cell = (name: string) => summary.rows[0]![summary.columns.indexOf(name)] as number;
+  return {
+    wallS,
+    rounds: cell('rounds'),
+    participations: cell('participations'),
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
