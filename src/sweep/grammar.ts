@@ -33,7 +33,7 @@ import { describeValue, InputError, type InputProblem, UsageError } from '../err
 import { canonicalJson, validateScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
-import { scenarioSchema, type ValidatedScenario } from '../scenario/schema.js';
+import { SCENARIO_KINDS, scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
 import {
   assignPath,
   formatSegments,
@@ -44,7 +44,10 @@ import {
 } from './paths.js';
 import { type Bounds, checkRange, latinHypercube, sample } from './sampling.js';
 
-const scenarioFields = schemaFields(scenarioSchema);
+/** The fields each kind of scenario allows, for path checks. */
+const fieldsOfKind = Object.fromEntries(
+  Object.entries(SCENARIO_KINDS).map(([kind, schema]) => [kind, schemaFields(schema)]),
+) as Record<keyof typeof SCENARIO_KINDS, ReturnType<typeof schemaFields>>;
 
 /** One run of a sweep: a point of the parameter space at one replication. */
 export interface SweepRun {
@@ -327,7 +330,8 @@ function declareParameter(
     const problem = 'the seed is set per replication (see sweep.replications) and cannot be swept';
     return { parameter, problem };
   }
-  return { parameter, problem: pathProblem(scenario, segments, { fieldsOf: scenarioFields }) };
+  const fieldsOf = fieldsOfKind[scenarioKind(scenario)];
+  return { parameter, problem: pathProblem(scenario, segments, { fieldsOf }) };
 }
 
 function expandRuns(
