@@ -2,6 +2,7 @@
  * edgesim's public API. The CLI and the benchmarks import only from here.
  */
 
+export * from './compression/index.js';
 export type { CostRates, FleetCost } from './cost/fleet-cost.js';
 export { fleetCost } from './cost/fleet-cost.js';
 export { DeviceEnergy, PowerState } from './energy/device-energy.js';
@@ -78,6 +79,7 @@ export { renderSweepReport } from './sweep/render.js';
 export type { SweepManifest, SweepOptions, SweepOutcome } from './sweep/run-sweep.js';
 export { runSweepFile } from './sweep/run-sweep.js';
 export { VERSION } from './version.js';
+export * from './workloads/federated/index.js';
 export * from './workloads/inference/arrivals.js';
 export type { BatchingOptions, Job } from './workloads/inference/batching-server.js';
 export { BatchingServer } from './workloads/inference/batching-server.js';

@@ -11,9 +11,7 @@ import {
 } from './scenario/schema.js';
 import { gitCommit, VERSION } from './version.js';
 import { type ResolvedCompression, resolveCompression } from './workloads/compress/resolve.js';
-import { runCompression } from './workloads/compress/run.js';
 import { type ResolvedFederated, resolveFederated } from './workloads/federated/resolve.js';
-import { runFederated } from './workloads/federated/run.js';
 import { type ResolvedScenario, resolveScenario } from './workloads/inference/resolve.js';
 import { runInference } from './workloads/inference/run.js';
 
@@ -54,8 +52,15 @@ export function prepareRun(
  * and seed (and, for ML runs, the same TF.js backend) always give the same tables.
  */
 export async function runPrepared(prepared: PreparedRun, seed: number): Promise<RunResult> {
-  if (prepared.kind === 'compress') return runCompression(prepared.resolved, seed);
-  if (prepared.kind === 'federated') return runFederated(prepared.resolved, seed);
+  // ML runs load TensorFlow.js, which fleet runs (and sweep workers running them) need not pay for.
+  if (prepared.kind === 'compress') {
+    const { runCompression } = await import('./workloads/compress/run.js');
+    return runCompression(prepared.resolved, seed);
+  }
+  if (prepared.kind === 'federated') {
+    const { runFederated } = await import('./workloads/federated/run.js');
+    return runFederated(prepared.resolved, seed);
+  }
   return { tables: runScenario(prepared.resolved, seed), backend: null };
 }
 

@@ -7,8 +7,8 @@ import {
   pruneByMagnitude,
   type QuantizedTensor,
   quantize,
-} from '../compression/index.js';
-import { RandomStreams } from '../engine/random.js';
+  RandomStreams,
+} from '../index.js';
 import type { BenchCase } from './harness.js';
 
 const PARAMETERS = 10_000_000;

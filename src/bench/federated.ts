@@ -1,5 +1,4 @@
-import { RandomStreams } from '../engine/random.js';
-import { weightedAverage } from '../workloads/federated/index.js';
+import { RandomStreams, weightedAverage } from '../index.js';
 import type { BenchCase } from './harness.js';
 
 const CLIENTS = 100;
