@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RADIO_MODELS } from '../src/energy/radio.js';
 import { ProfileLibrary } from '../src/fleet/profiles.js';
@@ -21,9 +22,7 @@ function edgesim(args: string[], cwd = mkdtempSync(join(tmpdir(), 'edgesim-fl-')
 }
 
 function csv(path: string): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const columns = header!.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i]!, v])));
+  return parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
 }
 
 /** The small scenario with `replace` applied to its text, written to a temporary directory. */
@@ -85,6 +84,19 @@ describe('federated rounds', () => {
       );
     }
   }, 120_000);
+});
+
+describe('federated sweeps', () => {
+  it('compare strategies: one summary row per strategy, on the same fleet and data', () => {
+    const sweep = resolve('test/fixtures/federated/sweep.yaml');
+    const { code, stderr, cwd } = edgesim(['sweep', sweep, '--workers', '2', '--out', 's']);
+    expect(code, stderr).toBe(0);
+    const rows = csv(join(cwd, 's', 'sweep.csv'));
+    expect(rows.map((r) => r.strategy)).toEqual(['fedavg', 'fedprox']);
+    // Common random numbers: the same clients are selected and move the same bytes under both strategies.
+    expect(rows[0]!.bytes_up).toBe(rows[1]!.bytes_up);
+    expect(rows[0]!.final_accuracy).not.toBe(rows[1]!.final_accuracy);
+  }, 180_000);
 });
 
 describe('FedAvg with one client', () => {
