@@ -160,7 +160,6 @@ async function simulate(
     );
     result.clientLoss = outcome.losses;
     result.clientDrift = outcome.drift;
-    result.clientDrift = outcome.drift;
     if (outcome.failure !== undefined) {
       failure = outcome.failure;
       result.status = 'failed';

@@ -44,6 +44,7 @@ export class WorkerTrainer implements ClientTrainer {
       { length: size },
       () => new Worker(WORKER_SCRIPT, { workerData: setup }),
     );
+    // A worker that fails to start must not leave the others running (they would keep Node alive).
     await Promise.all(
       workers.map(
         (w) =>
@@ -52,7 +53,10 @@ export class WorkerTrainer implements ClientTrainer {
             w.once('error', fail);
           }),
       ),
-    );
+    ).catch(async (error: unknown) => {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    });
     return new WorkerTrainer(workers);
   }
 
