@@ -1,3 +1,5 @@
+import seedrandom from 'seedrandom';
+
 /**
  * Seeded random streams keyed by (seed, purpose, entity id).
  *
@@ -8,14 +10,12 @@
  * sweep see the same fleet, the same arrivals and the same outages (common
  * random numbers).
  *
- * The generator is seedrandom's Alea (Baagøe), seeded from the key string.
+ * The generator is Alea (Baagøe), seeded by seedrandom from the key string.
  * seedrandom gives each generator its own closures, which makes a call site
  * that serves thousands of streams megamorphic (measured 2.7x slower with
- * 10,000 streams); so {@link RandomStream} steps Alea itself, in one
- * monomorphic class, and {@link aleaState} seeds it with Baagøe's Mash as
- * seedrandom runs it (a million-device fleet opens millions of streams, and
- * seedrandom's closures made seeding the largest cost of building one). The
- * tests check both against seedrandom: the draws are exactly its draws.
+ * 10,000 streams); so {@link RandomStream} takes seedrandom's initial state
+ * and steps Alea itself, in one monomorphic class, drawing exactly the
+ * numbers seedrandom would.
  */
 export class RandomStreams {
   constructor(readonly seed: number) {
@@ -24,43 +24,13 @@ export class RandomStreams {
 
   /** The stream for `purpose` and `entityId`; the same key always gives the same draws. */
   stream(purpose: string, entityId: number | string = 0): RandomStream {
-    return new RandomStream(aleaState(`${this.seed}/${purpose}/${entityId}`));
+    const seeded = seedrandom.alea(`${this.seed}/${purpose}/${entityId}`, { state: true });
+    return new RandomStream(seeded.state() as AleaState);
   }
 }
 
-/**
- * Alea's initial state for a key, as `seedrandom.alea(key)` computes it:
- * three hashes of ' ' less three hashes of the key, by Baagøe's Mash.
- */
-export function aleaState(key: string): AleaState {
-  let n = 0xefc8249d;
-  const mash = (data: string): number => {
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000; // 2^32
-    }
-    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
-  };
-  let s0 = mash(' ');
-  let s1 = mash(' ');
-  let s2 = mash(' ');
-  s0 -= mash(key);
-  if (s0 < 0) s0 += 1;
-  s1 -= mash(key);
-  if (s1 < 0) s1 += 1;
-  s2 -= mash(key);
-  if (s2 < 0) s2 += 1;
-  return { c: 1, s0, s1, s2 };
-}
-
 /** Alea's state, as seedrandom reports it. */
-export interface AleaState {
+interface AleaState {
   c: number;
   s0: number;
   s1: number;
