@@ -30,10 +30,14 @@ export class InProcessTrainer implements ClientTrainer {
 /** The compiled worker script (workers run built code, also under the test runner). */
 const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'workloads', 'federated', 'train-worker.js');
 
-/** Trains on `size` worker threads, each with its own copy of the data and model. */
+/**
+ * Trains on this thread and `size - 1` worker threads, each with its own copy
+ * of the data and model (this thread would otherwise only wait).
+ */
 export class WorkerTrainer implements ClientTrainer {
   /** Rejects the round in progress; a worker error ends the run (it is a bug, not bad input). */
   private failed: (error: Error) => void = () => {};
+  private context: TrainingContext | undefined;
 
   private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) worker.on('error', (error) => this.failed(error));
@@ -60,7 +64,10 @@ export class WorkerTrainer implements ClientTrainer {
     return new WorkerTrainer(workers);
   }
 
-  /** Tasks go to whichever worker is free; each result lands in its task's slot. */
+  /**
+   * Tasks go to whichever thread is free (this one takes one between
+   * handling the workers' messages); each result lands in its task's slot.
+   */
   train(tasks: readonly ClientTask[]): Promise<ClientResult[]> {
     const results: ClientResult[] = new Array(tasks.length);
     let next = 0;
@@ -68,19 +75,34 @@ export class WorkerTrainer implements ClientTrainer {
     return new Promise((resolveAll, fail) => {
       if (tasks.length === 0) resolveAll(results);
       this.failed = fail;
+      const finish = (index: number, result: ClientResult) => {
+        results[index] = result;
+        done++;
+        if (done === tasks.length) resolveAll(results);
+      };
       const feed = (worker: Worker) => {
         const index = next++;
         if (index >= tasks.length) return;
         worker.once('message', (result: ClientResult) => {
-          results[index] = result;
-          done++;
-          if (done === tasks.length) resolveAll(results);
-          else feed(worker);
+          finish(index, result);
+          feed(worker);
         });
         worker.postMessage(tasks[index]);
       };
+      const trainHere = () => {
+        const index = next++;
+        if (index >= tasks.length || this.context === undefined) return;
+        finish(index, trainClient(this.context, tasks[index]!));
+        setImmediate(trainHere); // let the workers' messages in first
+      };
       for (const worker of this.workers) feed(worker);
+      setImmediate(trainHere);
     });
+  }
+
+  /** Lets this thread train too, with its own data and model. */
+  trainHereWith(context: TrainingContext): void {
+    this.context = context;
   }
 
   async close(): Promise<void> {
@@ -93,8 +115,15 @@ export async function startTrainer(
   setup: TrainingSetup,
   workers: number,
 ): Promise<{ trainer: ClientTrainer; context: TrainingContext }> {
-  const context = await prepareTraining(setup);
-  const trainer =
-    workers <= 1 ? new InProcessTrainer(context) : await WorkerTrainer.start(setup, workers);
+  if (workers <= 1) {
+    const context = await prepareTraining(setup);
+    return { trainer: new InProcessTrainer(context), context };
+  }
+  // The workers start while this thread prepares its own copy.
+  const [trainer, context] = await Promise.all([
+    WorkerTrainer.start(setup, workers - 1),
+    prepareTraining(setup),
+  ]);
+  trainer.trainHereWith(context);
   return { trainer, context };
 }
