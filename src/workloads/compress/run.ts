@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../errors.js';
-import { loadCsvDataset } from '../../ml/data/csv.js';
-import type { Dataset, Split } from '../../ml/data/dataset.js';
-import { loadMnist } from '../../ml/data/mnist.js';
-import { splitDataset } from '../../ml/data/split.js';
-import { syntheticFedProx } from '../../ml/data/synthetic.js';
+import type { Dataset } from '../../ml/data/dataset.js';
+import { loadSplit } from '../../ml/data/from-spec.js';
 import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { initBackend } from '../../ml/runtime.js';
@@ -18,7 +15,6 @@ import {
 } from './measure.js';
 import { compressionReport } from './report.js';
 import type { ResolvedCompression } from './resolve.js';
-import type { DatasetSpec } from './schema.js';
 import { applyStep, zooModel } from './steps.js';
 import { compressionTables } from './tables.js';
 import { startVariant, type Variant } from './variant.js';
@@ -83,32 +79,6 @@ export async function runCompression(
   for (const { variant } of measured) variant.handle.model.dispose();
   baseline.model.dispose();
   return { tables, files, backend };
-}
-
-/** The dataset, split into train and held-out test sets by a seeded stratified split. */
-function loadSplit(spec: DatasetSpec, baseDir: string, seed: number): Split {
-  const dataset = loadDataset(spec, baseDir, seed);
-  return splitDataset(dataset, { testFraction: spec.testFraction, seed });
-}
-
-function loadDataset(spec: DatasetSpec, baseDir: string, seed: number): Dataset {
-  switch (spec.kind) {
-    case 'mnist':
-      return loadMnist();
-    case 'synthetic':
-      return syntheticFedProx({
-        alpha: spec.alpha,
-        beta: spec.beta,
-        devices: spec.devices,
-        iid: spec.iid,
-        seed,
-      }).dataset;
-    case 'csv':
-      return loadCsvDataset(
-        resolve(baseDir, spec.file),
-        spec.labelColumn === undefined ? {} : { labelColumn: spec.labelColumn },
-      );
-  }
 }
 
 async function loadModel(

@@ -1,10 +1,8 @@
 import { resolve } from 'node:path';
 import { InputError } from '../../errors.js';
-import { loadCsvDataset } from '../../ml/data/csv.js';
 import type { Dataset, Split } from '../../ml/data/dataset.js';
-import { loadMnist } from '../../ml/data/mnist.js';
-import { splitDataset, subset } from '../../ml/data/split.js';
-import { syntheticFedProx } from '../../ml/data/synthetic.js';
+import { loadSplit } from '../../ml/data/from-spec.js';
+import { subset } from '../../ml/data/split.js';
 import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
@@ -66,11 +64,7 @@ export interface TrainingContext {
 /** Builds the split and the model of a setup (in whichever thread calls it). */
 export async function prepareTraining(setup: TrainingSetup): Promise<TrainingContext> {
   const backend = await initBackend(setup.backend);
-  const dataset = loadDataset(setup.dataset, setup.baseDir, setup.seed);
-  const split = splitDataset(dataset, {
-    testFraction: setup.dataset.testFraction,
-    seed: setup.seed,
-  });
+  const split = loadSplit(setup.dataset, setup.baseDir, setup.seed);
   const handle = await loadModel(setup, split.train);
   return { split, handle, backend };
 }
@@ -99,26 +93,6 @@ export function trainClient(context: TrainingContext, task: ClientTask): ClientR
     numExamples: data.count,
     diverged: result.kind === 'diverged',
   };
-}
-
-export function loadDataset(spec: DatasetSpec, baseDir: string, seed: number): Dataset {
-  switch (spec.kind) {
-    case 'mnist':
-      return loadMnist();
-    case 'synthetic':
-      return syntheticFedProx({
-        alpha: spec.alpha,
-        beta: spec.beta,
-        devices: spec.devices,
-        iid: spec.iid,
-        seed,
-      }).dataset;
-    case 'csv':
-      return loadCsvDataset(
-        resolve(baseDir, spec.file),
-        spec.labelColumn === undefined ? {} : { labelColumn: spec.labelColumn },
-      );
-  }
 }
 
 async function loadModel(setup: TrainingSetup, train: Dataset): Promise<ModelHandle> {
