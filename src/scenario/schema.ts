@@ -166,20 +166,22 @@ export const cost = z.strictObject({
   ),
 });
 
+/** The fields every kind of scenario starts with. */
+const scenarioHeader = {
+  $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by edgesim'),
+  name: z.string().min(1).describe('Name of the scenario, shown in results'),
+  description: z.string().optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .default(1)
+    .describe('Base seed of every random stream; --seed overrides it'),
+};
+
 const fleetScenarioSchema = z
   .strictObject({
-    $schema: z
-      .string()
-      .optional()
-      .describe('JSON Schema reference for editors; ignored by edgesim'),
-    name: z.string().min(1).describe('Name of the scenario, shown in results'),
-    description: z.string().optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .default(1)
-      .describe('Base seed of every random stream; --seed overrides it'),
+    ...scenarioHeader,
     duration: quantity('duration', positive, 'Simulated time during which devices send requests'),
     model: z.strictObject({
       card: z
@@ -233,15 +235,7 @@ const fleetScenarioSchema = z
  * pipelines, measure each variant and estimate it on hardware profiles.
  */
 const compressScenarioSchema = z.strictObject({
-  $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by edgesim'),
-  name: z.string().min(1).describe('Name of the scenario, shown in results'),
-  description: z.string().optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .default(1)
-    .describe('Base seed of every random stream; --seed overrides it'),
+  ...scenarioHeader,
   compress: compressSection,
 });
 
@@ -250,15 +244,7 @@ const compressScenarioSchema = z.strictObject({
  * how rounds run on it.
  */
 const federatedScenarioSchema = z.strictObject({
-  $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by edgesim'),
-  name: z.string().min(1).describe('Name of the scenario, shown in results'),
-  description: z.string().optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .default(1)
-    .describe('Base seed of every random stream; --seed overrides it'),
+  ...scenarioHeader,
   fleet: z
     .array(deviceGroup.omit({ arrivals: true }))
     .min(1)
