@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';
 import { initBackend, tf } from '../src/ml/runtime.js';
 import { registerWasmGradients, WASM_GRADIENT_KERNELS } from '../src/ml/wasm-gradients.js';
+import { relativeError } from './helpers/relative-error.js';
 
 /**
  * The CPU backend is the reference. Relative error of a result `a` against the
@@ -10,18 +11,6 @@ import { registerWasmGradients, WASM_GRADIENT_KERNELS } from '../src/ml/wasm-gra
  * differences are rounding: ~1e-7 relative; the bound is 1e-4.
  */
 const RELATIVE_TOLERANCE = 1e-4;
-
-function relativeError(actual: Float32Array, reference: Float32Array): number {
-  expect(actual.length).toBe(reference.length);
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const ref = reference[i] as number;
-    maxDiff = Math.max(maxDiff, Math.abs((actual[i] as number) - ref));
-    maxRef = Math.max(maxRef, Math.abs(ref));
-  }
-  return maxDiff / Math.max(maxRef, 1e-30);
-}
 
 /** N(0, 1) values from a named seeded stream: the same on every backend and run. */
 function normals(purpose: string, count: number): Float32Array {

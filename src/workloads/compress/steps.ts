@@ -253,8 +253,11 @@ async function distill(
   variant.float = null;
   variant.activationRanges = null;
   variant.steps.push(`distill(T=${t}, alpha=${alpha})`);
-  await fineTune(variant, context, seed, step.epochs, step.learningRate, undefined, loss);
-  teacher.model.dispose();
+  try {
+    await fineTune(variant, context, seed, step.epochs, step.learningRate, undefined, loss);
+  } finally {
+    teacher.model.dispose();
+  }
 }
 
 async function loadStudent(spec: ModelSpec, context: StepContext, seed: number, where: string) {
