@@ -32,7 +32,9 @@ export interface RadioStateTimesS {
   offS: number;
 }
 
-type RadioState = 'idle' | 'promotion' | 'transfer' | 'tail' | 'off';
+/** Radio states, numbered so the hot path compares small integers. */
+const State = { idle: 0, promotion: 1, transfer: 2, tail: 3, off: 4 } as const;
+type State = (typeof State)[keyof typeof State];
 
 const MODEL_NUMBERS = [
   'promotionS',
@@ -56,19 +58,14 @@ const MODEL_NUMBERS = [
  * when a transfer ends, since only then are its bits known.
  */
 export class RadioMeter {
-  private state: RadioState = 'idle';
+  private state: State = State.idle;
   private lastS: number;
   private promotionEndS = 0;
   private tailEndS = 0;
   private activeTransfers = 0;
   private alphaJ = 0;
-  private readonly times: RadioStateTimesS = {
-    idleS: 0,
-    promotionS: 0,
-    transferS: 0,
-    tailS: 0,
-    offS: 0,
-  };
+  /** Seconds in each state, indexed by {@link State}. */
+  private readonly times = new Float64Array(5);
 
   /** Starts metering at `startS` (s) with the radio IDLE. */
   constructor(
@@ -95,23 +92,23 @@ export class RadioMeter {
    */
   beginTransfer(nowS: number): number {
     this.settle(nowS);
-    if (this.state === 'off') throw new Error(`beginTransfer at ${nowS} s: the radio is off`);
+    if (this.state === State.off) throw new Error(`beginTransfer at ${nowS} s: the radio is off`);
     this.activeTransfers++;
     switch (this.state) {
-      case 'idle':
+      case State.idle:
         if (this.model.promotionS > 0) {
-          this.state = 'promotion';
+          this.state = State.promotion;
           this.promotionEndS = nowS + this.model.promotionS;
           return this.model.promotionS;
         }
-        this.state = 'transfer';
+        this.state = State.transfer;
         return 0;
-      case 'promotion':
+      case State.promotion:
         return this.promotionEndS - nowS;
-      case 'tail':
-        this.state = 'transfer';
+      case State.tail:
+        this.state = State.transfer;
         return 0;
-      case 'transfer':
+      default:
         return 0;
     }
   }
@@ -129,7 +126,7 @@ export class RadioMeter {
     if (this.activeTransfers === 0) {
       throw new Error(`endTransfer at ${nowS} s without an active transfer`);
     }
-    if (this.state === 'promotion' && (bitsUp > 0 || bitsDown > 0)) {
+    if (this.state === State.promotion && (bitsUp > 0 || bitsDown > 0)) {
       throw new RangeError(
         `endTransfer at ${nowS} s moved bitsUp(=${bitsUp}), bitsDown(=${bitsDown}) ` +
           `before the promotion ends at ${this.promotionEndS} s`,
@@ -137,7 +134,7 @@ export class RadioMeter {
     }
     this.activeTransfers--;
     this.alphaJ += this.model.alphaUpJPerBit * bitsUp + this.model.alphaDownJPerBit * bitsDown;
-    if (this.activeTransfers === 0 && this.state === 'transfer') this.startTail(nowS);
+    if (this.activeTransfers === 0 && this.state === State.transfer) this.startTail(nowS);
   }
 
   /** The device goes offline at `nowS`: radio off, any tail or promotion cut. Throws if transfers are active or it is already off. */
@@ -146,36 +143,65 @@ export class RadioMeter {
     if (this.activeTransfers > 0) {
       throw new Error(`powerOff at ${nowS} s with ${this.activeTransfers} active transfer(s)`);
     }
-    if (this.state === 'off') throw new Error(`powerOff at ${nowS} s: the radio is already off`);
-    this.state = 'off';
+    if (this.state === State.off)
+      throw new Error(`powerOff at ${nowS} s: the radio is already off`);
+    this.state = State.off;
   }
 
   /** The device comes back online at `nowS`, radio IDLE. Throws unless it was off. */
   powerOn(nowS: number): void {
     this.settle(nowS);
-    if (this.state !== 'off') throw new Error(`powerOn at ${nowS} s: the radio is not off`);
-    this.state = 'idle';
+    if (this.state !== State.off) throw new Error(`powerOn at ${nowS} s: the radio is not off`);
+    this.state = State.idle;
   }
 
   /** Energy by state from the start to `nowS` (J). Throws a RangeError if `nowS` is earlier than a previous call. */
   energy(nowS: number): RadioEnergyJ {
-    const t = this.timeInStates(nowS);
-    const m = this.model;
-    const idleJ = m.idleW * t.idleS;
-    const promotionJ = m.promotionW * t.promotionS;
-    const transferJ = m.betaW * t.transferS + this.alphaJ;
-    const tailJ = m.tailW * t.tailS;
+    this.settle(nowS);
+    const idleJ = this.idleJ();
+    const promotionJ = this.promotionJ();
+    const transferJ = this.transferJ();
+    const tailJ = this.tailJ();
     return { idleJ, promotionJ, transferJ, tailJ, totalJ: idleJ + promotionJ + transferJ + tailJ };
+  }
+
+  /** `energy(nowS).totalJ`, without building the breakdown (the battery asks after every transfer). */
+  totalJ(nowS: number): number {
+    this.settle(nowS);
+    return this.idleJ() + this.promotionJ() + this.transferJ() + this.tailJ();
   }
 
   /** Seconds in each state from the start to `nowS`. Throws a RangeError if `nowS` is earlier than a previous call. */
   timeInStates(nowS: number): RadioStateTimesS {
     this.settle(nowS);
-    return { ...this.times };
+    const t = this.times;
+    return {
+      idleS: t[State.idle]!,
+      promotionS: t[State.promotion]!,
+      transferS: t[State.transfer]!,
+      tailS: t[State.tail]!,
+      offS: t[State.off]!,
+    };
+  }
+
+  private idleJ(): number {
+    return this.model.idleW * this.times[State.idle]!;
+  }
+
+  private promotionJ(): number {
+    return this.model.promotionW * this.times[State.promotion]!;
+  }
+
+  private transferJ(): number {
+    return this.model.betaW * this.times[State.transfer]! + this.alphaJ;
+  }
+
+  private tailJ(): number {
+    return this.model.tailW * this.times[State.tail]!;
   }
 
   private startTail(nowS: number): void {
-    this.state = 'tail';
+    this.state = State.tail;
     this.tailEndS = nowS + this.model.tailS;
   }
 
@@ -184,38 +210,20 @@ export class RadioMeter {
     if (!(nowS >= this.lastS) || !Number.isFinite(nowS)) {
       throw new RangeError(`nowS(=${nowS}) must be finite and not before ${this.lastS} s`);
     }
-    if (this.state === 'promotion' && this.promotionEndS <= nowS) {
+    if (this.state === State.promotion && this.promotionEndS <= nowS) {
       this.charge(this.promotionEndS);
-      if (this.activeTransfers > 0) this.state = 'transfer';
+      if (this.activeTransfers > 0) this.state = State.transfer;
       else this.startTail(this.promotionEndS);
     }
-    if (this.state === 'tail' && this.tailEndS <= nowS) {
+    if (this.state === State.tail && this.tailEndS <= nowS) {
       this.charge(this.tailEndS);
-      this.state = 'idle';
+      this.state = State.idle;
     }
     this.charge(nowS);
   }
 
   private charge(untilS: number): void {
-    const dtS = untilS - this.lastS;
-    const times = this.times;
-    switch (this.state) {
-      case 'idle':
-        times.idleS += dtS;
-        break;
-      case 'promotion':
-        times.promotionS += dtS;
-        break;
-      case 'transfer':
-        times.transferS += dtS;
-        break;
-      case 'tail':
-        times.tailS += dtS;
-        break;
-      case 'off':
-        times.offS += dtS;
-        break;
-    }
+    this.times[this.state]! += untilS - this.lastS;
     this.lastS = untilS;
   }
 }

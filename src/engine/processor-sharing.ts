@@ -171,10 +171,11 @@ export class ProcessorSharing {
     }
     this.nextCompletionS = dueS;
     this.stale = false;
-    this.nextCompletion = this.sim.scheduleAt(dueS, () => this.complete());
+    this.nextCompletion = this.sim.scheduleAt(dueS, this.complete);
   }
 
-  private complete(): void {
+  /** The pending completion event (one function, not a closure per event). */
+  private readonly complete = (): void => {
     this.nextCompletion = undefined;
     this.advance();
     if (this.stale) {
@@ -200,7 +201,7 @@ export class ProcessorSharing {
       flow.finishing = false;
       flow.onDone();
     }
-  }
+  };
 
   private dropInactiveTop(): void {
     while (this.heap.length > 0 && !this.heap[0]!.active) this.pop();

@@ -1,9 +1,9 @@
 import { DeviceEnergy, PowerState } from '../energy/device-energy.js';
-import { RADIO_MODELS, RadioMeter } from '../energy/radio.js';
+import { RADIO_MODELS, RadioMeter, type RadioModel } from '../energy/radio.js';
 import { lognormalFromMean } from '../engine/distributions.js';
 import type { EventId } from '../engine/event-queue.js';
 import type { RandomStreams } from '../engine/random.js';
-import type { Simulation } from '../engine/simulation.js';
+import { Priority, type Simulation } from '../engine/simulation.js';
 import type { DeviceClassSpec } from '../scenario/schema.js';
 import { availabilityProcess, failureProcess, type OnOffProcess } from './availability.js';
 import type { HardwareProfile } from './profiles.js';
@@ -52,6 +52,8 @@ export class Fleet {
   private readonly emptyEvent: Float64Array;
   private readonly charging: Uint8Array;
   private readonly radios: (RadioMeter | undefined)[];
+  /** Each group's radio model. */
+  private readonly radioModels: readonly RadioModel[];
   /** Radio idle energy of each device before its meter was created, J. */
   private readonly radioBeforeMeterJ: Float64Array;
   private listener: FleetListener | undefined;
@@ -75,6 +77,7 @@ export class Fleet {
     this.emptyEvent = new Float64Array(count).fill(-1);
     this.charging = new Uint8Array(groups.length);
     this.radios = new Array(count);
+    this.radioModels = groups.map((g) => RADIO_MODELS[g.spec.network.technology]);
     this.radioBeforeMeterJ = new Float64Array(count);
     const idleW = new Float64Array(count);
     const activeW = new Float64Array(count);
@@ -131,7 +134,7 @@ export class Fleet {
   /** Radio energy of device `d` up to now, J (its idle draw included). */
   radioEnergyJ(d: number): number {
     const meter = this.radios[d];
-    if (meter !== undefined) return this.radioBeforeMeterJ[d]! + meter.energy(this.sim.now).totalJ;
+    if (meter !== undefined) return this.radioBeforeMeterJ[d]! + meter.totalJ(this.sim.now);
     this.energy.settle(d, this.sim.now);
     return this.radioModel(d).idleW * this.onTimeS(d);
   }
@@ -141,8 +144,8 @@ export class Fleet {
     return this.energy.idleS[d]! + this.energy.busyS[d]!;
   }
 
-  private radioModel(d: number) {
-    return RADIO_MODELS[this.groups[this.groupOf[d]!]!.spec.network.technology];
+  private radioModel(d: number): RadioModel {
+    return this.radioModels[this.groupOf[d]!]!;
   }
 
   /** Settles every meter at the end of the run. */
@@ -179,11 +182,14 @@ export class Fleet {
     const powerW = this.energy.powerW(d) + this.radioModel(d).idleW;
     if (powerW <= 0) return;
     const emptyInS = Math.max(0, this.batteryJ[d]! / powerW);
-    this.emptyEvent[d] = this.sim.schedule(emptyInS, () => {
-      this.emptyEvent[d] = -1;
-      this.drain(d, this.energy.settle(d, this.sim.now));
-    });
+    this.emptyEvent[d] = this.sim.schedule(emptyInS, this.onEmpty, Priority.normal, d);
   }
+
+  /** The battery of device `d` is due to be empty: settle it (which takes the device down). */
+  private readonly onEmpty = (d: number): void => {
+    this.emptyEvent[d] = -1;
+    this.drain(d, this.energy.settle(d, this.sim.now));
+  };
 
   private setDown(d: number, reason: DownReason, down: boolean): void {
     const before = this.downMask[d]!;
