@@ -212,7 +212,7 @@ describe('edgesim compress', () => {
         'duration: 10 s',
         `model: { card: ${JSON.stringify(cardFile)} }`,
         'fleet: [{ name: phones, profile: phone-midrange, count: 2, network: { technology: wifi6 }, arrivals: { kind: poisson, rate: 1/s } }]',
-        'workload: { inference: { placement: device, input: 1 kB, output: 100 B, slo: 100 ms } }',
+        'workload: { inference: { placement: device, input: 1 kB, output: 100 B, slo: 100 ms, modelDownload: true } }',
       ].join('\n'),
     );
     const run = edgesim(['run', fleet, '--out', 'fleet'], first.cwd);
@@ -220,6 +220,12 @@ describe('edgesim compress', () => {
     const summary = csv(join(first.cwd, 'fleet', 'summary.csv'))[0]!;
     expect(summary.precision).toBe('int4');
     expect(summary.model).toBe('compress-small/prune80-int4');
+    // What each device downloads is the encoded model, byte for byte.
+    expect(Number(summary.model_bytes)).toBe(Number(variant.encoded_bytes));
+    expect(Number(summary.model_bytes)).toBe(
+      statSync(join(first.cwd, 'a', 'models', 'prune80-int4.edgm')).size,
+    );
+    expect(Number(summary.model_download_bytes)).toBe(2 * Number(variant.encoded_bytes));
   });
 
   it('estimates every variant on every profile, and writes the report', () => {

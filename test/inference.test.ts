@@ -5,11 +5,14 @@ import {
   type FleetScenarioInput,
   type InferenceTables,
   InputError,
+  RADIO_MODELS,
+  resNet50,
   resolveScenario,
   runInference,
   type Table,
   TECHNOLOGIES,
   validateScenario,
+  weightBytes,
 } from '../src/index.js';
 
 const FILE = resolve('test/fixtures/inline.yaml');
@@ -298,6 +301,97 @@ describe('battery charging', () => {
     const emptyS = 10 / (0.1 + (0.043 * 0.594) / 1.28);
     expect(column(tables.devices, 'battery_empty_events')).toEqual([2]);
     expect(column(tables.devices, 'online_s')[0]).toBeCloseTo(emptyS + (540 - 180) + emptyS, 9);
+  });
+});
+
+describe('model download', () => {
+  // ResNet-50 at fp32 is about 102 MB: seconds on a Wi-Fi 5 downlink (268 Mbit/s, loss 0.001).
+  const wifi = TECHNOLOGIES.wifi5;
+  const modelBytes = weightBytes(resNet50(), 'fp32');
+  const downloadS = (modelBytes * 8) / (1 - wifi.loss) / wifi.downlinkBps;
+  const onWifi = (overrides: Partial<GroupInput> = {}): GroupInput =>
+    group({ network: { technology: 'wifi5', cell: 'ap' }, ...overrides });
+  const fetching = (
+    fleet: GroupInput[],
+    placement: 'device' | 'adaptive' = 'device',
+  ): FleetScenarioInput =>
+    scenario({
+      duration: '100 s',
+      model: { card: 'resnet-50', precision: 'fp32' },
+      fleet,
+      workload: {
+        inference: { placement, input: '100 kB', output: '2 kB', slo: '1 s', modelDownload: true },
+      },
+    });
+
+  it('k devices fetching the model through one access point each have it at k*S/C; a request waits for it', () => {
+    const k = 3;
+    const input = fetching([
+      onWifi({ count: k, arrivals: { kind: 'trace', file: 'traces/once-at-1s.csv' } }),
+    ]);
+    const tables = run(input);
+    const readyS = k * downloadS;
+    expect(readyS).toBeGreaterThan(1);
+    for (const at of column(tables.devices, 'model_ready_s') as number[])
+      expect(at).toBeCloseTo(readyS, 9);
+    const s = tables.summary;
+    expect(value(s, 'model_bytes')).toBe(modelBytes);
+    expect(value(s, 'model_downloads')).toBe(k);
+    expect(value(s, 'model_download_bytes')).toBe(k * modelBytes);
+    expect(value(s, 'model_ready_max_s')).toBeCloseTo(readyS, 9);
+    // The request at 1 s queues on its device until the model is there, then runs.
+    const serviceS = resolved(input).deviceTimeS[0]!.timeS;
+    for (const latency of column(tables.requests, 'latency_s') as number[])
+      expect(latency).toBeCloseTo(readyS - 1 + serviceS, 9);
+  });
+
+  it('a device that goes offline mid-download loses it, is charged for what moved, and starts over when back', () => {
+    // Online [0, 1) s, offline [1, 2) s, then online: 1 s of download is lost.
+    const input = fetching([
+      onWifi({
+        availability: { kind: 'trace', file: 'traces/offline-1-to-2s.csv' },
+        arrivals: { kind: 'trace', file: 'traces/no-arrivals.csv' },
+      }),
+    ]);
+    const tables = run(input);
+    const movedBytes = (wifi.downlinkBps * (1 - wifi.loss)) / 8;
+    const s = tables.summary;
+    expect(value(s, 'model_downloads_interrupted')).toBe(1);
+    expect(value(s, 'model_downloads')).toBe(1);
+    expect(value(s, 'model_download_bytes')).toBeCloseTo(movedBytes + modelBytes, 3);
+    const readyS = 2 + downloadS;
+    expect(column(tables.devices, 'model_ready_s')[0]).toBeCloseTo(readyS, 9);
+    // Radio: transfer for 1 s, off for 1 s, transfer again, one tail, idle the rest of the 100 s.
+    const radio = RADIO_MODELS.wifi5;
+    const transferS = 1 + downloadS;
+    const idleS = 100 - 1 - transferS - radio.tailS;
+    const expectedJ =
+      radio.betaW * transferS +
+      radio.alphaDownJPerBit * (movedBytes + modelBytes) * 8 +
+      radio.tailW * radio.tailS +
+      radio.idleW * idleS;
+    expect(column(tables.devices, 'energy_radio_j')[0]).toBeCloseTo(expectedJ, 6);
+  });
+
+  it('adaptive placement offloads until the model has arrived, then may run on the device', () => {
+    const input = fetching(
+      [onWifi({ arrivals: { kind: 'periodic', interval: '2 s' } })],
+      'adaptive',
+    );
+    const tables = run(input);
+    const arrivals = column(tables.requests, 'arrival_s') as number[];
+    const placements = column(tables.requests, 'placement') as string[];
+    arrivals.forEach((at, i) => {
+      if (at < downloadS) expect(placements[i]).toBe('edge');
+    });
+    expect(arrivals.some((at) => at < downloadS)).toBe(true);
+  });
+
+  it('is off unless asked for: nothing is downloaded and the model size is still reported', () => {
+    const s = run(scenario({ model: { card: 'resnet-50', precision: 'int8' } })).summary;
+    expect(value(s, 'model_bytes')).toBe(weightBytes(resNet50(), 'int8'));
+    expect(value(s, 'model_downloads')).toBe(0);
+    expect(value(s, 'model_download_bytes')).toBe(0);
   });
 });
 

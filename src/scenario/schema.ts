@@ -156,6 +156,12 @@ const inference = z.strictObject({
     .min(0)
     .default(16)
     .describe('Requests that may wait on a device for its own processor'),
+  modelDownload: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Devices that may run the model download it over their cell's downlink first (the card's encoded size, else its weights at the precision run); requests for the device wait until it has arrived",
+    ),
 });
 
 export const cost = z.strictObject({

@@ -3,7 +3,7 @@ import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
 import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
-import type { CostCard, Precision } from '../../ml/cost/card.js';
+import { type CostCard, type Precision, weightBytes } from '../../ml/cost/card.js';
 import { parseCostCard } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
@@ -27,6 +27,8 @@ export interface ResolvedScenario {
   card: CostCard;
   /** Precision devices run the model at: the scenario's, else the card's deployed one, else fp32. */
   precision: Precision;
+  /** Bytes a device downloads to get the model: the card's encoded size, else its weights at `precision`. */
+  modelBytes: number;
   groups: FleetGroup<DeviceGroup>[];
   /** Roofline time of one inference on each group's class (before the per-device spread), or undefined where the class cannot run the model. */
   deviceTimeS: (ComputeEstimate | undefined)[];
@@ -125,7 +127,17 @@ export function resolveScenario(
   checkPlacement(scenario, servers, problems);
   checkCellTechnologies(scenario, problems);
   if (problems.length > 0) throw new InputError(file, problems);
-  return { scenario, baseDir: dirname(file), card: card!, precision, groups, deviceTimeS, servers };
+  const modelBytes = card!.deployment?.encodedBytes ?? weightBytes(card!, precision);
+  return {
+    scenario,
+    baseDir: dirname(file),
+    card: card!,
+    precision,
+    modelBytes,
+    groups,
+    deviceTimeS,
+    servers,
+  };
 }
 
 function checkPlacement(

@@ -6,6 +6,7 @@ import { deviceKey, Fleet } from '../../fleet/fleet.js';
 import { buildCells, type Cell } from '../../network/cells.js';
 import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
 import { BatchingServer } from './batching-server.js';
+import { ModelDownloads } from './model-download.js';
 import { choosePlacement, onlyCandidate, type PlacementView } from './placement.js';
 import { type Outcome, RequestLog } from './request-log.js';
 import type { ResolvedScenario, ResolvedServer } from './resolve.js';
@@ -132,7 +133,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   };
 
   const runLocal = (d: number, request: Request): void => {
-    if (localCurrent[d] === undefined) {
+    if (localCurrent[d] === undefined && hasModel(d)) {
       startLocal(d, request);
       return;
     }
@@ -141,6 +142,26 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     if (queue.length >= inference.deviceQueue) finish(request, 'device-queue-full');
     else queue.push(request);
   };
+
+  // --- the model's download, before a device can run it ---------------------
+  const policy = inference.placement.policy;
+  const downloads = inference.modelDownload
+    ? new ModelDownloads({
+        sim,
+        fleet,
+        cells,
+        cellOf,
+        bytes: resolved.modelBytes,
+        wants: (d) => (policy === 'device' || policy === 'adaptive') && localTimeS(d) !== undefined,
+        onReady: (d) => {
+          const next = localQueue.get(d)?.shift();
+          if (next === undefined) return;
+          next.queueS = sim.now - next.arrivalS;
+          startLocal(d, next);
+        },
+      })
+    : undefined;
+  const hasModel = (d: number): boolean => downloads === undefined || downloads.isReady(d);
 
   // --- transfers over the device's cell ------------------------------------
   const transfer = (
@@ -256,6 +277,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       }
       for (const queued of localQueue.get(d) ?? []) finish(queued, 'device-offline');
       localQueue.delete(d);
+      downloads?.abort(d);
       const active = transfers[d];
       if (active === undefined) return;
       transfers[d] = undefined;
@@ -269,7 +291,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
         finish(t.request, 'device-offline');
       }
     },
-    deviceUp: () => {},
+    deviceUp: (d) => downloads?.start(d),
   });
 
   // --- arrivals ------------------------------------------------------------
@@ -279,7 +301,8 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     cells,
     cellOf,
     servers: servers.map((s) => s.server),
-    localTimeS,
+    // Until its model has arrived a device is no candidate for its own requests.
+    localTimeS: (d) => (hasModel(d) ? localTimeS(d) : undefined),
     localBacklog: (d) => (localCurrent[d] ? 1 : 0) + (localQueue.get(d)?.length ?? 0),
     uploadBits,
     downloadBits,
@@ -333,6 +356,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     fleet,
     log,
     servers.map((s) => s.server),
+    downloads,
     sim.now,
   );
 }

@@ -2,6 +2,7 @@ import { fleetCost } from '../../cost/fleet-cost.js';
 import { deviceKey, type Fleet } from '../../fleet/fleet.js';
 import { percentile, singleRowTable, type Table, type TableValue } from '../../results/table.js';
 import type { BatchingServer } from './batching-server.js';
+import type { ModelDownloads } from './model-download.js';
 import { GroupLog, LATENCY_BUCKETS_S, OUTCOMES, type RequestLog } from './request-log.js';
 import type { ResolvedScenario } from './resolve.js';
 
@@ -31,6 +32,7 @@ export function inferenceTables(
   fleet: Fleet,
   log: RequestLog,
   servers: BatchingServer[],
+  downloads: ModelDownloads | undefined,
   endS: number,
 ): InferenceTables {
   const { scenario } = resolved;
@@ -71,6 +73,7 @@ export function inferenceTables(
     egress_bytes: cloudBytesOut,
     egress_cost_usd: cost.egressUsd,
     total_cost_usd: cost.totalUsd,
+    ...modelDownloadMetrics(resolved, downloads),
     server_utilisation: workerSeconds > 0 ? busy / workerSeconds : 0,
     device_offline_fraction: offlineFraction(fleet, () => true, endS),
     battery_empty_events: sum(fleet.batteryEmptyCount),
@@ -81,7 +84,7 @@ export function inferenceTables(
     latency: latencyTable(resolved, log),
     servers: serversTable(resolved, servers, log, serverEnergyJ, endS),
     devices: writeDevices(scenario.outputs, fleet.count)
-      ? devicesTable(resolved, fleet, log)
+      ? devicesTable(resolved, fleet, log, downloads)
       : undefined,
     requests: requestsTable(resolved, log),
   };
@@ -234,7 +237,31 @@ function serversTable(
   };
 }
 
-function devicesTable(resolved: ResolvedScenario, fleet: Fleet, log: RequestLog): Table {
+/** The model's size and, with `modelDownload`, how its download went. */
+function modelDownloadMetrics(
+  resolved: ResolvedScenario,
+  downloads: ModelDownloads | undefined,
+): Record<string, TableValue> {
+  const readyS = downloads
+    ? Float64Array.from(downloads.readyAtS.filter(Number.isFinite)).sort()
+    : new Float64Array(0);
+  return {
+    model_bytes: resolved.modelBytes,
+    model_downloads: readyS.length,
+    model_download_bytes: downloads?.bytesMoved ?? 0,
+    model_downloads_interrupted: downloads?.interrupted ?? 0,
+    devices_without_model: downloads?.missing ?? 0,
+    model_ready_p50_s: percentile(readyS, 50),
+    model_ready_max_s: readyS.length > 0 ? readyS[readyS.length - 1]! : Number.NaN,
+  };
+}
+
+function devicesTable(
+  resolved: ResolvedScenario,
+  fleet: Fleet,
+  log: RequestLog,
+  downloads: ModelDownloads | undefined,
+): Table {
   const rows: TableValue[][] = [];
   resolved.groups.forEach((group) => {
     for (let i = 0; i < group.spec.count; i++) {
@@ -260,6 +287,7 @@ function devicesTable(resolved: ResolvedScenario, fleet: Fleet, log: RequestLog)
           ? null
           : fleet.batteryJ[d]! / capacityJ,
         fleet.batteryEmptyCount[d]!,
+        downloads?.readyAtS[d] ?? Number.NaN,
       ]);
     }
   });
@@ -281,6 +309,7 @@ function devicesTable(resolved: ResolvedScenario, fleet: Fleet, log: RequestLog)
       'energy_total_j',
       'battery_end_fraction',
       'battery_empty_events',
+      'model_ready_s',
     ],
     rows,
   };
