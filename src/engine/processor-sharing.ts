@@ -24,7 +24,8 @@ class FlowState implements Flow {
     readonly finishTag: number,
     /** Start order, to break ties between equal finish tags. */
     readonly order: number,
-    readonly onDone: () => void,
+    readonly onDone: (arg: number) => void,
+    readonly arg: number,
   ) {}
 
   remaining(): number {
@@ -52,6 +53,7 @@ export class ProcessorSharing {
   private lastUpdateS: number;
   private activeCount = 0;
   private heap: FlowState[] = [];
+  private readonly finished: FlowState[] = [];
   private startedCount = 0;
   private nextCompletion: EventId | undefined;
   /** When the pending completion event fires. */
@@ -100,13 +102,16 @@ export class ProcessorSharing {
     return this.workDone;
   }
 
-  /** Starts a flow of `size` (> 0) units; `onDone` is called when it completes. */
-  start(size: number, onDone: () => void): Flow {
+  /**
+   * Starts a flow of `size` (> 0) units; `onDone(arg)` is called when it
+   * completes (like an event's argument, `arg` lets one function serve many flows).
+   */
+  start(size: number, onDone: (arg: number) => void, arg = 0): Flow {
     if (!(size > 0) || !Number.isFinite(size)) {
       throw new RangeError(`size(=${size}) must be a finite number > 0`);
     }
     this.advance();
-    const flow = new FlowState(this, size, this.virtual + size, this.startedCount++, onDone);
+    const flow = new FlowState(this, size, this.virtual + size, this.startedCount++, onDone, arg);
     this.push(flow);
     this.activeCount++;
     this.reschedule();
@@ -185,7 +190,8 @@ export class ProcessorSharing {
     const first = this.heap[0]!;
     // Snap to the tag: the flows due now finish exactly, whatever the rounding.
     this.virtual = Math.max(this.virtual, first.finishTag);
-    const finished: FlowState[] = [];
+    // One scratch list for every completion (onDone cannot run complete again before it is emptied).
+    const finished = this.finished;
     while (this.heap.length > 0 && this.heap[0]!.finishTag <= this.virtual) {
       const flow = this.pop();
       if (!flow.active) continue;
@@ -196,11 +202,13 @@ export class ProcessorSharing {
     }
     this.dropInactiveTop();
     this.reschedule();
-    for (const flow of finished) {
+    for (let i = 0; i < finished.length; i++) {
+      const flow = finished[i]!;
       if (!flow.finishing) continue; // aborted by an earlier flow's onDone
       flow.finishing = false;
-      flow.onDone();
+      flow.onDone(flow.arg);
     }
+    finished.length = 0;
   };
 
   private dropInactiveTop(): void {

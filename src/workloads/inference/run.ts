@@ -5,35 +5,51 @@ import { Priority, Simulation } from '../../engine/simulation.js';
 import { deviceKey, Fleet } from '../../fleet/fleet.js';
 import { buildCells, type Cell } from '../../network/cells.js';
 import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
-import { BatchingServer } from './batching-server.js';
+import { BatchingServer, type Job } from './batching-server.js';
 import { ModelDownloads } from './model-download.js';
 import { choosePlacement, onlyCandidate, type PlacementView } from './placement.js';
 import { type Outcome, RequestLog } from './request-log.js';
 import type { ResolvedScenario, ResolvedServer } from './resolve.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
 
-/** A request on its way; `target` is -1 for on-device, else a server index. */
-interface Request {
-  readonly device: number;
-  readonly arrivalS: number;
-  target: number;
-  uploadS: number;
-  queueS: number;
-  serviceS: number;
-  downloadS: number;
-  batch: number;
-}
+const UP = 0;
+const DOWN = 1;
 
-/** An upload or download of a device in progress, so it can be aborted when the device goes down. */
-interface Transfer {
-  request: Request;
-  flow: Flow | undefined;
-  /** The event that starts the flow once the radio is promoted (or, on a duty-cycled uplink, that starts or ends it). */
-  pendingStart: EventId | undefined;
+/**
+ * A request on its way, with the one transfer it may have under way. Stages
+ * pass it along by its slot number (the event's argument), so a request costs
+ * one object and no closures: at a million requests an hour that keeps the
+ * garbage collector out of the way.
+ */
+class Request implements Job {
+  target = -1;
+  uploadS = 0;
+  queueS = 0;
+  serviceS = 0;
+  downloadS = 0;
+  batch = 0;
+  /** Half the round trip to its server, s. */
+  oneWayS = 0;
+  // The transfer under way (UP or DOWN), so it can be aborted when the device goes down.
+  direction = UP;
+  transferStartS = 0;
+  flow: Flow | undefined = undefined;
+  /** The event that starts the flow once the radio is promoted (on a duty-cycled uplink, that starts or ends it), or -1. */
+  pendingStart = -1;
   /** Whether the radio has been asked to transfer (so an abort must end it). */
-  radioBegun: boolean;
-  upBits: number;
-  downBits: number;
+  radioBegun = false;
+
+  constructor(
+    readonly slot: number,
+    readonly device: number,
+    readonly arrivalS: number,
+    /** What the run does when the request's batch is served (one function for all requests). */
+    private readonly served: (request: Request, waitS: number, batchSize: number) => void,
+  ) {}
+
+  done(waitS: number, batchSize: number): void {
+    this.served(this, waitS, batchSize);
+  }
 }
 
 interface ServerState {
@@ -81,12 +97,16 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   const uploadBits = inference.input * 8;
   const downloadBits = inference.output * 8;
 
+  // Requests under way by slot, so events can carry them as numbers.
+  const live: (Request | undefined)[] = [];
+  const freeSlots: number[] = [];
+
   // Per-device state of its own processor and its transfers.
   const localQueue = new Map<number, Request[]>();
   const localCurrent: (Request | undefined)[] = new Array(fleet.count);
   const localDone = new Float64Array(fleet.count).fill(-1);
-  // Transfers in progress, kept only for devices that can go down (to abort them).
-  const transfers: (Transfer[] | undefined)[] = new Array(fleet.count);
+  // Requests with a transfer under way, kept only for devices that can go down (to abort them).
+  const transfers: (Request[] | undefined)[] = new Array(fleet.count);
   const canGoDown = resolved.groups.map(
     (g) =>
       g.spec.availability.kind !== 'always' ||
@@ -104,6 +124,8 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   let inFlight = 0;
   const finish = (request: Request, outcome: Outcome): void => {
     inFlight--;
+    live[request.slot] = undefined;
+    freeSlots.push(request.slot);
     const late = outcome === 'completed' && sim.now - request.arrivalS > deadlineS;
     log.record(
       request,
@@ -119,17 +141,23 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     request.serviceS = serviceS;
     localCurrent[d] = request;
     fleet.setBusy(d, true);
-    localDone[d] = sim.schedule(serviceS, () => {
-      localDone[d] = -1;
-      localCurrent[d] = undefined;
-      fleet.setBusy(d, false);
-      finish(request, 'completed');
-      const next = localQueue.get(d)?.shift();
-      if (next !== undefined) {
-        next.queueS = sim.now - next.arrivalS;
-        startLocal(d, next);
-      }
-    });
+    localDone[d] = sim.schedule(serviceS, localFinished, Priority.normal, d);
+  };
+
+  const localFinished = (d: number): void => {
+    const request = localCurrent[d]!;
+    localDone[d] = -1;
+    localCurrent[d] = undefined;
+    fleet.setBusy(d, false);
+    finish(request, 'completed');
+    startNextLocal(d);
+  };
+
+  const startNextLocal = (d: number): void => {
+    const next = localQueue.get(d)?.shift();
+    if (next === undefined) return;
+    next.queueS = sim.now - next.arrivalS;
+    startLocal(d, next);
   };
 
   const runLocal = (d: number, request: Request): void => {
@@ -153,64 +181,67 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
         cellOf,
         bytes: resolved.modelBytes,
         wants: (d) => (policy === 'device' || policy === 'adaptive') && localTimeS(d) !== undefined,
-        onReady: (d) => {
-          const next = localQueue.get(d)?.shift();
-          if (next === undefined) return;
-          next.queueS = sim.now - next.arrivalS;
-          startLocal(d, next);
-        },
+        onReady: (d) => startNextLocal(d),
       })
     : undefined;
   const hasModel = (d: number): boolean => downloads === undefined || downloads.isReady(d);
 
   // --- transfers over the device's cell ------------------------------------
-  const transfer = (
-    d: number,
-    request: Request,
-    direction: 'up' | 'down',
-    onDone: () => void,
-  ): void => {
+  const bitsOf = (request: Request): number =>
+    request.direction === UP ? uploadBits : downloadBits;
+
+  /** Starts the request's upload or download; {@link transferDone} follows. */
+  const transfer = (request: Request, direction: number): void => {
+    const d = request.device;
     const cell = cells[cellOf[d]!]!;
-    const bits = direction === 'up' ? uploadBits : downloadBits;
-    const link = direction === 'up' ? cell.uplink : cell.downlink;
-    const state: Transfer = {
-      request,
-      flow: undefined,
-      pendingStart: undefined,
-      radioBegun: !(direction === 'up' && cell.dutyCycle < 1),
-      upBits: direction === 'up' ? bits : 0,
-      downBits: direction === 'down' ? bits : 0,
-    };
-    const tracked = canGoDown[fleet.groupOf[d]!]!;
-    if (tracked) {
+    request.direction = direction;
+    request.transferStartS = sim.now;
+    request.flow = undefined;
+    request.pendingStart = -1;
+    request.radioBegun = !(direction === UP && cell.dutyCycle < 1);
+    if (canGoDown[fleet.groupOf[d]!]!) {
       const list = transfers[d] ?? [];
-      list.push(state);
+      list.push(request);
       transfers[d] = list;
     }
-    const startedS = sim.now;
-    const finished = (): void => {
-      state.pendingStart = undefined;
-      if (tracked) {
-        const list = transfers[d]!;
-        list.splice(list.indexOf(state), 1);
-      }
-      fleet.radio(d).endTransfer(sim.now, state.upBits, state.downBits);
-      fleet.settleRadio(d);
-      if (direction === 'up') request.uploadS = sim.now - startedS;
-      else request.downloadS = sim.now - startedS;
-      onDone();
-    };
-    if (direction === 'up' && cell.dutyCycle < 1) {
-      dutyCycledUplink(d, cell, bits, state, finished);
+    if (direction === UP && cell.dutyCycle < 1) {
+      dutyCycledUplink(request, cell);
       return;
     }
-    const begin = (): void => {
-      state.pendingStart = undefined;
-      state.flow = link.start(bits * cell.airBitsPerBit, finished);
-    };
     const waitS = fleet.radio(d).beginTransfer(sim.now);
-    if (waitS > 0) state.pendingStart = sim.schedule(waitS, begin);
-    else begin();
+    if (waitS > 0)
+      request.pendingStart = sim.schedule(waitS, beginFlow, Priority.normal, request.slot);
+    else beginFlow(request.slot);
+  };
+
+  const beginFlow = (slot: number): void => {
+    const request = live[slot]!;
+    const cell = cells[cellOf[request.device]!]!;
+    const link = request.direction === UP ? cell.uplink : cell.downlink;
+    request.pendingStart = -1;
+    request.flow = link.start(bitsOf(request) * cell.airBitsPerBit, transferDone, slot);
+  };
+
+  const transferDone = (slot: number): void => {
+    const request = live[slot]!;
+    const d = request.device;
+    request.pendingStart = -1;
+    request.flow = undefined;
+    if (canGoDown[fleet.groupOf[d]!]!) {
+      const list = transfers[d]!;
+      list.splice(list.indexOf(request), 1);
+    }
+    const up = request.direction === UP;
+    fleet.radio(d).endTransfer(sim.now, up ? uploadBits : 0, up ? 0 : downloadBits);
+    fleet.settleRadio(d);
+    if (up) {
+      request.uploadS = sim.now - request.transferStartS;
+      sim.schedule(request.oneWayS, atServer, Priority.normal, slot);
+    } else {
+      request.downloadS = sim.now - request.transferStartS;
+      log.moved(request.target, 'out', inference.output);
+      finish(request, 'completed');
+    }
   };
 
   /**
@@ -218,50 +249,59 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
    * its channel for the airtime t = bits / rate, then stays silent for
    * t (1/dutyCycle - 1) before it may send again; uplinks wait their turn.
    */
-  const dutyCycledUplink = (
-    d: number,
-    cell: Cell,
-    bits: number,
-    state: Transfer,
-    finished: () => void,
-  ): void => {
-    const airtimeS = (bits * cell.airBitsPerBit) / cell.uplink.capacity;
+  const dutyCycledUplink = (request: Request, cell: Cell): void => {
+    const d = request.device;
+    const airtimeS = (uploadBits * cell.airBitsPerBit) / cell.uplink.capacity;
     const startS = Math.max(sim.now, nextUplinkS[d]!);
     nextUplinkS[d] = startS + airtimeS / cell.dutyCycle;
-    state.pendingStart = sim.scheduleAt(startS, () => {
-      state.radioBegun = true;
-      state.pendingStart = sim.schedule(fleet.radio(d).beginTransfer(sim.now) + airtimeS, finished);
-    });
+    request.pendingStart = sim.scheduleAt(
+      startS,
+      beginDutyCycledUplink,
+      Priority.normal,
+      request.slot,
+    );
+  };
+
+  const beginDutyCycledUplink = (slot: number): void => {
+    const request = live[slot]!;
+    const cell = cells[cellOf[request.device]!]!;
+    const airtimeS = (uploadBits * cell.airBitsPerBit) / cell.uplink.capacity;
+    request.radioBegun = true;
+    const waitS = fleet.radio(request.device).beginTransfer(sim.now);
+    request.pendingStart = sim.schedule(waitS + airtimeS, transferDone, Priority.normal, slot);
   };
 
   // --- offloading to a server ---------------------------------------------
-  const offload = (d: number, request: Request, s: number): void => {
-    const state = servers[s]!;
-    const oneWayS = (cells[cellOf[d]!]!.rttS + state.resolved.spec.rtt) / 2;
-    transfer(d, request, 'up', () => {
-      sim.schedule(oneWayS, () => {
-        log.moved(s, 'in', inference.input);
-        const enqueue = (): void => {
-          const accepted = state.server.submit({
-            done: (waitS, batchSize) => {
-              request.queueS = waitS;
-              request.serviceS = state.resolved.batchTimeS[batchSize]!;
-              request.batch = batchSize;
-              sim.schedule(oneWayS, () => {
-                if (!fleet.isOnline(d)) return finish(request, 'device-offline');
-                transfer(d, request, 'down', () => {
-                  log.moved(s, 'out', inference.output);
-                  finish(request, 'completed');
-                });
-              });
-            },
-          });
-          if (!accepted) finish(request, 'queue-full');
-        };
-        if (state.ingress === undefined) enqueue();
-        else state.ingress.start(uploadBits, enqueue);
-      });
-    });
+  const offload = (request: Request): void => {
+    const d = request.device;
+    request.oneWayS = (cells[cellOf[d]!]!.rttS + servers[request.target]!.resolved.spec.rtt) / 2;
+    transfer(request, UP);
+  };
+
+  const atServer = (slot: number): void => {
+    const request = live[slot]!;
+    const state = servers[request.target]!;
+    log.moved(request.target, 'in', inference.input);
+    if (state.ingress === undefined) enqueue(slot);
+    else state.ingress.start(uploadBits, enqueue, slot);
+  };
+
+  const enqueue = (slot: number): void => {
+    const request = live[slot]!;
+    if (!servers[request.target]!.server.submit(request)) finish(request, 'queue-full');
+  };
+
+  const served = (request: Request, waitS: number, batchSize: number): void => {
+    request.queueS = waitS;
+    request.serviceS = servers[request.target]!.resolved.batchTimeS[batchSize]!;
+    request.batch = batchSize;
+    sim.schedule(request.oneWayS, backAtDevice, Priority.normal, request.slot);
+  };
+
+  const backAtDevice = (slot: number): void => {
+    const request = live[slot]!;
+    if (!fleet.isOnline(request.device)) finish(request, 'device-offline');
+    else transfer(request, DOWN);
   };
 
   // --- devices going down fail what they were doing -------------------------
@@ -281,14 +321,19 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       const active = transfers[d];
       if (active === undefined) return;
       transfers[d] = undefined;
-      for (const t of active) {
+      for (const request of active) {
         let movedBits = 0;
-        if (t.pendingStart !== undefined) sim.cancel(t.pendingStart);
-        else if (t.flow !== undefined)
-          movedBits = t.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
-        const share = movedBits / (t.upBits + t.downBits);
-        if (t.radioBegun) fleet.radio(d).endTransfer(sim.now, t.upBits * share, t.downBits * share);
-        finish(t.request, 'device-offline');
+        if (request.pendingStart >= 0) sim.cancel(request.pendingStart as EventId);
+        else if (request.flow !== undefined)
+          movedBits = request.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
+        const share = movedBits / bitsOf(request);
+        if (request.radioBegun) {
+          const up = request.direction === UP;
+          fleet
+            .radio(d)
+            .endTransfer(sim.now, up ? uploadBits * share : 0, up ? 0 : downloadBits * share);
+        }
+        finish(request, 'device-offline');
       }
     },
     deviceUp: (d) => downloads?.start(d),
@@ -310,23 +355,16 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   };
   const arrive = (d: number): void => {
     inFlight++;
-    const request: Request = {
-      device: d,
-      arrivalS: sim.now,
-      target: -1,
-      uploadS: 0,
-      queueS: 0,
-      serviceS: 0,
-      downloadS: 0,
-      batch: 0,
-    };
+    const slot = freeSlots.pop() ?? live.length;
+    const request = new Request(slot, d, sim.now, served);
+    live[slot] = request;
     if (!fleet.isOnline(d)) {
       finish(request, 'device-offline');
       return;
     }
     request.target = choosePlacement(view, d);
     if (request.target < 0) runLocal(d, request);
-    else offload(d, request, request.target);
+    else offload(request);
   };
   // One handler for every device's arrivals (the device is the event's argument).
   const arrivals = new Array<ArrivalProcess>(fleet.count);
