@@ -53,7 +53,8 @@ export class ProcessorSharing {
   private lastUpdateS: number;
   private activeCount = 0;
   private heap: FlowState[] = [];
-  private readonly finished: FlowState[] = [];
+  /** Scratch list of the flows finishing in one completion (kept, so it is not reallocated each time). */
+  private readonly finished: (FlowState | undefined)[] = [];
   private startedCount = 0;
   private nextCompletion: EventId | undefined;
   /** When the pending completion event fires. */
@@ -192,23 +193,24 @@ export class ProcessorSharing {
     this.virtual = Math.max(this.virtual, first.finishTag);
     // One scratch list for every completion (onDone cannot run complete again before it is emptied).
     const finished = this.finished;
+    let count = 0;
     while (this.heap.length > 0 && this.heap[0]!.finishTag <= this.virtual) {
       const flow = this.pop();
       if (!flow.active) continue;
       flow.active = false;
       flow.finishing = true;
       this.activeCount--;
-      finished.push(flow);
+      finished[count++] = flow;
     }
     this.dropInactiveTop();
     this.reschedule();
-    for (let i = 0; i < finished.length; i++) {
+    for (let i = 0; i < count; i++) {
       const flow = finished[i]!;
+      finished[i] = undefined;
       if (!flow.finishing) continue; // aborted by an earlier flow's onDone
       flow.finishing = false;
       flow.onDone(flow.arg);
     }
-    finished.length = 0;
   };
 
   private dropInactiveTop(): void {

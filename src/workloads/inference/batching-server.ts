@@ -1,5 +1,5 @@
 import type { EventId } from '../../engine/event-queue.js';
-import type { Simulation } from '../../engine/simulation.js';
+import { Priority, type Simulation } from '../../engine/simulation.js';
 
 /** A request waiting at or served by a {@link BatchingServer}. */
 export interface Job {
@@ -28,9 +28,17 @@ export interface BatchingOptions {
  * Busy time is integrated exactly for utilisation and energy.
  */
 export class BatchingServer {
-  private readonly queue: { job: Job; arrivedS: number }[] = [];
-  private queueHead = 0;
-  private idleWorkers: number;
+  // The FIFO queue: a ring of jobs and their arrival times, grown by doubling.
+  private jobs: (Job | undefined)[] = new Array(64);
+  private arrivedS = new Float64Array(64);
+  private head = 0;
+  private queued = 0;
+  /** Free workers, as a stack of worker ids. */
+  private readonly idle: number[] = [];
+  /** The batch each worker serves (records reused from batch to batch, so serving allocates nothing). */
+  private readonly inService: Batch[] = [];
+  /** A spare record: a finished batch's record is swapped out while its jobs are told. */
+  private spare: Batch;
   private batchTimer: EventId | undefined;
   private busyWorkerSeconds = 0;
   private batches = 0;
@@ -47,12 +55,15 @@ export class BatchingServer {
     if (!(options.maxBatch >= 1) || !Number.isInteger(options.maxBatch)) {
       throw new RangeError(`maxBatch(=${options.maxBatch}) must be an integer >= 1`);
     }
-    this.idleWorkers = options.workers;
+    // Worker 0 is taken first, as a stack pops the last pushed.
+    for (let w = options.workers - 1; w >= 0; w--) this.idle.push(w);
+    for (let w = 0; w < options.workers; w++) this.inService.push(newBatch(options.maxBatch));
+    this.spare = newBatch(options.maxBatch);
   }
 
   /** Jobs waiting now. */
   get queueLength(): number {
-    return this.queue.length - this.queueHead;
+    return this.queued;
   }
 
   /** Workers in all. */
@@ -62,16 +73,20 @@ export class BatchingServer {
 
   /** Workers serving now. */
   get busyWorkers(): number {
-    return this.options.workers - this.idleWorkers;
+    return this.options.workers - this.idle.length;
   }
 
   /** Offers a job; returns false (and never calls `done`) if the queue is full. */
   submit(job: Job): boolean {
-    if (this.queueLength >= this.options.queueCapacity) {
+    if (this.queued >= this.options.queueCapacity) {
       this.refused++;
       return false;
     }
-    this.queue.push({ job, arrivedS: this.sim.now });
+    if (this.queued === this.jobs.length) this.grow();
+    const at = (this.head + this.queued) & (this.jobs.length - 1);
+    this.jobs[at] = job;
+    this.arrivedS[at] = this.sim.now;
+    this.queued++;
     this.dispatch();
     return true;
   }
@@ -88,10 +103,9 @@ export class BatchingServer {
 
   /** Starts batches while workers are free and the head of the queue is ready. */
   private dispatch(): void {
-    while (this.idleWorkers > 0 && this.queueLength > 0) {
-      const oldest = this.queue[this.queueHead]!;
-      const readyAtS = oldest.arrivedS + this.options.maxWaitS;
-      if (this.queueLength < this.options.maxBatch && this.sim.now < readyAtS) {
+    while (this.idle.length > 0 && this.queued > 0) {
+      const readyAtS = this.arrivedS[this.head]! + this.options.maxWaitS;
+      if (this.queued < this.options.maxBatch && this.sim.now < readyAtS) {
         this.armTimer(readyAtS);
         return;
       }
@@ -101,34 +115,78 @@ export class BatchingServer {
 
   private armTimer(atS: number): void {
     if (this.batchTimer !== undefined) return;
-    this.batchTimer = this.sim.scheduleAt(atS, () => {
-      this.batchTimer = undefined;
-      this.dispatch();
-    });
+    this.batchTimer = this.sim.scheduleAt(atS, this.onTimer);
   }
+
+  private readonly onTimer = (): void => {
+    this.batchTimer = undefined;
+    this.dispatch();
+  };
 
   private startBatch(): void {
     if (this.batchTimer !== undefined) {
       this.sim.cancel(this.batchTimer);
       this.batchTimer = undefined;
     }
-    const size = Math.min(this.options.maxBatch, this.queueLength);
-    const batch = this.queue.slice(this.queueHead, this.queueHead + size);
-    this.queueHead += size;
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
-    this.idleWorkers--;
+    const worker = this.idle.pop()!;
+    const batch = this.inService[worker]!;
+    const size = Math.min(this.options.maxBatch, this.queued);
     const startS = this.sim.now;
-    const serviceS = this.options.serviceTimeS(size);
-    this.sim.schedule(serviceS, () => {
-      this.idleWorkers++;
-      this.busyWorkerSeconds += serviceS;
-      this.batches++;
-      this.jobsServed += size;
-      for (const { job, arrivedS } of batch) job.done(startS - arrivedS, size);
-      this.dispatch();
-    });
+    const mask = this.jobs.length - 1;
+    for (let i = 0; i < size; i++) {
+      const at = (this.head + i) & mask;
+      batch.jobs[i] = this.jobs[at];
+      batch.waitS[i] = startS - this.arrivedS[at]!;
+      this.jobs[at] = undefined;
+    }
+    this.head = (this.head + size) & mask;
+    this.queued -= size;
+    batch.size = size;
+    batch.serviceS = this.options.serviceTimeS(size);
+    this.sim.schedule(batch.serviceS, this.onBatchDone, Priority.normal, worker);
   }
+
+  private readonly onBatchDone = (worker: number): void => {
+    // Swap the record out first: a job told now may start this worker on a new batch.
+    const batch = this.inService[worker]!;
+    this.inService[worker] = this.spare;
+    this.idle.push(worker);
+    this.busyWorkerSeconds += batch.serviceS;
+    this.batches++;
+    this.jobsServed += batch.size;
+    for (let i = 0; i < batch.size; i++) {
+      const job = batch.jobs[i]!;
+      batch.jobs[i] = undefined;
+      job.done(batch.waitS[i]!, batch.size);
+    }
+    this.spare = batch;
+    this.dispatch();
+  };
+
+  /** Doubles the ring, unrolling it so the head is at 0 (its length stays a power of 2). */
+  private grow(): void {
+    const capacity = this.jobs.length;
+    const jobs: (Job | undefined)[] = new Array(capacity * 2);
+    const arrivedS = new Float64Array(capacity * 2);
+    for (let i = 0; i < this.queued; i++) {
+      const at = (this.head + i) & (capacity - 1);
+      jobs[i] = this.jobs[at];
+      arrivedS[i] = this.arrivedS[at]!;
+    }
+    this.jobs = jobs;
+    this.arrivedS = arrivedS;
+    this.head = 0;
+  }
+}
+
+/** One worker's batch: its jobs, their waits in the queue and its service time. */
+interface Batch {
+  jobs: (Job | undefined)[];
+  waitS: Float64Array;
+  size: number;
+  serviceS: number;
+}
+
+function newBatch(maxBatch: number): Batch {
+  return { jobs: new Array(maxBatch), waitS: new Float64Array(maxBatch), size: 0, serviceS: 0 };
 }

@@ -12,6 +12,67 @@ import { type Outcome, RequestLog } from './request-log.js';
 import type { ResolvedScenario, ResolvedServer } from './resolve.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
 
+/** Free slot numbers, last freed first (a typed array: an array popped empty and refilled reallocates). */
+class SlotStack {
+  private slots = new Int32Array(64);
+  size = 0;
+
+  push(slot: number): void {
+    if (this.size === this.slots.length) {
+      const grown = new Int32Array(this.slots.length * 2);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots[this.size++] = slot;
+  }
+
+  pop(): number {
+    return this.slots[--this.size]!;
+  }
+}
+
+/**
+ * Each device's transfers under way, oldest first, as lists linked through
+ * the requests themselves: adding and removing allocate nothing.
+ */
+class TransferLists {
+  private readonly first: (Request | undefined)[];
+  private readonly last: (Request | undefined)[];
+
+  constructor(devices: number) {
+    this.first = new Array(devices);
+    this.last = new Array(devices);
+  }
+
+  add(d: number, request: Request): void {
+    const tail = this.last[d];
+    request.previousTransfer = tail;
+    request.nextTransfer = undefined;
+    if (tail === undefined) this.first[d] = request;
+    else tail.nextTransfer = request;
+    this.last[d] = request;
+  }
+
+  remove(d: number, request: Request): void {
+    const { previousTransfer: before, nextTransfer: after } = request;
+    if (before === undefined) this.first[d] = after;
+    else before.nextTransfer = after;
+    if (after === undefined) this.last[d] = before;
+    else after.previousTransfer = before;
+    request.previousTransfer = undefined;
+    request.nextTransfer = undefined;
+  }
+
+  /** Empties device d's list and returns its requests, oldest first. */
+  takeAll(d: number): Request[] {
+    const taken: Request[] = [];
+    for (let r = this.first[d]; r !== undefined; r = r.nextTransfer) taken.push(r);
+    this.first[d] = undefined;
+    this.last[d] = undefined;
+    return taken;
+  }
+}
+
 const UP = 0;
 const DOWN = 1;
 
@@ -38,6 +99,9 @@ class Request implements Job {
   pendingStart = -1;
   /** Whether the radio has been asked to transfer (so an abort must end it). */
   radioBegun = false;
+  /** Neighbours in its device's list of transfers under way. */
+  previousTransfer: Request | undefined = undefined;
+  nextTransfer: Request | undefined = undefined;
 
   constructor(
     readonly slot: number,
@@ -99,14 +163,14 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
 
   // Requests under way by slot, so events can carry them as numbers.
   const live: (Request | undefined)[] = [];
-  const freeSlots: number[] = [];
+  const freeSlots = new SlotStack();
 
   // Per-device state of its own processor and its transfers.
   const localQueue = new Map<number, Request[]>();
   const localCurrent: (Request | undefined)[] = new Array(fleet.count);
   const localDone = new Float64Array(fleet.count).fill(-1);
   // Requests with a transfer under way, kept only for devices that can go down (to abort them).
-  const transfers: (Request[] | undefined)[] = new Array(fleet.count);
+  const transfers = new TransferLists(fleet.count);
   const canGoDown = resolved.groups.map(
     (g) =>
       g.spec.availability.kind !== 'always' ||
@@ -199,11 +263,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     request.flow = undefined;
     request.pendingStart = -1;
     request.radioBegun = !(direction === UP && cell.dutyCycle < 1);
-    if (canGoDown[fleet.groupOf[d]!]!) {
-      const list = transfers[d] ?? [];
-      list.push(request);
-      transfers[d] = list;
-    }
+    if (canGoDown[fleet.groupOf[d]!]!) transfers.add(d, request);
     if (direction === UP && cell.dutyCycle < 1) {
       dutyCycledUplink(request, cell);
       return;
@@ -227,10 +287,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     const d = request.device;
     request.pendingStart = -1;
     request.flow = undefined;
-    if (canGoDown[fleet.groupOf[d]!]!) {
-      const list = transfers[d]!;
-      list.splice(list.indexOf(request), 1);
-    }
+    if (canGoDown[fleet.groupOf[d]!]!) transfers.remove(d, request);
     const up = request.direction === UP;
     fleet.radio(d).endTransfer(sim.now, up ? uploadBits : 0, up ? 0 : downloadBits);
     fleet.settleRadio(d);
@@ -318,10 +375,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
       for (const queued of localQueue.get(d) ?? []) finish(queued, 'device-offline');
       localQueue.delete(d);
       downloads?.abort(d);
-      const active = transfers[d];
-      if (active === undefined) return;
-      transfers[d] = undefined;
-      for (const request of active) {
+      for (const request of transfers.takeAll(d)) {
         let movedBits = 0;
         if (request.pendingStart >= 0) sim.cancel(request.pendingStart as EventId);
         else if (request.flow !== undefined)
@@ -355,7 +409,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   };
   const arrive = (d: number): void => {
     inFlight++;
-    const slot = freeSlots.pop() ?? live.length;
+    const slot = freeSlots.size > 0 ? freeSlots.pop() : live.length;
     const request = new Request(slot, d, sim.now, served);
     live[slot] = request;
     if (!fleet.isOnline(d)) {

@@ -99,7 +99,7 @@ function requestMetrics(
   const requests = sum([...group.outcomes.values()]);
   const completed = group.outcomes.get('completed')!;
   let violations = 0;
-  for (const latency of latencies) if (latency > sloS) violations++;
+  for (let i = 0; i < latencies.length; i++) if (latencies[i]! > sloS) violations++;
   const failures = Object.fromEntries(
     OUTCOMES.filter((o) => o !== 'completed').map((o) => [
       `failed_${o.replaceAll('-', '_')}`,
@@ -359,7 +359,8 @@ function mergedLog(log: RequestLog): GroupLog {
   for (const group of log.groups) {
     for (const [outcome, count] of group.outcomes)
       merged.outcomes.set(outcome, merged.outcomes.get(outcome)! + count);
-    for (const latency of group.sortedLatencies()) merged.add(latency, -1);
+    const latencies = group.sortedLatencies();
+    for (let i = 0; i < latencies.length; i++) merged.add(latencies[i]!, -1);
   }
   return merged;
 }
