@@ -8,6 +8,9 @@ import type { DeviceClassSpec } from '../scenario/schema.js';
 import { availabilityProcess, failureProcess, type OnOffProcess } from './availability.js';
 import type { HardwareProfile } from './profiles.js';
 
+/** A battery's first event is set this far (as a fraction) towards the moment it empties at the present draw. */
+const EARLY_FRACTION = 0.9;
+
 /** Why a device is offline; a device may be down for several reasons at once. */
 export const DownReason = { unavailable: 1, failed: 2, batteryEmpty: 4 } as const;
 export type DownReason = (typeof DownReason)[keyof typeof DownReason];
@@ -50,6 +53,8 @@ export class Fleet {
   private readonly batteryCapacityJ: Float64Array;
   private readonly radioSettledJ: Float64Array;
   private readonly emptyEvent: Float64Array;
+  /** When each pending battery event fires, s. */
+  private readonly emptyAtS: Float64Array;
   private readonly charging: Uint8Array;
   private readonly radios: (RadioMeter | undefined)[];
   /** Each group's radio model. */
@@ -75,6 +80,7 @@ export class Fleet {
     this.batteryCapacityJ = new Float64Array(count);
     this.radioSettledJ = new Float64Array(count);
     this.emptyEvent = new Float64Array(count).fill(-1);
+    this.emptyAtS = new Float64Array(count);
     this.charging = new Uint8Array(groups.length);
     this.radios = new Array(count);
     this.radioModels = groups.map((g) => RADIO_MODELS[g.spec.network.technology]);
@@ -153,8 +159,11 @@ export class Fleet {
     for (let d = 0; d < this.count; d++) this.drain(d, this.energy.settle(d, this.sim.now));
   }
 
-  /** Subtracts energy spent from the battery (or adds charge in the window); takes the device down when empty. */
-  private drain(d: number, computeAndIdleJ: number): void {
+  /**
+   * Subtracts energy spent from the battery (or adds charge in the window);
+   * takes the device down when empty. `exactNext`: see {@link armEmptyEvent}.
+   */
+  private drain(d: number, computeAndIdleJ: number, exactNext = false): void {
     const capacity = this.batteryCapacityJ[d]!;
     if (capacity === 0) return;
     const radioJ = this.radioEnergyJ(d);
@@ -168,27 +177,44 @@ export class Fleet {
       this.setDown(d, DownReason.batteryEmpty, true);
       return;
     }
-    this.armEmptyEvent(d);
+    this.armEmptyEvent(d, exactNext);
   }
 
-  /** Schedules the moment the battery empties at the present draw (exact unless a transfer is under way). */
-  private armEmptyEvent(d: number): void {
+  /**
+   * Keeps an event pending no later than the moment device `d`'s battery
+   * empties at the present draw (the radio idles whenever the device is on;
+   * transfer energy is charged as transfers end, so the moment is exact
+   * unless a transfer is under way). Each transfer's energy moves that moment
+   * a little earlier; rather than reschedule after every one, the event is
+   * first set {@link EARLY_FRACTION} of the way there and kept while it is
+   * still in time. When it fires the battery is settled and, with `exact`,
+   * the exact moment at the draw then is armed. So a battery far from empty
+   * costs no event per transfer, and one that empties goes down on time.
+   */
+  private armEmptyEvent(d: number, exact = false): void {
     if (this.batteryCapacityJ[d] === 0) return;
     const pending = this.emptyEvent[d]!;
-    if (pending >= 0) this.sim.cancel(pending as EventId);
-    this.emptyEvent[d] = -1;
-    if (this.downMask[d] !== 0 || this.charging[this.groupOf[d]!] === 1) return;
-    // The radio idles whenever the device is on; transfer power is charged as transfers end.
     const powerW = this.energy.powerW(d) + this.radioModel(d).idleW;
-    if (powerW <= 0) return;
+    if (this.downMask[d] !== 0 || this.charging[this.groupOf[d]!] === 1 || powerW <= 0) {
+      if (pending >= 0) this.sim.cancel(pending as EventId);
+      this.emptyEvent[d] = -1;
+      return;
+    }
     const emptyInS = Math.max(0, this.batteryJ[d]! / powerW);
-    this.emptyEvent[d] = this.sim.schedule(emptyInS, this.onEmpty, Priority.normal, d);
+    const now = this.sim.now;
+    if (pending >= 0) {
+      if (this.emptyAtS[d]! <= now + emptyInS) return;
+      this.sim.cancel(pending as EventId);
+    }
+    const inS = exact ? emptyInS : EARLY_FRACTION * emptyInS;
+    this.emptyAtS[d] = now + inS;
+    this.emptyEvent[d] = this.sim.schedule(inS, this.onEmpty, Priority.normal, d);
   }
 
-  /** The battery of device `d` is due to be empty: settle it (which takes the device down). */
+  /** The battery of device `d` may be empty: settle it (which takes the device down if so). */
   private readonly onEmpty = (d: number): void => {
     this.emptyEvent[d] = -1;
-    this.drain(d, this.energy.settle(d, this.sim.now));
+    this.drain(d, this.energy.settle(d, this.sim.now), true);
   };
 
   private setDown(d: number, reason: DownReason, down: boolean): void {
