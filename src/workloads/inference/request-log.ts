@@ -51,19 +51,40 @@ export class GroupLog {
     );
   }
 
+  private sorted: Float64Array | undefined;
+
   add(latencyS: number, target: number): void {
-    if (this.latencyCount === this.latencies.length) {
-      const grown = new Float64Array(this.latencies.length * 2);
-      grown.set(this.latencies);
-      this.latencies = grown;
-    }
+    this.reserve(this.latencyCount + 1);
     this.latencies[this.latencyCount++] = latencyS;
     this.histogram[target + 1]![bucketOf(latencyS)]!++;
+    this.sorted = undefined;
   }
 
-  /** Latencies of completed requests, sorted ascending. */
+  /** Adds everything `other` holds: outcomes, latencies and histograms. */
+  absorb(other: GroupLog): void {
+    for (const [outcome, count] of other.outcomes)
+      this.outcomes.set(outcome, this.outcomes.get(outcome)! + count);
+    this.reserve(this.latencyCount + other.latencyCount);
+    this.latencies.set(other.latencies.subarray(0, other.latencyCount), this.latencyCount);
+    this.latencyCount += other.latencyCount;
+    other.histogram.forEach((counts, t) => {
+      const mine = this.histogram[t]!;
+      for (let b = 0; b < counts.length; b++) mine[b]! += counts[b]!;
+    });
+    this.sorted = undefined;
+  }
+
+  /** Latencies of completed requests, sorted ascending (sorted once, then shared: do not modify). */
   sortedLatencies(): Float64Array {
-    return this.latencies.slice(0, this.latencyCount).sort();
+    this.sorted ??= this.latencies.slice(0, this.latencyCount).sort();
+    return this.sorted;
+  }
+
+  private reserve(count: number): void {
+    if (count <= this.latencies.length) return;
+    const grown = new Float64Array(Math.max(count, this.latencies.length * 2));
+    grown.set(this.latencies.subarray(0, this.latencyCount));
+    this.latencies = grown;
   }
 }
 

@@ -356,12 +356,7 @@ function requestsTable(resolved: ResolvedScenario, log: RequestLog): Table | und
 /** All groups' logs merged into one, for the overall summary. */
 function mergedLog(log: RequestLog): GroupLog {
   const merged = new GroupLog(log.serverCount);
-  for (const group of log.groups) {
-    for (const [outcome, count] of group.outcomes)
-      merged.outcomes.set(outcome, merged.outcomes.get(outcome)! + count);
-    const latencies = group.sortedLatencies();
-    for (let i = 0; i < latencies.length; i++) merged.add(latencies[i]!, -1);
-  }
+  for (const group of log.groups) merged.absorb(group);
   return merged;
 }
 
