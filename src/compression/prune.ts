@@ -18,6 +18,8 @@
  */
 
 import { pruneSmallest } from './magnitude-select.js';
+import { simdFor } from './simd/instance.js';
+import { simdApplyMask } from './simd/prune.js';
 
 /** Number of weights that sparsity `sparsity` prunes out of `count`. */
 export function prunedCount(count: number, sparsity: number): number {
@@ -83,6 +85,7 @@ export function globalMagnitudeMasks(
 /**
  * `weights` with the pruned entries (mask byte 0) set to +0 and the others
  * copied bit for bit, into `out` if given; any nonzero mask byte keeps.
+ * Runs on WebAssembly SIMD when it can (`simd/prune.ts`, the same bits).
  */
 export function applyMask(
   weights: Float32Array,
@@ -91,6 +94,11 @@ export function applyMask(
 ): Float32Array {
   checkLength(mask.length, weights.length, 'mask');
   checkLength(out.length, weights.length, 'out');
+  const simd = simdFor(weights.length);
+  if (simd !== undefined) {
+    simdApplyMask(simd, weights, mask, out);
+    return out;
+  }
   const bits = wordsOf(weights);
   const outBits = wordsOf(out);
   const start = mask.byteOffset % 4 === 0 ? applyPacked(bits, mask, outBits) : 0;

@@ -34,6 +34,8 @@ import {
   scaleBack,
 } from './quantize-kernels.js';
 import { channelCount, checkShape } from './shape.js';
+import { simdFor } from './simd/instance.js';
+import { simdChannelMaxAbs, simdRoundSymmetric, simdScaleBack } from './simd/quantize.js';
 
 /** Integer widths: 8 and 4 bits. fp16 (16) is a float format, see {@link fakeQuantize}. */
 export type QuantBits = 4 | 8;
@@ -130,8 +132,11 @@ export function quantize(
     zeroPoints[c] = params.zeroPoint;
     inverse[c] = 1 / params.scale;
   });
-  if (scheme === 'symmetric') roundSymmetric(weights, inverse, out);
-  else roundClamped(weights, inverse, zeroPoints, integerRange(bits, scheme), out);
+  if (scheme === 'symmetric') {
+    const simd = simdFor(weights.length);
+    if (simd === undefined || !simdRoundSymmetric(simd, weights, inverse, out))
+      roundSymmetric(weights, inverse, out);
+  } else roundClamped(weights, inverse, zeroPoints, integerRange(bits, scheme), out);
   return { bits, scheme, granularity, shape: [...shape], values: out, scales, zeroPoints };
 }
 
@@ -176,7 +181,9 @@ export function dequantize(
     throw new RangeError(
       `${q.values.length} values, ${channels} scales and ${q.zeroPoints.length} zero points do not fit`,
     );
-  scaleBack(q.values, q.scales, q.zeroPoints, out);
+  const simd = simdFor(out.length);
+  if (simd === undefined || !simdScaleBack(simd, q.values, q.scales, q.zeroPoints, out))
+    scaleBack(q.values, q.scales, q.zeroPoints, out);
   return out;
 }
 
@@ -228,7 +235,10 @@ function nextFloat32Up(x: number): number {
 function channelRanges(weights: Float32Array, channels: number, scheme: QuantScheme): ValueRange[] {
   const ranges: ValueRange[] = [];
   if (scheme === 'symmetric') {
-    for (const m of channelMaxAbs(weights, channels)) ranges.push({ min: -m, max: m });
+    const simd = simdFor(weights.length);
+    const maxima =
+      (simd && simdChannelMaxAbs(simd, weights, channels)) ?? channelMaxAbs(weights, channels);
+    for (const m of maxima) ranges.push({ min: -m, max: m });
   } else {
     const [lo, hi] = channelMinMax(weights, channels);
     for (let c = 0; c < channels; c++) {
