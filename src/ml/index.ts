@@ -31,12 +31,14 @@ export {
   subset,
   syntheticFedProx,
 } from './data/index.js';
-export type { EvaluateOptions, Evaluation } from './evaluate.js';
+export type { EvaluateOptions, Evaluation, LabelScores, SampleRange } from './evaluate.js';
 export {
   evaluateFromProbabilities,
   evaluateModel,
   lossAndAccuracy,
+  lossAndAccuracyFromScores,
   predictProbabilities,
+  scoreLabels,
 } from './evaluate.js';
 export type { ClassificationMetrics } from './metrics.js';
 export { argmax, binaryRocAuc, classificationMetrics } from './metrics.js';
