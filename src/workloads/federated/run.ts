@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { RandomStreams } from '../../engine/random.js';
 import { Simulation } from '../../engine/simulation.js';
-import { InputError } from '../../errors.js';
+import { InputError, RunFailedError } from '../../errors.js';
 import { Fleet } from '../../fleet/fleet.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { costCardFromModel } from '../../ml/cost/from-model.js';
-import { lossAndAccuracy } from '../../ml/evaluate.js';
-import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
+import { getFlatWeights } from '../../ml/models/weights.js';
 import { buildCells } from '../../network/cells.js';
 import type { RunResult } from '../../run.js';
 import { scaffoldClientControl } from './kernels/scaffold.js';
@@ -171,8 +170,7 @@ async function simulate(
       outcome.aggregate.kind === 'aggregated' ? (outcome.aggregate.loss ?? null) : null;
     for (const [c, loss] of outcome.losses) lastLoss[c] = loss;
     if (round % section.evaluateEvery === 0 || round === section.rounds) {
-      setFlatWeights(context.handle.model, global);
-      const score = lossAndAccuracy(context.handle, context.split.test);
+      const score = await inRound(round, trainer.evaluate(global));
       result.accuracy = score.accuracy;
       result.loss = score.loss;
       if (!Number.isFinite(score.loss)) {
@@ -237,15 +235,14 @@ async function trainRound(
   const tasks = arrived.map((client) => ({
     client,
     indices: indices[client]!,
-    global,
     local,
     seed: clientSeed(seed, round, client),
     proximalMu: config.proximalMu,
     ...(c ? { correction: subtract(c, controlOf(client)) } : {}),
   }));
-  const trained = await trainer.train(tasks);
+  const trained = await inRound(round, trainer.train(global, tasks));
   const losses = new Map(trained.map((r) => [r.client, r.loss]));
-  const drift = new Map(trained.map((r) => [r.client, distance(r.weights, global)]));
+  const drift = new Map(trained.map((r) => [r.client, r.updateNorm]));
   const diverged = trained.find((r) => r.diverged || !Number.isFinite(r.loss));
   if (diverged)
     return {
@@ -289,11 +286,14 @@ async function trainRound(
   return { aggregate, losses, drift };
 }
 
-/** Euclidean distance, accumulated in float64. */
-function distance(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(sum);
+/** The trainer's work for a round; a failed thread fails the run, naming the round. */
+async function inRound<T>(round: number, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof RunFailedError)) throw error;
+    throw new RunFailedError(`round ${round}: ${error.message}`, { cause: error });
+  }
 }
 
 /** The seed of a client's local training in a round: the first 4 bytes of SHA-256 of (seed, round, client). */

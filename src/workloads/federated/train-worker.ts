@@ -1,10 +1,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ClientTask, prepareTraining, type TrainingSetup, trainClient } from './training.js';
+import { prepareTraining, runJob, type TrainingSetup, transferables } from './training.js';
+import type { WorkerReply, WorkerRequest } from './worker-pool.js';
 
-/** A worker thread that trains federated clients: it prepares once, then trains each task it is sent. */
+/**
+ * A worker thread of the real tier (see `worker-pool.ts`): it prepares once,
+ * says it is ready, then does each job it is sent from the global weights in
+ * the shared buffer it was given.
+ */
+const port = parentPort!;
 const context = await prepareTraining(workerData as TrainingSetup);
-parentPort!.on('message', (task: ClientTask) => {
-  const result = trainClient(context, task);
-  parentPort!.postMessage(result, [result.weights.buffer as ArrayBuffer]);
+let global: Float32Array = new Float32Array(0);
+port.on('message', (request: WorkerRequest) => {
+  if (request.kind === 'global') {
+    global = new Float32Array(request.buffer);
+    return;
+  }
+  const result = runJob(context, global, request.job);
+  const reply: WorkerReply = { kind: 'done', index: request.index, result };
+  port.postMessage(reply, transferables(result));
 });
-parentPort!.postMessage('ready');
+port.postMessage({ kind: 'ready' } satisfies WorkerReply);

@@ -1,129 +1,100 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../../version.js';
+import { type LabelScores, lossAndAccuracyFromScores } from '../../ml/evaluate.js';
 import {
   type ClientResult,
   type ClientTask,
   prepareTraining,
+  runJob,
+  scoreRanges,
   type TrainingContext,
   type TrainingSetup,
-  trainClient,
 } from './training.js';
+import { WorkerPool } from './worker-pool.js';
 
-/** Trains the clients of a round; results come back in task order. */
+/** Loss and accuracy of the global model on the held-out split. */
+export interface Score {
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/**
+ * The real tier's threads: they train the clients of a round and score the
+ * global model. Results do not depend on how many threads there are.
+ */
 export interface ClientTrainer {
-  train(tasks: readonly ClientTask[]): Promise<ClientResult[]>;
+  /** Trains each task from `global`; results come back in task order. */
+  train(global: Float32Array, tasks: readonly ClientTask[]): Promise<ClientResult[]>;
+  /** Scores `global` on the held-out split: the same bits as `lossAndAccuracy` in one pass. */
+  evaluate(global: Float32Array): Promise<Score>;
   close(): Promise<void>;
 }
 
-/** Trains in this thread. */
+/** Trains and scores in this thread. */
 export class InProcessTrainer implements ClientTrainer {
   constructor(private readonly context: TrainingContext) {}
 
-  async train(tasks: readonly ClientTask[]): Promise<ClientResult[]> {
-    return tasks.map((task) => trainClient(this.context, task));
+  async train(global: Float32Array, tasks: readonly ClientTask[]): Promise<ClientResult[]> {
+    return tasks.map(
+      (task) => runJob(this.context, global, { kind: 'train', task }) as ClientResult,
+    );
+  }
+
+  async evaluate(global: Float32Array): Promise<Score> {
+    const ranges = scoreRanges(this.context.split.test.count);
+    return lossAndAccuracyFromScores(
+      ranges.map((range) => runJob(this.context, global, { kind: 'score', range }) as LabelScores),
+    );
   }
 
   async close(): Promise<void> {}
 }
 
-/** The compiled worker script (workers run built code, also under the test runner). */
-const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'workloads', 'federated', 'train-worker.js');
-
 /**
- * Trains on this thread and `size - 1` worker threads, each with its own copy
- * of the data and model (this thread would otherwise only wait).
+ * Trains and scores on this thread and `size - 1` worker threads (this
+ * thread would otherwise only wait); see {@link WorkerPool}.
  */
 export class WorkerTrainer implements ClientTrainer {
-  /** Rejects the round in progress; a worker error ends the run (it is a bug, not bad input). */
-  private failed: (error: Error) => void = () => {};
-  private context: TrainingContext | undefined;
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly testCount: number,
+  ) {}
 
-  private constructor(private readonly workers: Worker[]) {
-    for (const worker of workers) worker.on('error', (error) => this.failed(error));
+  train(global: Float32Array, tasks: readonly ClientTask[]): Promise<ClientResult[]> {
+    return this.pool.run(
+      global,
+      tasks.map((task) => ({ kind: 'train', task })),
+    ) as Promise<ClientResult[]>;
   }
 
-  static async start(setup: TrainingSetup, size: number): Promise<WorkerTrainer> {
-    const workers = Array.from(
-      { length: size },
-      () => new Worker(WORKER_SCRIPT, { workerData: setup }),
-    );
-    // A worker that fails to start must not leave the others running (they would keep Node alive).
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((ready, fail) => {
-            w.once('message', () => ready());
-            w.once('error', fail);
-          }),
-      ),
-    ).catch(async (error: unknown) => {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
-    });
-    return new WorkerTrainer(workers);
+  async evaluate(global: Float32Array): Promise<Score> {
+    const jobs = scoreRanges(this.testCount).map((range) => ({ kind: 'score' as const, range }));
+    return lossAndAccuracyFromScores((await this.pool.run(global, jobs)) as LabelScores[]);
   }
 
-  /**
-   * Tasks go to whichever thread is free (this one takes one between
-   * handling the workers' messages); each result lands in its task's slot.
-   */
-  train(tasks: readonly ClientTask[]): Promise<ClientResult[]> {
-    const results: ClientResult[] = new Array(tasks.length);
-    let next = 0;
-    let done = 0;
-    return new Promise((resolveAll, fail) => {
-      if (tasks.length === 0) resolveAll(results);
-      this.failed = fail;
-      const finish = (index: number, result: ClientResult) => {
-        results[index] = result;
-        done++;
-        if (done === tasks.length) resolveAll(results);
-      };
-      const feed = (worker: Worker) => {
-        const index = next++;
-        if (index >= tasks.length) return;
-        worker.once('message', (result: ClientResult) => {
-          finish(index, result);
-          feed(worker);
-        });
-        worker.postMessage(tasks[index]);
-      };
-      const trainHere = () => {
-        const index = next++;
-        if (index >= tasks.length || this.context === undefined) return;
-        finish(index, trainClient(this.context, tasks[index]!));
-        setImmediate(trainHere); // let the workers' messages in first
-      };
-      for (const worker of this.workers) feed(worker);
-      setImmediate(trainHere);
-    });
-  }
-
-  /** Lets this thread train too, with its own data and model. */
-  trainHereWith(context: TrainingContext): void {
-    this.context = context;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
 
-/** The trainer for `workers` threads: in-process for one. */
+/**
+ * The trainer for `threads` threads: in-process for one. With more, the
+ * workers start while this thread prepares its own copy, and join in as they
+ * become ready (until then this thread does their share).
+ */
 export async function startTrainer(
   setup: TrainingSetup,
-  workers: number,
+  threads: number,
 ): Promise<{ trainer: ClientTrainer; context: TrainingContext }> {
-  if (workers <= 1) {
+  if (threads <= 1) {
     const context = await prepareTraining(setup);
     return { trainer: new InProcessTrainer(context), context };
   }
-  // The workers start while this thread prepares its own copy.
-  const [trainer, context] = await Promise.all([
-    WorkerTrainer.start(setup, workers - 1),
-    prepareTraining(setup),
-  ]);
-  trainer.trainHereWith(context);
-  return { trainer, context };
+  const pool = WorkerPool.start(setup, threads - 1);
+  try {
+    const context = await prepareTraining(setup);
+    pool.workHere(context);
+    return { trainer: new WorkerTrainer(pool, context.split.test.count), context };
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@ import { InputError } from '../../errors.js';
 import type { Dataset, Split } from '../../ml/data/dataset.js';
 import { loadSplit } from '../../ml/data/from-spec.js';
 import { subset } from '../../ml/data/split.js';
+import { type LabelScores, type SampleRange, scoreLabels } from '../../ml/evaluate.js';
 import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
@@ -13,11 +14,12 @@ import type { DatasetSpec, ModelSpec } from '../compress/schema.js';
 import type { FederatedSection } from './schema.js';
 
 /**
- * Local training of federated clients, the same in the main thread and in
- * worker threads: each thread builds the same data split and model from the
- * same description, and a client's training is a pure function of the
- * global weights, its samples, the round's configuration and its seed. So
- * results do not depend on which thread trains which client.
+ * Local training of federated clients and scoring of the global model, the
+ * same in the main thread and in worker threads: each thread builds the same
+ * data split and model from the same description, a client's training is a
+ * pure function of the global weights, its samples, the round's
+ * configuration and its seed, and the test set is scored in fixed batches.
+ * So results do not depend on which thread does which job.
  */
 
 /** What a thread needs to train any client. */
@@ -35,7 +37,6 @@ export interface ClientTask {
   readonly client: number;
   /** Indices of its samples in the training split. */
   readonly indices: Int32Array;
-  readonly global: Float32Array;
   readonly local: FederatedSection['local'];
   readonly seed: number;
   readonly proximalMu: number;
@@ -52,6 +53,8 @@ export interface ClientResult {
   readonly steps: number;
   readonly numExamples: number;
   readonly diverged: boolean;
+  /** L2 norm of its weights minus the global weights (float64 sums in weight order). */
+  readonly updateNorm: number;
 }
 
 /** A thread's data and model. */
@@ -70,9 +73,13 @@ export async function prepareTraining(setup: TrainingSetup): Promise<TrainingCon
 }
 
 /** Trains one client from the global weights; the context's model is left holding its result. */
-export function trainClient(context: TrainingContext, task: ClientTask): ClientResult {
+export function trainClient(
+  context: TrainingContext,
+  global: Float32Array,
+  task: ClientTask,
+): ClientResult {
   const { handle, split } = context;
-  setFlatWeights(handle.model, task.global);
+  setFlatWeights(handle.model, global);
   const data = subset(split.train, task.indices);
   const result = trainModel(handle, data, {
     optimizer: task.local.optimizer,
@@ -81,18 +88,69 @@ export function trainClient(context: TrainingContext, task: ClientTask): ClientR
     epochs: task.local.epochs,
     batchSize: task.local.batchSize,
     seed: task.seed,
-    ...(task.proximalMu > 0 ? { proximal: { mu: task.proximalMu, anchor: task.global } } : {}),
+    ...(task.proximalMu > 0 ? { proximal: { mu: task.proximalMu, anchor: global } } : {}),
     ...(task.correction ? { gradientCorrection: task.correction } : {}),
   });
   const last = result.history[result.history.length - 1];
+  const weights = getFlatWeights(handle.model);
   return {
     client: task.client,
-    weights: getFlatWeights(handle.model),
+    weights,
     loss: result.kind === 'diverged' ? Number.NaN : (last?.trainLoss ?? Number.NaN),
     steps: result.steps,
     numExamples: data.count,
     diverged: result.kind === 'diverged',
+    updateNorm: distance(weights, global),
   };
+}
+
+/** Test samples per forward pass when scoring the global model; fixed, so the bits do not depend on the threads. */
+export const SCORE_BATCH_SIZE = 256;
+
+/** The test set cut into batches of {@link SCORE_BATCH_SIZE}: the scoring jobs of one evaluation, in order. */
+export function scoreRanges(count: number): SampleRange[] {
+  const ranges: SampleRange[] = [];
+  for (let start = 0; start < count; start += SCORE_BATCH_SIZE)
+    ranges.push({ start, end: Math.min(count, start + SCORE_BATCH_SIZE) });
+  return ranges;
+}
+
+/** Label scores of the global model on a range of the test set (see `lossAndAccuracyFromScores`). */
+export function scoreGlobal(
+  context: TrainingContext,
+  global: Float32Array,
+  range: SampleRange,
+): LabelScores {
+  setFlatWeights(context.handle.model, global);
+  return scoreLabels(context.handle, context.split.test, range, { batchSize: SCORE_BATCH_SIZE });
+}
+
+/** A thread's unit of work: train a client, or score the global model on a range of the test set. */
+export type Job =
+  | { readonly kind: 'train'; readonly task: ClientTask }
+  | { readonly kind: 'score'; readonly range: SampleRange };
+
+/** A job's result: a client's training, or label scores. */
+export type JobResult = ClientResult | LabelScores;
+
+/** Does `job` from the global weights, in this thread. */
+export function runJob(context: TrainingContext, global: Float32Array, job: Job): JobResult {
+  return job.kind === 'train'
+    ? trainClient(context, global, job.task)
+    : scoreGlobal(context, global, job.range);
+}
+
+/** The arrays a job's result can hand over to another thread instead of copying. */
+export function transferables(result: JobResult): ArrayBuffer[] {
+  const array = 'weights' in result ? result.weights : result.labelProbabilities;
+  return [array.buffer as ArrayBuffer];
+}
+
+/** Euclidean distance, accumulated in float64. */
+function distance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(sum);
 }
 
 async function loadModel(setup: TrainingSetup, train: Dataset): Promise<ModelHandle> {
