@@ -101,20 +101,12 @@ function firstDifference(a: ArrayBufferView, b: ArrayBufferView): number {
 }
 
 /** A view of `length` elements that starts `shift` elements into its buffer. */
-function shifted<T extends Float32Array | Int8Array | Uint8Array | Uint16Array>(
+function shifted<T extends { subarray(begin: number): T }>(
   make: new (length: number) => T,
   length: number,
   shift: number,
 ): T {
-  return (
-    make === Float32Array
-      ? new Float32Array(length + shift).subarray(shift)
-      : make === Int8Array
-        ? new Int8Array(length + shift).subarray(shift)
-        : make === Uint16Array
-          ? new Uint16Array(length + shift).subarray(shift)
-          : new Uint8Array(length + shift).subarray(shift)
-  ) as T;
+  return new make(length + shift).subarray(shift);
 }
 
 /** Shapes [rows, channels]: small, not multiples of 4 or 16, one chunk and several. */
@@ -271,23 +263,25 @@ describe('SIMD fp16 conversion', () => {
 /** The split of magnitude pruning, by its definition. */
 function splitByDefinition(words: Uint32Array, low: number, high: number) {
   const mask = new Uint8Array(words.length);
+  const pruned = new Uint32Array(words.length);
   const indices: number[] = [];
   const keys: number[] = [];
   let kept = 0;
   words.forEach((word, i) => {
     const magnitude = word & 0x7fffffff;
     mask[i] = magnitude > high ? 1 : 0;
+    pruned[i] = magnitude >= low ? word : 0;
     kept += mask[i]!;
     if (magnitude >= low && magnitude <= high) {
       indices.push(i);
       keys.push(magnitude);
     }
   });
-  return { mask, kept, indices, keys };
+  return { mask, pruned, kept, indices, keys };
 }
 
 describe('SIMD pruning kernels', () => {
-  it('split: the mask, the count kept and the weights in the bracket, in order', () => {
+  it('split: the mask, the count kept, the weights in the bracket in order, the pruned copy', () => {
     const rng = new RandomStreams(15).stream('split');
     for (const n of [0, 1, 5, 15, 16, 17, 33, 1000, CHUNK + 3, 2 * CHUNK + 17]) {
       const words = adversarialBits(rng, n);
@@ -312,8 +306,10 @@ describe('SIMD pruning kernels', () => {
             keys.push(...k);
           },
         };
-        expect(simdSplit(simd, words, mask, low, high, list)).toBe(expected.kept);
+        const pruned = shifted(Uint32Array, n, 5);
+        expect(simdSplit(simd, words, mask, low, high, list, pruned)).toBe(expected.kept);
         expect(firstDifference(mask, expected.mask)).toBe(-1);
+        expect(firstDifference(pruned, expected.pruned)).toBe(-1);
         expect(indices).toEqual(expected.indices);
         expect(keys).toEqual(expected.keys);
       }
@@ -413,6 +409,22 @@ describe('the public API with and without SIMD', () => {
         expect(firstDifference(wasm.mask, js.mask)).toBe(-1);
         expect(firstDifference(wasm.weights, js.weights)).toBe(-1);
       }
+    }
+  });
+
+  it('pruning in place gives what pruning into a separate array gives', () => {
+    const rng = new RandomStreams(21).stream('in-place');
+    const weights = new Float32Array(adversarialBits(rng, 100_003).buffer);
+    for (const mode of ['never', 'always'] as const) {
+      setSimdMode(mode);
+      const apart = pruneByMagnitude(weights, 0.8);
+      const copy = weights.slice();
+      const inPlace = pruneByMagnitude(copy, 0.8, {
+        weights: copy,
+        mask: new Uint8Array(copy.length),
+      });
+      expect(firstDifference(inPlace.weights, apart.weights)).toBe(-1);
+      expect(firstDifference(inPlace.mask, apart.mask)).toBe(-1);
     }
   });
 

@@ -23,8 +23,12 @@
  * hoists none of it, so fewer, wider accesses pay (measured 40% faster here).
  * Where WebAssembly SIMD is available the pass runs there instead
  * (`simd/prune.ts`), with the same masks and list, several times faster.
+ * Asked for the pruned weights too, the pass writes them as it goes: every
+ * weight from the bracket's low end up, which settling then zeroes where it
+ * prunes (about 1.5% of the weights, scattered, so only those are touched).
  */
 
+import { applyMask } from './apply-mask.js';
 import { kthSmallestKey } from './select.js';
 import { simdFor } from './simd/instance.js';
 import { type BracketList, simdSplit } from './simd/prune.js';
@@ -44,18 +48,21 @@ export function samplePosition(j: number, total: number): number {
 
 /**
  * Writes keep-masks (1 kept, 0 pruned) that prune exactly `count` smallest
- * magnitudes (1 ≤ count ≤ total) of `tensors`.
+ * magnitudes (1 ≤ count ≤ total) of `tensors`, and, into `pruned` if given
+ * (arrays apart from the tensors), the tensors with their masks applied.
  */
 export function pruneSmallest(
   tensors: readonly Float32Array[],
   count: number,
   masks: readonly Uint8Array[],
+  pruned?: readonly Float32Array[],
 ): void {
   const total = tensors.reduce((n, t) => n + t.length, 0);
   if (!Number.isSafeInteger(count) || count < 1 || count > total)
     throw new RangeError(`count(=${count}) must be an integer in [1, ${total}]`);
   const words = tensors.map(wordsOf);
-  if (total > 4 * SAMPLE_SIZE && pruneInBracket(words, total, count, masks)) return;
+  const prunedWords = pruned?.map(wordsOf);
+  if (total > 4 * SAMPLE_SIZE && pruneInBracket(words, total, count, masks, prunedWords)) return;
   const all = new Uint32Array(total);
   let at = 0;
   for (const w of words) for (let i = 0; i < w.length; i++) all[at++] = w[i]! & 0x7fffffff;
@@ -64,40 +71,48 @@ export function pruneSmallest(
   words.forEach((w, t) => {
     ties = maskAtThreshold(w, key, ties, masks[t]!);
   });
+  pruned?.forEach((copy, t) => {
+    applyMask(tensors[t]!, masks[t]!, copy);
+  });
 }
 
-/** The one-pass path; false when the bracket misses rank k (the masks are then rewritten). */
+/**
+ * The one-pass path; false when the bracket misses rank k (the masks and
+ * pruned copies are then rewritten).
+ */
 function pruneInBracket(
   words: readonly Uint32Array[],
   total: number,
   count: number,
   masks: readonly Uint8Array[],
+  pruned: readonly Uint32Array[] | undefined,
 ): boolean {
   const [low, high, fraction] = bracket(words, total, count - 1);
   const inside = new Bracket(low, high, Math.ceil(1.5 * fraction * total) + CHUNK);
   const starts = [0];
   let kept = 0;
   words.forEach((w, t) => {
-    kept += inside.split(w, masks[t]!);
+    kept += inside.split(w, masks[t]!, pruned?.[t]);
     starts.push(inside.found);
   });
   const below = total - kept - inside.found;
   const rank = count - 1 - below;
   if (rank < 0 || rank >= inside.found) return false;
   const keys = inside.keys.subarray(0, inside.found);
-  const threshold = kthSmallestKey(keys.slice(), rank);
+  const threshold = kthSmallestKey(keys, rank);
   let ties = count - below - threshold.below;
   words.forEach((_, t) => {
     const indices = inside.indices.subarray(starts[t]!, starts[t + 1]!);
     const magnitudes = keys.subarray(starts[t]!, starts[t + 1]!);
-    ties = settle(indices, magnitudes, threshold.key, ties, masks[t]!);
+    ties = settle(indices, magnitudes, threshold.key, ties, masks[t]!, pruned?.[t]);
   });
   return true;
 }
 
 /**
  * Decides the listed weights (`indices`, with magnitudes `keys`): pruned below
- * `threshold`, kept above, the first `ties` at it pruned. Returns the ties left.
+ * `threshold`, kept above, the first `ties` at it pruned; zeroes the pruned
+ * ones in `pruned` if given. Returns the ties left.
  */
 function settle(
   indices: Int32Array,
@@ -105,12 +120,15 @@ function settle(
   threshold: number,
   ties: number,
   mask: Uint8Array,
+  pruned?: Uint32Array,
 ): number {
   for (let j = 0; j < indices.length; j++) {
     const magnitude = keys[j]!;
     let keep = (threshold - magnitude) >>> 31; // branch-free: half of these are above
     if (magnitude === threshold && ties-- <= 0) keep = 1;
     mask[indices[j]!] = keep;
+    // Only the pruned half is written: these scattered stores each miss the cache.
+    if (keep === 0 && pruned !== undefined) pruned[indices[j]!] = 0;
   }
   return Math.max(ties, 0);
 }
@@ -164,11 +182,25 @@ class Bracket implements BracketList {
 
   /**
    * mask = 1 above the bracket, 0 below and (until settled) inside it; lists
-   * the inside ones. Returns how many were kept (above the bracket).
+   * the inside ones; writes `pruned` if given: the weights above and inside
+   * the bracket (settle zeroes those it prunes), +0 below. Returns how many
+   * were kept (above the bracket).
    */
-  split(words: Uint32Array, mask: Uint8Array): number {
+  split(words: Uint32Array, mask: Uint8Array, pruned?: Uint32Array): number {
     const simd = simdFor(words.length);
-    if (simd !== undefined) return simdSplit(simd, words, mask, this.low, this.high, this);
+    if (simd !== undefined) return simdSplit(simd, words, mask, this.low, this.high, this, pruned);
+    const kept = this.splitInJs(words, mask);
+    const low = this.low;
+    if (pruned !== undefined)
+      for (let i = 0; i < words.length; i++) {
+        // (|w| - low) >> 31 is -1 exactly when |w| < low (both below 2^31).
+        pruned[i] = words[i]! & ~(((words[i]! & 0x7fffffff) - low) >> 31);
+      }
+    return kept;
+  }
+
+  /** {@link split} without the pruned copy, in JavaScript. */
+  private splitInJs(words: Uint32Array, mask: Uint8Array): number {
     // Four mask bytes go out as one little-endian word when the mask is aligned.
     const aligned = mask.byteOffset % 4 === 0;
     const end = aligned ? words.length - (words.length % 4) : 0;

@@ -17,9 +17,10 @@
  * that pass, and the few inside the bracket are resolved by radix select.
  */
 
+import { applyMask, checkLength } from './apply-mask.js';
 import { pruneSmallest } from './magnitude-select.js';
-import { simdFor } from './simd/instance.js';
-import { simdApplyMask } from './simd/prune.js';
+
+export { applyMask } from './apply-mask.js';
 
 /** Number of weights that sparsity `sparsity` prunes out of `count`. */
 export function prunedCount(count: number, sparsity: number): number {
@@ -52,7 +53,8 @@ export interface PruneResult {
 
 /**
  * Magnitude pruning in one go: the mask of {@link magnitudeMask} and the
- * weights with it applied (into `out` buffers if given).
+ * weights with it applied (into `out` buffers if given). The pruned copy is
+ * written in the same pass as the mask, unless it shares the weights' buffer.
  */
 export function pruneByMagnitude(
   weights: Float32Array,
@@ -62,8 +64,14 @@ export function pruneByMagnitude(
     mask: new Uint8Array(weights.length),
   },
 ): PruneResult {
-  magnitudeMask(weights, sparsity, out.mask);
-  applyMask(weights, out.mask, out.weights);
+  checkLength(out.mask.length, weights.length, 'mask');
+  const count = prunedCount(weights.length, sparsity);
+  checkLength(out.weights.length, weights.length, 'out');
+  if (out.weights.buffer === weights.buffer) {
+    // Possibly in place: the pass would overwrite weights it has yet to read.
+    pruneTensors([weights], count, [out.mask]);
+    applyMask(weights, out.mask, out.weights);
+  } else pruneTensors([weights], count, [out.mask], [out.weights]);
   return out;
 }
 
@@ -82,52 +90,6 @@ export function globalMagnitudeMasks(
   return masks;
 }
 
-/**
- * `weights` with the pruned entries (mask byte 0) set to +0 and the others
- * copied bit for bit, into `out` if given; any nonzero mask byte keeps.
- * Runs on WebAssembly SIMD when it can (`simd/prune.ts`, the same bits).
- */
-export function applyMask(
-  weights: Float32Array,
-  mask: Uint8Array,
-  out: Float32Array = new Float32Array(weights.length),
-): Float32Array {
-  checkLength(mask.length, weights.length, 'mask');
-  checkLength(out.length, weights.length, 'out');
-  const simd = simdFor(weights.length);
-  if (simd !== undefined) {
-    simdApplyMask(simd, weights, mask, out);
-    return out;
-  }
-  const bits = wordsOf(weights);
-  const outBits = wordsOf(out);
-  const start = mask.byteOffset % 4 === 0 ? applyPacked(bits, mask, outBits) : 0;
-  // (m + 255) >>> 8 is 0 for m = 0 and 1 for any other byte; negated, all zeros or all
-  // ones: the AND keeps a weight bit for bit or makes it +0, with no branch to mispredict.
-  for (let i = start; i < bits.length; i++) outBits[i] = bits[i]! & -((mask[i]! + 255) >>> 8);
-  return out;
-}
-
-/**
- * {@link applyMask} four weights at a time, reading four mask bytes as one
- * little-endian word (measured about twice as fast as byte reads in V8). Returns
- * where it stopped (a multiple of 4); the caller does the rest.
- */
-function applyPacked(bits: Uint32Array, mask: Uint8Array, out: Uint32Array): number {
-  const end = bits.length - (bits.length % 4);
-  const maskWords = new Uint32Array(mask.buffer, mask.byteOffset, end / 4);
-  for (let i = 0; i < end; i += 4) {
-    const m = maskWords[i >> 2]!;
-    // Per byte b: ((b & 0x7f) + 0x7f) | b has bit 7 set exactly when b ≠ 0 (no carry crosses bytes).
-    const nonzero = ((m & 0x7f7f7f7f) + 0x7f7f7f7f) | m;
-    out[i] = bits[i]! & -((nonzero >>> 7) & 1);
-    out[i + 1] = bits[i + 1]! & -((nonzero >>> 15) & 1);
-    out[i + 2] = bits[i + 2]! & -((nonzero >>> 23) & 1);
-    out[i + 3] = bits[i + 3]! & -(nonzero >>> 31);
-  }
-  return end;
-}
-
 /** The fraction of entries that are zero. */
 export function sparsityOf(weights: Float32Array): number {
   let zeros = 0;
@@ -141,17 +103,22 @@ export function checkSparsity(sparsity: number): void {
     throw new RangeError(`sparsity(=${sparsity}) must be in [0, 1)`);
 }
 
-/** Writes keep-masks that prune the `count` smallest magnitudes of `tensors`. */
-function pruneTensors(tensors: readonly Float32Array[], count: number, masks: Uint8Array[]): void {
-  if (count > 0) pruneSmallest(tensors, count, masks);
-  else for (const mask of masks) mask.fill(1);
-}
-
-function wordsOf(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
-}
-
-function checkLength(length: number, expected: number, what: string): void {
-  if (length !== expected)
-    throw new RangeError(`${what}.length(=${length}) must equal weights.length(=${expected})`);
+/**
+ * Writes keep-masks that prune the `count` smallest magnitudes of `tensors`,
+ * and the pruned copies into `pruned` if given.
+ */
+function pruneTensors(
+  tensors: readonly Float32Array[],
+  count: number,
+  masks: readonly Uint8Array[],
+  pruned?: readonly Float32Array[],
+): void {
+  if (count > 0) {
+    pruneSmallest(tensors, count, masks, pruned);
+    return;
+  }
+  for (const mask of masks) mask.fill(1);
+  pruned?.forEach((copy, t) => {
+    copy.set(tensors[t]!);
+  });
 }

@@ -1,6 +1,6 @@
 /** `toFloat16Bits` of `fp16.ts` on WebAssembly SIMD, bit-identical. */
 
-import { CHUNK, INPUT, outputFor, type SimdKernels } from './instance.js';
+import { CHUNK, INPUT, OUTPUT, outputFor, type SimdKernels } from './instance.js';
 
 /** Writes the fp16 bits of each float32 of `values` (round to nearest even) into `out`. */
 export function simdToFloat16Bits(simd: SimdKernels, values: Float32Array, out: Uint16Array): void {
@@ -9,7 +9,7 @@ export function simdToFloat16Bits(simd: SimdKernels, values: Float32Array, out: 
   for (let start = 0; start < words.length; start += CHUNK) {
     const count = Math.min(CHUNK, words.length - start);
     simd.u32.set(words.subarray(start, start + count), INPUT / 4);
-    const at = outputFor(out.byteOffset + 2 * start);
+    const at = outputFor(OUTPUT, out.byteOffset + 2 * start);
     simd.run.toHalf(INPUT, count, at);
     out.set(simd.u16.subarray(at / 2, at / 2 + count), start);
   }

@@ -29,12 +29,12 @@ const ROW_CAPACITY = Math.max(CHUNK, MAX_CHANNELS);
 
 /** Byte offsets of the regions of the memory. */
 export const INPUT = 0;
-/** The output region; a chunk goes at `outputFor(...)`, up to 4 KB in. */
+/** The output region; a chunk goes at `outputFor(OUTPUT, ...)`, up to 4 KB in. */
 export const OUTPUT = INPUT + 4 * ROW_CAPACITY;
-/** A second input: the mask of `applyMask`. */
+/** Mask bytes: the input of `applyMask`, the output of `split` (up to 4 KB in). */
 export const MASK = OUTPUT + 4 * ROW_CAPACITY + 4096;
 /** Per-channel float64 (inverse scales), float32 (scales) or int32 (max |w| bits). */
-export const CHANNELS_A = MASK + CHUNK;
+export const CHANNELS_A = MASK + CHUNK + 4096;
 /** Per-channel int32 (zero points). */
 export const CHANNELS_B = CHANNELS_A + 8 * MAX_CHANNELS;
 /** The weights `split` lists: indices, then their keys. */
@@ -67,6 +67,8 @@ export interface KernelExports {
     indices: number,
     keys: number,
     base: number,
+    pruned: number,
+    withPruned: number,
   ): number;
   applyMask(src: number, mask: number, n: number, dst: number): void;
   /** Mask bytes set to 1 by the last `split` (a WebAssembly.Global). */
@@ -146,14 +148,14 @@ export function simdFor(length: number): SimdKernels | undefined {
 }
 
 /**
- * Where in the output region to put a chunk bound for byte offset `at` of the
+ * Where in an output region to put a chunk bound for byte offset `at` of the
  * caller's buffer: 2 KB from it modulo 4 KB (taking the buffer to start on a
  * page, as V8's large buffers do). When source and destination agree modulo
  * 4 KB, the copy's loads stall behind its stores to the same low address bits
  * ("4K aliasing"): copying 40 MB out took 16-25 ms that way, 4 ms this way.
  */
-export function outputFor(at: number): number {
-  return OUTPUT + ((at + 2048) & 0xff0);
+export function outputFor(region: number, at: number): number {
+  return region + ((at + 2048) & 0xff0);
 }
 
 /**

@@ -2,7 +2,7 @@
  * The passes of magnitude pruning on WebAssembly SIMD, bit-identical to their
  * JavaScript references: the split of `magnitude-select.ts` (classify each
  * |w| against the bracket, write the keep-mask, list the weights inside) and
- * `applyMask` of `prune.ts`.
+ * `applyMask` of `apply-mask.ts`.
  */
 
 import {
@@ -11,6 +11,7 @@ import {
   LIST_INDICES,
   LIST_KEYS,
   MASK,
+  OUTPUT,
   outputFor,
   type SimdKernels,
 } from './instance.js';
@@ -23,8 +24,10 @@ export interface BracketList {
 
 /**
  * mask[i] = 1 where |w| > high (on the bits, sign cleared), else 0; appends
- * the weights with low ≤ |w| ≤ high to `list`, in index order. Returns how
- * many it kept (mask 1).
+ * the weights with low ≤ |w| ≤ high to `list`, in index order; and, given
+ * `pruned`, writes there the weights with |w| ≥ low and +0 below (the listed
+ * weights that end up pruned are the caller's to zero). Returns how many it
+ * kept (mask 1).
  */
 export function simdSplit(
   simd: SimdKernels,
@@ -33,15 +36,29 @@ export function simdSplit(
   low: number,
   high: number,
   list: BracketList,
+  pruned?: Uint32Array,
 ): number {
   let kept = 0;
   for (let start = 0; start < words.length; start += CHUNK) {
     const count = Math.min(CHUNK, words.length - start);
     simd.u32.set(words.subarray(start, start + count), INPUT / 4);
-    const at = outputFor(mask.byteOffset + start);
-    const found = simd.run.split(INPUT, count, low, high, at, LIST_INDICES, LIST_KEYS, start);
+    const maskAt = outputFor(MASK, mask.byteOffset + start);
+    const prunedAt = outputFor(OUTPUT, (pruned?.byteOffset ?? 0) + 4 * start);
+    const found = simd.run.split(
+      INPUT,
+      count,
+      low,
+      high,
+      maskAt,
+      LIST_INDICES,
+      LIST_KEYS,
+      start,
+      prunedAt,
+      pruned === undefined ? 0 : 1,
+    );
     kept += simd.run.kept.value;
-    mask.set(simd.u8.subarray(at, at + count), start);
+    mask.set(simd.u8.subarray(maskAt, maskAt + count), start);
+    pruned?.set(simd.u32.subarray(prunedAt / 4, prunedAt / 4 + count), start);
     list.append(
       simd.i32.subarray(LIST_INDICES / 4, LIST_INDICES / 4 + found),
       simd.u32.subarray(LIST_KEYS / 4, LIST_KEYS / 4 + found),
@@ -63,7 +80,7 @@ export function simdApplyMask(
     const count = Math.min(CHUNK, words.length - start);
     simd.u32.set(words.subarray(start, start + count), INPUT / 4);
     simd.u8.set(mask.subarray(start, start + count), MASK);
-    const at = outputFor(out.byteOffset + 4 * start);
+    const at = outputFor(OUTPUT, out.byteOffset + 4 * start);
     simd.run.applyMask(INPUT, MASK, count, at);
     outWords.set(simd.u32.subarray(at / 4, at / 4 + count), start);
   }

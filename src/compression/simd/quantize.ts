@@ -14,6 +14,7 @@ import {
   eachChunk,
   INPUT,
   MAX_CHANNELS,
+  OUTPUT,
   outputFor,
   type SimdKernels,
 } from './instance.js';
@@ -60,7 +61,7 @@ export function simdRoundSymmetric(
   eachChunk(words.length, width, (start, rows, rowWidth) => {
     const count = rows * rowWidth;
     simd.u32.set(words.subarray(start, start + count), INPUT / 4);
-    const at = outputFor(out.byteOffset + start);
+    const at = outputFor(OUTPUT, out.byteOffset + start);
     simd.run.roundSymmetric(INPUT, rows, rowWidth, CHANNELS_A, at);
     out.set(simd.i8.subarray(at, at + count), start);
   });
@@ -96,7 +97,7 @@ export function simdScaleBack(
   eachChunk(values.length, width, (start, rows, rowWidth) => {
     const count = rows * rowWidth;
     simd.i8.set(values.subarray(start, start + count), INPUT);
-    const at = outputFor(out.byteOffset + 4 * start);
+    const at = outputFor(OUTPUT, out.byteOffset + 4 * start);
     simd.run.scaleBack(INPUT, rows, rowWidth, CHANNELS_A, CHANNELS_B, at);
     out.set(simd.f32.subarray(at / 4, at / 4 + count), start);
   });
