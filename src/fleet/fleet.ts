@@ -134,6 +134,7 @@ export class Fleet {
 
   /** Charges radio energy spent since the last call to the battery (call after transfers). */
   settleRadio(d: number): void {
+    if (this.batteryCapacityJ[d] === 0) return; // nothing to charge it to
     this.drain(d, this.energy.settle(d, this.sim.now));
   }
 
