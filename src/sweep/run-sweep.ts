@@ -6,21 +6,22 @@ import { ProfileLibrary } from '../fleet/profiles.js';
 import { tableToCsv } from '../results/csv.js';
 import { prepareRun, safeDirName } from '../run.js';
 import { readMergedScenario } from '../scenario/load.js';
+import { scenarioKind } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { isCached, readCachedSummary, runKey } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
 import { expandSweep, type Shard, type SweepPlan, shardRuns, validateRuns } from './grammar.js';
-import { WorkerPool } from './pool.js';
+import { SweepPool } from './pool.js';
 import { progressFor } from './progress.js';
 import { writeSweepReport } from './report.js';
-import type { RunTask } from './worker.js';
+import type { RunTask } from './task.js';
 
 export interface SweepOptions {
   /** Base seed (default: the scenario's seed). */
   seed?: number;
   /** Output directory (default `results/<name>-sweep`). */
   out?: string;
-  /** Worker threads (default: the number of cores). */
+  /** Threads running runs (default: the number of cores); for fleet runs this thread is one of them. */
   workers?: number;
   /** Run only this slice of the runs (`--shard i/N`). */
   shard?: Shard;
@@ -59,24 +60,36 @@ export async function runSweepFile(
   file: string,
   options: SweepOptions = {},
 ): Promise<SweepOutcome> {
-  const pool = new WorkerPool(options.workers ?? availableParallelism());
+  const raw = readMergedScenario(file);
+  // Fleet runs also run on this thread; compression and federated runs (TF.js,
+  // large memory) only in workers, where a crash cannot take the sweep down.
+  const pool = new SweepPool(
+    options.workers ?? availableParallelism(),
+    scenarioKind(raw) === 'fleet',
+  );
   try {
-    return await sweep(file, options, pool);
+    return await sweep(file, raw, options, pool);
   } finally {
     await pool.close();
   }
 }
 
-async function sweep(file: string, options: SweepOptions, pool: WorkerPool): Promise<SweepOutcome> {
-  const raw = readMergedScenario(file);
+async function sweep(
+  file: string,
+  raw: unknown,
+  options: SweepOptions,
+  pool: SweepPool,
+): Promise<SweepOutcome> {
   const baseSeed = options.seed ?? seedOf(raw, file);
   const plan = expandSweep(raw, file, baseSeed);
   const library = new ProfileLibrary();
   const validated = validateRuns(plan, file);
-  const keys = validated.map((scenario, i) => {
-    prepareRun(scenario, file, library);
-    return runKey(scenario, plan.runs[i]!.seed);
+  // Preparing every run validates what the schema cannot; a prepared fleet run is kept to be run.
+  const runs: RunTask['run'][] = validated.map((scenario) => {
+    const prepared = prepareRun(scenario, file, library);
+    return prepared.kind === 'fleet' ? { prepared } : { scenario, file };
   });
+  const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed));
   const name = (raw as { name?: unknown }).name;
   const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
   const runsDir = join(outDir, 'runs');
@@ -92,11 +105,10 @@ async function sweep(file: string, options: SweepOptions, pool: WorkerPool): Pro
   let done = 0;
   const tasks: RunTask[] = pending.map((run) => ({
     index: run.index,
-    file,
-    scenario: validated[run.index]!,
     seed: run.seed,
     key: keys[run.index]!,
     runsDir,
+    run: runs[run.index]!,
   }));
   await pool.run(tasks, (report) => {
     if (report.ok) summaries.set(report.index, report.summary);
@@ -105,12 +117,12 @@ async function sweep(file: string, options: SweepOptions, pool: WorkerPool): Pro
   });
   progress.stop();
 
+  // A run that just ran reported the strings its cached CSV holds; only cached runs are read back.
   const rows: RunRow[] = selected.map((run) => {
     const error = errors.get(run.index);
-    return runRow(
-      run,
-      error !== undefined ? { error } : { summary: readCachedSummary(runsDir, keys[run.index]!) },
-    );
+    if (error !== undefined) return runRow(run, { error });
+    const summary = summaries.get(run.index) ?? readCachedSummary(runsDir, keys[run.index]!);
+    return runRow(run, { summary });
   });
   const table = combineRows(rows, plan.parameters);
   const manifest = manifestOf(plan, String(name), options.shard);

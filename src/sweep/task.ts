@@ -1,0 +1,50 @@
+import { ProfileLibrary } from '../fleet/profiles.js';
+import { formatCell } from '../results/csv.js';
+import { type PreparedRun, prepareRun, runPrepared } from '../run.js';
+import type { ValidatedScenario } from '../scenario/schema.js';
+import { writeCachedRun } from './cache.js';
+
+/**
+ * One run of a sweep, to run on any of its threads and cache. A fleet run
+ * comes prepared (the main thread prepared every run to validate the sweep,
+ * and a prepared fleet run is plain data); a compression or federated run is
+ * prepared where it runs, since preparing it may load a data set.
+ */
+export interface RunTask {
+  index: number;
+  seed: number;
+  key: string;
+  runsDir: string;
+  run: { prepared: PreparedRun } | { scenario: ValidatedScenario; file: string };
+}
+
+/** How a task ended: the run finished (and is cached) with this summary row, or why it failed. */
+export type RunReport =
+  | { index: number; ok: true; summary: Record<string, string> }
+  | { index: number; ok: false; error: string };
+
+/** Profiles are read once per thread, and only by threads that prepare runs. */
+let library: ProfileLibrary | undefined;
+
+function prepareHere(run: { scenario: ValidatedScenario; file: string }): PreparedRun {
+  library ??= new ProfileLibrary();
+  return prepareRun(run.scenario, run.file, library);
+}
+
+/** Runs one task in this thread and caches its summary; failures are data, not exceptions. */
+export async function executeTask(task: RunTask): Promise<RunReport> {
+  try {
+    const prepared = 'prepared' in task.run ? task.run.prepared : prepareHere(task.run);
+    const { tables } = await runPrepared(prepared, task.seed);
+    const summary = tables.summary!;
+    writeCachedRun(task.runsDir, task.key, summary);
+    const row = summary.rows[0]!;
+    return {
+      index: task.index,
+      ok: true,
+      summary: Object.fromEntries(summary.columns.map((c, i) => [c, formatCell(row[i]!)])),
+    };
+  } catch (error) {
+    return { index: task.index, ok: false, error: (error as Error).message ?? String(error) };
+  }
+}
