@@ -58,8 +58,11 @@ function setUp(): Fixture {
  * kernels' and not the allocator's (first-touch page faults of a fresh 40 MB
  * array cost tens of milliseconds on some VMs). Throughput is in bytes of
  * fp32 weights per second (4 per parameter, also for dequantize, which reads
- * 1 byte per parameter); the target is 1 GB/s. The first call builds the
- * fixture (about 1 s); the harness's warm-up iteration absorbs it.
+ * 1 byte per parameter); the target is 1 GB/s. The kernels run on
+ * WebAssembly SIMD (`src/compression/simd/`) where the runtime has it, with
+ * the same bits as the JavaScript kernels. The first call builds the fixture
+ * (about 1 s) and instantiates the SIMD module, whose code V8 first runs
+ * unoptimised; the harness's warm-up iteration absorbs both.
  */
 export const compressionCases: BenchCase[] = [
   {

@@ -407,11 +407,11 @@
 
   ;; The pass of magnitude pruning over n float32 bits at src (Bracket.split in
   ;; magnitude-select.ts): mask[i] = 1 when |w| > high, else 0; and where
-  ;; low <= |w| <= high (bits, sign cleared), lists base + i in indices and |w|
-  ;; in keys. Returns how many it listed; $kept gets the number of 1s written.
-  ;; With $withPruned set it also writes pruned[i] = w where |w| >= low (above
-  ;; or inside the bracket), +0 below: the pruned copy, bar the listed weights
-  ;; that the caller then prunes.
+  ;; low <= |w| <= high (bits, sign cleared; low <= high), lists base + i in
+  ;; indices and |w| in keys. Returns how many it listed; $kept gets the number
+  ;; of 1s written. With $withPruned set it also writes pruned[i] = w where
+  ;; |w| >= low (above or inside the bracket), +0 below: the pruned copy, bar
+  ;; the listed weights that the caller then prunes.
   (func (export "split")
     (param $src i32) (param $n i32) (param $low i32) (param $high i32)
     (param $mask i32) (param $indices i32) (param $keys i32) (param $base i32)
@@ -419,14 +419,13 @@
     (result i32)
     (local $i i32) (local $end16 i32) (local $found i32) (local $kept i32)
     (local $inside i32) (local $j i32) (local $m i32) (local $word i32)
-    (local $abs v128) (local $oneBytes v128) (local $lowV v128) (local $highV v128) (local $spanV v128)
+    (local $abs v128) (local $oneBytes v128) (local $lowV v128) (local $highV v128)
     (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128)
-    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $keep v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $keep v128)
     (local.set $abs (global.get $c_abs))
     (local.set $oneBytes (global.get $c_oneBytes))
     (local.set $lowV (i32x4.splat (local.get $low)))
     (local.set $highV (i32x4.splat (local.get $high)))
-    (local.set $spanV (i32x4.splat (i32.sub (local.get $high) (local.get $low))))
     (local.set $end16 (i32.and (local.get $n) (i32.const -16)))
     (block $done16
       (loop $by16
@@ -437,44 +436,44 @@
         (local.set $m1 (v128.and (v128.load offset=16 (local.get $m)) (local.get $abs)))
         (local.set $m2 (v128.and (v128.load offset=32 (local.get $m)) (local.get $abs)))
         (local.set $m3 (v128.and (v128.load offset=48 (local.get $m)) (local.get $abs)))
-        ;; Magnitudes are below 2^31, so signed compares order them.
-        (local.set $k0 (i32x4.gt_s (local.get $m0) (local.get $highV)))
-        (local.set $k1 (i32x4.gt_s (local.get $m1) (local.get $highV)))
-        (local.set $k2 (i32x4.gt_s (local.get $m2) (local.get $highV)))
-        (local.set $k3 (i32x4.gt_s (local.get $m3) (local.get $highV)))
+        ;; Magnitudes are below 2^31, so signed compares order them. Lanes
+        ;; narrow from all-ones or zero words to all-ones or zero bytes.
         (local.set $keep
           (i8x16.narrow_i16x8_s
-            (i16x8.narrow_i32x4_s (local.get $k0) (local.get $k1))
-            (i16x8.narrow_i32x4_s (local.get $k2) (local.get $k3))))
+            (i16x8.narrow_i32x4_s
+              (i32x4.gt_s (local.get $m0) (local.get $highV))
+              (i32x4.gt_s (local.get $m1) (local.get $highV)))
+            (i16x8.narrow_i32x4_s
+              (i32x4.gt_s (local.get $m2) (local.get $highV))
+              (i32x4.gt_s (local.get $m3) (local.get $highV)))))
         (v128.store (i32.add (local.get $mask) (local.get $i))
           (v128.and (local.get $keep) (local.get $oneBytes)))
         (local.set $kept
           (i32.add (local.get $kept) (i32.popcnt (i8x16.bitmask (local.get $keep)))))
+        ;; below the bracket: |w| < low
+        (local.set $b0 (i32x4.gt_s (local.get $lowV) (local.get $m0)))
+        (local.set $b1 (i32x4.gt_s (local.get $lowV) (local.get $m1)))
+        (local.set $b2 (i32x4.gt_s (local.get $lowV) (local.get $m2)))
+        (local.set $b3 (i32x4.gt_s (local.get $lowV) (local.get $m3)))
         (if (local.get $withPruned)
           (then
             (local.set $j (i32.add (local.get $pruned) (i32.shl (local.get $i) (i32.const 2))))
             (v128.store offset=0 (local.get $j)
-              (v128.andnot (v128.load offset=0 (local.get $m))
-                (i32x4.gt_s (local.get $lowV) (local.get $m0))))
+              (v128.andnot (v128.load offset=0 (local.get $m)) (local.get $b0)))
             (v128.store offset=16 (local.get $j)
-              (v128.andnot (v128.load offset=16 (local.get $m))
-                (i32x4.gt_s (local.get $lowV) (local.get $m1))))
+              (v128.andnot (v128.load offset=16 (local.get $m)) (local.get $b1)))
             (v128.store offset=32 (local.get $j)
-              (v128.andnot (v128.load offset=32 (local.get $m))
-                (i32x4.gt_s (local.get $lowV) (local.get $m2))))
+              (v128.andnot (v128.load offset=32 (local.get $m)) (local.get $b2)))
             (v128.store offset=48 (local.get $j)
-              (v128.andnot (v128.load offset=48 (local.get $m))
-                (i32x4.gt_s (local.get $lowV) (local.get $m3))))))
-        ;; |w| - low <= high - low, unsigned: inside the bracket (about 3% of weights).
+              (v128.andnot (v128.load offset=48 (local.get $m)) (local.get $b3)))))
+        ;; Inside the bracket: neither above nor below (about 3% of weights).
         (local.set $inside
-          (i8x16.bitmask
-            (i8x16.narrow_i16x8_s
-              (i16x8.narrow_i32x4_s
-                (i32x4.le_u (i32x4.sub (local.get $m0) (local.get $lowV)) (local.get $spanV))
-                (i32x4.le_u (i32x4.sub (local.get $m1) (local.get $lowV)) (local.get $spanV)))
-              (i16x8.narrow_i32x4_s
-                (i32x4.le_u (i32x4.sub (local.get $m2) (local.get $lowV)) (local.get $spanV))
-                (i32x4.le_u (i32x4.sub (local.get $m3) (local.get $lowV)) (local.get $spanV))))))
+          (i32.xor (i32.const 0xffff)
+            (i8x16.bitmask
+              (v128.or (local.get $keep)
+                (i8x16.narrow_i16x8_s
+                  (i16x8.narrow_i32x4_s (local.get $b0) (local.get $b1))
+                  (i16x8.narrow_i32x4_s (local.get $b2) (local.get $b3)))))))
         (block $listed
           (loop $list
             (br_if $listed (i32.eqz (local.get $inside)))
