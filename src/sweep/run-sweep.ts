@@ -35,6 +35,10 @@ export interface SweepOutcome {
   ran: number;
   cached: number;
   failed: number;
+  /** Wall time of the runs that ran, summed over the threads that ran them, s (for benchmarks; never written). */
+  runWallS: number;
+  /** Wall time of rendering the report, s (0 for a shard; for benchmarks; never written). */
+  reportWallS: number;
 }
 
 /** What a sweep or shard records next to its CSV (`sweep.json`, `shard-i-of-N.json`). */
@@ -103,6 +107,7 @@ async function sweep(
   const summaries = new Map<number, Record<string, string>>();
   const progress = progressFor(pending.length);
   let done = 0;
+  let runWallS = 0;
   const tasks: RunTask[] = pending.map((run) => ({
     index: run.index,
     seed: run.seed,
@@ -111,8 +116,10 @@ async function sweep(
     run: runs[run.index]!,
   }));
   await pool.run(tasks, (report) => {
-    if (report.ok) summaries.set(report.index, report.summary);
-    else errors.set(report.index, report.error);
+    if (report.ok) {
+      summaries.set(report.index, report.summary);
+      runWallS += report.wallS;
+    } else errors.set(report.index, report.error);
     progress.update(++done, errors.size);
   });
   progress.stop();
@@ -131,7 +138,9 @@ async function sweep(
     : join(outDir, 'sweep.csv');
   writeAtomically(csvFile, tableToCsv(table));
   writeAtomically(csvFile.replace(/\.csv$/, '.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const reportStarted = performance.now(); // wall: benchmark only
   if (!options.shard) await writeSweepReport(outDir, table, manifest);
+  const reportWallS = options.shard ? 0 : (performance.now() - reportStarted) / 1000; // wall: benchmark only
   if (errors.size > 0) {
     throw new RunFailedError(
       `${errors.size} of ${selected.length} runs failed; see the status and error columns of ${csvFile}`,
@@ -144,6 +153,8 @@ async function sweep(
     ran: pending.length,
     cached: selected.length - pending.length,
     failed: 0,
+    runWallS,
+    reportWallS,
   };
 }
 

@@ -18,9 +18,13 @@ export interface RunTask {
   run: { prepared: PreparedRun } | { scenario: ValidatedScenario; file: string };
 }
 
-/** How a task ended: the run finished (and is cached) with this summary row, or why it failed. */
+/**
+ * How a task ended: the run finished (and is cached) with this summary row
+ * and took `wallS` seconds of wall time to run (for benchmarks; never
+ * written to a result), or why it failed.
+ */
 export type RunReport =
-  | { index: number; ok: true; summary: Record<string, string> }
+  | { index: number; ok: true; summary: Record<string, string>; wallS: number }
   | { index: number; ok: false; error: string };
 
 /** Profiles are read once per thread, and only by threads that prepare runs. */
@@ -35,7 +39,9 @@ function prepareHere(run: { scenario: ValidatedScenario; file: string }): Prepar
 export async function executeTask(task: RunTask): Promise<RunReport> {
   try {
     const prepared = 'prepared' in task.run ? task.run.prepared : prepareHere(task.run);
+    const started = performance.now(); // wall: benchmark only
     const { tables } = await runPrepared(prepared, task.seed);
+    const wallS = (performance.now() - started) / 1000; // wall: benchmark only
     const summary = tables.summary!;
     writeCachedRun(task.runsDir, task.key, summary);
     const row = summary.rows[0]!;
@@ -43,6 +49,7 @@ export async function executeTask(task: RunTask): Promise<RunReport> {
       index: task.index,
       ok: true,
       summary: Object.fromEntries(summary.columns.map((c, i) => [c, formatCell(row[i]!)])),
+      wallS,
     };
   } catch (error) {
     return { index: task.index, ok: false, error: (error as Error).message ?? String(error) };
