@@ -17,7 +17,7 @@
  * a top-level const, with a hole check, on every use.
  *
  * channelMaxAbs, roundSymmetric and scaleBack have WebAssembly SIMD twins
- * (`simd/quantize.ts`) that give the same bits three to five times faster;
+ * (`simd/quantize.ts`) that give the same bits several times faster;
  * `quantize.ts` runs those where it can. These stay the reference the twins
  * are tested against and the path everywhere else.
  */
