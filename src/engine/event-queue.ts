@@ -141,6 +141,24 @@ export class EventQueue {
     return callback;
   }
 
+  /**
+   * {@link pop} if the next live event is due at or before `untilS`; else
+   * undefined (and nothing is removed). One call per event for the run loop.
+   */
+  popUntil(untilS: number): EventCallback | undefined {
+    this.dropCancelledTop();
+    if (this.heapSize === 0 || this.heapTimes[0]! > untilS) return undefined;
+    const slot = this.heapSlots[0]!;
+    const callback = this.callbacks[slot]!;
+    this.lastTimeS = this.heapTimes[0]!;
+    this.lastArg = this.args[slot]!;
+    this.removeTop();
+    this.release(slot);
+    this.freeSlots[this.freeCount++] = slot;
+    this.live--;
+    return callback;
+  }
+
   private dropCancelledTop(): void {
     while (this.heapSize > 0 && this.callbacks[this.heapSlots[0]!] === undefined) {
       this.freeSlots[this.freeCount++] = this.heapSlots[0]!;

@@ -99,11 +99,9 @@ export class Simulation {
     let count = 0;
     for (;;) {
       if (count >= maxEvents) return 'max-events';
-      const nextS = queue.peekTime();
-      if (nextS === Number.POSITIVE_INFINITY) return this.finish(untilS, 'empty');
-      if (nextS > untilS) return this.finish(untilS, 'time');
-      const callback = queue.pop()!;
-      this.clockS = nextS;
+      const callback = queue.popUntil(untilS);
+      if (callback === undefined) return this.finish(untilS, queue.size === 0 ? 'empty' : 'time');
+      this.clockS = queue.lastTimeS;
       this.fired++;
       count++;
       callback(queue.lastArg);
