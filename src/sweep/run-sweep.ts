@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { InputError, RunFailedError } from '../errors.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { tableToCsv } from '../results/csv.js';
-import { prepareRun, safeDirName } from '../run.js';
+import { type PreparedRun, prepareRun, safeDirName } from '../run.js';
 import { readMergedScenario } from '../scenario/load.js';
 import { scenarioKind } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
@@ -88,10 +88,19 @@ async function sweep(
   const plan = expandSweep(raw, file, baseSeed);
   const library = new ProfileLibrary();
   const validated = validateRuns(plan, file);
-  // Preparing every run validates what the schema cannot; a prepared fleet run is kept to be run.
-  const runs: RunTask['run'][] = validated.map((scenario) => {
-    const prepared = prepareRun(scenario, file, library);
-    return prepared.kind === 'fleet' ? { prepared } : { scenario, file };
+  // Preparing checks what the schema cannot. Replications of a point differ only in their seed
+  // and a prepared run runs with any seed, so each point is prepared once and its replications
+  // share a prepared fleet run (sent once to each worker). Other kinds, which may hold a data
+  // set once prepared, are prepared again where they run.
+  const fleetRuns = new Map<number, PreparedRun | null>();
+  const runs: RunTask['run'][] = validated.map((scenario, i) => {
+    const point = plan.runs[i]!.point;
+    if (!fleetRuns.has(point)) {
+      const run = prepareRun(scenario, file, library);
+      fleetRuns.set(point, run.kind === 'fleet' ? run : null);
+    }
+    const prepared = fleetRuns.get(point);
+    return prepared ? { prepared } : { scenario, file };
   });
   const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed));
   const name = (raw as { name?: unknown }).name;
