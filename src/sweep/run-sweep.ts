@@ -6,7 +6,7 @@ import { ProfileLibrary } from '../fleet/profiles.js';
 import { tableToCsv } from '../results/csv.js';
 import { type PreparedRun, prepareRun, safeDirName } from '../run.js';
 import { readMergedScenario } from '../scenario/load.js';
-import { scenarioKind } from '../scenario/schema.js';
+import { scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { isCached, readCachedSummary, runKey } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
@@ -86,22 +86,8 @@ async function sweep(
 ): Promise<SweepOutcome> {
   const baseSeed = options.seed ?? seedOf(raw, file);
   const plan = expandSweep(raw, file, baseSeed);
-  const library = new ProfileLibrary();
   const validated = validateRuns(plan, file);
-  // Preparing checks what the schema cannot. Replications of a point differ only in their seed
-  // and a prepared run runs with any seed, so each point is prepared once and its replications
-  // share a prepared fleet run (sent once to each worker). Other kinds, which may hold a data
-  // set once prepared, are prepared again where they run.
-  const fleetRuns = new Map<number, PreparedRun | null>();
-  const runs: RunTask['run'][] = validated.map((scenario, i) => {
-    const point = plan.runs[i]!.point;
-    if (!fleetRuns.has(point)) {
-      const run = prepareRun(scenario, file, library);
-      fleetRuns.set(point, run.kind === 'fleet' ? run : null);
-    }
-    const prepared = fleetRuns.get(point);
-    return prepared ? { prepared } : { scenario, file };
-  });
+  const runs = prepareRuns(plan, validated, file);
   const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed));
   const name = (raw as { name?: unknown }).name;
   const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
@@ -165,6 +151,32 @@ async function sweep(
     runWallS,
     reportWallS,
   };
+}
+
+/**
+ * What each run hands a thread: checks what the schema cannot by preparing
+ * every point (throwing an InputError on a problem). Replications of a point
+ * differ only in their seed and a prepared run runs with any seed, so each
+ * point is prepared once and its replications share a prepared fleet run
+ * (sent once to each worker). Other kinds, which may hold a data set once
+ * prepared, are prepared again where they run.
+ */
+function prepareRuns(
+  plan: SweepPlan,
+  validated: readonly ValidatedScenario[],
+  file: string,
+): RunTask['run'][] {
+  const library = new ProfileLibrary();
+  const fleetRuns = new Map<number, PreparedRun | null>();
+  return validated.map((scenario, i) => {
+    const point = plan.runs[i]!.point;
+    if (!fleetRuns.has(point)) {
+      const run = prepareRun(scenario, file, library);
+      fleetRuns.set(point, run.kind === 'fleet' ? run : null);
+    }
+    const prepared = fleetRuns.get(point);
+    return prepared ? { prepared } : { scenario, file };
+  });
 }
 
 export function manifestOf(
