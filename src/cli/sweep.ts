@@ -19,7 +19,11 @@ export function registerSweep(program: Command): void {
     .argument('<scenario>', 'scenario file with a sweep: block')
     .option('--seed <n>', 'base seed (overrides the scenario)', parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>-sweep)')
-    .option('--workers <n>', 'threads running the runs, this one included for fleet sweeps (default: number of cores)', parseWorkers)
+    .option(
+      '--workers <n>',
+      'threads running the runs, this one included for fleet sweeps (default: number of cores)',
+      parseWorkers,
+    )
     .option('--shard <i/N>', 'run only shard i of N (for a cluster job array)', parseShard)
     .action(async (file: string, options) => {
       const outcome = await runSweepFile(file, options);
