@@ -4,8 +4,9 @@ import type { WorkerReply, WorkerRequest } from './worker-pool.js';
 
 /**
  * A worker thread of the real tier (see `worker-pool.ts`): it prepares once,
- * says it is ready, then does each job it is sent from the global weights in
- * the shared buffer it was given.
+ * says it is ready, then for each batch of jobs it is sent claims jobs
+ * through the batch's shared counter until none is left, doing each from the
+ * global weights in the shared buffer it was given.
  */
 const port = parentPort!;
 const context = await prepareTraining(workerData as TrainingSetup);
@@ -15,8 +16,13 @@ port.on('message', (request: WorkerRequest) => {
     global = new Float32Array(request.buffer);
     return;
   }
-  const result = runJob(context, global, request.job);
-  const reply: WorkerReply = { kind: 'done', index: request.index, result };
-  port.postMessage(reply, transferables(result));
+  const next = new Int32Array(request.next);
+  for (;;) {
+    const index = Atomics.add(next, 0, 1);
+    if (index >= request.jobs.length) return;
+    const result = runJob(context, global, request.jobs[index]!);
+    const reply: WorkerReply = { kind: 'done', batch: request.id, index, result };
+    port.postMessage(reply, transferables(result));
+  }
 });
 port.postMessage({ kind: 'ready' } satisfies WorkerReply);

@@ -10,15 +10,26 @@ import {
   type TrainingSetup,
 } from './training.js';
 
-/** What the pool sends a worker: where the global weights live (once), then jobs. */
+/** What the pool sends a worker: where the global weights live (once), then each call's jobs. */
 export type WorkerRequest =
   | { readonly kind: 'global'; readonly buffer: SharedArrayBuffer }
-  | { readonly kind: 'job'; readonly index: number; readonly job: Job };
+  | {
+      readonly kind: 'batch';
+      readonly id: number;
+      readonly jobs: readonly Job[];
+      /** An Int32Array's buffer: the index of the next job not yet claimed by any thread. */
+      readonly next: SharedArrayBuffer;
+    };
 
-/** What a worker sends back: that it has prepared, then each job's result. */
+/** What a worker sends back: that it has prepared, then the result of each job it claimed. */
 export type WorkerReply =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'done'; readonly index: number; readonly result: JobResult };
+  | {
+      readonly kind: 'done';
+      readonly batch: number;
+      readonly index: number;
+      readonly result: JobResult;
+    };
 
 /** The compiled worker script (workers run built code, also under the test runner). */
 const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'workloads', 'federated', 'train-worker.js');
@@ -28,15 +39,15 @@ interface Thread {
   /** 1-based, for messages. */
   readonly number: number;
   ready: boolean;
-  /** Indices of the jobs sent to it and not yet answered. */
-  readonly pending: number[];
 }
 
 /** The jobs of one call to {@link WorkerPool.run}. */
 interface Batch {
+  readonly id: number;
   readonly jobs: readonly Job[];
   readonly results: JobResult[];
-  next: number;
+  /** Shared with the workers: the next job to claim (`Atomics.add`). */
+  readonly next: Int32Array<SharedArrayBuffer>;
   done: number;
   readonly resolve: (results: JobResult[]) => void;
   readonly reject: (error: Error) => void;
@@ -44,10 +55,13 @@ interface Batch {
 
 /**
  * Runs jobs on worker threads and on this thread. Each worker prepares its
- * own data and model, then takes jobs as it becomes ready; until then this
- * thread does its share. The global weights go to the workers once per
- * call, through one shared buffer that jobs read and only this thread writes
- * (between calls, when no job is running).
+ * own data and model and joins in when ready; until then this thread does
+ * its share. A call's jobs go to every worker at once; each thread claims
+ * the next unclaimed job through a shared counter when it is free, so no
+ * worker waits for this thread (busy with a job of its own) to hand it one.
+ * The global weights go to the workers through one shared buffer that jobs
+ * read and only this thread writes (between calls, when no job is running);
+ * so do SCAFFOLD's corrections.
  *
  * A worker that fails or exits, during a call or between calls, fails the
  * call in progress or else the next one with a {@link RunFailedError} naming
@@ -56,6 +70,7 @@ interface Batch {
 export class WorkerPool {
   private context: TrainingContext | undefined;
   private batch: Batch | undefined;
+  private batches = 0;
   private failure: Error | undefined;
   private closing = false;
   private shared: Float32Array<SharedArrayBuffer> | undefined;
@@ -87,7 +102,6 @@ export class WorkerPool {
         worker: new Worker(script, { workerData: setup }),
         number: i + 1,
         ready: false,
-        pending: [],
       })),
     );
   }
@@ -104,9 +118,18 @@ export class WorkerPool {
       throw new Error('WorkerPool.run: the previous call has not finished');
     if (jobs.length === 0) return Promise.resolve([]);
     this.share(global);
+    const shared = this.threads.length === 0 ? jobs : jobs.map(shareCorrection);
     return new Promise((resolve, reject) => {
-      this.batch = { jobs, results: new Array(jobs.length), next: 0, done: 0, resolve, reject };
-      for (const t of this.threads) this.feed(t);
+      this.batch = {
+        id: ++this.batches,
+        jobs: shared,
+        results: new Array(jobs.length),
+        next: new Int32Array(new SharedArrayBuffer(4)),
+        done: 0,
+        resolve,
+        reject,
+      };
+      for (const t of this.threads) if (t.ready) this.send(t, this.batch);
       this.scheduleHere();
     });
   }
@@ -124,42 +147,28 @@ export class WorkerPool {
   private share(global: Float32Array): void {
     if (this.shared?.length !== global.length) {
       this.shared = new Float32Array(new SharedArrayBuffer(global.byteLength));
-      const request: WorkerRequest = {
-        kind: 'global',
-        buffer: this.shared.buffer,
-      };
+      const request: WorkerRequest = { kind: 'global', buffer: this.shared.buffer };
       for (const t of this.threads) t.worker.postMessage(request);
     }
     this.shared.set(global);
     this.global = global;
   }
 
-  /**
-   * Sends a ready worker jobs: two in hand keep it busy while this thread is
-   * in the middle of a job; near the end, one, so the last jobs go to
-   * whichever thread is free first.
-   */
-  private feed(t: Thread): void {
-    const batch = this.batch;
-    if (!t.ready || batch === undefined) return;
-    const threads = this.threads.filter((w) => w.ready).length + (this.context ? 1 : 0);
-    while (batch.next < batch.jobs.length) {
-      const depth = batch.jobs.length - batch.next > threads ? 2 : 1;
-      if (t.pending.length >= depth) return;
-      const index = batch.next++;
-      t.pending.push(index);
-      const request: WorkerRequest = { kind: 'job', index, job: batch.jobs[index]! };
-      t.worker.postMessage(request);
-    }
+  private send(t: Thread, batch: Batch): void {
+    const request: WorkerRequest = {
+      kind: 'batch',
+      id: batch.id,
+      jobs: batch.jobs,
+      next: batch.next.buffer,
+    };
+    t.worker.postMessage(request);
   }
 
   private receive(t: Thread, reply: WorkerReply): void {
-    if (reply.kind === 'ready') t.ready = true;
-    else {
-      t.pending.splice(t.pending.indexOf(reply.index), 1);
-      this.finish(reply.index, reply.result);
-    }
-    this.feed(t);
+    if (reply.kind === 'ready') {
+      t.ready = true;
+      if (this.batch !== undefined) this.send(t, this.batch);
+    } else if (reply.batch === this.batch?.id) this.finish(reply.index, reply.result);
   }
 
   private scheduleHere(): void {
@@ -168,13 +177,14 @@ export class WorkerPool {
     setImmediate(() => this.workHereOnce());
   }
 
-  /** Does one job in this thread, then yields so the workers' replies come in before the next. */
+  /** Claims and does one job in this thread, then yields so the workers' results come in. */
   private workHereOnce(): void {
     this.hereScheduled = false;
     const batch = this.batch;
     const context = this.context;
-    if (batch === undefined || context === undefined || batch.next >= batch.jobs.length) return;
-    const index = batch.next++;
+    if (batch === undefined || context === undefined) return;
+    const index = Atomics.add(batch.next, 0, 1);
+    if (index >= batch.jobs.length) return;
     let result: JobResult;
     try {
       result = runJob(context, this.global, batch.jobs[index]!);
@@ -204,4 +214,12 @@ export class WorkerPool {
     this.batch = undefined;
     batch?.reject(error);
   }
+}
+
+/** A job whose SCAFFOLD correction sits in shared memory, so sending the job to every worker copies none. */
+function shareCorrection(job: Job): Job {
+  if (job.kind !== 'train' || job.task.correction === undefined) return job;
+  const correction = new Float32Array(new SharedArrayBuffer(job.task.correction.byteLength));
+  correction.set(job.task.correction);
+  return { kind: 'train', task: { ...job.task, correction } };
 }
