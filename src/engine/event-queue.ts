@@ -128,17 +128,7 @@ export class EventQueue {
    * in {@link lastTimeS}. Returns undefined when empty.
    */
   pop(): EventCallback | undefined {
-    this.dropCancelledTop();
-    if (this.heapSize === 0) return undefined;
-    const slot = this.heapSlots[0]!;
-    const callback = this.callbacks[slot]!;
-    this.lastTimeS = this.heapTimes[0]!;
-    this.lastArg = this.args[slot]!;
-    this.removeTop();
-    this.release(slot);
-    this.freeSlots[this.freeCount++] = slot;
-    this.live--;
-    return callback;
+    return this.popUntil(Number.POSITIVE_INFINITY);
   }
 
   /**
