@@ -59,6 +59,7 @@ export function checkLength(length: number, expected: number, what: string): voi
     throw new RangeError(`${what}.length(=${length}) must equal weights.length(=${expected})`);
 }
 
-function wordsOf(values: Float32Array): Uint32Array {
+/** The bits of `values`, as a view (no copy). */
+export function wordsOf(values: Float32Array): Uint32Array {
   return new Uint32Array(values.buffer, values.byteOffset, values.length);
 }

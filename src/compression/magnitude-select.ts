@@ -28,7 +28,7 @@
  * prunes (about 1.5% of the weights, scattered, so only those are touched).
  */
 
-import { applyMask } from './apply-mask.js';
+import { applyMask, wordsOf } from './apply-mask.js';
 import { kthSmallestKey } from './select.js';
 import { simdFor } from './simd/instance.js';
 import { type BracketList, simdSplit } from './simd/prune.js';
@@ -302,8 +302,4 @@ function maskAtThreshold(
     mask[i] = keep;
   }
   return Math.max(ties, 0);
-}
-
-function wordsOf(values: Float32Array): Uint32Array {
-  return new Uint32Array(values.buffer, values.byteOffset, values.length);
 }
