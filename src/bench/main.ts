@@ -6,7 +6,7 @@ import { federatedCases } from './federated.js';
 import { federatedRun } from './federated-scale.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
-import { sweepOverhead } from './sweep.js';
+import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
 /**
  * `npm run bench` runs every suite; `npm run bench -- engine compression`
@@ -39,10 +39,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   },
   fleet: () => printCases(fleetCases, 3),
   sweep: async () => {
-    const sweep = await sweepOverhead(2);
-    console.log(
-      `sweep: ${sweep.runs} runs, ${sweep.sumS.toFixed(2)} s summed in one thread, ${sweep.wallS.toFixed(2)} s on 2 workers: ${sweep.overhead.toFixed(2)}x the ideal (sum / workers)`,
-    );
+    for (const line of describeSweepOverhead(await sweepOverhead(2))) console.log(line);
   },
   compression: () => printCases(compressionCases, 10),
   federated: () => printCases(federatedCases, 10),
