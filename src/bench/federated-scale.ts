@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { prepareScenario, runPrepared } from '../index.js';
 import { PACKAGE_ROOT } from '../version.js';
@@ -21,4 +22,18 @@ export async function federatedRun(
     participations: cell('participations'),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
+}
+
+export type FederatedRun = Awaited<ReturnType<typeof federatedRun>>;
+
+/**
+ * {@link federatedRun} in a fresh Node process, so that each run loads
+ * TensorFlow.js, its backend and its data set itself (a second run in one
+ * process would find them loaded by the first).
+ */
+export function federatedRunInChild(file: string): FederatedRun {
+  const child = join(PACKAGE_ROOT, 'dist', 'bench', 'federated-child.js');
+  return JSON.parse(
+    execFileSync(process.execPath, [child, file], { encoding: 'utf8' }),
+  ) as FederatedRun;
 }
