@@ -46,7 +46,7 @@ interface MatMulCase {
   transposeB: boolean;
 }
 
-/** Fast path: one matrix pair with a transpose flag. */
+/** Fast path: one matrix pair with a transpose flag, or without one the first time b is seen. */
 const FAST_MATMULS: MatMulCase[] = [
   // Dense-layer backprop of the FedAvg 2NN's first layer at batch 32.
   { name: 'dW = xᵀ·dy', aShape: [32, 784], bShape: [32, 200], transposeA: true, transposeB: false },
@@ -58,6 +58,8 @@ const FAST_MATMULS: MatMulCase[] = [
     transposeB: true,
   },
   { name: 'both flags', aShape: [20, 7], bShape: [9, 20], transposeA: true, transposeB: true },
+  // The first layer's forward product in training: b, new, is not packed.
+  { name: 'x·W', aShape: [10, 784], bShape: [784, 200], transposeA: false, transposeB: false },
   {
     name: '3-D, batch 1',
     aShape: [1, 13, 7],
@@ -67,7 +69,7 @@ const FAST_MATMULS: MatMulCase[] = [
   },
 ];
 
-/** Handed to the original kernel: batched products, and no transpose at all. */
+/** Handed to the original kernel: batched products. */
 const ORIGINAL_MATMULS: MatMulCase[] = [
   {
     name: 'batched, xᵀ',
@@ -96,13 +98,6 @@ const ORIGINAL_MATMULS: MatMulCase[] = [
     bShape: [1, 4, 7],
     transposeA: false,
     transposeB: true,
-  },
-  {
-    name: 'untransposed',
-    aShape: [32, 784],
-    bShape: [784, 200],
-    transposeA: false,
-    transposeB: false,
   },
 ];
 
@@ -303,6 +298,36 @@ describe('delegation to the replaced kernel', () => {
       expect(inputs.b?.shape).toEqual([200, 32]);
       expect(attrs).toEqual({ transposeA: false, transposeB: false });
       tf.dispose([dy, w]);
+    });
+  });
+
+  it('BatchMatMul runs a·b as (bᵀ·aᵀ)ᵀ the first time it sees b, when a is smaller, then as is', () => {
+    recordReplacedKernel(tf.BatchMatMul, (calls) => {
+      const x = normals('x', [10, 784]);
+      const w = normals('w', [784, 200]);
+      const first = tf.matMul(x, w);
+      const second = tf.matMul(x, w);
+      expect(calls).toHaveLength(2);
+      const [swapped, direct] = calls as [KernelArgs, KernelArgs];
+      expect(swapped.inputs.a?.shape).toEqual([200, 784]);
+      expect(swapped.inputs.b?.shape).toEqual([784, 10]);
+      expect(swapped.attrs).toEqual({ transposeA: false, transposeB: false });
+      expect(direct.inputs.a?.dataId).toBe(x.dataId);
+      expect(direct.inputs.b?.dataId).toBe(w.dataId);
+      // Each output is a sum over k in the same order either way: the same bits.
+      expect(first.dataSync()).toEqual(second.dataSync());
+      tf.dispose([x, w, first, second]);
+    });
+  });
+
+  it('BatchMatMul hands over a·b unchanged when a is the larger', () => {
+    recordReplacedKernel(tf.BatchMatMul, (calls) => {
+      const x = normals('x', [256, 784]);
+      const w = normals('w', [784, 10]);
+      tf.matMul(x, w).dispose();
+      expect(calls).toHaveLength(1);
+      expect((calls[0] as KernelArgs).inputs.b?.dataId).toBe(w.dataId);
+      tf.dispose([x, w]);
     });
   });
 
