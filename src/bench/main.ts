@@ -4,6 +4,7 @@ import { compressionCases } from './compression.js';
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
 import { federatedCases } from './federated.js';
 import { federatedRun, federatedRunInChild } from './federated-scale.js';
+import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
@@ -78,6 +79,13 @@ const ALONE: Record<string, () => Promise<void>> = {
     const sorted = [...ratios].sort((a, b) => a - b);
     console.log(
       `federated real tier: 2 threads against 1, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x (${sorted.map((r) => r.toFixed(2)).join(', ')})`,
+    );
+  },
+  'fl-ceiling': async () => {
+    const ceilings = await federatedCeiling(FL_REAL_PAIRS);
+    const sorted = [...ceilings].sort((a, b) => a - b);
+    console.log(
+      `federated real tier: two threads training clients side by side, nothing shared, reach ${sorted.map((c) => c.toFixed(2)).join(', ')}x one thread (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x): the most the real tier's two threads can give on this machine`,
     );
   },
   scale: async () => {

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { prepareScenario } from '../index.js';
+import { PACKAGE_ROOT } from '../version.js';
+import type { ClientTask, TrainingSetup } from '../workloads/federated/training.js';
+
+/** What a ceiling worker is given: the setup, and the local training of each client it trains. */
+export interface CeilingJob {
+  setup: TrainingSetup;
+  local: ClientTask['local'];
+  clients: number;
+  samplesPerClient: number;
+  /** Int32 cells: [0] workers ready; all start when it reaches [1]. */
+  start: SharedArrayBuffer;
+}
+
+const WORKER_SCRIPT = join(PACKAGE_ROOT, 'dist', 'bench', 'fl-ceiling-worker.js');
+
+/** Clients each thread trains per measurement (about 30 ms each). */
+const CLIENTS = 60;
+
+/**
+ * The ceiling of the real tier's two-thread speedup on this machine: the
+ * same client training (fl-bench-real's 2NN, 80 samples, one epoch at batch
+ * 10) run by one worker thread alone, then by two at once, each training
+ * {@link CLIENTS} clients. Nothing is shared and nothing waits, so
+ * 2 x (one thread's time) / (the slower of two threads' times) is the most
+ * two threads can give on this work: what is left when the cores slow each
+ * other down (shared caches, memory, and on a VM the host's scheduling).
+ */
+export async function federatedCeiling(pairs = 3): Promise<number[]> {
+  const { loaded, prepared } = prepareScenario(
+    join(PACKAGE_ROOT, 'scenarios', 'fl-bench-real.yaml'),
+  );
+  if (prepared.kind !== 'federated') throw new Error('fl-bench-real.yaml is not federated');
+  const { resolved } = prepared;
+  const section = resolved.scenario.federated;
+  const setup: TrainingSetup = {
+    dataset: section.dataset,
+    model: section.model,
+    baseDir: resolved.baseDir,
+    file: resolved.file,
+    seed: loaded.scenario.seed,
+    backend: section.backend,
+  };
+  const time = async (threads: number): Promise<number[]> => {
+    const start = new Int32Array(new SharedArrayBuffer(8));
+    start[1] = threads;
+    const job: CeilingJob = {
+      setup,
+      local: section.local,
+      clients: CLIENTS,
+      samplesPerClient: 80,
+      start: start.buffer,
+    };
+    const workers = Array.from(
+      { length: threads },
+      () => new Worker(WORKER_SCRIPT, { workerData: job }),
+    );
+    const times = await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<number>((resolve, reject) => {
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+      ),
+    );
+    await Promise.all(workers.map((w) => w.terminate()));
+    return times;
+  };
+  const ceilings: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const [alone] = await time(1);
+    const together = await time(2);
+    ceilings.push((2 * alone!) / Math.max(...together));
+  }
+  return ceilings;
+}
