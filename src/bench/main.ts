@@ -7,6 +7,7 @@ import { federatedRun, federatedRunInChild } from './federated-scale.js';
 import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
+import { reportRender } from './report.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
 /**
@@ -44,6 +45,14 @@ const SUITES: Record<string, () => Promise<void>> = {
   fleet: () => printCases(fleetCases, 3),
   sweep: async () => {
     for (const line of describeSweepOverhead(await sweepOverhead(2))) console.log(line);
+  },
+  report: async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await reportRender();
+      console.log(
+        `report: ${r.runs} runs x 10 metrics: report.html and ${r.charts} charts (.vl.json and .svg) in ${r.wallS.toFixed(2)} s${i === 0 ? ' (first, cold)' : ''}`,
+      );
+    }
   },
   compression: () => printCases(compressionCases, 10),
   federated: () => printCases(federatedCases, 10),
