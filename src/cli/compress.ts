@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isCompressScenario, loadScenario, runScenarioFile, UsageError } from '../index.js';
+import { UsageError } from '../errors.js';
 import { parseSeed } from './options.js';
 import { printOutcome } from './run.js';
 
@@ -13,6 +13,11 @@ export function registerCompress(program: Command): void {
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
     .action(async (file: string, options: { seed?: number; out?: string }) => {
+      const [{ runScenarioFile }, { loadScenario }, { isCompressScenario }] = await Promise.all([
+        import('../run.js'),
+        import('../scenario/load.js'),
+        import('../scenario/schema.js'),
+      ]);
       if (!isCompressScenario(loadScenario(file).scenario))
         throw new UsageError(`${file} has no compress: section; run it with 'edgesim run'`);
       printOutcome(await runScenarioFile(file, options));

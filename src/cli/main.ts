@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { EdgesimError, VERSION } from '../index.js';
+import { EdgesimError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { registerCompress } from './compress.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';

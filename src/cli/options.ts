@@ -1,4 +1,4 @@
-import { UsageError } from '../index.js';
+import { UsageError } from '../errors.js';
 
 /** Parses `--seed` as a non-negative integer. */
 export function parseSeed(value: string): number {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatNumber, type RunOutcome, runScenarioFile } from '../index.js';
+import { formatNumber } from '../results/csv.js';
+import type { RunOutcome } from '../run.js';
 import { parseSeed } from './options.js';
 
 export function registerRun(program: Command): void {
@@ -10,6 +11,7 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
     .action(async (file: string, options: { seed?: number; out?: string }) => {
+      const { runScenarioFile } = await import('../run.js');
       printOutcome(await runScenarioFile(file, options));
     });
 }

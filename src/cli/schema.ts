@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { scenarioJsonSchema } from '../index.js';
 
 export function registerSchema(program: Command): void {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion and checks)')
-    .action(() => {
+    .action(async () => {
+      const { scenarioJsonSchema } = await import('../scenario/json-schema.js');
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
     });
 }

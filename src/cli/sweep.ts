@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { mergeShards, parseShard, renderSweepReport, runSweepFile } from '../index.js';
+import { parseShard } from '../sweep/shard.js';
 import { parseSeed } from './options.js';
 
 function parseWorkers(value: string): number {
@@ -26,6 +26,7 @@ export function registerSweep(program: Command): void {
     )
     .option('--shard <i/N>', 'run only shard i of N (for a cluster job array)', parseShard)
     .action(async (file: string, options) => {
+      const { runSweepFile } = await import('../sweep/run-sweep.js');
       const outcome = await runSweepFile(file, options);
       console.log(
         `edgesim: ${outcome.runs} runs (${outcome.ran} ran, ${outcome.cached} cached); wrote ${outcome.csvFile}`,
@@ -37,6 +38,7 @@ export function registerSweep(program: Command): void {
     .argument('<shards...>', 'shard CSV files, or directories holding them')
     .requiredOption('--out <dir>', 'output directory')
     .action(async (inputs: string[], options: { out: string }) => {
+      const { mergeShards } = await import('../sweep/merge.js');
       const { csvFile, runs } = await mergeShards(inputs, options.out);
       console.log(`edgesim: merged ${runs} runs into ${csvFile}`);
     });
@@ -48,6 +50,7 @@ export function registerReport(program: Command): void {
     .description("render a sweep's report again from its sweep.csv")
     .argument('<dir>', 'a sweep output directory (holding sweep.csv and sweep.json)')
     .action(async (dir: string) => {
+      const { renderSweepReport } = await import('../sweep/render.js');
       const files = await renderSweepReport(dir);
       console.log(`edgesim: wrote ${files[0]} and ${files.length - 1} chart files`);
     });

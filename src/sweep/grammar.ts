@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { RandomStreams } from '../engine/random.js';
-import { describeValue, InputError, type InputProblem, UsageError } from '../errors.js';
+import { describeValue, InputError, type InputProblem } from '../errors.js';
 import { canonicalJson, validateScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
@@ -43,6 +43,8 @@ import {
   schemaFields,
 } from './paths.js';
 import { type Bounds, checkRange, latinHypercube, sample } from './sampling.js';
+
+export { parseShard, type Shard, shardRuns } from './shard.js';
 
 /** The fields each kind of scenario allows, for path checks. */
 const fieldsOfKind = Object.fromEntries(
@@ -76,12 +78,6 @@ export interface SweepPlan {
    * canonical JSON, one per line: equal iff the expanded sweeps are equal.
    */
   sweepHash: string;
-}
-
-/** Shard `index` of `count`, counting from 1 (`--shard 3/10`). */
-export interface Shard {
-  index: number;
-  count: number;
 }
 
 /** Refused beyond this: the plan holds every run's scenario in memory. */
@@ -198,34 +194,6 @@ export function validateRuns(plan: SweepPlan, file: string): ValidatedScenario[]
     };
   });
   throw new InputError(file, problems);
-}
-
-/** The runs of one shard: run i belongs to shard (i mod count) + 1. */
-export function shardRuns(plan: SweepPlan, shard: Shard): SweepRun[] {
-  const { index, count } = shard;
-  if (!(Number.isInteger(index) && Number.isInteger(count) && index >= 1 && index <= count)) {
-    throw new RangeError(`shard(=${index}/${count}) must have 1 <= index <= count`);
-  }
-  return plan.runs.filter((run) => run.index % count === index - 1);
-}
-
-/** Reads `--shard i/N` ("3/10"); throws a {@link UsageError} saying what is wrong. */
-export function parseShard(text: string): Shard {
-  const found = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (found === null) {
-    throw new UsageError(
-      `--shard ${JSON.stringify(text)}: expected i/N, such as 3/10 (shard i of N, counting from 1)`,
-    );
-  }
-  const index = Number(found[1]);
-  const count = Number(found[2]);
-  if (count < 1) throw new UsageError(`--shard ${text}: the number of shards must be at least 1`);
-  if (index < 1 || index > count) {
-    throw new UsageError(
-      `--shard ${text}: shard ${index} does not exist; shards are numbered 1 to ${count}`,
-    );
-  }
-  return { index, count };
 }
 
 function splitSweep(raw: unknown): { sweep: unknown; scenario: unknown } {
