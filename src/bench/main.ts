@@ -13,8 +13,9 @@ import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 /**
  * `npm run bench` runs every suite; `npm run bench -- engine compression`
  * runs the named ones. `scale` (the 1,000,000-device inference scenario),
- * `fl-scale` (1,000,000-device cost-only federated learning) and `fl-real`
- * (real-tier MNIST on one and two worker threads) run only when named.
+ * `fl-scale` (1,000,000-device cost-only federated learning), `fl-real`
+ * (real-tier MNIST on one and two threads) and `fl-ceiling` (the most two
+ * threads give on its training) run only when named.
  */
 async function printCases(cases: BenchCase[], iterations: number): Promise<void> {
   const results = await runCases(cases, iterations);
@@ -32,7 +33,14 @@ async function printCases(cases: BenchCase[], iterations: number): Promise<void>
   );
 }
 
-/** Alternating one- and two-thread runs of the real-tier benchmark (about 45 s a pair). */
+/** "1.26x, 1.40x, 1.73x (median 1.40x)": ratios in increasing order, and their median. */
+function ratiosWithMedian(ratios: readonly number[]): string {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return `${sorted.map((r) => `${r.toFixed(2)}x`).join(', ')} (median ${median.toFixed(2)}x)`;
+}
+
+/** Pairs of one- and two-thread measurements in `fl-real` (about 45 s a pair) and `fl-ceiling`. */
 const FL_REAL_PAIRS = 3;
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -85,16 +93,12 @@ const ALONE: Record<string, () => Promise<void>> = {
         `federated real tier, pair ${pair}/${FL_REAL_PAIRS}: MNIST 2NN, 100 clients, 10 per round, 50 rounds: ${one.wallS.toFixed(1)} s on 1 thread, ${two.wallS.toFixed(1)} s on 2 threads (${(one.wallS / two.wallS).toFixed(2)}x)`,
       );
     }
-    const sorted = [...ratios].sort((a, b) => a - b);
-    console.log(
-      `federated real tier: 2 threads against 1, median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x (${sorted.map((r) => r.toFixed(2)).join(', ')})`,
-    );
+    console.log(`federated real tier: 2 threads against 1: ${ratiosWithMedian(ratios)}`);
   },
   'fl-ceiling': async () => {
     const ceilings = await federatedCeiling(FL_REAL_PAIRS);
-    const sorted = [...ceilings].sort((a, b) => a - b);
     console.log(
-      `federated real tier: two threads training clients side by side, nothing shared, reach ${sorted.map((c) => c.toFixed(2)).join(', ')}x one thread (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}x): the most the real tier's two threads can give on this machine`,
+      `federated real tier: two threads training clients side by side, nothing shared, against one alone: ${ratiosWithMedian(ceilings)}, the most the real tier's two threads can give on this machine`,
     );
   },
   scale: async () => {
