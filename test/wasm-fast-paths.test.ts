@@ -117,6 +117,17 @@ describe('BatchMatMul on wasm', () => {
     product.dispose();
   });
 
+  it('never lets a reshaped view of a buffer hit the packing of its other shape', async () => {
+    // a larger than b: the product goes to the backend, which packs b as 6 x 4
+    // under b's buffer; the same buffer viewed as 8 x 3 must not reuse it.
+    const compute = () => {
+      const b = normals('b', [6, 4]);
+      tf.matMul(normals('a', [30, 6]), b).dataSync();
+      return tf.matMul(normals('c', [5, 8]), b.reshape([8, 3]));
+    };
+    expect(await wasmAgainstCpu(compute)).toBeLessThan(RELATIVE_TOLERANCE);
+  });
+
   it('leaves no packed operand cached under a caller tensor', async () => {
     // The backend caches XNNPACK's packed b under b's id, ignoring its shape.
     // Had the transposed product cached b as a 6 x 4 operand, the later

@@ -10,7 +10,7 @@
  *   Cᵀ = op(b)ᵀ·op(a)ᵀ is computed instead and then transposed. An
  *   untransposed product also runs as (bᵀ·aᵀ)ᵀ the first time its b is seen,
  *   when a is the smaller: XNNPACK packs its b on every new buffer, which for
- *   a training step's weights (new after each update) cost more than the
+ *   a training step's weights (new after each update) costs more than the
  *   product itself.
  * - `Conv2DBackpropInput` is a scalar loop. The input gradient of a
  *   convolution is the "full" correlation of dy with the filter rotated by
@@ -36,7 +36,9 @@
  * that tensor's data is disposed. So every operand this module passes in
  * those roles is a fresh buffer it owns and disposes before returning: no
  * cache entry outlives the call, and none can be hit later by a differently
- * shaped view of a caller's tensor.
+ * shaped view of a caller's tensor. An untransposed product hands the
+ * backend the caller's b, to keep the cache for fixed weights, unless that
+ * buffer was packed with another shape (then b is copied).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -121,7 +123,9 @@ function untransposedMatMul(args: KernelArgs, original: tf.KernelFunc): tf.Tenso
   const swapped: Product = { a: b, b: a, transposeA: !transposeB, transposeB: !transposeA };
   const fused = args.inputs.bias !== undefined || args.inputs.preluActivationWeights !== undefined;
   if (!(transposeA || transposeB)) {
-    if (fused || !leaveUnpacked(b, sizeOf(a.shape))) return original(args) as tf.TensorInfo;
+    const route = untransposedRoute(b, sizeOf(a.shape), fused);
+    if (route === 'backend') return original(args) as tf.TensorInfo;
+    if (route === 'copy') return untransposedProduct(args, original, direct);
   } else {
     const outputSize = outerSize(a, transposeA) * outerSize(b, !transposeB);
     if (fused || copyCost(direct) <= copyCost(swapped) + outputSize) {
@@ -147,24 +151,47 @@ function copyCost({ a, b, transposeA }: Product): number {
   return (transposeA ? sizeOf(a.shape) : 0) + 2 * sizeOf(b.shape);
 }
 
-/** Buffers seen once as the b of an untransposed product (see {@link leaveUnpacked}). */
-const seenOnce = new WeakSet<object>();
+/**
+ * For each buffer that has been the b of an untransposed product: the shape
+ * the backend packed and cached it with, or {@link UNPACKED} while it has
+ * been seen only once and left unpacked (see {@link untransposedRoute}).
+ */
+const packedAs = new WeakMap<object, string>();
+const UNPACKED = '';
 
 /**
- * Whether an untransposed a·b should run as (bᵀ·aᵀ)ᵀ, so that XNNPACK packs
- * the smaller aᵀ rather than b. Packing a fresh operand costs far more per
- * float than the backend's transpose (about 2.3 ms against 0.11 ms for a
- * 784 x 200 b on this project's machine, operator set-up included), but the
- * packing is cached under b's buffer and reused while that buffer lives. So
- * the first time a buffer is b it is left unpacked (when a is smaller), and
- * from its second time on it is packed and reused: fixed weights used again
- * and again are packed once, while a training step's weights, a new buffer
- * after every update, are never packed.
+ * How an untransposed a·b runs. XNNPACK packs b, at a cost far above the
+ * backend's transpose per float (about 2.3 ms against 0.11 ms for a 784 x 200
+ * b on this project's machine, operator set-up included), and caches the
+ * packing under b's buffer while that buffer lives, whatever shape it is
+ * viewed with. So:
+ *
+ * - `swap`, the first time a buffer is b of an unfused product and a is the
+ *   smaller: (bᵀ·aᵀ)ᵀ, XNNPACK packing aᵀ and b left unpacked. A training
+ *   step's weights, a new buffer after every update, are never packed.
+ * - `backend`: the call as it is, when b is seen again with the shape it was
+ *   packed with (the cache serves it) or may be packed now. Fixed weights
+ *   used again and again are packed once.
+ * - `copy`, when the buffer was packed with another shape (a reshaped view of
+ *   it): the cache would serve that shape's packing, so the product runs on
+ *   a fresh copy of b.
  */
-function leaveUnpacked(b: tf.TensorInfo, aSize: number): boolean {
-  if (seenOnce.has(b.dataId)) return false;
-  seenOnce.add(b.dataId);
-  return aSize < sizeOf(b.shape);
+function untransposedRoute(
+  b: tf.TensorInfo,
+  aSize: number,
+  fused: boolean,
+): 'swap' | 'backend' | 'copy' {
+  const shape = b.shape.join('x');
+  const packed = packedAs.get(b.dataId);
+  if (packed === undefined && !fused && aSize < sizeOf(b.shape)) {
+    packedAs.set(b.dataId, UNPACKED);
+    return 'swap';
+  }
+  if (packed === undefined || packed === UNPACKED || packed === shape) {
+    packedAs.set(b.dataId, shape);
+    return 'backend';
+  }
+  return 'copy';
 }
 
 /** Runs `product` through the original kernel with untransposed, fresh operands. */
