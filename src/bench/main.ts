@@ -55,10 +55,14 @@ const SUITES: Record<string, () => Promise<void>> = {
     for (const line of describeSweepOverhead(await sweepOverhead(2))) console.log(line);
   },
   report: async () => {
-    for (let i = 0; i < 3; i++) {
-      const r = await reportRender();
+    for (const [sampled, label] of [
+      [false, '20 configurations x 50 replications'],
+      [false, 'the same again'],
+      [true, '1,000 configurations (a sampled sweep)'],
+    ] as const) {
+      const r = await reportRender(sampled);
       console.log(
-        `report: ${r.runs} runs x 10 metrics: report.html and ${r.charts} charts (.vl.json and .svg) in ${r.wallS.toFixed(2)} s${i === 0 ? ' (first, cold)' : ''}`,
+        `report: ${r.runs} runs x 10 metrics, ${label}: report.html and ${r.charts} charts (.vl.json and .svg) in ${r.wallS.toFixed(2)} s`,
       );
     }
   },
