@@ -13,10 +13,11 @@ for (let ready = Atomics.load(start, 0); ready < start[1]!; ready = Atomics.load
   Atomics.wait(start, 0, ready);
 }
 const global = getFlatWeights(context.handle.model);
+const samplesPerClient = Math.floor(context.split.train.count / job.fleetClients);
 const began = performance.now(); // wall: benchmark only
 for (let client = 0; client < job.clients; client++) {
-  const first = client * job.samplesPerClient;
-  const indices = Int32Array.from({ length: job.samplesPerClient }, (_, i) => first + i);
+  const first = client * samplesPerClient;
+  const indices = Int32Array.from({ length: samplesPerClient }, (_, i) => first + i);
   trainClient(context, global, {
     client,
     indices,

@@ -2,14 +2,20 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { prepareScenario } from '../index.js';
 import { PACKAGE_ROOT } from '../version.js';
-import type { ClientTask, TrainingSetup } from '../workloads/federated/training.js';
+import {
+  type ClientTask,
+  type TrainingSetup,
+  trainingSetup,
+} from '../workloads/federated/training.js';
 
 /** What a ceiling worker is given: the setup, and the local training of each client it trains. */
 export interface CeilingJob {
   setup: TrainingSetup;
   local: ClientTask['local'];
+  /** Clients each thread trains. */
   clients: number;
-  samplesPerClient: number;
+  /** Clients in the scenario's fleet: each trains on an equal, contiguous share of the training split (IID in the scenario). */
+  fleetClients: number;
   /** Int32 cells: [0] workers ready; all start when it reaches [1]. */
   start: SharedArrayBuffer;
 }
@@ -21,8 +27,8 @@ const CLIENTS = 60;
 
 /**
  * The ceiling of the real tier's two-thread speedup on this machine: the
- * same client training (fl-bench-real's 2NN, 80 samples, one epoch at batch
- * 10) run by one worker thread alone, then by two at once, each training
+ * same client training (fl-bench-real's 2NN on a client's share of the
+ * training split, its local epochs and batch size) run by one worker thread alone, then by two at once, each training
  * {@link CLIENTS} clients. Nothing is shared and nothing waits, so
  * 2 x (one thread's time) / (the slower of two threads' times) is the most
  * two threads can give on this work: what is left when the cores slow each
@@ -34,23 +40,15 @@ export async function federatedCeiling(pairs = 3): Promise<number[]> {
   );
   if (prepared.kind !== 'federated') throw new Error('fl-bench-real.yaml is not federated');
   const { resolved } = prepared;
-  const section = resolved.scenario.federated;
-  const setup: TrainingSetup = {
-    dataset: section.dataset,
-    model: section.model,
-    baseDir: resolved.baseDir,
-    file: resolved.file,
-    seed: loaded.scenario.seed,
-    backend: section.backend,
-  };
+  const setup = trainingSetup(resolved, loaded.scenario.seed);
   const time = async (threads: number): Promise<number[]> => {
     const start = new Int32Array(new SharedArrayBuffer(8));
     start[1] = threads;
     const job: CeilingJob = {
       setup,
-      local: section.local,
+      local: resolved.scenario.federated.local,
       clients: CLIENTS,
-      samplesPerClient: 80,
+      fleetClients: resolved.clientCount,
       start: start.buffer,
     };
     const workers = Array.from(

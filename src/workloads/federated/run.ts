@@ -19,7 +19,7 @@ import type { ClientUpdate, Strategy } from './strategies/strategy.js';
 import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
 import { startTrainer } from './trainer.js';
-import { prepareTraining, type TrainingContext } from './training.js';
+import { prepareTraining, type TrainingContext, trainingSetup } from './training.js';
 
 /**
  * Runs a federated scenario: rounds in simulated time on the fleet (see
@@ -30,17 +30,9 @@ import { prepareTraining, type TrainingContext } from './training.js';
  * ends the run as failed, recorded with its round.
  */
 export async function runFederated(resolved: ResolvedFederated, seed: number): Promise<RunResult> {
-  const { scenario, file, baseDir } = resolved;
-  const section = scenario.federated;
+  const section = resolved.scenario.federated;
   const real = section.tier === 'real';
-  const setup = {
-    dataset: section.dataset,
-    model: section.model,
-    baseDir,
-    file,
-    seed,
-    backend: section.backend,
-  };
+  const setup = trainingSetup(resolved, seed);
   let trainer: ClientTrainer | undefined;
   let context: TrainingContext;
   if (real) ({ trainer, context } = await startTrainer(setup, section.workers));

@@ -11,6 +11,7 @@ import { buildModel } from '../../ml/models/zoo.js';
 import { type BackendPreference, initBackend } from '../../ml/runtime.js';
 import { trainModel } from '../../ml/train.js';
 import type { DatasetSpec, ModelSpec } from '../compress/schema.js';
+import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
 
 /**
@@ -30,6 +31,19 @@ export interface TrainingSetup {
   readonly file: string;
   readonly seed: number;
   readonly backend: BackendPreference;
+}
+
+/** What every training thread of a run needs: its data set, model, files and seed. */
+export function trainingSetup(resolved: ResolvedFederated, seed: number): TrainingSetup {
+  const section = resolved.scenario.federated;
+  return {
+    dataset: section.dataset,
+    model: section.model,
+    baseDir: resolved.baseDir,
+    file: resolved.file,
+    seed,
+    backend: section.backend,
+  };
 }
 
 /** One client's local training in one round. */
