@@ -1,7 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';
 import { initBackend, tf } from '../src/ml/runtime.js';
-import { registerWasmFastPaths, WASM_FAST_PATH_KERNELS } from '../src/ml/wasm-fast-paths.js';
+import {
+  registerWasmFastPaths,
+  replacedKernel,
+  WASM_FAST_PATH_KERNELS,
+} from '../src/ml/wasm-fast-paths.js';
 import { relativeError } from './helpers/relative-error.js';
 
 /**
@@ -398,6 +402,24 @@ describe('registration', () => {
     expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
     expect(kernelFuncs()).toEqual(before);
+  });
+
+  it('hands out the kernel each fast path replaced, which computes the same product', () => {
+    const original = replacedKernel(tf.BatchMatMul);
+    expect(original).toBeTypeOf('function');
+    expect(original).not.toBe(tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc);
+    const x = normals('x', [10, 784]);
+    const w = normals('w', [784, 200]);
+    const backend = tf.backend();
+    const out = original!({
+      inputs: { a: x, b: w },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as tf.TensorInfo;
+    const direct = tf.engine().makeTensorFromTensorInfo(out);
+    const fast = tf.matMul(x, w);
+    expect(direct.dataSync()).toEqual(fast.dataSync());
+    tf.dispose([x, w, direct, fast]);
   });
 
   it('keeps the replaced kernels’ setup, so a backend started later initialises them', () => {

@@ -7,6 +7,7 @@ import { federatedRun, federatedRunInChild } from './federated-scale.js';
 import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
+import { matmulCases } from './matmul.js';
 import { reportRender } from './report.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
@@ -67,6 +68,7 @@ const SUITES: Record<string, () => Promise<void>> = {
     }
   },
   compression: () => printCases(compressionCases, 10),
+  matmul: async () => printCases(await matmulCases(), 10),
   federated: () => printCases(federatedCases, 10),
   training: async () => {
     const wasm = await cnnTrainingThroughput('wasm', 20, 32);

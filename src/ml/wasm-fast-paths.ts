@@ -52,7 +52,7 @@ import {
   sizeOf,
 } from './wasm-kernel-util.js';
 
-/** Marks a wrapper, so that registering again (from any copy of this module) is a no-op. */
+/** Marks a wrapper (its value: the kernel it replaced), so that registering again (from any copy of this module) is a no-op. */
 const WRAPPED = Symbol.for('edgesim.wasmFastPath');
 
 /** The `wasm` kernels {@link registerWasmFastPaths} wraps. */
@@ -76,12 +76,20 @@ export function registerWasmFastPaths(): void {
   wrapKernel(tf.Conv2DBackpropInput, conv2DBackpropInputAsConv2D);
 }
 
+/** The `wasm` kernel a fast path replaced, while it is registered (for benchmarks). */
+export function replacedKernel(kernelName: string): tf.KernelFunc | undefined {
+  const kernelFunc = tf.getKernel(kernelName, 'wasm')?.kernelFunc as
+    | (tf.KernelFunc & { [WRAPPED]?: tf.KernelFunc })
+    | undefined;
+  return kernelFunc?.[WRAPPED];
+}
+
 function wrapKernel(kernelName: string, fastPath: FastPath): void {
   const config = tf.getKernel(kernelName, 'wasm');
   if (config === undefined || WRAPPED in config.kernelFunc) return;
   const original = config.kernelFunc;
   const kernelFunc = Object.assign((args: KernelArgs) => fastPath(args, original), {
-    [WRAPPED]: true,
+    [WRAPPED]: original,
   });
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...config, kernelFunc });
@@ -159,11 +167,12 @@ const packedAs = new WeakMap<object, string>();
 const UNPACKED = '';
 
 /**
- * How an untransposed a·b runs. XNNPACK packs b, at a cost far above the
- * backend's transpose per float (about 2.3 ms against 0.11 ms for a 784 x 200
- * b on this project's machine, operator set-up included), and caches the
- * packing under b's buffer while that buffer lives, whatever shape it is
- * viewed with. So:
+ * How an untransposed a·b runs. XNNPACK packs b, and caches the packing
+ * under b's buffer while that buffer lives, whatever shape it is viewed
+ * with. Packing a new b costs more than transposing it and packing a small
+ * aᵀ: for the 2NN's x [10, 784] · W [784, 200] with a new W, 0.87 ms against
+ * 0.43 ms a product on this project's machine (`npm run bench -- matmul`).
+ * So:
  *
  * - `swap`, the first time a buffer is b of an unfused product and a is the
  *   smaller: (bᵀ·aᵀ)ᵀ, XNNPACK packing aᵀ and b left unpacked. A training
