@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { ProfileLibrary } from './fleet/profiles.js';
+import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import type { Table } from './results/table.js';
 import { writeResults } from './results/write.js';
-import { type LoadedScenario, loadScenario } from './scenario/load.js';
+import { type LoadedScenario, loadScenario, readMergedScenario } from './scenario/load.js';
+import { isMapping } from './scenario/merge.js';
 import {
   asFleetScenario,
   isCompressScenario,
@@ -47,27 +49,42 @@ export function prepareRun(
   return { kind: 'fleet', resolved: resolveScenario(asFleetScenario(scenario), file, library) };
 }
 
+/** Options of a run that do not change its results. */
+export interface RunOptions {
+  /** Told how far the run has come (simulated time, round, step); default: nothing shown. The caller stops it. */
+  progress?: ProgressReporter;
+}
+
 /**
  * Runs a prepared scenario with a seed. A pure function: the same scenario
  * and seed (and, for ML runs, the same TF.js backend) always give the same tables.
  */
-export async function runPrepared(prepared: PreparedRun, seed: number): Promise<RunResult> {
+export async function runPrepared(
+  prepared: PreparedRun,
+  seed: number,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const progress = options.progress ?? NO_PROGRESS;
   // ML runs load TensorFlow.js, which fleet runs (and sweep workers running them) need not pay for.
   if (prepared.kind === 'compress') {
     const { runCompression } = await import('./workloads/compress/run.js');
-    return runCompression(prepared.resolved, seed);
+    return runCompression(prepared.resolved, seed, progress);
   }
   if (prepared.kind === 'federated') {
     const { runFederated } = await import('./workloads/federated/run.js');
-    return runFederated(prepared.resolved, seed);
+    return runFederated(prepared.resolved, seed, progress);
   }
-  return { tables: runScenario(prepared.resolved, seed), backend: null };
+  return { tables: runScenario(prepared.resolved, seed, options), backend: null };
 }
 
 /** Runs a resolved fleet scenario with a seed (synchronously: it needs no ML runtime). */
-export function runScenario(resolved: ResolvedScenario, seed: number): RunTables {
+export function runScenario(
+  resolved: ResolvedScenario,
+  seed: number,
+  options: RunOptions = {},
+): RunTables {
   const tables: Record<string, Table> = {};
-  for (const [name, table] of Object.entries(runInference(resolved, seed))) {
+  for (const [name, table] of Object.entries(runInference(resolved, seed, options.progress))) {
     if (table !== undefined) tables[name] = table;
   }
   return tables;
@@ -79,11 +96,13 @@ export function prepareScenario(file: string): { loaded: LoadedScenario; prepare
   return { loaded, prepared: prepareRun(loaded.scenario, file) };
 }
 
-export interface RunFileOptions {
+export interface RunFileOptions extends RunOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
   /** Output directory; default `results/<scenario name>`. */
   out?: string;
+  /** Told of what the run ignored (a sweep block); default: a line on stderr. */
+  warn?: (message: string) => void;
 }
 
 /** What {@link runScenarioFile} wrote. */
@@ -103,10 +122,14 @@ export async function runScenarioFile(
   options: RunFileOptions = {},
 ): Promise<RunOutcome> {
   const { loaded, prepared } = prepareScenario(file);
+  if (hasSweepBlock(file))
+    (options.warn ?? printWarning)(
+      `${file} has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep ${file})`,
+    );
   const seed = options.seed ?? loaded.scenario.seed;
   const outDir = options.out ?? join('results', safeDirName(loaded.scenario.name));
   const started = performance.now(); // wall: manifest only
-  const { tables, files, backend } = await runPrepared(prepared, seed);
+  const { tables, files, backend } = await runPrepared(prepared, seed, options);
   const wallTimeS = (performance.now() - started) / 1000; // wall: manifest only
   writeResults(
     outDir,
@@ -136,6 +159,16 @@ function manifestFor(
     finishedAt: new Date().toISOString(), // wall: manifest only
     outputs: csvHashes,
   };
+}
+
+/** Whether a scenario file (with what it `extends`) has a `sweep` block, which a single run ignores. */
+function hasSweepBlock(file: string): boolean {
+  const data = readMergedScenario(file);
+  return isMapping(data) && data.sweep !== undefined;
+}
+
+function printWarning(message: string): void {
+  process.stderr.write(`edgesim: warning: ${message}\n`);
 }
 
 /** A scenario name made safe as a directory name. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { withTerminalProgress } from '../progress.js';
 import { parseSeed } from './options.js';
 import { printOutcome } from './run.js';
 
@@ -20,6 +21,10 @@ export function registerCompress(program: Command): void {
       ]);
       if (!isCompressScenario(loadScenario(file).scenario))
         throw new UsageError(`${file} has no compress: section; run it with 'edgesim run'`);
-      printOutcome(await runScenarioFile(file, options));
+      printOutcome(
+        await withTerminalProgress('compress', (progress) =>
+          runScenarioFile(file, { ...options, progress }),
+        ),
+      );
     });
 }

@@ -23,7 +23,7 @@ registerReport(program);
 registerSchema(program);
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(withoutHelpAfterUnknownCommand(process.argv.slice(2)), { from: 'user' });
 } catch (error) {
   process.exitCode = report(error, program.opts<{ verbose?: boolean }>().verbose === true);
 }
@@ -44,4 +44,16 @@ function report(error: unknown, verbose: boolean): number {
   );
   console.error((error as Error).stack ?? '');
   return 1;
+}
+
+/**
+ * Commander answers `edgesim nosuch --help` with the main help and exit 0;
+ * without the help flag it reports the unknown command (exit 2). An unknown
+ * command is an error either way, so its help flags are dropped.
+ */
+function withoutHelpAfterUnknownCommand(args: string[]): string[] {
+  const name = args.find((arg) => !arg.startsWith('-'));
+  if (name === undefined || name === 'help') return args;
+  const known = program.commands.some((c) => c.name() === name || c.aliases().includes(name));
+  return known ? args : args.filter((arg) => arg !== '--help' && arg !== '-h');
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withTerminalProgress } from '../progress.js';
 import { formatNumber } from '../results/csv.js';
 import type { RunOutcome } from '../run.js';
 import { parseSeed } from './options.js';
@@ -12,7 +13,11 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
     .action(async (file: string, options: { seed?: number; out?: string }) => {
       const { runScenarioFile } = await import('../run.js');
-      printOutcome(await runScenarioFile(file, options));
+      printOutcome(
+        await withTerminalProgress('run', (progress) =>
+          runScenarioFile(file, { ...options, progress }),
+        ),
+      );
     });
 }
 

@@ -6,6 +6,7 @@ import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { initBackend } from '../../ml/runtime.js';
 import { trainModel } from '../../ml/train.js';
+import { NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../run.js';
 import {
   estimateOnProfiles,
@@ -32,14 +33,19 @@ export interface MeasuredVariant {
  * held-out split, in encoded bytes and FLOPs, and on each hardware profile.
  * Writes `summary.csv`, `variants.csv`, `estimates.csv`, each variant's
  * encoded model (`models/<variant>.edgm`) and cost card (`cards/<variant>.json`,
- * usable as a fleet scenario's `model.card`), and `report/`.
+ * usable as a fleet scenario's `model.card`), and `report/`. `progress`
+ * hears of each step done (the baseline's training, each variant's steps).
  */
 export async function runCompression(
   resolved: ResolvedCompression,
   seed: number,
+  progress: ProgressReporter = NO_PROGRESS,
 ): Promise<RunResult> {
   const { scenario, file, baseDir } = resolved;
   const section = scenario.compress;
+  const steps = 1 + section.variants.reduce((sum, v) => sum + v.steps.length, 0);
+  let stepsDone = 0;
+  const stepDone = (label: string) => progress.update(++stepsDone / steps, label);
   const backend = await initBackend(section.backend);
   const data = loadSplit(section.dataset, baseDir, seed);
   const baseline = await loadModel(resolved, data.train, seed);
@@ -54,12 +60,14 @@ export async function runCompression(
   if (trained.kind === 'diverged')
     first.failure = `training diverged at epoch ${trained.epoch}, step ${trained.step} (loss ${trained.loss})`;
   measureOne(first);
+  stepDone('baseline trained');
   const context = { train: data.train, training: section.train, seed, file, baseDir };
   for (const [v, spec] of section.variants.entries()) {
     const variant = startVariant(spec.name, baseline);
     for (const [s, step] of spec.steps.entries()) {
-      if (variant.failure !== null) break;
-      await applyStep(variant, step, context, { variant: v, step: s });
+      if (variant.failure === null)
+        await applyStep(variant, step, context, { variant: v, step: s });
+      stepDone(`variant ${spec.name}, step ${s + 1} of ${spec.steps.length}`);
     }
     measureOne(variant);
   }

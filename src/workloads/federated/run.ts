@@ -7,6 +7,7 @@ import { resolvePrecision } from '../../fleet/roofline.js';
 import { costCardFromModel } from '../../ml/cost/from-model.js';
 import { getFlatWeights } from '../../ml/models/weights.js';
 import { buildCells } from '../../network/cells.js';
+import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../run.js';
 import { scaffoldClientControl } from './kernels/scaffold.js';
 import { subtract } from './kernels/vector.js';
@@ -27,9 +28,14 @@ import { prepareTraining, type TrainingContext, trainingSetup } from './training
  * whose updates arrived, aggregated by the strategy in client-id order and
  * evaluated on the held-out split. The cost-only tier simulates the same
  * rounds without training. A round whose training loss or model becomes NaN
- * ends the run as failed, recorded with its round.
+ * ends the run as failed, recorded with its round. `progress` hears of each
+ * round's end and changes nothing.
  */
-export async function runFederated(resolved: ResolvedFederated, seed: number): Promise<RunResult> {
+export async function runFederated(
+  resolved: ResolvedFederated,
+  seed: number,
+  progress: ProgressReporter = NO_PROGRESS,
+): Promise<RunResult> {
   const section = resolved.scenario.federated;
   const real = section.tier === 'real';
   const setup = trainingSetup(resolved, seed);
@@ -38,7 +44,7 @@ export async function runFederated(resolved: ResolvedFederated, seed: number): P
   if (real) ({ trainer, context } = await startTrainer(setup, section.workers));
   else context = await prepareTraining(setup);
   try {
-    return await simulate(resolved, seed, context, trainer);
+    return await simulate(resolved, seed, context, trainer, progress);
   } finally {
     await trainer?.close();
   }
@@ -49,6 +55,7 @@ async function simulate(
   seed: number,
   context: TrainingContext,
   trainer: ClientTrainer | undefined,
+  progress: ProgressReporter,
 ): Promise<RunResult> {
   const { scenario } = resolved;
   const section = scenario.federated;
@@ -120,7 +127,13 @@ async function simulate(
   const controls = new Map<number, Float32Array>();
   const results: RoundResult[] = [];
   let failure: string | null = null;
+  const roundDone = (round: number) =>
+    progress.update(
+      round / section.rounds,
+      `round ${round} of ${section.rounds}, simulated ${formatClock(sim.now)}`,
+    );
   for (let round = 1; round <= section.rounds && failure === null; round++) {
+    if (round > 1) roundDone(round - 1);
     const timing = runner.run(round);
     const result: RoundResult = {
       timing,
@@ -171,6 +184,7 @@ async function simulate(
       }
     }
   }
+  roundDone(results.length);
   fleet.finish();
   const tables = federatedTables(resolved, fleet, results, failure, {
     modelBytes,

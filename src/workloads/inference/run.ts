@@ -4,6 +4,7 @@ import { RandomStreams } from '../../engine/random.js';
 import { Priority, Simulation } from '../../engine/simulation.js';
 import { deviceKey, Fleet } from '../../fleet/fleet.js';
 import { buildCells, type Cell } from '../../network/cells.js';
+import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
 import { BatchingServer } from './batching-server.js';
 import { ModelDownloads } from './model-download.js';
@@ -29,9 +30,14 @@ interface ServerState {
  * of compute, radio and idle is metered per device; availability, failures
  * and batteries take devices down, failing what they were doing.
  *
- * A pure function of (resolved scenario, seed).
+ * A pure function of (resolved scenario, seed); `progress` hears of the
+ * simulated time every {@link PROGRESS_EVENTS} events and changes nothing.
  */
-export function runInference(resolved: ResolvedScenario, seed: number): InferenceTables {
+export function runInference(
+  resolved: ResolvedScenario,
+  seed: number,
+  progress: ProgressReporter = NO_PROGRESS,
+): InferenceTables {
   const { scenario } = resolved;
   const inference = scenario.workload.inference;
   const sim = new Simulation();
@@ -337,8 +343,7 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
   }
 
   // Devices keep changing state forever; stop once arrivals have ended and the last request is done.
-  sim.run({ untilS: scenario.duration });
-  if (inFlight > 0) sim.run({ stopWhen: () => inFlight === 0 });
+  runReporting(sim, scenario.duration, () => inFlight === 0, progress);
   fleet.finish();
   return inferenceTables(
     resolved,
@@ -348,4 +353,28 @@ export function runInference(resolved: ResolvedScenario, seed: number): Inferenc
     downloads,
     sim.now,
   );
+}
+
+/** Events between two progress updates: often enough for the eye, rare enough to cost nothing. */
+const PROGRESS_EVENTS = 10_000;
+
+/**
+ * `sim.run({ untilS: durationS })`, then on until `done()`, in slices of
+ * {@link PROGRESS_EVENTS} events with a progress update between slices. The
+ * events fire in the same order as in one call (a slice only stops the loop).
+ */
+function runReporting(
+  sim: Simulation,
+  durationS: number,
+  done: () => boolean,
+  progress: ProgressReporter,
+): void {
+  const total = formatClock(durationS);
+  const slice = { untilS: durationS, maxEvents: PROGRESS_EVENTS };
+  while (sim.run(slice) === 'max-events')
+    progress.update(sim.now / durationS, `simulated ${formatClock(sim.now)} of ${total}`);
+  progress.update(1, `simulated ${total} of ${total}`);
+  const drain = { stopWhen: done, maxEvents: PROGRESS_EVENTS };
+  while (!done() && sim.run(drain) === 'max-events')
+    progress.update(1, `simulated ${total}, finishing requests under way`);
 }
