@@ -5,7 +5,7 @@
  * (`ProfileFactoryImpl.java`): promotion, transfer at
  * alpha_u * tput_u + alpha_d * tput_d + beta, tail, idle.
  *
- * Tags follow reference/hardware-data.md: [aro], [huang], [narayanan],
+ * Tags follow docs/reference/hardware-data.md: [aro], [huang], [narayanan],
  * [ugwuanyi] = from that source; [D] = derived from sourced numbers (method in
  * the comment); [E] = estimate, not verified against a source.
  */

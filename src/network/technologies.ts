@@ -4,7 +4,7 @@ import type { NetworkInterface } from '../fleet/profiles.js';
  * Default figures of each access technology: the capacity of one access
  * point or cell (shared by the devices attached to it), its round-trip time
  * and packet loss. A scenario's `cells` entry may override any of them.
- * Sources are in `../shared/reference/hardware-data.md` section 5; [E] marks
+ * Sources are in `docs/reference/hardware-data.md` section 5; [E] marks
  * an estimate.
  */
 export interface Technology {
