@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ProfileLibrary } from './fleet/profiles.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
+import { checkOutputDir } from './results/out-dir.js';
 import type { Table } from './results/table.js';
 import { writeResults } from './results/write.js';
 import { type LoadedScenario, loadScenario, readMergedScenario } from './scenario/load.js';
@@ -103,6 +104,8 @@ export interface RunFileOptions extends RunOptions {
   out?: string;
   /** Told of what the run ignored (a sweep block); default: a line on stderr. */
   warn?: (message: string) => void;
+  /** Write into an output directory that holds files edgesim did not write (see results/out-dir.ts). */
+  forceReplace?: boolean;
 }
 
 /** What {@link runScenarioFile} wrote. */
@@ -128,6 +131,8 @@ export async function runScenarioFile(
     );
   const seed = options.seed ?? loaded.scenario.seed;
   const outDir = options.out ?? join('results', safeDirName(loaded.scenario.name));
+  const claim = { forceReplace: options.forceReplace === true };
+  checkOutputDir(outDir, 'run', claim); // refuse before the run, not after it
   const started = performance.now(); // wall: manifest only
   const { tables, files, backend } = await runPrepared(prepared, seed, options);
   const wallTimeS = (performance.now() - started) / 1000; // wall: manifest only
@@ -136,6 +141,7 @@ export async function runScenarioFile(
     tables,
     (csvHashes) => manifestFor(loaded, seed, backend, wallTimeS, csvHashes),
     files,
+    claim,
   );
   return { outDir, seed, tables, wallTimeS };
 }

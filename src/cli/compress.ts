@@ -13,18 +13,24 @@ export function registerCompress(program: Command): void {
     .argument('<scenario>', 'scenario file with a compress: section')
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
-    .action(async (file: string, options: { seed?: number; out?: string }) => {
-      const [{ runScenarioFile }, { loadScenario }, { isCompressScenario }] = await Promise.all([
-        import('../run.js'),
-        import('../scenario/load.js'),
-        import('../scenario/schema.js'),
-      ]);
-      if (!isCompressScenario(loadScenario(file).scenario))
-        throw new UsageError(`${file} has no compress: section; run it with 'edgesim run'`);
-      printOutcome(
-        await withTerminalProgress('compress', (progress) =>
-          runScenarioFile(file, { ...options, progress }),
-        ),
-      );
-    });
+    .option(
+      '--force-replace',
+      "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
+    )
+    .action(
+      async (file: string, options: { seed?: number; out?: string; forceReplace?: boolean }) => {
+        const [{ runScenarioFile }, { loadScenario }, { isCompressScenario }] = await Promise.all([
+          import('../run.js'),
+          import('../scenario/load.js'),
+          import('../scenario/schema.js'),
+        ]);
+        if (!isCompressScenario(loadScenario(file).scenario))
+          throw new UsageError(`${file} has no compress: section; run it with 'edgesim run'`);
+        printOutcome(
+          await withTerminalProgress('compress', (progress) =>
+            runScenarioFile(file, { ...options, progress }),
+          ),
+        );
+      },
+    );
 }

@@ -11,14 +11,20 @@ export function registerRun(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
-    .action(async (file: string, options: { seed?: number; out?: string }) => {
-      const { runScenarioFile } = await import('../run.js');
-      printOutcome(
-        await withTerminalProgress('run', (progress) =>
-          runScenarioFile(file, { ...options, progress }),
-        ),
-      );
-    });
+    .option(
+      '--force-replace',
+      "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
+    )
+    .action(
+      async (file: string, options: { seed?: number; out?: string; forceReplace?: boolean }) => {
+        const { runScenarioFile } = await import('../run.js');
+        printOutcome(
+          await withTerminalProgress('run', (progress) =>
+            runScenarioFile(file, { ...options, progress }),
+          ),
+        );
+      },
+    );
 }
 
 /** Prints what a run wrote and its summary row. */
