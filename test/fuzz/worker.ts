@@ -1,0 +1,157 @@
+/**
+ * A fuzz worker thread: checks mutant files one at a time the way a user
+ * hits them, in process, through the built CLI's own commands (dist/):
+ * `validate`, then (if the file has a `sweep:` block) what `sweep` does before
+ * any run starts (expand, validate every run, prepare every point), then
+ * `run --out <fresh dir>`. It answers each check with a {@link CheckReport};
+ * the pool that started it enforces the time and heap limits.
+ */
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Command } from 'commander';
+
+/** What the pool asks a worker to check. */
+export interface CheckRequest {
+  id: string;
+  file: string;
+  /** A directory that does not exist yet, for `run --out`; removed afterwards. */
+  outDir: string;
+}
+
+/** The steps of a check, in order. */
+export type Step = 'validate' | 'sweep' | 'run';
+
+/** What a check found, from inside the worker. */
+export interface CheckReport {
+  id: string;
+  outcome: 'ok' | 'input-error' | 'internal-error';
+  /** The step that threw (the last one when all passed). */
+  step: Step;
+  /** Set when `validate` accepted the file and a later step refused it. */
+  validateMissed: boolean;
+  /** Error class name, message (cut at 4,000 characters), its full length, and stack. */
+  name?: string;
+  message?: string;
+  messageLength?: number;
+  stack?: string;
+  /** Why an error counts as internal (for errors that are not plainly bugs). */
+  reason?: string;
+}
+
+/** The data the pool starts a worker with. */
+export interface WorkerConfig {
+  distDir: string;
+}
+
+const MESSAGE_CHARS = 4_000;
+
+type Dist = Awaited<ReturnType<typeof loadDist>>;
+
+async function loadDist(distDir: string) {
+  const url = (path: string) => new URL(path, `file://${distDir}/`).href;
+  const errors = (await import(url('errors.js'))) as typeof import('../../src/errors.js');
+  const run = (await import(url('run.js'))) as typeof import('../../src/run.js');
+  const load = (await import(
+    url('scenario/load.js')
+  )) as typeof import('../../src/scenario/load.js');
+  const grammar = (await import(
+    url('sweep/grammar.js')
+  )) as typeof import('../../src/sweep/grammar.js');
+  const validate = (await import(
+    url('cli/validate.js')
+  )) as typeof import('../../src/cli/validate.js');
+  const cliRun = (await import(url('cli/run.js'))) as typeof import('../../src/cli/run.js');
+  return { errors, run, load, grammar, validate, cliRun };
+}
+
+/** A CLI with one command registered, that throws instead of exiting and prints nothing of its own. */
+function cli(register: (program: Command) => void): Command {
+  const program = new Command('edgesim').exitOverride();
+  program.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  register(program);
+  return program;
+}
+
+/** What `edgesim sweep` checks before its first run: expansion, every run valid, every point prepared. */
+function checkSweep(dist: Dist, file: string): void {
+  const raw = dist.load.readMergedScenario(file);
+  if (raw === null || typeof raw !== 'object' || !('sweep' in raw)) return;
+  const seed = (raw as { seed?: unknown }).seed ?? 1;
+  const plan = dist.grammar.expandSweep(raw, file, seed as number);
+  const validated = dist.grammar.validateRuns(plan, file);
+  const prepared = new Set<number>();
+  validated.forEach((scenario, i) => {
+    const point = plan.runs[i]!.point;
+    if (prepared.has(point)) return;
+    prepared.add(point);
+    dist.run.prepareRun(scenario, file);
+  });
+}
+
+async function check(dist: Dist, request: CheckRequest): Promise<CheckReport> {
+  const { file, outDir } = request;
+  const steps: [Step, () => unknown][] = [
+    [
+      'validate',
+      () => cli(dist.validate.registerValidate).parseAsync(['validate', file], { from: 'user' }),
+    ],
+    ['sweep', () => checkSweep(dist, file)],
+    [
+      'run',
+      () =>
+        cli(dist.cliRun.registerRun).parseAsync(['run', file, '--out', outDir], { from: 'user' }),
+    ],
+  ];
+  try {
+    for (const [step, action] of steps) {
+      try {
+        await action();
+      } catch (error) {
+        return classify(dist, request, step, error);
+      }
+    }
+    return { id: request.id, outcome: 'ok', step: 'run', validateMissed: false };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** Exit 2 naming the file or a field path is an input error; anything else is internal. */
+function classify(dist: Dist, request: CheckRequest, step: Step, error: unknown): CheckReport {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const report: CheckReport = {
+    id: request.id,
+    outcome: 'internal-error',
+    step,
+    validateMissed: false,
+    name: err.name,
+    message: err.message.slice(0, MESSAGE_CHARS),
+    messageLength: err.message.length,
+    stack: err.stack ?? '',
+  };
+  if (!(error instanceof dist.errors.EdgesimError)) return report;
+  if (error.exitCode !== 2) return { ...report, reason: `exit ${error.exitCode}, not 0 or 2` };
+  const namesPath =
+    error instanceof dist.errors.InputError && error.problems.some((p) => p.path !== '');
+  if (!namesPath && !err.message.includes(basename(request.file)))
+    return { ...report, reason: 'exit 2 naming neither the file nor a field path' };
+  return {
+    ...report,
+    outcome: 'input-error',
+    stack: undefined,
+    validateMissed: step !== 'validate',
+  };
+}
+
+async function serve(): Promise<void> {
+  process.setSourceMapsEnabled(true);
+  const dist = await loadDist((workerData as WorkerConfig).distDir);
+  const port = parentPort!;
+  port.on('message', async (request: CheckRequest) => {
+    port.postMessage(await check(dist, request));
+  });
+  port.postMessage('ready');
+}
+
+await serve();
