@@ -3,6 +3,7 @@ import { withTerminalProgress } from '../progress.js';
 import { formatNumber } from '../results/csv.js';
 import type { RunOutcome } from '../run.js';
 import { parseSeed } from './options.js';
+import { forTerminal } from './terminal.js';
 
 export function registerRun(program: Command): void {
   program
@@ -32,12 +33,16 @@ export function printOutcome(outcome: RunOutcome): void {
   const summary = outcome.tables.summary!;
   const written = Object.keys(outcome.tables).map((t) => `${t}.csv`);
   console.log(
-    `edgesim: wrote ${written.join(', ')} and manifest.json to ${outcome.outDir}/ (seed ${outcome.seed}, ${outcome.wallTimeS.toFixed(2)} s)`,
+    forTerminal(
+      `edgesim: wrote ${written.join(', ')} and manifest.json to ${outcome.outDir}/ (seed ${outcome.seed}, ${outcome.wallTimeS.toFixed(2)} s)`,
+    ),
   );
   summary.columns.forEach((column, i) => {
     const value = summary.rows[0]![i]!;
     console.log(
-      `  ${column.padEnd(22)} ${typeof value === 'number' ? formatNumber(value) : String(value)}`,
+      forTerminal(
+        `  ${column.padEnd(22)} ${typeof value === 'number' ? formatNumber(value) : String(value)}`,
+      ),
     );
   });
 }

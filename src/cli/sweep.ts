@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseShard } from '../sweep/shard.js';
 import { parseSeed } from './options.js';
+import { forTerminal } from './terminal.js';
 
 function parseWorkers(value: string): number {
   const workers = Number(value);
@@ -29,7 +30,9 @@ export function registerSweep(program: Command): void {
       const { runSweepFile } = await import('../sweep/run-sweep.js');
       const outcome = await runSweepFile(file, options);
       console.log(
-        `edgesim: ${outcome.runs} runs (${outcome.ran} ran, ${outcome.cached} cached); wrote ${outcome.csvFile}`,
+        forTerminal(
+          `edgesim: ${outcome.runs} runs (${outcome.ran} ran, ${outcome.cached} cached); wrote ${outcome.csvFile}`,
+        ),
       );
     });
   program
@@ -40,7 +43,7 @@ export function registerSweep(program: Command): void {
     .action(async (inputs: string[], options: { out: string }) => {
       const { mergeShards } = await import('../sweep/merge.js');
       const { csvFile, runs } = await mergeShards(inputs, options.out);
-      console.log(`edgesim: merged ${runs} runs into ${csvFile}`);
+      console.log(forTerminal(`edgesim: merged ${runs} runs into ${csvFile}`));
     });
 }
 
@@ -52,6 +55,6 @@ export function registerReport(program: Command): void {
     .action(async (dir: string) => {
       const { renderSweepReport } = await import('../sweep/render.js');
       const files = await renderSweepReport(dir);
-      console.log(`edgesim: wrote ${files[0]} and ${files.length - 1} chart files`);
+      console.log(forTerminal(`edgesim: wrote ${files[0]} and ${files.length - 1} chart files`));
     });
 }

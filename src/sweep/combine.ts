@@ -1,11 +1,14 @@
-import { formatNumber } from '../results/csv.js';
-import type { Table } from '../results/table.js';
+import { formatNumber, neutraliseFormula, type TextTable } from '../results/csv.js';
 import type { SweepRun } from './grammar.js';
 
 /** The columns every combined row starts with, before the swept parameters. */
 export const RUN_COLUMNS = ['run', 'point', 'replication', 'seed', 'status', 'error'] as const;
 
-/** One run's row of the combined table, every cell already formatted as CSV text. */
+/**
+ * One run's row of the combined table, every cell already formatted as CSV
+ * text: user text (the error, swept strings) neutralised against spreadsheet
+ * formulas here, summary cells as the run's own CSV holds them.
+ */
 export type RunRow = Record<string, string>;
 
 /** The row of a run: its identity, parameters and outcome, then its summary's cells. */
@@ -19,7 +22,7 @@ export function runRow(
     replication: String(run.replication),
     seed: String(run.seed),
     status: 'error' in outcome ? 'failed' : 'completed',
-    error: 'error' in outcome ? outcome.error : '',
+    error: 'error' in outcome ? neutraliseFormula(outcome.error) : '',
   };
   for (const [path, value] of Object.entries(run.params)) row[path] = formatValue(value);
   if ('summary' in outcome) Object.assign(row, outcome.summary);
@@ -32,7 +35,7 @@ export function runRow(
  * in the order first seen. The same rows always give the same bytes, whether
  * they come from one machine or from merged shards.
  */
-export function combineRows(rows: readonly RunRow[], parameters: readonly string[]): Table {
+export function combineRows(rows: readonly RunRow[], parameters: readonly string[]): TextTable {
   const sorted = [...rows].sort((a, b) => Number(a.run) - Number(b.run));
   const columns: string[] = [...RUN_COLUMNS, ...parameters];
   const known = new Set(columns);
@@ -47,9 +50,11 @@ export function combineRows(rows: readonly RunRow[], parameters: readonly string
   return { columns, rows: sorted.map((row) => columns.map((c) => row[c] ?? '')) };
 }
 
-/** A parameter value as CSV text: numbers formatted like every result, the rest as JSON unless a string. */
+/**
+ * A parameter value as CSV text: numbers formatted like every result, strings
+ * neutralised against formulas, anything else as JSON.
+ */
 function formatValue(value: unknown): string {
   if (typeof value === 'number') return formatNumber(value);
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  return neutraliseFormula(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 }

@@ -1,17 +1,19 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { tableToCsv } from '../results/csv.js';
-import { readCsvRecords } from './cache.js';
+import { textTableToCsv } from '../results/csv.js';
 import { combineRows, type RunRow } from './combine.js';
 import { writeSweepReport } from './report.js';
 import { type SweepManifest, writeAtomically } from './run-sweep.js';
+import { readShardManifest, readShardRows } from './shard-file.js';
 
 /**
  * Joins the shard CSVs of one sweep into the combined `sweep.csv` (the same
  * bytes a one-machine sweep writes) and its report. `inputs` are shard CSV
  * files or directories holding them (a sweep's output directory, or its
- * `shards/`). Refuses shards of different sweeps, and missing or repeated shards.
+ * `shards/`). Refuses shards of different sweeps, missing or repeated shards,
+ * and a shard that does not hold each of its runs exactly once or whose CSV
+ * is cut short, malformed or changed since it was written (see shard-file.ts).
  */
 export async function mergeShards(
   inputs: readonly string[],
@@ -23,7 +25,7 @@ export async function mergeShards(
       { path: '', message: 'no shard files (shard-<i>-of-<N>.csv) found' },
     ]);
   }
-  const shards = files.map((csv) => ({ csv, manifest: readManifest(csv) }));
+  const shards = files.map((csv) => ({ csv, manifest: readShardManifest(csv) }));
   const first = shards[0]!;
   const count = first.manifest.shard?.count ?? 1;
   const seen = new Map<number, string>();
@@ -37,6 +39,11 @@ export async function mergeShards(
       ]);
     }
     const index = manifest.shard?.index ?? 1;
+    if (manifest.runs !== first.manifest.runs) {
+      throw new InputError(csv, [
+        { path: 'runs', message: `is ${manifest.runs}, ${first.csv} says ${first.manifest.runs}` },
+      ]);
+    }
     if ((manifest.shard?.count ?? 1) !== count) {
       throw new InputError(csv, [
         { path: '', message: `is one of ${manifest.shard?.count} shards, the others of ${count}` },
@@ -55,11 +62,12 @@ export async function mergeShards(
       { path: '', message: `missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}` },
     ]);
   }
-  const rows: RunRow[] = shards.flatMap(({ csv }) => readCsvRecords(csv));
+  const rows: RunRow[] = shards.flatMap(({ csv, manifest }) => readShardRows(csv, manifest));
   const table = combineRows(rows, first.manifest.parameters);
   const csvFile = join(outDir, 'sweep.csv');
-  const manifest: SweepManifest = { ...first.manifest, shard: null };
-  writeAtomically(csvFile, tableToCsv(table));
+  const { csvSha256: _shardHash, ...sweep } = first.manifest;
+  const manifest: SweepManifest = { ...sweep, shard: null };
+  writeAtomically(csvFile, textTableToCsv(table));
   writeAtomically(join(outDir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeSweepReport(outDir, table, manifest);
   return { csvFile, runs: rows.length };
@@ -74,18 +82,4 @@ function shardFiles(input: string): string[] {
     .filter((f) => /^shard-\d+-of-\d+\.csv$/.test(f))
     .sort()
     .map((f) => join(dir, f));
-}
-
-function readManifest(csv: string): SweepManifest {
-  const file = csv.replace(/\.csv$/, '.json');
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as SweepManifest;
-  } catch {
-    throw new InputError(file, [
-      {
-        path: '',
-        message: 'missing or unreadable shard manifest (written next to each shard CSV)',
-      },
-    ]);
-  }
 }

@@ -1,16 +1,25 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { forTerminal } from '../cli/terminal.js';
 import { InputError, RunFailedError } from '../errors.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
-import { tableToCsv } from '../results/csv.js';
+import { textTableToCsv } from '../results/csv.js';
 import { type PreparedRun, prepareRun, safeDirName } from '../run.js';
 import { readMergedScenario } from '../scenario/load.js';
 import { scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
-import { isCached, readCachedSummary, runKey } from './cache.js';
+import { cacheFile, readCachedRun, runKey, sha256 } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
-import { expandSweep, type Shard, type SweepPlan, shardRuns, validateRuns } from './grammar.js';
+import {
+  expandSweep,
+  type Shard,
+  type SweepPlan,
+  type SweepRun,
+  shardRuns,
+  validateRuns,
+} from './grammar.js';
 import { SweepPool } from './pool.js';
 import { progressFor } from './progress.js';
 import { writeSweepReport } from './report.js';
@@ -50,6 +59,8 @@ export interface SweepManifest {
   replications: number;
   runs: number;
   shard: Shard | null;
+  /** A shard's manifest only: SHA-256 of its CSV's text, checked by merge. */
+  csvSha256?: string;
 }
 
 /**
@@ -93,7 +104,8 @@ async function sweep(
   const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
   const runsDir = join(outDir, 'runs');
   const selected = options.shard ? shardRuns(plan, options.shard) : plan.runs;
-  const pending = selected.filter((run) => !isCached(runsDir, keys[run.index]!));
+  const cached = readCache(selected, runsDir, keys);
+  const pending = selected.filter((run) => !cached.has(run.index));
   process.stderr.write(
     `edgesim: ${selected.length} runs${options.shard ? ` in shard ${options.shard.index}/${options.shard.count}` : ''}: ${selected.length - pending.length} cached, ${pending.length} to run\n`,
   );
@@ -119,20 +131,22 @@ async function sweep(
   });
   progress.stop();
 
-  // A run that just ran reported the strings its cached CSV holds; only cached runs are read back.
+  // A run that just ran reported the strings its cached CSV holds; cached runs were read before.
   const rows: RunRow[] = selected.map((run) => {
     const error = errors.get(run.index);
     if (error !== undefined) return runRow(run, { error });
-    const summary = summaries.get(run.index) ?? readCachedSummary(runsDir, keys[run.index]!);
-    return runRow(run, { summary });
+    return runRow(run, { summary: (summaries.get(run.index) ?? cached.get(run.index))! });
   });
   const table = combineRows(rows, plan.parameters);
   const manifest = manifestOf(plan, String(name), options.shard);
   const csvFile = options.shard
     ? join(outDir, 'shards', `shard-${options.shard.index}-of-${options.shard.count}.csv`)
     : join(outDir, 'sweep.csv');
-  writeAtomically(csvFile, tableToCsv(table));
-  writeAtomically(csvFile.replace(/\.csv$/, '.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const csv = textTableToCsv(table);
+  // A shard's manifest also holds its CSV's hash, which merge checks.
+  const written = options.shard ? { ...manifest, csvSha256: sha256(csv) } : manifest;
+  writeAtomically(csvFile, csv);
+  writeAtomically(csvFile.replace(/\.csv$/, '.json'), `${JSON.stringify(written, null, 2)}\n`);
   const reportStarted = performance.now(); // wall: benchmark only
   if (!options.shard) await writeSweepReport(outDir, table, manifest);
   const reportWallS = options.shard ? 0 : (performance.now() - reportStarted) / 1000; // wall: benchmark only
@@ -195,12 +209,53 @@ export function manifestOf(
   };
 }
 
-/** Writes a file by temp file and rename, so readers never see half of it. */
+/**
+ * The summaries of the runs already cached, by run index. A damaged entry
+ * (emptied, cut short, edited) counts as not cached: its run runs again, with
+ * a warning on stderr (one line each, the first ten).
+ */
+function readCache(
+  selected: readonly SweepRun[],
+  runsDir: string,
+  keys: readonly string[],
+): Map<number, Record<string, string>> {
+  const cached = new Map<number, Record<string, string>>();
+  let damaged = 0;
+  for (const run of selected) {
+    const entry = readCachedRun(runsDir, keys[run.index]!);
+    if (entry.state === 'valid') cached.set(run.index, entry.summary);
+    if (entry.state === 'damaged' && ++damaged <= 10) {
+      const file = forTerminal(cacheFile(runsDir, keys[run.index]!));
+      process.stderr.write(
+        `edgesim: warning: ${file} is damaged (${entry.reason}); running it again\n`,
+      );
+    }
+  }
+  if (damaged > 10) {
+    process.stderr.write(
+      `edgesim: warning: ${damaged - 10} more damaged cache entries; running them again\n`,
+    );
+  }
+  return cached;
+}
+
+/**
+ * Writes a file by temp file and rename, so readers never see half of it.
+ * The temp file is a new file (never one that exists, nor a link's target)
+ * in the same directory, named unpredictably
+ * (`.edgesim-tmp-<name>-<pid>-<random>`); it is removed if the write fails.
+ */
 export function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
+  const random = randomBytes(8).toString('hex');
+  const temp = join(dirname(file), `.edgesim-tmp-${basename(file)}-${process.pid}-${random}`);
+  try {
+    writeFileSync(temp, text, { flag: 'wx' });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 function seedOf(raw: unknown, file: string): number {
