@@ -50,6 +50,25 @@ describe('edgesim run', () => {
     );
   });
 
+  it('writes nothing to stderr when it is not a terminal: no progress, no warning', () => {
+    const { code, stderr } = edgesim(['run', small, '--out', 'a']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('warns on stderr that a sweep block is ignored, names the command that runs it, and runs the base point', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-cli-'));
+    const sweep = '\nsweep:\n  grid:\n    workload.inference.placement: [device, edge]\n';
+    writeFileSync(join(dir, 'swept.yaml'), readFileSync(small, 'utf8') + sweep);
+    const swept = edgesim(['run', 'swept.yaml', '--out', 'a'], dir);
+    expect(swept.code).toBe(0);
+    expect(swept.stderr).toBe(
+      'edgesim: warning: swept.yaml has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep swept.yaml)\n',
+    );
+    expect(edgesim(['run', small, '--out', 'b'], dir).code).toBe(0);
+    expect(csvFiles(join(dir, 'a'))).toEqual(csvFiles(join(dir, 'b')));
+  });
+
   it('keeps wall time out of the CSVs and records it in the manifest', () => {
     const { cwd } = edgesim(['run', small, '--out', 'a', '--seed', '3']);
     const manifest = JSON.parse(readFileSync(join(cwd, 'a', 'manifest.json'), 'utf8'));
@@ -112,6 +131,15 @@ describe('bad input on the command line', () => {
 
   it('an unknown command is a usage error', () => {
     expect(edgesim(['frobnicate']).code).toBe(2);
+  });
+
+  it('an unknown command is a usage error with --help too, not the main help', () => {
+    for (const args of [['nosuch'], ['nosuch', '--help'], ['nosuch', '-h'], ['--help', 'nosuch']]) {
+      const { code, stdout, stderr } = edgesim(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toContain("error: unknown command 'nosuch'");
+      expect(stdout, args.join(' ')).toBe('');
+    }
   });
 });
 

@@ -1,23 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/report/index.js';
 import { HOSTILE, histogramTable, sweepMeta, sweepTable } from './fixtures/report/sweep.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from './helpers/browser.js';
 
 /** The few DOM features the page checks use; the test's tsconfig has no DOM library. */
 interface PageElement {
@@ -89,12 +78,6 @@ describe('report.html in headless Chromium', () => {
   let charts = 0;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} not found: this test needs Debian's Chromium. ` +
-          'Install it with: apt-get update && apt-get install -y chromium',
-      );
-    }
     dir = mkdtempSync(join(tmpdir(), 'edgesim-report-browser-'));
     userDataDir = mkdtempSync(join(tmpdir(), 'edgesim-chromium-profile-'));
     const table = sweepTable({ placements: ['device', 'edge', HOSTILE], scenario: HOSTILE });
@@ -102,11 +85,7 @@ describe('report.html in headless Chromium', () => {
       histogram: histogramTable(['device', HOSTILE]),
     });
     charts = files.filter((f) => f.endsWith('.vl.json')).length;
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-    });
+    context = await launchChromium(userDataDir);
     report = await openReport(context, join(dir, 'report.html'));
   });
 
