@@ -26,6 +26,10 @@ export function registerSweep(program: Command): void {
       parseWorkers,
     )
     .option('--shard <i/N>', 'run only shard i of N (for a cluster job array)', parseShard)
+    .option(
+      '--force-replace',
+      "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
+    )
     .action(async (file: string, options) => {
       const { runSweepFile } = await import('../sweep/run-sweep.js');
       const outcome = await runSweepFile(file, options);
@@ -40,9 +44,15 @@ export function registerSweep(program: Command): void {
     .description('join the shard CSVs of one sweep into sweep.csv and its report')
     .argument('<shards...>', 'shard CSV files, or directories holding them')
     .requiredOption('--out <dir>', 'output directory')
-    .action(async (inputs: string[], options: { out: string }) => {
+    .option(
+      '--force-replace',
+      "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
+    )
+    .action(async (inputs: string[], options: { out: string; forceReplace?: boolean }) => {
       const { mergeShards } = await import('../sweep/merge.js');
-      const { csvFile, runs } = await mergeShards(inputs, options.out);
+      const { csvFile, runs } = await mergeShards(inputs, options.out, {
+        forceReplace: options.forceReplace === true,
+      });
       console.log(forTerminal(`edgesim: merged ${runs} runs into ${csvFile}`));
     });
 }

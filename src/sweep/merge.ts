@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { textTableToCsv } from '../results/csv.js';
+import { type ClaimOptions, claimSweepDir } from '../results/out-dir.js';
 import { combineRows, type RunRow } from './combine.js';
 import { writeSweepReport } from './report.js';
 import { type SweepManifest, writeAtomically } from './run-sweep.js';
@@ -18,6 +19,7 @@ import { readShardManifest, readShardRows } from './shard-file.js';
 export async function mergeShards(
   inputs: readonly string[],
   outDir: string,
+  options: ClaimOptions = {},
 ): Promise<{ csvFile: string; runs: number }> {
   const files = inputs.flatMap(shardFiles);
   if (files.length === 0) {
@@ -63,6 +65,7 @@ export async function mergeShards(
     ]);
   }
   const rows: RunRow[] = shards.flatMap(({ csv, manifest }) => readShardRows(csv, manifest));
+  claimSweepDir(outDir, options);
   const table = combineRows(rows, first.manifest.parameters);
   const csvFile = join(outDir, 'sweep.csv');
   const { csvSha256: _shardHash, ...sweep } = first.manifest;

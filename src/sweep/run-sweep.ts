@@ -6,6 +6,7 @@ import { forTerminal } from '../cli/terminal.js';
 import { InputError, RunFailedError } from '../errors.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { textTableToCsv } from '../results/csv.js';
+import { claimSweepDir } from '../results/out-dir.js';
 import { type PreparedRun, prepareRun, safeDirName } from '../run.js';
 import { readMergedScenario } from '../scenario/load.js';
 import { scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
@@ -34,6 +35,8 @@ export interface SweepOptions {
   workers?: number;
   /** Run only this slice of the runs (`--shard i/N`). */
   shard?: Shard;
+  /** Write into an output directory that holds files edgesim did not write (see results/out-dir.ts). */
+  forceReplace?: boolean;
 }
 
 export interface SweepOutcome {
@@ -102,6 +105,7 @@ async function sweep(
   const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed));
   const name = (raw as { name?: unknown }).name;
   const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
+  claimSweepDir(outDir, { forceReplace: options.forceReplace === true });
   const runsDir = join(outDir, 'runs');
   const selected = options.shard ? shardRuns(plan, options.shard) : plan.runs;
   const cached = readCache(selected, runsDir, keys);
