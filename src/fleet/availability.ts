@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { parseNumericCsv, readTextFile } from '../scenario/data-file.js';
+import { MAX_DURATION_S, MAX_MTBF_S } from '../scenario/limits.js';
 import { quantity } from '../scenario/units.js';
 
 /** A device's alternation between on and off, generated lazily one change at a time. */
@@ -26,8 +27,9 @@ export interface OnOffProcess {
 }
 
 const HOUR_S = 3600;
-const positiveDuration = (description: string) =>
-  quantity('duration', { min: 0, exclusiveMin: true }, description);
+/** A duration > 0, at most `max` (default MAX_DURATION_S; see scenario/limits.ts). */
+const positiveDuration = (description: string, max = MAX_DURATION_S) =>
+  quantity('duration', { min: 0, exclusiveMin: true, max }, description);
 
 /** 24 values, one per hour of the day; hour 0 is 00:00-01:00. */
 export function hourlyValues<T extends z.ZodType>(value: T, description: string) {
@@ -78,6 +80,7 @@ export const availabilitySpec = z.discriminatedUnion('kind', [
     file: z
       .string()
       .min(1)
+      .max(4096) // PATH_MAX
       .describe('CSV of online intervals `start_s,end_s`, relative to the scenario'),
     period: positiveDuration(
       'The trace repeats with this period; absent: it plays once',
@@ -134,7 +137,7 @@ export function availabilityProcess(
 
 /** Hardware failures: `{ mtbf: 30 days, mttr: 4 h, repair: exponential }`. */
 export const failureSpec = z.strictObject({
-  mtbf: positiveDuration('Mean time between failures (exponential up periods)'),
+  mtbf: positiveDuration('Mean time between failures (exponential up periods)', MAX_MTBF_S),
   mttr: positiveDuration('Mean time to repair'),
   repair: z
     .enum(['exponential', 'deterministic'])

@@ -5,6 +5,20 @@ import { PRECISIONS } from '../ml/cost/card.js';
 import { compressSection } from '../workloads/compress/schema.js';
 import { federatedSection } from '../workloads/federated/schema.js';
 import { arrivalSpec } from '../workloads/inference/arrivals.js';
+import {
+  MAX_BATCH,
+  MAX_BITRATE_BPS,
+  MAX_CELLS,
+  MAX_DEVICES,
+  MAX_DURATION_S,
+  MAX_GROUPS,
+  MAX_MESSAGE_BYTES,
+  MAX_NAME_LENGTH,
+  MAX_QUEUE,
+  MAX_SERVER_WORKERS,
+  MAX_SERVERS,
+  MAX_TEXT_LENGTH,
+} from './limits.js';
 import { quantity } from './units.js';
 
 /**
@@ -16,12 +30,17 @@ import { quantity } from './units.js';
 
 const name = z
   .string()
+  .max(MAX_NAME_LENGTH)
   .regex(
     /^[A-Za-z][A-Za-z0-9_.-]*$/,
     'must start with a letter and use only letters, digits, _ . -',
   );
 
 const positive = { min: 0, exclusiveMin: true } as const;
+/** A duration that allocates nothing but must stay finite in simulated time (see limits.ts). */
+const duration = { min: 0, max: MAX_DURATION_S } as const;
+const positiveDuration = { ...positive, max: MAX_DURATION_S } as const;
+const bitrate = { ...positive, max: MAX_BITRATE_BPS } as const;
 const fraction = (text: string) => quantity('fraction', { min: 0, max: 1 }, text);
 
 const profileOverride = z
@@ -40,7 +59,8 @@ const battery = z.strictObject({
       hours: z.number().positive().max(24).describe('Length of the daily charging window, hours'),
       power: quantity(
         'power',
-        positive,
+        { ...positive, max: 1e6 }, // 1 MW: no charger comes close
+
         'Charging power; the device runs from the charger meanwhile',
       ),
     })
@@ -49,8 +69,16 @@ const battery = z.strictObject({
 
 export const deviceGroup = z.strictObject({
   name: name.describe('Identifies the group (device class) in results'),
-  profile: z.string().describe('Hardware profile name (a file in hardware-profiles/)'),
-  count: z.number().int().min(0).describe('Devices in the group'),
+  profile: z
+    .string()
+    .max(MAX_NAME_LENGTH)
+    .describe('Hardware profile name (a file in hardware-profiles/)'),
+  count: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DEVICES) // every device has its own state; see limits.ts
+    .describe(`Devices in the group (at most ${MAX_DEVICES.toLocaleString('en-US')} in a fleet)`),
   network: z.strictObject({
     technology: z.enum(INTERFACES).describe('Access technology'),
     cell: name
@@ -60,6 +88,7 @@ export const deviceGroup = z.strictObject({
       .number()
       .int()
       .min(1)
+      .max(MAX_DEVICES)
       .optional()
       .describe('Split the group over cells of this many devices each (cells <cell>#0, #1, ...)'),
   }),
@@ -68,6 +97,7 @@ export const deviceGroup = z.strictObject({
       throughputCv: z
         .number()
         .min(0)
+        .max(10) // a CV of 10 already puts most devices near zero throughput
         .default(0)
         .describe(
           'Coefficient of variation of the lognormal per-device throughput factor (mean 1)',
@@ -82,48 +112,67 @@ export const deviceGroup = z.strictObject({
 });
 
 export const cell = z.strictObject({
-  uplink: quantity('bitrate', positive, 'Uplink capacity shared by the cell').optional(),
-  downlink: quantity('bitrate', positive, 'Downlink capacity shared by the cell').optional(),
-  rtt: quantity('duration', { min: 0 }, 'Round-trip time to the first server').optional(),
-  loss: fraction('Packet loss probability').optional(),
+  uplink: quantity('bitrate', bitrate, 'Uplink capacity shared by the cell').optional(),
+  downlink: quantity('bitrate', bitrate, 'Downlink capacity shared by the cell').optional(),
+  rtt: quantity('duration', duration, 'Round-trip time to the first server').optional(),
+  // A loss of 1 would make every bit cost infinitely many on the air.
+  loss: quantity(
+    'fraction',
+    { min: 0, max: 1, exclusiveMax: true },
+    'Packet loss probability',
+  ).optional(),
   uplinkTrace: z
     .string()
+    .min(1)
     .optional()
     .describe('Mahimahi trace file for the uplink capacity (replaces uplink)'),
   downlinkTrace: z
     .string()
+    .min(1)
     .optional()
     .describe('Mahimahi trace file for the downlink capacity (replaces downlink)'),
 });
 
 const server = z.strictObject({
   name: name.describe('Identifies the server in results and placement'),
-  profile: z.string().describe('Hardware profile name'),
+  profile: z.string().max(MAX_NAME_LENGTH).describe('Hardware profile name'),
   tier: z
     .enum(['edge', 'cloud'])
     .optional()
     .describe("Tier for placement; default from the profile's tier"),
-  workers: z.number().int().min(1).default(1).describe('Batches served at once'),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SERVER_WORKERS) // each worker holds a batch of maxBatch requests
+    .default(1)
+    .describe('Batches served at once'),
   queueCapacity: z
     .number()
     .int()
     .min(0)
+    .max(MAX_QUEUE)
     .optional()
     .describe('Requests that may wait; unlimited if absent'),
   batching: z
     .strictObject({
-      maxBatch: z.number().int().min(1).describe('Largest batch'),
-      maxWait: quantity('duration', { min: 0 }, 'Longest a partial batch waits for more requests'),
+      maxBatch: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_BATCH) // the roofline is tabulated for every size 1..maxBatch
+        .describe('Largest batch'),
+      maxWait: quantity('duration', duration, 'Longest a partial batch waits for more requests'),
     })
     .optional(),
   rtt: quantity(
     'duration',
-    { min: 0 },
+    duration,
     "Round-trip time beyond the device's cell (the WAN for cloud)",
   ).default(0),
   ingress: quantity(
     'bitrate',
-    positive,
+    bitrate,
     'Ingress capacity shared by all uploads to this server',
   ).optional(),
   precision: z
@@ -132,6 +181,29 @@ const server = z.strictObject({
     .describe("Precision the server runs the model at; default the model's"),
   overrides: profileOverride.optional(),
 });
+
+const cells = z
+  .record(name, cell)
+  .refine((c) => Object.keys(c).length <= MAX_CELLS, `at most ${MAX_CELLS} cells`)
+  .default({})
+  .describe('Overrides of the technology defaults, by cell name');
+
+/**
+ * The groups of a fleet: at most MAX_GROUPS, and at most MAX_DEVICES devices in
+ * all (every device has its own state, so the total is what memory pays for).
+ */
+function fleetOf<G extends z.ZodType<{ count: number }>>(group: G) {
+  return z
+    .array(group)
+    .min(1)
+    .max(MAX_GROUPS)
+    .refine((groups) => groups.reduce((n, g) => n + g.count, 0) <= MAX_DEVICES, {
+      error: (issue) => {
+        const total = (issue.input as { count: number }[]).reduce((n, g) => n + g.count, 0);
+        return `has ${total.toLocaleString('en-US')} devices in all; at most ${MAX_DEVICES.toLocaleString('en-US')} are allowed`;
+      },
+    });
+}
 
 const placementPolicy = z.enum(['device', 'edge', 'cloud', 'adaptive']);
 const placement = z.union([
@@ -146,14 +218,31 @@ const inference = z.strictObject({
   placement: placement.describe(
     'Where requests run: device, edge, cloud, or adaptive (lowest expected latency or energy)',
   ),
-  input: quantity('bytes', positive, 'Bytes uploaded per request (the model input)'),
-  output: quantity('bytes', positive, 'Bytes downloaded per response (the model output)'),
-  slo: quantity('duration', positive, 'Latency objective: a slower request violates the SLO'),
-  deadline: quantity('duration', positive, 'A request not answered by then has failed').optional(),
+  input: quantity(
+    'bytes',
+    { ...positive, max: MAX_MESSAGE_BYTES },
+    'Bytes uploaded per request (the model input)',
+  ),
+  output: quantity(
+    'bytes',
+    { ...positive, max: MAX_MESSAGE_BYTES },
+    'Bytes downloaded per response (the model output)',
+  ),
+  slo: quantity(
+    'duration',
+    positiveDuration,
+    'Latency objective: a slower request violates the SLO',
+  ),
+  deadline: quantity(
+    'duration',
+    positiveDuration,
+    'A request not answered by then has failed',
+  ).optional(),
   deviceQueue: z
     .number()
     .int()
     .min(0)
+    .max(MAX_QUEUE)
     .default(16)
     .describe('Requests that may wait on a device for its own processor'),
   modelDownload: z
@@ -175,8 +264,8 @@ export const cost = z.strictObject({
 /** The fields every kind of scenario starts with. */
 const scenarioHeader = {
   $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by edgesim'),
-  name: z.string().min(1).describe('Name of the scenario, shown in results'),
-  description: z.string().optional(),
+  name: z.string().min(1).max(MAX_NAME_LENGTH).describe('Name of the scenario, shown in results'),
+  description: z.string().max(MAX_TEXT_LENGTH).optional(),
   seed: z
     .number()
     .int()
@@ -188,10 +277,15 @@ const scenarioHeader = {
 const fleetScenarioSchema = z
   .strictObject({
     ...scenarioHeader,
-    duration: quantity('duration', positive, 'Simulated time during which devices send requests'),
+    duration: quantity(
+      'duration',
+      positiveDuration,
+      'Simulated time during which devices send requests',
+    ),
     model: z.strictObject({
       card: z
         .string()
+        .max(MAX_TEXT_LENGTH)
         .describe('Cost card: a zoo name (mobilenet-v2, resnet-50, fedavg-cnn) or a JSON file'),
       precision: z
         .enum(PRECISIONS)
@@ -200,12 +294,9 @@ const fleetScenarioSchema = z
           "Default: the card's deployed precision (cards written by edgesim compress), else fp32",
         ),
     }),
-    fleet: z.array(deviceGroup).min(1).describe('Groups of devices of one class'),
-    cells: z
-      .record(name, cell)
-      .default({})
-      .describe('Overrides of the technology defaults, by cell name'),
-    servers: z.array(server).default([]).describe('Edge and cloud servers'),
+    fleet: fleetOf(deviceGroup).describe('Groups of devices of one class'),
+    cells,
+    servers: z.array(server).max(MAX_SERVERS).default([]).describe('Edge and cloud servers'),
     workload: z.strictObject({ inference }),
     cost: cost.default({ electricity: 0.127, carbon: 370, egress: 0.09 }),
     outputs: z
@@ -251,14 +342,8 @@ const compressScenarioSchema = z.strictObject({
  */
 const federatedScenarioSchema = z.strictObject({
   ...scenarioHeader,
-  fleet: z
-    .array(deviceGroup.omit({ arrivals: true }))
-    .min(1)
-    .describe('Client devices'),
-  cells: z
-    .record(name, cell)
-    .default({})
-    .describe('Overrides of the technology defaults, by cell name'),
+  fleet: fleetOf(deviceGroup.omit({ arrivals: true })).describe('Client devices'),
+  cells,
   cost: cost.default({ electricity: 0.127, carbon: 370, egress: 0.09 }),
   federated: federatedSection,
 });

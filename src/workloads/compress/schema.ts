@@ -1,4 +1,13 @@
 import { z } from 'zod';
+import {
+  MAX_BATCH_SIZE,
+  MAX_EPOCHS,
+  MAX_NAME_LENGTH,
+  MAX_STEPS,
+  MAX_SYNTHETIC_DEVICES,
+  MAX_TEXT_LENGTH,
+  MAX_VARIANTS,
+} from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
 
 /**
@@ -10,6 +19,7 @@ import { quantity } from '../../scenario/units.js';
 
 const name = z
   .string()
+  .max(MAX_NAME_LENGTH)
   .regex(
     /^[A-Za-z][A-Za-z0-9_.-]*$/,
     'must start with a letter and use only letters, digits, _ . -',
@@ -21,16 +31,15 @@ const sparsity = quantity(
   'Fraction of weights set to zero, in [0, 1)',
 );
 
-const epochs = (text: string) => z.number().int().min(0).describe(text);
+const epochs = (text: string) => z.number().int().min(0).max(MAX_EPOCHS).describe(text);
+const file = (text: string) => z.string().min(1).max(MAX_TEXT_LENGTH).describe(text);
 
 export const ZOO_MODELS = ['logistic', '2nn', 'cnn', 'ds-cnn'] as const;
 
 export const modelSpec = z.union([
   z.strictObject({ zoo: z.enum(ZOO_MODELS).describe('A model of the zoo') }),
   z.strictObject({
-    file: z
-      .string()
-      .describe('A TF.js Layers model.json (weights beside it), relative to the scenario'),
+    file: file('A TF.js Layers model.json (weights beside it), relative to the scenario'),
   }),
 ]);
 
@@ -47,7 +56,7 @@ export const datasetSpec = z.discriminatedUnion('kind', [
     kind: z.literal('synthetic').describe('FedProx Synthetic(alpha, beta)'),
     alpha: z.number().min(0),
     beta: z.number().min(0),
-    devices: z.number().int().min(1).default(30),
+    devices: z.number().int().min(1).max(MAX_SYNTHETIC_DEVICES).default(30),
     iid: z.boolean().default(false),
     testFraction: quantity(
       'fraction',
@@ -57,8 +66,8 @@ export const datasetSpec = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('csv').describe('Your own CSV: numeric feature columns and a label column'),
-    file: z.string().describe('Path relative to the scenario file'),
-    labelColumn: z.string().optional().describe('Default: the last column'),
+    file: file('Path relative to the scenario file'),
+    labelColumn: z.string().max(MAX_NAME_LENGTH).optional().describe('Default: the last column'),
     testFraction: quantity(
       'fraction',
       { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
@@ -74,7 +83,7 @@ const training = z.strictObject({
   learningRate: z.number().positive().default(0.001),
   momentum: z.number().min(0).max(1).default(0.9),
   epochs: epochs('Passes over the training set').default(5),
-  batchSize: z.number().int().min(1).default(32),
+  batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(32),
 });
 
 const fineTune = {
@@ -99,6 +108,7 @@ const pruneStep = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(1e9)
     .default(50)
     .describe('Polynomial schedule: steps between pruning updates'),
   ...fineTune,
@@ -130,6 +140,7 @@ const quantizeStep = z.strictObject({
     .number()
     .int()
     .min(0)
+    .max(1_000_000) // calibration keeps these samples' activations in memory
     .default(512)
     .describe(
       'Training samples used to calibrate activation ranges (integer bits only); 0 leaves activations in float',
@@ -184,11 +195,13 @@ export const compressSection = z.strictObject({
     .default('wasm')
     .describe('TF.js backend; wasm is bit-reproducible across machines'),
   profiles: z
-    .array(z.string())
+    .array(z.string().max(MAX_NAME_LENGTH))
+    .max(1000)
     .optional()
     .describe('Hardware profiles to estimate latency and energy on; default all'),
   variants: z
-    .array(z.strictObject({ name, steps: z.array(compressStep) }))
+    .array(z.strictObject({ name, steps: z.array(compressStep).max(MAX_STEPS) }))
+    .max(MAX_VARIANTS) // each variant trains and measures its own model copy
     .default([])
     .describe('Compression pipelines; the uncompressed baseline is always included'),
 });

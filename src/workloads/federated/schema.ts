@@ -1,6 +1,16 @@
 import { z } from 'zod';
+import {
+  MAX_BATCH_SIZE,
+  MAX_DEVICES,
+  MAX_DURATION_S,
+  MAX_EPOCHS,
+  MAX_ROUNDS,
+  MAX_SAMPLES_PER_CLIENT,
+  MAX_TRAINING_WORKERS,
+} from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
 import { datasetSpec, modelSpec, optimizer } from '../compress/schema.js';
+import { strategySpec } from './strategies/registry.js';
 
 /**
  * The `federated` section of a scenario: a dataset partitioned over the
@@ -8,7 +18,9 @@ import { datasetSpec, modelSpec, optimizer } from '../compress/schema.js';
  * rounds run in simulated time.
  */
 
-const positive = { min: 0, exclusiveMin: true } as const;
+const positiveDuration = { min: 0, exclusiveMin: true, max: MAX_DURATION_S } as const;
+/** A client count: at most one per device of the largest fleet allowed. */
+const clients = () => z.number().int().min(1).max(MAX_DEVICES);
 
 export const partitionSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('iid').describe('Shuffle and deal equally') }),
@@ -20,7 +32,7 @@ export const partitionSpec = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('shards').describe("The FedAvg paper's label-sorted shards"),
-    shardsPerClient: z.number().int().min(1).default(2),
+    shardsPerClient: z.number().int().min(1).max(1000).default(2), // 1000 shards: each client holds all classes many times over
   }),
   z.strictObject({
     kind: z.literal('quantity').describe('Quantity skew: client sizes ~ Dir(alpha), labels IID'),
@@ -38,50 +50,52 @@ export const federatedSection = z.strictObject({
   dataset: datasetSpec,
   partition: partitionSpec.default({ kind: 'iid' }),
   model: modelSpec,
-  strategy: z
-    .object({
-      name: z.string().describe('fedavg, fedavgm, fedprox, fedadam, fedyogi, fedadagrad, scaffold'),
-    })
-    .catchall(z.union([z.number(), z.boolean()]))
-    .describe('The strategy and its options (e.g. proximalMu, serverLearningRate, serverMomentum)'),
-  rounds: z.number().int().min(1),
-  clientsPerRound: z.number().int().min(1).describe('Updates the server aggregates per round (K)'),
+  strategy: strategySpec,
+  rounds: z.number().int().min(1).max(MAX_ROUNDS),
+  clientsPerRound: clients().describe('Updates the server aggregates per round (K)'),
   overCommit: z
     .number()
     .min(1)
+    .max(100) // selecting 100 x K clients to keep K is past any over-commitment in use
     .default(1)
     .describe('Select ceil(K x overCommit) clients; the first K to report are aggregated'),
   selection: z.enum(SELECTORS).default('random'),
-  candidates: z
-    .number()
-    .int()
-    .min(1)
+  candidates: clients()
     .optional()
     .describe('power-of-choice: candidates sampled per round (default 2 x selected)'),
-  deadline: quantity('duration', positive, 'A round closes this long after it starts').optional(),
+  deadline: quantity(
+    'duration',
+    positiveDuration,
+    'A round closes this long after it starts',
+  ).optional(),
   local: z
     .strictObject({
       optimizer: optimizer.default('sgd'),
       learningRate: z.number().positive().default(0.05),
       momentum: z.number().min(0).max(1).default(0.9),
-      epochs: z.number().int().min(1).default(1),
-      batchSize: z.number().int().min(1).default(10),
+      epochs: z.number().int().min(1).max(MAX_EPOCHS).default(1),
+      batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(10),
     })
     .default({ optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, epochs: 1, batchSize: 10 }),
   server: z
     .strictObject({
-      rtt: quantity('duration', { min: 0 }, "Round-trip time beyond each client's cell").default(0),
+      rtt: quantity(
+        'duration',
+        { min: 0, max: MAX_DURATION_S },
+        "Round-trip time beyond each client's cell",
+      ).default(0),
     })
     .default({ rtt: 0 }),
   retryAfter: quantity(
     'duration',
-    positive,
+    positiveDuration,
     'Wait before trying again when no client is online',
   ).default(60),
   evaluateEvery: z
     .number()
     .int()
     .min(1)
+    .max(MAX_ROUNDS)
     .default(1)
     .describe('Rounds between evaluations of the global model'),
   targetAccuracy: quantity(
@@ -93,6 +107,7 @@ export const federatedSection = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(MAX_TRAINING_WORKERS) // each thread holds its own TF.js runtime and data
     .default(1)
     .describe('Worker threads training clients (real tier); results do not depend on it'),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('wasm'),
@@ -100,6 +115,7 @@ export const federatedSection = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(MAX_SAMPLES_PER_CLIENT)
     .optional()
     .describe(
       'Cost-only tier: samples each client trains on (default: the partition of the dataset)',

@@ -8,6 +8,12 @@ import type { RandomStream } from '../../engine/random.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import { hourlyValues, startHour } from '../../fleet/availability.js';
 import { parseNumericCsv, readTextFile } from '../../scenario/data-file.js';
+import {
+  MAX_DURATION_S,
+  MAX_MMPP_STATES,
+  MAX_RATE_PER_S,
+  MIN_INTERVAL_S,
+} from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
 
 /** A stream of arrival times, generated on demand. */
@@ -20,6 +26,9 @@ export interface ArrivalProcess {
 
 const HOUR_S = 3600;
 const positive = { min: 0, exclusiveMin: true } as const;
+/** Bounds of a request rate and of a duration (see scenario/limits.ts for why). */
+const rate = { ...positive, max: MAX_RATE_PER_S } as const;
+const positiveDuration = { ...positive, max: MAX_DURATION_S } as const;
 
 /**
  * Arrivals in a scenario file:
@@ -35,11 +44,11 @@ const positive = { min: 0, exclusiveMin: true } as const;
 export const arrivalSpec = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('poisson'),
-    rate: quantity('rate', positive, 'Requests per second per device'),
+    rate: quantity('rate', rate, 'Requests per second per device'),
   }),
   z.strictObject({
     kind: z.literal('diurnal'),
-    rate: quantity('rate', positive, 'Mean requests per second per device over the day'),
+    rate: quantity('rate', rate, 'Mean requests per second per device over the day'),
     profile: hourlyValues(
       z.number().min(0),
       'Relative rate in each hour of the day (only the shape matters: hour h gets rate * profile[h] / mean(profile))',
@@ -51,21 +60,34 @@ export const arrivalSpec = z.discriminatedUnion('kind', [
     states: z
       .array(
         z.strictObject({
-          rate: quantity('rate', { min: 0 }, 'Requests per second while in this state'),
-          meanDuration: quantity('duration', positive, 'Mean time in this state (exponential)'),
+          rate: quantity(
+            'rate',
+            { min: 0, max: MAX_RATE_PER_S },
+            'Requests per second while in this state',
+          ),
+          meanDuration: quantity(
+            'duration',
+            positiveDuration,
+            'Mean time in this state (exponential)',
+          ),
         }),
       )
       .min(1)
+      .max(MAX_MMPP_STATES)
       .refine((s) => s.some((state) => state.rate > 0), 'must have a state with rate > 0')
       .describe('States visited in a cycle: 1, 2, ..., n, 1, ...'),
   }),
   z
     .strictObject({
       kind: z.literal('periodic'),
-      interval: quantity('duration', positive, 'Time between requests'),
+      interval: quantity(
+        'duration',
+        { min: MIN_INTERVAL_S, max: MAX_DURATION_S },
+        'Time between requests',
+      ),
       jitter: quantity(
         'duration',
-        { min: 0 },
+        { min: 0, max: MAX_DURATION_S },
         'Each request is delayed by uniform [0, jitter)',
       ).default(0),
     })
@@ -75,10 +97,14 @@ export const arrivalSpec = z.discriminatedUnion('kind', [
     }),
   z.strictObject({
     kind: z.literal('trace'),
-    file: z.string().min(1).describe('Arrival times (s), one per line or a `time_s` column'),
+    file: z
+      .string()
+      .min(1)
+      .max(4096) // PATH_MAX
+      .describe('Arrival times (s), one per line or a `time_s` column'),
     period: quantity(
       'duration',
-      positive,
+      positiveDuration,
       'The trace repeats with this period; absent: it plays once',
     ).optional(),
   }),
