@@ -6,10 +6,14 @@
  * fixes β1 = 0 (m = Δ, no momentum); that is the default here, and beta1 may
  * be set for the paper's momentum variant.
  */
+
+import { z } from 'zod';
 import { adagradSecondMoment } from '../kernels/fedopt.js';
-import { FedOpt, type FedOptOptions } from './fedopt.js';
+import { FedOpt, type FedOptOptions, fedOptOptionsShape } from './fedopt.js';
 
 export type FedAdagradOptions = FedOptOptions;
+/** FedAdagrad's options as a scenario writes them. */
+export const fedAdagradOptions = z.strictObject(fedOptOptionsShape);
 
 /** FedAdagrad. Defaults as Flower's: serverLearningRate 0.1, beta1 0, tau 1e-9. */
 export class FedAdagrad extends FedOpt {

@@ -5,15 +5,23 @@
  * (arXiv:2003.00295), Algorithm 2 with v ← β2·v + (1 − β2)·Δ². The step size
  * is bias-corrected as in Flower's fedadam.py (see {@link adamStepSize}).
  */
+
+import { z } from 'zod';
 import { adamSecondMoment, adamStepSize } from '../kernels/fedopt.js';
-import { FedOpt, type FedOptOptions } from './fedopt.js';
-import { decayRate } from './options.js';
+import { FedOpt, type FedOptOptions, fedOptOptionsShape } from './fedopt.js';
+import { decayRate, decayRateOption } from './options.js';
 
 /** Options of FedAdam and FedYogi. */
 export interface FedAdamOptions extends FedOptOptions {
   /** Second-moment decay β2 in [0, 1). */
   readonly beta2?: number;
 }
+
+/** FedAdam's (and FedYogi's) options as a scenario writes them. */
+export const fedAdamOptions = z.strictObject({
+  ...fedOptOptionsShape,
+  beta2: decayRateOption('Second-moment decay β2 in [0, 1)'),
+});
 
 /** FedAdam. Defaults as Flower's: serverLearningRate 0.1, beta1 0.9, beta2 0.99, tau 1e-9. */
 export class FedAdam extends FedOpt {

@@ -10,9 +10,11 @@
  * ({@link FedAvg.serverUpdate}) or the fit configuration and extend
  * `FedAvgOptions` rather than repeating it.
  */
+
+import { z } from 'zod';
 import { requireSameLength } from '../kernels/vector.js';
 import { weightedAverage } from '../kernels/weighted-average.js';
-import { type FedAvgOptions, flag } from './options.js';
+import { type FedAvgOptions, fedAvgOptionsShape, flag } from './options.js';
 import type {
   AggregateResult,
   ClientFailure,
@@ -20,6 +22,9 @@ import type {
   FitConfig,
   Strategy,
 } from './strategy.js';
+
+/** FedAvg's options as a scenario writes them. */
+export const fedAvgOptions = z.strictObject(fedAvgOptionsShape);
 
 /** FedAvg: the example-weighted mean of the clients' models. */
 export class FedAvg implements Strategy {

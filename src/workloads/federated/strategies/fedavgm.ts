@@ -6,15 +6,29 @@
  * applies SGD with momentum to the pseudo-gradient g = global − average:
  * v ← β·v + g, global ← global − η·v, as in Flower's fedavgm.py.
  */
+
+import { z } from 'zod';
 import { momentumVelocity, pseudoGradient, sgdStep } from '../kernels/server-momentum.js';
 import { exampleWeightedAverage, FedAvg } from './fedavg.js';
-import { decayRate, positive, type ServerLearningRateOptions } from './options.js';
+import {
+  decayRate,
+  decayRateOption,
+  positive,
+  type ServerLearningRateOptions,
+  serverLearningRateShape,
+} from './options.js';
 import type { ClientUpdate } from './strategy.js';
 
 export interface FedAvgMOptions extends ServerLearningRateOptions {
   /** The server momentum β, in [0, 1) (default 0: no momentum). */
   readonly serverMomentum?: number;
 }
+
+/** FedAvgM's options as a scenario writes them. */
+export const fedAvgMOptions = z.strictObject({
+  ...serverLearningRateShape,
+  serverMomentum: decayRateOption('The server momentum β in [0, 1) (default 0)'),
+});
 
 /** FedAvgM: FedAvg followed by a server SGD-with-momentum step. */
 export class FedAvgM extends FedAvg {

@@ -8,10 +8,17 @@
  * steps global ← global + η·m / (√v + τ). Both moments start at zero, as in
  * Flower's fedopt.py.
  */
+import { z } from 'zod';
 import { adaptiveStep, firstMoment } from '../kernels/fedopt.js';
 import { subtract } from '../kernels/vector.js';
 import { exampleWeightedAverage, FedAvg } from './fedavg.js';
-import { decayRate, positive, type ServerLearningRateOptions } from './options.js';
+import {
+  decayRate,
+  decayRateOption,
+  positive,
+  type ServerLearningRateOptions,
+  serverLearningRateShape,
+} from './options.js';
 import type { ClientUpdate } from './strategy.js';
 
 /** Options of the adaptive family; defaults differ per optimizer. */
@@ -21,6 +28,13 @@ export interface FedOptOptions extends ServerLearningRateOptions {
   /** Adaptivity τ > 0: added to √v, it bounds the step where v is small. */
   readonly tau?: number;
 }
+
+/** The adaptive family's options as a scenario writes them. */
+export const fedOptOptionsShape = {
+  ...serverLearningRateShape,
+  beta1: decayRateOption('First-moment decay β1 in [0, 1)'),
+  tau: z.number().positive().optional().describe('Adaptivity τ > 0'),
+};
 
 /** One optimizer's defaults. */
 export interface FedOptDefaults {

@@ -5,14 +5,21 @@
  * Heterogeneous Networks", MLSys 2020 (arXiv:1812.06127). Clients minimise
  * their loss plus (μ/2)·‖w − w_global‖²; the server aggregates as FedAvg.
  */
+import { z } from 'zod';
 import { FedAvg } from './fedavg.js';
-import { type FedAvgOptions, nonNegative } from './options.js';
+import { type FedAvgOptions, fedAvgOptionsShape, nonNegative } from './options.js';
 import type { FitConfig } from './strategy.js';
 
 export interface FedProxOptions extends FedAvgOptions {
   /** The proximal weight μ ≥ 0 (required, as in Flower; 0 is FedAvg). */
   readonly proximalMu: number;
 }
+
+/** FedProx's options as a scenario writes them (proximalMu is required). */
+export const fedProxOptions = z.strictObject({
+  ...fedAvgOptionsShape,
+  proximalMu: z.number().min(0).describe('The proximal weight μ >= 0 (0 is FedAvg)'),
+});
 
 /** FedProx: FedAvg whose clients add a proximal term to their loss. */
 export class FedProx extends FedAvg {

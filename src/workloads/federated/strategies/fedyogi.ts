@@ -7,11 +7,13 @@
  * Optimization", NeurIPS 2018. No bias correction, as in Flower's fedyogi.py.
  */
 import { yogiSecondMoment } from '../kernels/fedopt.js';
-import type { FedAdamOptions } from './fedadam.js';
+import { type FedAdamOptions, fedAdamOptions } from './fedadam.js';
 import { FedOpt } from './fedopt.js';
 import { decayRate } from './options.js';
 
 export type FedYogiOptions = FedAdamOptions;
+/** FedYogi's options: FedAdam's. */
+export const fedYogiOptions = fedAdamOptions;
 
 /** FedYogi. Defaults as Flower's: serverLearningRate 0.01, beta1 0.9, beta2 0.99, tau 1e-3. */
 export class FedYogi extends FedOpt {

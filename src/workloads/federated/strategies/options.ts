@@ -1,8 +1,11 @@
 /**
  * Options shared by the strategies, and their checks: each check resolves a
  * value or its default and names the value in the error, as in
- * `serverLearningRate(=0) must be > 0`.
+ * `serverLearningRate(=0) must be > 0`. The zod shapes are the same options as
+ * a scenario file writes them: each strategy extends them into a strict schema
+ * of its own options, so a misspelt option is an error, not a default.
  */
+import { z } from 'zod';
 import { describeValue } from '../../../errors.js';
 
 /** Options every strategy of the FedAvg family accepts. */
@@ -20,6 +23,24 @@ export interface ServerLearningRateOptions extends FedAvgOptions {
   /** The server's step size η (> 0). */
   readonly serverLearningRate?: number;
 }
+
+/** The options every FedAvg-family strategy accepts, as a scenario writes them. */
+export const fedAvgOptionsShape = {
+  acceptFailures: z
+    .boolean()
+    .optional()
+    .describe('Aggregate a round in which some clients failed (default true)'),
+};
+
+/** {@link fedAvgOptionsShape} plus the server learning rate η. */
+export const serverLearningRateShape = {
+  ...fedAvgOptionsShape,
+  serverLearningRate: z.number().positive().optional().describe("The server's step size η (> 0)"),
+};
+
+/** A decay rate in [0, 1), such as β1, β2 or a momentum. */
+export const decayRateOption = (description: string) =>
+  z.number().min(0).lt(1).optional().describe(description);
 
 function fail(name: string, value: unknown, requirement: string): never {
   throw new RangeError(`${name}(=${describeValue(value)}) must be ${requirement}`);

@@ -1,15 +1,17 @@
 /**
- * Strategies by name, for scenario files and the command line.
+ * Strategies by name, for scenario files and the command line, with the
+ * strict schema of each one's options.
  */
+import { z } from 'zod';
 import { UsageError } from '../../../errors.js';
-import { FedAdagrad, type FedAdagradOptions } from './fedadagrad.js';
-import { FedAdam, type FedAdamOptions } from './fedadam.js';
-import { FedAvg } from './fedavg.js';
-import { FedAvgM, type FedAvgMOptions } from './fedavgm.js';
-import { FedProx, type FedProxOptions } from './fedprox.js';
-import { FedYogi, type FedYogiOptions } from './fedyogi.js';
+import { FedAdagrad, type FedAdagradOptions, fedAdagradOptions } from './fedadagrad.js';
+import { FedAdam, type FedAdamOptions, fedAdamOptions } from './fedadam.js';
+import { FedAvg, fedAvgOptions } from './fedavg.js';
+import { FedAvgM, type FedAvgMOptions, fedAvgMOptions } from './fedavgm.js';
+import { FedProx, type FedProxOptions, fedProxOptions } from './fedprox.js';
+import { FedYogi, type FedYogiOptions, fedYogiOptions } from './fedyogi.js';
 import type { FedAvgOptions } from './options.js';
-import { Scaffold, type ScaffoldOptions } from './scaffold.js';
+import { Scaffold, type ScaffoldOptions, scaffoldOptions } from './scaffold.js';
 import type { Strategy } from './strategy.js';
 
 /** Every option any registered strategy reads; each strategy ignores the others. */
@@ -36,6 +38,56 @@ export const STRATEGIES = {
 
 /** A registered strategy's name. */
 export type StrategyName = keyof typeof STRATEGIES;
+
+/** Each strategy's options as a strict schema: what a scenario may write beside `name`. */
+export const STRATEGY_OPTIONS = {
+  fedavg: fedAvgOptions,
+  fedavgm: fedAvgMOptions,
+  fedprox: fedProxOptions,
+  fedadam: fedAdamOptions,
+  fedyogi: fedYogiOptions,
+  fedadagrad: fedAdagradOptions,
+  scaffold: scaffoldOptions,
+} as const satisfies Record<StrategyName, z.ZodObject>;
+
+/** The `federated.strategy` block after validation: a name and that strategy's options. */
+export type StrategySpec = { name: string } & StrategyOptions;
+
+const optionsText = Object.entries(STRATEGY_OPTIONS)
+  .map(([name, schema]) => `${name}: ${Object.keys(schema.shape).join(', ')}`)
+  .join('; ');
+
+/**
+ * The `federated.strategy` block of a scenario: `name` and the options of
+ * that strategy, checked against its strict schema ({@link STRATEGY_OPTIONS}),
+ * so a misspelt option is an error at its path listing the valid ones. An
+ * unknown name passes here: resolving the scenario reports it, with the checks
+ * that need the fleet.
+ */
+export const strategySpec = z
+  .looseObject({
+    name: z.string().describe(`One of ${Object.keys(STRATEGIES).join(', ')}`),
+  })
+  .describe(`The strategy and its options (${optionsText})`)
+  .transform((spec, ctx): StrategySpec => {
+    const { name, ...options } = spec;
+    if (!isStrategyName(name)) return spec;
+    const schema: z.ZodObject = STRATEGY_OPTIONS[name];
+    const result = schema.safeParse(options, { reportInput: true });
+    if (result.success) return { name, ...result.data };
+    for (const issue of result.error.issues) {
+      if (issue.code !== 'unrecognized_keys') {
+        ctx.addIssue({ ...issue });
+        continue;
+      }
+      const valid = ['name', ...Object.keys(schema.shape)].join(', ');
+      for (const key of issue.keys) {
+        const message = `unknown option of strategy ${name}; expected one of: ${valid}`;
+        ctx.addIssue({ code: 'custom', path: [key], message, input: options });
+      }
+    }
+    return z.NEVER;
+  });
 
 /** Whether `name` is a registered strategy. */
 export function isStrategyName(name: string): name is StrategyName {

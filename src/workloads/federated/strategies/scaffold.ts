@@ -9,15 +9,35 @@
  * corrected local steps and c_i⁺, option II) is the trainer's, with
  * `scaffoldClientControl`.
  */
+
+import { z } from 'zod';
+import { MAX_DEVICES } from '../../../scenario/limits.js';
 import { scaffoldServerControl, scaffoldServerModel } from '../kernels/scaffold.js';
 import { FedAvg } from './fedavg.js';
-import { count, positive, type ServerLearningRateOptions } from './options.js';
+import {
+  count,
+  positive,
+  type ServerLearningRateOptions,
+  serverLearningRateShape,
+} from './options.js';
 import type { ClientUpdate, FitConfig } from './strategy.js';
 
 export interface ScaffoldOptions extends ServerLearningRateOptions {
   /** N, the number of clients in the federation (not per round); integer ≥ 1. */
   readonly totalClients: number;
 }
+
+/** SCAFFOLD's options as a scenario writes them; totalClients defaults to the fleet's devices. */
+export const scaffoldOptions = z.strictObject({
+  ...serverLearningRateShape,
+  totalClients: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DEVICES)
+    .optional()
+    .describe('N, clients in the federation (default: the devices of the fleet)'),
+});
 
 /** SCAFFOLD's server. Defaults: serverLearningRate (η_g) 1. */
 export class Scaffold extends FedAvg {
