@@ -235,7 +235,7 @@ describe('sweep cache entries carry the hash of their content', () => {
       'no content hash',
     ],
   ])(
-    'an %s entry is re-run with a warning, and sweep.csv is the uninterrupted sweep’s',
+    'a cache entry %s is re-run with a warning, and sweep.csv is the uninterrupted sweep’s',
     (how, damage, reason) => {
       const result = resumeDamaged(`resumed-${how.replace(' ', '-')}`, damage);
       expect(result.code).toBe(0);
