@@ -4,6 +4,7 @@ import { INTERFACES } from '../fleet/profiles.js';
 import { PRECISIONS } from '../ml/cost/card.js';
 import { compressSection } from '../workloads/compress/schema.js';
 import { federatedSection } from '../workloads/federated/schema.js';
+import { reportField } from '../report/options.js';
 import { arrivalSpec } from '../workloads/inference/arrivals.js';
 import {
   MAX_BATCH,
@@ -272,6 +273,7 @@ const scenarioHeader = {
     .min(0)
     .default(1)
     .describe('Base seed of every random stream; --seed overrides it'),
+  report: reportField,
 };
 
 const fleetScenarioSchema = z

@@ -23,7 +23,7 @@ import {
 } from './grammar.js';
 import { SweepPool } from './pool.js';
 import { progressFor } from './progress.js';
-import { writeSweepReport } from './report.js';
+import { reportSettings, type SweepReportSettings, writeSweepReport } from './report.js';
 import type { RunTask } from './task.js';
 
 export interface SweepOptions {
@@ -64,6 +64,8 @@ export interface SweepManifest {
   shard: Shard | null;
   /** A shard's manifest only: SHA-256 of its CSV's text, checked by merge. */
   csvSha256?: string;
+  /** What the report shows (metrics, units, SLO, labels); absent in manifests of older versions. */
+  report?: SweepReportSettings;
 }
 
 /**
@@ -210,6 +212,7 @@ export function manifestOf(
     replications: plan.replications,
     runs: plan.runs.length,
     shard: shard ?? null,
+    report: reportSettings(plan),
   };
 }
 

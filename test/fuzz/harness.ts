@@ -16,13 +16,16 @@ import { promisify } from 'node:util';
 import { buildMutant, type Mutant, mutantId, planMutants } from './mutants.js';
 import { Lane, type OutcomeKind, type Verdict } from './pool.js';
 import { loadSeeds, type Seed, toYaml } from './seeds.js';
+import type { CheckRequest } from './worker.js';
 
 export interface FuzzOptions {
   /** The fuzz seed: the same seed gives the same mutants. */
   seed: number;
   count: number;
-  /** The project root (holding scenarios/ and dist/). */
+  /** The project root (holding scenarios/ and test/fixtures/scenarios/). */
   root: string;
+  /** The built code to check (dist/, or a frozen copy of it while others rebuild dist/). */
+  distDir: string;
   /** Where failing mutants are written; null: nowhere. */
   outDir: string | null;
   /** Worker threads checking mutants side by side. */
@@ -31,6 +34,10 @@ export interface FuzzOptions {
   heapMb: number;
   /** Also run `edgesim validate` as a child process on every n-th mutant (0: never). */
   cliEvery: number;
+  /** Run every valid mutant, or only fleet scenarios (ML runs take seconds each). */
+  runKinds: 'all' | 'fleet';
+  /** Check a timeout or out-of-memory once more in a fresh worker before counting it. */
+  retryLimited: boolean;
   /** Told of each mutant's verdict as it comes. */
   onVerdict?: (verdict: Verdict, done: number) => void;
 }
@@ -68,8 +75,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const workDir = mkdtempSync(join(tmpdir(), 'edgesim-fuzz-'));
   writeSeeds(workDir, seeds);
   const summary = emptySummary();
-  const limits = { ...options, distDir: join(options.root, 'dist') };
-  const lanes = Array.from({ length: Math.max(1, options.workers) }, () => new Lane(limits));
+  const lanes = Array.from({ length: Math.max(1, options.workers) }, () => new Lane(options));
   let next = 0;
   let done = 0;
   const drain = async (lane: Lane) => {
@@ -77,9 +83,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
       const mutant = buildMutant(plans[i]!, mutantId(options.seed, i), seeds);
       const file = join(workDir, `${mutant.id}.yaml`);
       writeFileSync(file, mutant.bytes);
-      const verdict = await checkTwiceIfLimited(lane, mutant.id, file, workDir, summary);
+      const outDir = join(workDir, `out-${mutant.id}`);
+      const request = { id: mutant.id, file, outDir, runKinds: options.runKinds };
+      const verdict = await checkTwiceIfLimited(lane, request, options.retryLimited, summary);
       if (options.cliEvery > 0 && i % options.cliEvery === 0)
-        await checkCli(options.root, file, verdict, summary);
+        await checkCli(options.distDir, file, verdict, summary);
       record(summary, mutant, verdict, options.outDir, seeds);
       rmSync(file, { force: true });
       options.onVerdict?.(verdict, ++done);
@@ -115,14 +123,12 @@ function writeSeeds(dir: string, seeds: readonly Seed[]): void {
 
 async function checkTwiceIfLimited(
   lane: Lane,
-  id: string,
-  file: string,
-  workDir: string,
+  request: CheckRequest,
+  retry: boolean,
   summary: FuzzSummary,
 ): Promise<Verdict> {
-  const request = { id, file, outDir: join(workDir, `out-${id}`) };
   const first = await lane.check(request);
-  if (first.outcome !== 'timeout' && first.outcome !== 'out-of-memory') return first;
+  if (!retry || (first.outcome !== 'timeout' && first.outcome !== 'out-of-memory')) return first;
   const second = await lane.check(request);
   if (second.outcome !== 'timeout' && second.outcome !== 'out-of-memory') summary.unconfirmed++;
   return second;
@@ -168,7 +174,8 @@ function saveFailure(outDir: string, mutant: Mutant, verdict: Verdict, seeds: re
  * stack frame in edgesim's own code (src/, by source maps).
  */
 export function bugClass(verdict: Verdict): string {
-  if (verdict.outcome === 'timeout' || verdict.outcome === 'out-of-memory') return verdict.outcome;
+  if (verdict.outcome === 'timeout' || verdict.outcome === 'out-of-memory')
+    return `${verdict.outcome} at ${verdict.step ?? 'start'}`;
   const firstLine = (verdict.message ?? '').split('\n')[0]!;
   const shape = firstLine
     .replace(/"[^"]*"|'[^']*'/g, '"…"')
@@ -189,10 +196,10 @@ const execFileAsync = promisify(execFile);
  * passed validation, exit 2 when it refused the file there, and never a stack
  * trace or an internal error on stderr.
  */
-async function checkCli(root: string, file: string, verdict: Verdict, summary: FuzzSummary) {
+async function checkCli(distDir: string, file: string, verdict: Verdict, summary: FuzzSummary) {
   if (verdict.outcome === 'timeout' || verdict.outcome === 'out-of-memory') return;
   summary.cliChecked++;
-  const bin = join(root, 'dist', 'cli', 'main.js');
+  const bin = join(distDir, 'cli', 'main.js');
   const { code, stderr } = await execFileAsync(process.execPath, [bin, 'validate', file], {
     timeout: 10_000,
     maxBuffer: 64 * 1024 * 1024,

@@ -1,9 +1,12 @@
 /**
- * `npm run fuzz -- [--count N] [--seed N] [--out DIR] [--workers N] [--cli-every N]`:
+ * `npm run fuzz -- [--count N] [--seed N] [--out DIR] [--workers N] [--cli-every N]
+ * [--timeout-ms N] [--heap-mb N] [--fleet-runs-only] [--no-retry] [--dist DIR]`:
  * checks N mutants of the shipped scenarios (default 1,000, seed 1, failing
  * mutants written to results/fuzz/), prints the count of each outcome and the
  * distinct failure classes, and exits 1 if any mutant ended in an internal
- * error, a timeout or out of memory. Needs a built dist/ (`npm run build`).
+ * error, a timeout or out of memory. Checks the built code in dist/ (`npm run build`), or
+ * in `--dist DIR`: a copy of dist/ placed next to it (so that `dist/..` is still the
+ * project root), to fuzz one build while dist/ is being rebuilt.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,9 @@ const { values } = parseArgs({
     'cli-every': { type: 'string', default: '100' },
     'timeout-ms': { type: 'string', default: '10000' },
     'heap-mb': { type: 'string', default: '1024' },
+    dist: { type: 'string', default: 'dist' },
+    'fleet-runs-only': { type: 'boolean', default: false },
+    'no-retry': { type: 'boolean', default: false },
   },
 });
 
@@ -42,11 +48,14 @@ const summary = await runFuzz({
   count,
   seed: whole('seed', values.seed),
   root: resolve(import.meta.dirname, '../..'),
+  distDir: resolve(values.dist),
   outDir: resolve(values.out),
   workers: whole('workers', values.workers),
   cliEvery: whole('cli-every', values['cli-every']),
   timeoutMs: whole('timeout-ms', values['timeout-ms']),
   heapMb: whole('heap-mb', values['heap-mb']),
+  runKinds: values['fleet-runs-only'] ? 'fleet' : 'all',
+  retryLimited: !values['no-retry'],
   onVerdict: (verdict, done) => {
     if (verdict.outcome !== 'ok' && verdict.outcome !== 'input-error') failures++;
     bar?.update(done, { failures });

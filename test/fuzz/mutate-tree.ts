@@ -99,6 +99,9 @@ const FILE_FIELDS = ['uplinkTrace', 'downlinkTrace', 'file', 'card', 'profile', 
 /** Keys that must never reach an object's prototype. */
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 
+/** The most characters (as JSON) a grown list may reach. */
+const MAX_GROWN_CHARS = 8_000_000;
+
 /** Placeholder for `deepNest`, replaced in the YAML text by {@link expandDeepNests}. */
 const deepMarker = (depth: number) => `DEEPNEST_${depth}_MARKER`;
 
@@ -157,7 +160,7 @@ export const treeOpArb: fc.Arbitrary<TreeOp> = fc.oneof(
   fc.record({
     kind: fc.constant('growList' as const),
     at,
-    length: fc.constantFrom(30, 1_000, 20_000),
+    length: fc.constantFrom(30, 30, 1_000, 1_000, 20_000),
   }),
   fc.record({
     kind: fc.constant('hostileKey' as const),
@@ -289,9 +292,15 @@ function growList(slots: Slot[], op: Extract<TreeOp, { kind: 'growList' }>): str
   if (lists.length === 0) return 'growList: no list';
   const slot = lists[op.at % lists.length]!;
   const list = valueAt(slot) as unknown[];
-  const grown = Array.from({ length: op.length }, (_, i) => structuredClone(list[i % list.length]));
+  // Keep the mutant's text within MAX_GROWN_CHARS (a list of 2 MB strings must not grow 20,000 times).
+  const itemChars = Math.max(1, (JSON.stringify(list) ?? '').length / list.length);
+  const length = Math.min(
+    op.length,
+    Math.max(list.length, Math.floor(MAX_GROWN_CHARS / itemChars)),
+  );
+  const grown = Array.from({ length }, (_, i) => structuredClone(list[i % list.length]));
   put(slot, grown);
-  return `growList ${formatPath(slot.path)} to ${op.length}`;
+  return `growList ${formatPath(slot.path)} to ${length}`;
 }
 
 /** Misspells a mapping key (or, in a list, duplicates the element). */

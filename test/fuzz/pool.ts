@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CheckReport, CheckRequest, Step, WorkerConfig } from './worker.js';
+import type { CheckReport, CheckRequest, Step, StepNote, WorkerConfig } from './worker.js';
 
 /** Every outcome a check can have. */
 export type OutcomeKind = 'ok' | 'input-error' | 'internal-error' | 'timeout' | 'out-of-memory';
@@ -47,16 +47,20 @@ export class Lane {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         resolve(v);
       };
-      const onMessage = (report: CheckReport) => done(report);
+      let step: Step | undefined;
+      const onMessage = (message: CheckReport | StepNote) => {
+        if ('starting' in message) step = message.starting;
+        else done(message);
+      };
       const onError = (error: Error & { code?: string }) =>
         done(
           error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? { id: request.id, outcome: 'out-of-memory', validateMissed: false }
+            ? { id: request.id, outcome: 'out-of-memory', step, validateMissed: false }
             : workerDied(request.id, error.message, error.stack),
         );
       const onExit = (code: number) => done(workerDied(request.id, `worker exited (${code})`));
       const timer = setTimeout(
-        () => done({ id: request.id, outcome: 'timeout', validateMissed: false }),
+        () => done({ id: request.id, outcome: 'timeout', step, validateMissed: false }),
         this.limits.timeoutMs,
       );
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);

@@ -4,9 +4,9 @@
  * unmutated seed validates and runs in well under a second or two.
  *
  * Shrinking happens before any mutation (the oracle never edits a mutant):
- * `duration` becomes 10 s, fleet counts at most 20, federated runs 2 rounds of
- * at most 3 clients on 1 worker thread, compression 1 training epoch, 2
- * variants of fine-tuning at most 1 epoch, 2 profiles. A mutation can still
+ * `duration` becomes 10 s, fleet counts at most 20, federated runs 1 round of
+ * at most 2 clients on 1 worker thread, compression 1 training epoch, 1
+ * variant of fine-tuning at most 1 epoch, 1 profile. A mutation can still
  * put any value back (a count of 1e12, a duration of 100 years): the point is
  * that such values are refused, not run.
  */
@@ -60,17 +60,17 @@ export function shrink(data: unknown): Mapping {
 }
 
 function shrinkFederated(fl: Mapping): void {
-  fl.rounds = capped(fl.rounds, 2);
-  fl.clientsPerRound = capped(fl.clientsPerRound, 3);
+  fl.rounds = capped(fl.rounds, 1);
+  fl.clientsPerRound = capped(fl.clientsPerRound, 2);
   if ('workers' in fl) fl.workers = 1;
   if ('samplesPerClient' in fl) fl.samplesPerClient = capped(fl.samplesPerClient, 20);
 }
 
 function shrinkCompress(cp: Mapping): void {
   if (isMapping(cp.train)) cp.train.epochs = 1;
-  if (Array.isArray(cp.profiles)) cp.profiles = cp.profiles.slice(0, 2);
+  if (Array.isArray(cp.profiles)) cp.profiles = cp.profiles.slice(0, 1);
   if (!Array.isArray(cp.variants)) return;
-  cp.variants = cp.variants.slice(0, 2);
+  cp.variants = cp.variants.slice(0, 1);
   for (const variant of cp.variants as unknown[]) {
     if (!isMapping(variant) || !Array.isArray(variant.steps)) continue;
     for (const step of variant.steps) {

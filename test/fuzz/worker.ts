@@ -17,6 +17,14 @@ export interface CheckRequest {
   file: string;
   /** A directory that does not exist yet, for `run --out`; removed afterwards. */
   outDir: string;
+  /** Run every valid mutant, or only fleet scenarios (ML kinds stop after the sweep checks). */
+  runKinds: 'all' | 'fleet';
+}
+
+/** What a worker posts as it starts each step, so that a timeout says where it happened. */
+export interface StepNote {
+  id: string;
+  starting: Step;
 }
 
 /** The steps of a check, in order. */
@@ -58,11 +66,14 @@ async function loadDist(distDir: string) {
   const grammar = (await import(
     url('sweep/grammar.js')
   )) as typeof import('../../src/sweep/grammar.js');
+  const schema = (await import(
+    url('scenario/schema.js')
+  )) as typeof import('../../src/scenario/schema.js');
   const validate = (await import(
     url('cli/validate.js')
   )) as typeof import('../../src/cli/validate.js');
   const cliRun = (await import(url('cli/run.js'))) as typeof import('../../src/cli/run.js');
-  return { errors, run, load, grammar, validate, cliRun };
+  return { errors, run, load, grammar, schema, validate, cliRun };
 }
 
 /** A CLI with one command registered, that throws instead of exiting and prints nothing of its own. */
@@ -100,11 +111,13 @@ async function check(dist: Dist, request: CheckRequest): Promise<CheckReport> {
     [
       'run',
       () =>
+        runsKind(dist, request) &&
         cli(dist.cliRun.registerRun).parseAsync(['run', file, '--out', outDir], { from: 'user' }),
     ],
   ];
   try {
     for (const [step, action] of steps) {
+      parentPort!.postMessage({ id: request.id, starting: step } satisfies StepNote);
       try {
         await action();
       } catch (error) {
@@ -115,6 +128,12 @@ async function check(dist: Dist, request: CheckRequest): Promise<CheckReport> {
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+/** Whether the request runs this (already validated) mutant's kind of scenario. */
+function runsKind(dist: Dist, request: CheckRequest): boolean {
+  if (request.runKinds === 'all') return true;
+  return dist.schema.scenarioKind(dist.load.readMergedScenario(request.file)) === 'fleet';
 }
 
 /** Exit 2 naming the file or a field path is an input error; anything else is internal. */
