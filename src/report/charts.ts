@@ -3,40 +3,56 @@
  * Every number drawn is computed here (means, confidence intervals, fronts,
  * CDFs) so it is exact and tested; Vega-Lite only draws. Internal field
  * names (`x`, `mean`, `low`, ...) keep user column names, which may contain
- * dots, out of Vega-Lite field paths.
+ * dots, out of Vega-Lite field paths; user strings only ever appear as data
+ * and titles, never inside an expression.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { columnValues, groupRows } from './aggregate.js';
+import { groupRows } from './aggregate.js';
+import { isDiscreteAxis, seriesShift, sweptXEncoding } from './axes.js';
 import { HEIGHT, labelOf, type ReportChart, seriesOf, slug, top, WIDTH } from './chart-spec.js';
-import {
-  cellNumber,
-  columnLabel,
-  columnWords,
-  type Direction,
-  directionOf,
-  type ParameterRole,
-  type ReportRow,
-} from './columns.js';
-import { paretoFront } from './pareto.js';
+import { cellNumber, type ParameterRole, type ReportRow } from './columns.js';
+import { isLatencyMetric, metricValues, type ReportMetric, reportMetric } from './metrics.js';
+import { sloLayers } from './slo.js';
 import { chartNumber, meanCi } from './stats.js';
 
 export { type ChartKind, type ReportChart, slug } from './chart-spec.js';
 export { breakdownChart, latencyCdfChart } from './distributions.js';
+export { paretoChart } from './pareto-chart.js';
+
+/** What a chart draws besides its data. */
+export interface ChartOptions {
+  /** Latency objectives, s, drawn as rules on latency charts. */
+  readonly sloS?: readonly number[];
+}
+
+/** A legend whose swatches are opaque strokes, showing each series' colour and dash. */
+const LINE_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300 };
+
+/** The metric as a `ReportMetric`: a column name gets a unit chosen from the table. */
+export function asMetric(table: readonly ReportRow[], metric: string | ReportMetric): ReportMetric {
+  return typeof metric === 'string' ? reportMetric(table, metric) : metric;
+}
 
 /**
  * A metric against one swept parameter, each point the mean over
  * replications of one configuration with its 95% Student-t confidence
- * interval. One series (colour) per combination of the other categorical
- * parameters (the strategies). When the parameter is numeric and no other
- * numeric parameter varies, each series is a line with a confidence band;
- * otherwise points with error bars (several configurations may share an x).
+ * interval, in the metric's display unit. One series (colour, and dash for
+ * lines) per combination of the other categorical parameters (the
+ * strategies). When the parameter is numeric and no other numeric parameter
+ * varies, each series is a line with a confidence band; otherwise points
+ * with error bars (several configurations may share an x). Series at one
+ * x sit side by side, a few pixels apart (see `seriesShift`), so equal
+ * values do not hide each other. The x axis has ticks at the swept values (log scale
+ * when geometric, see axes.ts). Latency metrics get the SLO rule(s).
  */
 export function metricByParameterChart(
   table: readonly ReportRow[],
-  metric: string,
+  metric: string | ReportMetric,
   x: ParameterRole,
   others: readonly ParameterRole[],
+  options: ChartOptions = {},
 ): ReportChart {
+  const m = asMetric(table, metric);
   const categorical = others.filter((p) => !p.numeric);
   const numeric = others.filter((p) => p.numeric);
   const groups = groupRows(
@@ -45,11 +61,17 @@ export function metricByParameterChart(
   );
   const seriesKey = (key: readonly string[]) => labelOf(key.slice(1, 1 + categorical.length));
   const seriesLabels = [...new Set(groups.map((g) => seriesKey(g.key)))];
+  const shift = seriesShift(x, seriesLabels.length);
   const values = groups.map((g) => {
-    const ci = meanCi(columnValues(g.rows, metric));
+    const ci = meanCi(metricValues(g.rows, m));
+    const series = seriesKey(g.key);
+    const value = cellNumber(g.key[0]) ?? Number.NaN;
     return {
-      x: x.numeric ? chartNumber(cellNumber(g.key[0]) ?? Number.NaN) : g.key[0]!,
-      series: seriesKey(g.key),
+      x: x.numeric ? chartNumber(value) : g.key[0]!,
+      ...(isDiscreteAxis(x)
+        ? {}
+        : { xAt: chartNumber(shift(value, seriesLabels.indexOf(series))) }),
+      series,
       configuration: labelOf(g.key),
       mean: chartNumber(ci.mean),
       low: chartNumber(ci.low),
@@ -57,142 +79,79 @@ export function metricByParameterChart(
       n: ci.n,
     };
   });
+  const lines = x.numeric && numeric.length === 0;
   const series = seriesOf(categorical);
-  const color = series && {
+  const seriesEncoding = series && {
     field: 'series',
     type: 'nominal',
     title: series.title,
     sort: seriesLabels,
+    ...(lines ? { legend: LINE_LEGEND } : {}),
   };
-  const y = {
-    field: 'mean',
-    type: 'quantitative',
-    title: columnLabel(metric),
-    scale: { zero: false },
+  const color = seriesEncoding ? { color: seriesEncoding } : {};
+  const xEncoding = { x: sweptXEncoding(x) };
+  const offset =
+    !lines && isDiscreteAxis(x) && seriesEncoding
+      ? { xOffset: { field: 'series', sort: seriesLabels } }
+      : {};
+  const y = { field: 'mean', type: 'quantitative', title: m.label, scale: { zero: false } };
+  const interval = {
+    y: { field: 'low', type: 'quantitative', title: m.label },
+    y2: { field: 'high' },
   };
   const tooltip = [
     {
       field: 'configuration',
       title: [x, ...categorical, ...numeric].map((p) => p.label).join(', '),
     },
-    { field: 'mean', title: `mean ${columnLabel(metric)}`, format: '.4~g' },
+    { field: 'mean', title: `mean ${m.label}`, format: '.4~g' },
     { field: 'low', title: '95% CI low', format: '.4~g' },
     { field: 'high', title: '95% CI high', format: '.4~g' },
     { field: 'n', title: 'replications' },
   ];
-  const interval = {
-    y: { field: 'low', type: 'quantitative', title: columnLabel(metric) },
-    y2: { field: 'high' },
-  };
-  const xEncoding = x.numeric
-    ? { field: 'x', type: 'quantitative', title: x.label, scale: { zero: false } }
-    : {
-        field: 'x',
-        type: 'nominal',
-        title: x.label,
-        sort: x.values.map(String),
-        axis: { labelAngle: 0 },
-      };
-  const offset = !x.numeric && color ? { xOffset: { field: 'series', sort: seriesLabels } } : {};
-  const layer =
-    x.numeric && numeric.length === 0
-      ? [
-          { mark: { type: 'area', opacity: 0.2 }, encoding: interval },
-          { mark: { type: 'line', point: true }, encoding: { y, tooltip } },
-        ]
-      : [
-          { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: interval },
-          { mark: { type: 'point', filled: true, size: 50 }, encoding: { y, tooltip } },
-        ];
-  const title = `${columnWords(metric)} vs ${x.label}`;
+  const layer = lines
+    ? [
+        {
+          mark: { type: 'area', fillOpacity: 0.18 },
+          encoding: { ...xEncoding, ...interval, ...color },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 2, point: { filled: true, size: 45 } },
+          encoding: {
+            ...xEncoding,
+            y,
+            ...color,
+            ...(seriesEncoding ? { strokeDash: seriesEncoding } : {}),
+            tooltip,
+          },
+        },
+      ]
+    : [
+        {
+          mark: { type: 'rule', strokeWidth: 1.5 },
+          encoding: { ...xEncoding, ...interval, ...color, ...offset },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 50, opacity: 1 },
+          encoding: { ...xEncoding, y, ...color, ...offset, tooltip },
+        },
+      ];
+  const slo =
+    isLatencyMetric(m) && m.unit !== null
+      ? sloLayers(options.sloS ?? [], m.unit, 'y', m.label)
+      : [];
+  const title = `${m.words} vs ${x.label}`;
   const spec = {
     ...top(title, 'mean over replications, 95% confidence interval (Student t)'),
     width: WIDTH,
     height: HEIGHT,
     data: { values },
-    encoding: { x: xEncoding, ...(color ? { color } : {}), ...offset },
-    layer,
+    layer: [...layer, ...slo],
   };
   return {
-    name: slug(`${metric}-by-${x.column.split('.').at(-1) ?? x.column}`),
+    name: slug(`${m.column}-by-${x.column.split('.').at(-1) ?? x.column}`),
     kind: 'metric-by-parameter',
     title,
     spec: spec as TopLevelSpec,
   };
-}
-
-function directionWords(metric: string, direction: Direction): string {
-  return `${direction === 'min' ? 'lower' : 'higher'} ${columnWords(metric)}`;
-}
-
-/**
- * Two metrics of every configuration (means over replications) as points,
- * with the non-dominated front connected: the trade-off curve. Each axis is
- * minimised or maximised as `directionOf` says. Colour shows the first swept
- * categorical parameter (the strategy), when there is one.
- */
-export function paretoChart(
-  table: readonly ReportRow[],
-  metrics: readonly [string, string],
-  params: readonly ParameterRole[],
-): ReportChart {
-  const [a, b] = metrics;
-  const directions: Direction[] = [directionOf(a), directionOf(b)];
-  const groups = groupRows(
-    table,
-    params.map((p) => p.column),
-  );
-  const points = groups.map((g) => [a, b].map((m) => meanCi(columnValues(g.rows, m)).mean));
-  const front = new Set(paretoFront(points, directions));
-  const strategy = params.find((p) => !p.numeric);
-  const strategyIndex = strategy === undefined ? -1 : params.indexOf(strategy);
-  const values = groups.map((g, i) => ({
-    configuration: labelOf(g.key),
-    ...(strategy ? { strategy: g.key[strategyIndex]! } : {}),
-    a: chartNumber(points[i]![0]!),
-    b: chartNumber(points[i]![1]!),
-    front: front.has(i),
-  }));
-  const x = { field: 'a', type: 'quantitative', title: columnLabel(a), scale: { zero: false } };
-  const y = { field: 'b', type: 'quantitative', title: columnLabel(b), scale: { zero: false } };
-  const title = `Trade-off: ${columnWords(a)} vs ${columnWords(b)}`;
-  const subtitle = `configurations (mean over replications); line: Pareto front (${directionWords(a, directions[0]!)}, ${directionWords(b, directions[1]!)} is better)`;
-  const color = strategy && {
-    field: 'strategy',
-    type: 'nominal',
-    title: strategy.label,
-    sort: strategy.values.map(String),
-  };
-  const spec = {
-    ...top(title, subtitle),
-    width: WIDTH,
-    height: HEIGHT,
-    data: { values },
-    encoding: { x, y },
-    layer: [
-      {
-        mark: { type: 'point', filled: true, size: 60, opacity: 0.7 },
-        encoding: {
-          ...(color ? { color } : {}),
-          tooltip: [
-            { field: 'configuration', title: params.map((p) => p.label).join(', ') || 'runs' },
-            { field: 'a', title: columnLabel(a), format: '.4~g' },
-            { field: 'b', title: columnLabel(b), format: '.4~g' },
-            { field: 'front', title: 'on the front' },
-          ],
-        },
-      },
-      {
-        transform: [{ filter: { field: 'front', equal: true } }],
-        mark: {
-          type: 'line',
-          color: 'black',
-          strokeWidth: 1.5,
-          point: { filled: false, size: 120, color: 'black' },
-        },
-        encoding: { order: { field: 'a', type: 'quantitative' } },
-      },
-    ],
-  };
-  return { name: slug(`pareto-${a}-vs-${b}`), kind: 'pareto', title, spec: spec as TopLevelSpec };
 }

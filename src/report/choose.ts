@@ -1,13 +1,13 @@
 import { findBreakdowns, groupRows, latencyCdfs } from './aggregate.js';
 import {
   breakdownChart,
+  type ChartOptions,
   latencyCdfChart,
   metricByParameterChart,
   paretoChart,
   type ReportChart,
 } from './charts.js';
 import {
-  chosenMetrics,
   familyOf,
   isIdColumn,
   type ParameterRole,
@@ -15,6 +15,7 @@ import {
   type ReportMeta,
   type ReportRow,
 } from './columns.js';
+import { type ReportMetric, reportMetrics } from './metrics.js';
 
 /** Tables besides the combined summary that some charts draw from. */
 export interface ReportExtra {
@@ -34,23 +35,24 @@ const PARETO_PAIRS: readonly (readonly [Family, Family])[] = [
   ['quality', 'bytes'],
 ];
 
-function paretoPairs(metrics: readonly string[]): [string, string][] {
-  const first = new Map<Family, string>();
+function paretoPairs(metrics: readonly ReportMetric[]): [ReportMetric, ReportMetric][] {
+  const first = new Map<Family, ReportMetric>();
   for (const metric of metrics) {
-    const family = familyOf(metric);
+    const family = familyOf(metric.column);
     if (family !== null && !first.has(family)) first.set(family, metric);
   }
   return PARETO_PAIRS.flatMap(([a, b]) => {
     const x = first.get(a);
     const y = first.get(b);
-    return x !== undefined && y !== undefined ? [[x, y] as [string, string]] : [];
+    return x !== undefined && y !== undefined ? [[x, y] as [ReportMetric, ReportMetric]] : [];
   });
 }
 
 function metricCharts(
   table: readonly ReportRow[],
-  metrics: readonly string[],
+  metrics: readonly ReportMetric[],
   params: readonly ParameterRole[],
+  options: ChartOptions,
 ): ReportChart[] {
   const numeric = params.filter((p) => p.numeric);
   const axes = numeric.length > 0 ? numeric : params.slice(0, 1);
@@ -61,6 +63,7 @@ function metricCharts(
         metric,
         x,
         params.filter((p) => p !== x),
+        options,
       ),
     ),
   );
@@ -80,10 +83,11 @@ const BREAKDOWN_ORDER: readonly (Family | null)[] = [
  * The charts that make sense for a sweep table, from its columns alone:
  *
  * - for each metric (`meta.metrics`, else the curated metrics present, else
- *   every varying numeric column that is not a parameter or id): the metric
- *   against each numeric swept parameter (or the first categorical one when
- *   none is numeric), one series per combination of the other parameters,
- *   with 95% confidence intervals over replications;
+ *   every varying numeric column that is not a parameter or id), in its
+ *   display unit: the metric against each numeric swept parameter (or the
+ *   first categorical one when none is numeric), one series per combination
+ *   of the other parameters, with 95% confidence intervals over
+ *   replications, and the SLO rule(s) `meta.sloS` on latency metrics;
  * - Pareto fronts for the first metric of each trading pair of unit
  *   families (time/energy, time/cost, energy/cost, accuracy/time, ...), when
  *   there are at least two configurations;
@@ -99,21 +103,22 @@ export function reportCharts(
   extra: ReportExtra = {},
 ): ReportChart[] {
   const params = parameterRoles(table, meta);
-  const metrics = chosenMetrics(table, meta);
-  const charts = metricCharts(table, metrics, params);
+  const metrics = reportMetrics(table, meta).charts;
+  const options: ChartOptions = { sloS: meta.sloS ?? [] };
+  const charts = metricCharts(table, metrics, params, options);
   const configurations = groupRows(
     table,
     params.map((p) => p.column),
   ).length;
   if (configurations >= 2) {
-    for (const pair of paretoPairs(metrics)) charts.push(paretoChart(table, pair, params));
+    for (const pair of paretoPairs(metrics)) charts.push(paretoChart(table, pair, params, options));
   }
   if (extra.histogram !== undefined) {
     const ignored = [...new Set(extra.histogram.flatMap((row) => Object.keys(row)))].filter((c) =>
       isIdColumn(c, meta),
     );
     const cdfs = latencyCdfs(extra.histogram, ignored);
-    if (cdfs.series.some((s) => s.points.length > 0)) charts.push(latencyCdfChart(cdfs));
+    if (cdfs.series.some((s) => s.points.length > 0)) charts.push(latencyCdfChart(cdfs, meta.sloS));
   }
   const parameters = new Set(meta.parameters);
   const rank = (total: string) => BREAKDOWN_ORDER.indexOf(familyOf(total));

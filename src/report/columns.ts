@@ -20,8 +20,18 @@ export interface ReportMeta {
   readonly parameters: readonly string[];
   /** Column holding the replication index; replications are pooled into confidence intervals. */
   readonly replicationColumn: string;
-  /** Metrics to chart, in order; when absent the curated list (or every metric) is used. */
+  /**
+   * Metrics to chart, in order, each a column or `column as unit`
+   * (`latency_p95_s as ms`, see options.ts); when absent the curated list
+   * (or every metric) is used, each in a unit chosen from its magnitude.
+   */
   readonly metrics?: readonly string[];
+  /** Metrics of the summary table, written as `metrics`; default: the main curated ones present. */
+  readonly table?: readonly string[];
+  /** Latency objectives drawn as rules on latency charts, s (several when the SLO is swept). */
+  readonly sloS?: readonly number[];
+  /** Axis and legend labels of swept parameters by column, e.g. `fleet[0].count` -> "cameras count". */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Whether a metric is better small (latency, energy, cost) or large (throughput, accuracy). */
@@ -70,6 +80,7 @@ const ID_COLUMNS = new Set([
  * The first metric of each unit family is the one used for Pareto fronts.
  */
 export const CURATED_METRICS: readonly string[] = [
+  'latency_p95_s',
   'latency_p99_s',
   'latency_p50_s',
   'throughput_per_s',
@@ -224,7 +235,9 @@ export function parameterRoles(table: readonly ReportRow[], meta: ReportMeta): P
     if (values.length < 2) continue;
     const short = lastSegment(column);
     const ambiguous = meta.parameters.filter((p) => lastSegment(p) === short).length > 1;
-    const words = ambiguous ? splitUnit(column).base.replace(/_/g, ' ') : columnWords(column);
+    const words =
+      meta.labels?.[column] ??
+      (ambiguous ? splitUnit(column).base.replace(/_/g, ' ') : columnWords(column));
     const unit = unitOf(column);
     roles.push({ column, label: unit === null ? words : `${words} (${unit})`, numeric, values });
   }
@@ -268,6 +281,11 @@ export function metricColumns(table: readonly ReportRow[], meta: ReportMeta): st
   );
 }
 
+/** The column an entry of `meta.metrics` names: `latency_p95_s as ms` -> `latency_p95_s`. */
+export function entryColumn(entry: string): string {
+  return /^\s*(\S+)/.exec(entry)?.[1] ?? entry;
+}
+
 /**
  * The metrics to chart: `meta.metrics` when given (those present as numeric
  * columns), else the curated metrics the table has, else every metric column.
@@ -275,7 +293,7 @@ export function metricColumns(table: readonly ReportRow[], meta: ReportMeta): st
 export function chosenMetrics(table: readonly ReportRow[], meta: ReportMeta): string[] {
   const available = metricColumns(table, meta);
   if (meta.metrics !== undefined) {
-    return meta.metrics.filter((m) => isNumericColumn(table, m));
+    return meta.metrics.map(entryColumn).filter((m) => isNumericColumn(table, m));
   }
   const curated = CURATED_METRICS.filter((m) => available.includes(m));
   return curated.length > 0 ? curated : available;

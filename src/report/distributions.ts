@@ -3,22 +3,36 @@
  * table, and totals stacked by their components.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { type Breakdown, columnValues, groupRows, type LatencyCdfs } from './aggregate.js';
+import { type Breakdown, groupRows, type LatencyCdfs } from './aggregate.js';
 import { HEIGHT, labelOf, type ReportChart, slug, top, WIDTH } from './chart-spec.js';
-import { columnLabel, columnWords, type ParameterRole, type ReportRow } from './columns.js';
+import { columnWords, type ParameterRole, type ReportRow } from './columns.js';
+import { metricValues, reportMetric } from './metrics.js';
+import { sloLayers } from './slo.js';
 import { chartNumber, meanCi } from './stats.js';
+import { autoUnit, toDisplay } from './units.js';
+
+const SECONDS = { dimension: 'time', scale: 1, per: '' } as const;
 
 /**
  * Latency CDFs, one line per series (group, placement, configuration), from
- * the histogram's cumulative fractions; log latency axis, open buckets left off.
+ * the histogram's cumulative fractions; log latency axis in a unit chosen
+ * from the buckets' bounds (ms for bounds under a second), open buckets left
+ * off, and a vertical rule at each latency objective `sloS` (s).
  */
-export function latencyCdfChart(cdfs: LatencyCdfs): ReportChart {
+export function latencyCdfChart(cdfs: LatencyCdfs, sloS: readonly number[] = []): ReportChart {
   const { series } = cdfs;
+  const bounds = series.flatMap((s) => s.points.map((p) => p.upTo)).filter(Number.isFinite);
+  const unit = autoUnit(SECONDS, bounds);
   const values = series.flatMap((s) =>
     s.points
       .filter((p) => Number.isFinite(p.upTo) && p.upTo > 0)
-      .map((p) => ({ series: s.label, latency: p.upTo, fraction: chartNumber(p.fraction) })),
+      .map((p) => ({
+        series: s.label,
+        latency: chartNumber(toDisplay(p.upTo, SECONDS, unit)),
+        fraction: chartNumber(p.fraction),
+      })),
   );
+  const latencyTitle = `latency (${unit.symbol})`;
   const title = 'Latency distribution';
   const spec = {
     ...top(
@@ -28,29 +42,47 @@ export function latencyCdfChart(cdfs: LatencyCdfs): ReportChart {
     width: WIDTH,
     height: HEIGHT,
     data: { values },
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'latency', type: 'quantitative', title: 'latency (s)', scale: { type: 'log' } },
-      y: {
-        field: 'fraction',
-        type: 'quantitative',
-        title: 'cumulative fraction of requests',
-        scale: { domain: [0, 1] },
+    layer: [
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: {
+            field: 'latency',
+            type: 'quantitative',
+            title: latencyTitle,
+            scale: { type: 'log' },
+          },
+          y: {
+            field: 'fraction',
+            type: 'quantitative',
+            title: 'cumulative fraction of requests',
+            scale: { domain: [0, 1] },
+          },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: cdfs.title,
+            sort: series.map((s) => s.label),
+            legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 },
+          },
+          strokeDash: {
+            field: 'series',
+            type: 'nominal',
+            title: cdfs.title,
+            sort: series.map((s) => s.label),
+            legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5 },
+          },
+          tooltip: [
+            { field: 'series', title: cdfs.title },
+            { field: 'latency', title: `latency up to (${unit.symbol})`, format: '.4~g' },
+            { field: 'fraction', title: 'fraction', format: '.4~g' },
+          ],
+        },
       },
-      color: {
-        field: 'series',
-        type: 'nominal',
-        title: cdfs.title,
-        sort: series.map((s) => s.label),
-      },
-      tooltip: [
-        { field: 'series', title: cdfs.title },
-        { field: 'latency', title: 'latency up to (s)', format: '.4~g' },
-        { field: 'fraction', title: 'fraction', format: '.4~g' },
-      ],
-    },
+      ...sloLayers(sloS, unit, 'x', latencyTitle),
+    ],
   };
-  return { name: 'latency-cdf', kind: 'latency-cdf', title, spec: spec as TopLevelSpec };
+  return { name: 'latency-cdf', kind: 'latency-cdf', title, spec: spec as unknown as TopLevelSpec };
 }
 
 /** A component's name without the total's shared words: energy_devices_radio_j -> "radio". */
@@ -94,15 +126,17 @@ export function breakdownChart(
   }
   const labels = groups.map((g) => labelOf(g.key));
   const components = breakdown.components.map((c) => componentLabel(breakdown.total, c));
+  // Components share the total's unit (chosen from the total's magnitude).
+  const total = reportMetric(table, breakdown.total);
   const values = groups.flatMap((g, i) =>
     breakdown.components.map((column, j) => ({
       configuration: labels[i]!,
       component: components[j]!,
       order: j,
-      value: chartNumber(meanCi(columnValues(g.rows, column)).mean),
+      value: chartNumber(meanCi(metricValues(g.rows, { ...total, column })).mean),
     })),
   );
-  const title = `${columnWords(breakdown.total)} by component`;
+  const title = `${total.words} by component`;
   const configTitle = bars.map((p) => p.label).join(', ') || 'configuration';
   const subtitle = pooled
     ? `mean over all runs${bars.length > 0 ? ` per ${configTitle}` : ''} (${configurations} configurations)`
@@ -118,7 +152,7 @@ export function breakdownChart(
       x: {
         field: 'value',
         type: 'quantitative',
-        title: columnLabel(breakdown.total),
+        title: total.label,
         stack: 'zero',
       },
       color: { field: 'component', type: 'nominal', title: 'component', sort: components },
@@ -126,7 +160,7 @@ export function breakdownChart(
       tooltip: [
         { field: 'configuration', title: configTitle },
         { field: 'component', title: 'component' },
-        { field: 'value', title: columnLabel(breakdown.total), format: '.4~g' },
+        { field: 'value', title: total.label, format: '.4~g' },
       ],
     },
   };

@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ReportChart } from './charts.js';
 import type { ReportMeta } from './columns.js';
+import type { SummaryTable } from './summary.js';
+import { formatNumber } from './units.js';
 
 /** Text escaped for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -76,6 +78,13 @@ section.chart { border-top: 1px solid #ddd; }
 .view { overflow-x: auto; }
 .files { color: #666; font-size: 0.85rem; }
 nav ol { columns: 2; font-size: 0.9rem; }
+.table { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.85rem; }
+th, td { padding: 0.25rem 0.6rem; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.ci { color: #666; font-size: 0.8rem; }
+.note { color: #666; font-size: 0.85rem; }
 `;
 
 // Runs in the page: embeds every chart, marks each section as drawn or failed.
@@ -106,6 +115,47 @@ export interface ReportContext {
   readonly runs?: number;
   /** Facts shown under the title instead of the sweep's (runs, swept parameters, replications). */
   readonly facts?: readonly string[];
+  /** The summary table shown first, when given. */
+  readonly summary?: SummaryTable;
+  /** Warnings shown under the facts, e.g. metrics named in the scenario that the results lack. */
+  readonly notes?: readonly string[];
+}
+
+/** Configurations beyond which the summary table shows only the first ones. */
+export const MAX_SUMMARY_ROWS = 500;
+
+/** A mean and its interval as table cell content (escaped): "43.2" over "[40.1, 46.3]". */
+function summaryCell(ci: { n: number; mean: number; low: number; high: number }): string {
+  const interval =
+    ci.n >= 2
+      ? `[${formatNumber(ci.low)}, ${formatNumber(ci.high)}]`
+      : `(${ci.n} run${ci.n === 1 ? '' : 's'})`;
+  return `<td class="num">${escapeHtml(formatNumber(ci.mean))}<br><span class="ci">${escapeHtml(interval)}</span></td>`;
+}
+
+/** The summary table as an HTML section; every header and value escaped as text. */
+export function summaryHtml(summary: SummaryTable): string {
+  const headers = [...summary.parameters, 'runs', ...summary.metrics.map((m) => m.label)];
+  const shown = summary.rows.slice(0, MAX_SUMMARY_ROWS);
+  const rows = shown.map((row) => {
+    const values = row.values.map((v) => `<td>${escapeHtml(v)}</td>`).join('');
+    return `<tr>${values}<td class="num">${row.runs}</td>${row.cells.map(summaryCell).join('')}</tr>`;
+  });
+  const more =
+    summary.rows.length > shown.length
+      ? `<p class="note">The first ${shown.length} of ${summary.rows.length} configurations.</p>`
+      : '';
+  return [
+    '<section id="summary">',
+    '<h2>Summary</h2>',
+    '<p class="note">One row per configuration: the mean over its runs, and below it the 95% confidence interval (Student t).</p>',
+    '<div class="table"><table>',
+    `<thead><tr>${headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>\n${rows.join('\n')}\n</tbody>`,
+    '</table></div>',
+    more,
+    '</section>',
+  ].join('\n');
 }
 
 function chartSection(chart: ReportChart): string {
@@ -121,8 +171,9 @@ function chartSection(chart: ReportChart): string {
 }
 
 /**
- * One self-contained HTML page showing `charts`, each in its own section,
- * with a contents list. Deterministic: the same charts give the same bytes.
+ * One self-contained HTML page showing the summary table (when given) and
+ * `charts`, each in its own section, with a contents list. Deterministic:
+ * the same input gives the same bytes.
  */
 export function renderReportHtml(
   charts: readonly ReportChart[],
@@ -134,9 +185,11 @@ export function renderReportHtml(
     meta.parameters.length === 0 ? 'no swept parameters' : `swept: ${meta.parameters.join(', ')}`,
     `replications pooled over '${meta.replicationColumn}'`,
   ];
-  const contents = charts
-    .map((c) => `<li><a href="#${escapeHtml(c.name)}">${escapeHtml(c.title)}</a></li>`)
-    .join('\n');
+  const contents = [
+    ...(context.summary ? ['<li><a href="#summary">Summary</a></li>'] : []),
+    ...charts.map((c) => `<li><a href="#${escapeHtml(c.name)}">${escapeHtml(c.title)}</a></li>`),
+  ].join('\n');
+  const notes = (context.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>\n`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -150,13 +203,13 @@ export function renderReportHtml(
 <header>
 <h1>${escapeHtml(meta.title)}</h1>
 <p>${escapeHtml(facts.join(' · '))}</p>
-<noscript><p>The charts need JavaScript; each is also saved as an .svg file beside this page.</p></noscript>
+${notes}<noscript><p>The charts need JavaScript; each is also saved as an .svg file beside this page.</p></noscript>
 <nav><ol>
 ${contents}
 </ol></nav>
 </header>
 <main>
-${charts.map(chartSection).join('\n')}
+${context.summary ? `${summaryHtml(context.summary)}\n` : ''}${charts.map(chartSection).join('\n')}
 </main>
 ${libraryScripts()}
 <script>${EMBED}</script>
