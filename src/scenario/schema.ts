@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { availabilitySpec, failureSpec } from '../fleet/availability.js';
 import { INTERFACES } from '../fleet/profiles.js';
 import { PRECISIONS } from '../ml/cost/card.js';
+import { reportField } from '../report/options.js';
 import { compressSection } from '../workloads/compress/schema.js';
 import { federatedSection } from '../workloads/federated/schema.js';
-import { reportField } from '../report/options.js';
 import { arrivalSpec } from '../workloads/inference/arrivals.js';
 import {
   MAX_BATCH,
