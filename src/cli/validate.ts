@@ -1,15 +1,26 @@
 import type { Command } from 'commander';
+import { forTerminal } from './terminal.js';
 
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('check scenario files without running them')
+    .description('check scenario files (and their sweeps) as run and sweep would, without running')
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .action(async (files: string[]) => {
-      const { prepareScenario } = await import('../run.js');
+      const { validateFile } = await import('../validate.js');
       for (const file of files) {
-        const { scenario, hash } = prepareScenario(file).loaded;
-        console.log(`${file}: valid (scenario "${scenario.name}", sha256 ${hash.slice(0, 12)})`);
+        const { name, hash, sweep } = validateFile(file);
+        const runs =
+          sweep === undefined
+            ? ''
+            : `; its sweep expands to ${plural(sweep.runs, 'run')} (${plural(sweep.points, 'point')} x ${plural(sweep.replications, 'replication')})`;
+        console.log(
+          `${forTerminal(file)}: valid (scenario "${forTerminal(name)}", sha256 ${hash.slice(0, 12)})${runs}`,
+        );
       }
     });
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -168,14 +168,33 @@ export function replicationSeed(baseSeed: number, replication: number): number {
  * run (and its parameters) shows it unless every run does.
  */
 export function validateRuns(plan: SweepPlan, file: string): ValidatedScenario[] {
+  return checkRuns(plan.runs, file, (run) => validateScenario(run.scenario, file));
+}
+
+/**
+ * Runs `check` on each of `runs` and returns its results in order. An
+ * {@link InputError} from a check does not stop the others: their problems are
+ * gathered into one InputError naming `file`, each distinct problem once, saying
+ * which run (and its parameters) shows it unless every one of `runs` does.
+ * Anything else thrown is a bug and propagates.
+ */
+export function checkRuns<T>(
+  runs: readonly SweepRun[],
+  file: string,
+  check: (run: SweepRun) => T,
+): T[] {
   const found = new Map<string, { problem: InputProblem; run: SweepRun; runs: number }>();
-  const validated: ValidatedScenario[] = [];
-  for (const run of plan.runs) {
+  const results: T[] = [];
+  for (const run of runs) {
     try {
-      validated.push(validateScenario(run.scenario, file));
+      results.push(check(run));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      for (const problem of error.problems) {
+      for (const raw of error.problems) {
+        // A problem in another file (a profile, a data set) says which.
+        const where = raw.path === '' ? error.file : `${error.file}: ${raw.path}`;
+        const problem =
+          error.file === file ? raw : { ...raw, path: '', message: `${where}: ${raw.message}` };
         const key = `${problem.path}\n${problem.message}\n${describeValue(problem.value)}`;
         const seen = found.get(key);
         if (seen === undefined) found.set(key, { problem, run, runs: 1 });
@@ -183,10 +202,10 @@ export function validateRuns(plan: SweepPlan, file: string): ValidatedScenario[]
       }
     }
   }
-  if (found.size === 0) return validated;
-  const problems = [...found.values()].map(({ problem, run, runs }) => {
-    if (runs === plan.runs.length) return problem;
-    const more = runs > 1 ? ` and ${runs - 1} more` : '';
+  if (found.size === 0) return results;
+  const problems = [...found.values()].map(({ problem, run, runs: count }) => {
+    if (count === runs.length) return problem;
+    const more = count > 1 ? ` and ${count - 1} more` : '';
     const params = Object.entries(run.params).map(([k, v]) => `${k} = ${describeValue(v)}`);
     return {
       ...problem,

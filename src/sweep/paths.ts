@@ -233,6 +233,12 @@ export function schemaFields(schema: z.core.$ZodType): PathOptions['fieldsOf'] {
   };
 }
 
+/** Whether an object schema keeps unknown fields (`z.looseObject`, `.catchall(...)` of anything but never). */
+function allowsAnyField(def: Record<string, unknown>): boolean {
+  const catchall = def.catchall as z.core.$ZodType | undefined;
+  return catchall !== undefined && catchall._zod.def.type !== 'never';
+}
+
 function fieldsIn(schema: z.core.$ZodType, path: readonly PathSegment[]): string[] | 'any' {
   const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
   const inner = (key: string) => def[key] as z.core.$ZodType;
@@ -255,7 +261,8 @@ function fieldsIn(schema: z.core.$ZodType, path: readonly PathSegment[]): string
       return path.length > 0 ? fieldsIn(inner('valueType'), path.slice(1)) : 'any';
     case 'object': {
       const shape = def.shape as Record<string, z.core.$ZodType>;
-      if (path.length === 0) return Object.keys(shape);
+      // A loose object (such as a strategy's block, checked against the strategy's own schema) allows any field.
+      if (path.length === 0) return allowsAnyField(def) ? 'any' : Object.keys(shape);
       const child = shape[String(path[0])];
       return child === undefined ? 'any' : fieldsIn(child, path.slice(1));
     }

@@ -8,6 +8,7 @@ import { parseCostCard } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
 import type { DeviceGroup, FleetScenario, ServerSpec } from '../../scenario/schema.js';
+import { traceProblems } from '../trace-files.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
 export interface ResolvedServer {
@@ -39,7 +40,8 @@ export interface ResolvedScenario {
  * Resolves hardware profiles, the model's cost card and precisions, and checks
  * what the schema alone cannot: that placement has somewhere to run, that
  * each class can run the model at the precision asked for (or falls back as
- * its profile says), that a battery is configured only where there is one.
+ * its profile says), that a battery is configured only where there is one,
+ * and that every trace file the scenario names opens and parses.
  * Throws one InputError listing every problem, naming `file` and the path.
  */
 export function resolveScenario(
@@ -107,6 +109,7 @@ export function resolveScenario(
     );
     if (profile === undefined || card === undefined) return;
     const serverPrecision = spec.precision ?? precision;
+    // The schema bounds maxBatch (MAX_BATCH), so this table is small.
     const maxBatch = spec.batching?.maxBatch ?? 1;
     const batchTimeS = new Float64Array(maxBatch + 1);
     for (let b = 1; b <= maxBatch; b++) {
@@ -126,6 +129,7 @@ export function resolveScenario(
 
   checkPlacement(scenario, servers, problems);
   checkCellTechnologies(scenario, problems);
+  problems.push(...traceProblems(scenario, dirname(file)));
   if (problems.length > 0) throw new InputError(file, problems);
   const modelBytes = card!.deployment?.encodedBytes ?? weightBytes(card!, precision);
   return {
