@@ -24,9 +24,17 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
+/** A reporter on a terminal that can also print result lines while its line is shown. */
+export interface TerminalProgress extends ProgressReporter {
+  /** Writes `line` to `output` (stdout) above the progress line, which is redrawn below it. */
+  print(line: string): void;
+}
+
 /** Options of {@link terminalProgress}; the defaults suit the CLI. */
 export interface TerminalProgressOptions {
   stream?: ProgressStream;
+  /** Where {@link TerminalProgress.print} writes; default stdout. */
+  output?: ProgressStream;
   /** Wall clock in ms (injected by tests); default `performance.now`. */
   clockMs?: () => number;
   /** Nothing is shown before the work has taken this long (ms): short runs stay silent. Default 2000. */
@@ -39,7 +47,7 @@ const BAR_CELLS = 20;
 
 /**
  * A one-line progress display on `stream` (default stderr): the title, a bar,
- * the percentage, the label and an ETA, redrawn in place. Shows nothing
+ * the percentage, an ETA and the label, redrawn in place. Shows nothing
  * unless the stream is a terminal and the work has taken `showAfterMs`;
  * `stop` leaves the last line, with the time taken, if anything was shown.
  * The shown fraction never goes back and is clamped to 0..1.
@@ -47,9 +55,11 @@ const BAR_CELLS = 20;
 export function terminalProgress(
   title: string,
   options: TerminalProgressOptions = {},
-): ProgressReporter {
+): TerminalProgress {
   const stream = options.stream ?? process.stderr;
-  if (stream.isTTY !== true) return NO_PROGRESS;
+  const output = options.output ?? process.stdout;
+  const print = (line: string) => void output.write(`${line}\n`);
+  if (stream.isTTY !== true) return { ...NO_PROGRESS, print };
   const clockMs = options.clockMs ?? (() => performance.now());
   const showAfterMs = options.showAfterMs ?? 2000;
   const redrawEveryMs = options.redrawEveryMs ?? 100;
@@ -60,9 +70,12 @@ export function terminalProgress(
   let drawnMs = Number.NEGATIVE_INFINITY;
   let shown = false;
   let stopped = false;
+  let lastTail = '';
   const draw = (tail: string): void => {
+    lastTail = tail;
     const line = progressLine(title, fraction, label, tail);
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    // A pseudo-terminal may report 0 columns.
+    const width = Math.max(20, (stream.columns || 80) - 1);
     stream.write(`\r${line.slice(0, width)}\x1b[K`);
     shown = true;
   };
@@ -84,15 +97,24 @@ export function terminalProgress(
       draw(`took ${formatClock((clockMs() - startedMs) / 1000)}`);
       stream.write('\n');
     },
+    print(line) {
+      const live = shown && !stopped;
+      if (live) stream.write('\r\x1b[K');
+      print(line);
+      if (live) draw(lastTail);
+    },
   };
 }
 
-/** "edgesim: run [#####---------------]  25% | simulated 0:15:00 of 1:00:00 | ETA 0:42" */
+/**
+ * "edgesim: run [#####---------------]  25% | ETA 0:42 | simulated 0:15:00 of 1:00:00":
+ * the label last, where a narrow terminal cuts it.
+ */
 export function progressLine(title: string, fraction: number, label: string, tail: string): string {
   const filled = Math.round(fraction * BAR_CELLS);
   const bar = `${'#'.repeat(filled)}${'-'.repeat(BAR_CELLS - filled)}`;
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
-  const parts = [`edgesim: ${title} [${bar}] ${percent}`, ...(label ? [label] : []), tail];
+  const parts = [`edgesim: ${title} [${bar}] ${percent}`, tail, ...(label ? [label] : [])];
   return parts.join(' | ');
 }
 
@@ -163,7 +185,7 @@ export function withinProgress(
  */
 export async function withTerminalProgress<T>(
   title: string,
-  work: (progress: ProgressReporter) => Promise<T> | T,
+  work: (progress: TerminalProgress) => Promise<T> | T,
 ): Promise<T> {
   const progress = terminalProgress(title);
   try {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCases } from '../src/bench/harness.js';
 import {
   EtaEstimate,
   formatClock,
@@ -112,7 +113,7 @@ describe('terminalProgress', () => {
     clock.set(5000);
     progress.update(0.5, 'simulated 0:05:00 of 0:10:00');
     expect(lastLine(stream.text())).toBe(
-      'edgesim: run [##########----------]  50% | simulated 0:05:00 of 0:10:00 | ETA 0:05',
+      'edgesim: run [##########----------]  50% | ETA 0:05 | simulated 0:05:00 of 0:10:00',
     );
   });
 
@@ -177,8 +178,35 @@ describe('terminalProgress', () => {
     expect(stream.text().endsWith('\n')).toBe(true);
     expect(stream.text().split('\n')).toHaveLength(2);
     expect(lastLine(stream.text().trimEnd())).toBe(
-      'edgesim: bench fleet [####################] 100% | done | took 1:15',
+      'edgesim: bench fleet [####################] 100% | took 1:15 | done',
     );
+  });
+});
+
+describe('TerminalProgress.print', () => {
+  it('prints a result line above a shown progress line and redraws the line below it', () => {
+    const stream = fakeStream(true);
+    const output = fakeStream(true);
+    const clock = fakeClock();
+    const progress = terminalProgress('bench report', { stream, output, clockMs: clock.clockMs });
+    clock.set(3000);
+    progress.update(1 / 3, 'render 1 of 3');
+    const before = stream.writes;
+    progress.print('report: 1000 runs');
+    expect(output.text()).toBe('report: 1000 runs\n');
+    // One write clears the line (before the result is printed), one redraws it.
+    expect(stream.writes).toBe(before + 2);
+    expect(stream.text().endsWith('| render 1 of 3\x1b[K')).toBe(true);
+  });
+
+  it('only prints when stderr is not a terminal', () => {
+    const stream = fakeStream(false);
+    const output = fakeStream(false);
+    const progress = terminalProgress('bench report', { stream, output });
+    progress.update(0.5);
+    progress.print('report: 1000 runs');
+    expect(output.text()).toBe('report: 1000 runs\n');
+    expect(stream.writes).toBe(0);
   });
 });
 
@@ -214,6 +242,22 @@ function scenarioFile(text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+describe('progress of benchmarks', () => {
+  it('runCases reports each call of each case in order and ends at 100%', async () => {
+    const progress = recorder();
+    const cases = ['a', 'b'].map((name) => ({ name, unit: 'items', run: () => 1 }));
+    await runCases(cases, 3, progress);
+    // 2 cases x (3 iterations + 2 warm-up calls) = 10 calls, a tenth each.
+    expect(progress.fractions).toHaveLength(10);
+    progress.fractions.forEach((fraction, i) => {
+      expect(fraction).toBeCloseTo((i + 1) / 10, 12);
+    });
+    // Warm-up calls of both cases come first; each case is called 5 times.
+    expect(progress.labels.filter((l) => l === 'a')).toHaveLength(5);
+    expect(progress.labels.filter((l) => l === 'b')).toHaveLength(5);
+  });
+});
 
 describe('progress of runs', () => {
   // 20 devices x 10 requests/s x 60 s: about 12,000 requests, several slices of 10,000 events.

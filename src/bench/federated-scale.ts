@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { prepareScenario, runPrepared } from '../index.js';
+import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 /**
@@ -9,10 +10,11 @@ import { PACKAGE_ROOT } from '../version.js';
  */
 export async function federatedRun(
   file: string,
+  progress: ProgressReporter = NO_PROGRESS,
 ): Promise<{ wallS: number; rounds: number; participations: number; peakRssBytes: number }> {
   const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
   const started = performance.now(); // wall: benchmark only
-  const { tables } = await runPrepared(prepared, loaded.scenario.seed);
+  const { tables } = await runPrepared(prepared, loaded.scenario.seed, { progress });
   const wallS = (performance.now() - started) / 1000; // wall: benchmark only
   const summary = tables.summary!;
   const cell = (name: string) => summary.rows[0]![summary.columns.indexOf(name)] as number;

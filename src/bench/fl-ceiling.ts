@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { prepareScenario } from '../index.js';
+import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
 import { PACKAGE_ROOT } from '../version.js';
 import {
   type ClientTask,
@@ -34,7 +35,10 @@ const CLIENTS = 60;
  * two threads can give on this work: what is left when the cores slow each
  * other down (shared caches, memory, and on a VM the host's scheduling).
  */
-export async function federatedCeiling(pairs = 3): Promise<number[]> {
+export async function federatedCeiling(
+  pairs = 3,
+  progress: ProgressReporter = NO_PROGRESS,
+): Promise<number[]> {
   const { loaded, prepared } = prepareScenario(
     join(PACKAGE_ROOT, 'scenarios', 'fl-bench-real.yaml'),
   );
@@ -72,6 +76,7 @@ export async function federatedCeiling(pairs = 3): Promise<number[]> {
     const [alone] = await time(1);
     const together = await time(2);
     ceilings.push((2 * alone!) / Math.max(...together));
+    progress.update((pair + 1) / pairs, `pair ${pair + 1} of ${pairs}`);
   }
   return ceilings;
 }

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { prepareScenario, runScenario } from '../index.js';
+import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { BenchCase } from './harness.js';
 
 /** Requests simulated in a run: the summary's `requests` cell. */
-function requestsOf(file: string): number {
+function requestsOf(file: string, progress: ProgressReporter = NO_PROGRESS): number {
   const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
   if (prepared.kind !== 'fleet') throw new Error(`${file} is not a fleet scenario`);
-  const summary = runScenario(prepared.resolved, loaded.scenario.seed).summary!;
+  const summary = runScenario(prepared.resolved, loaded.scenario.seed, { progress }).summary!;
   return summary.rows[0]![summary.columns.indexOf('requests')] as number;
 }
 
@@ -19,15 +20,19 @@ function requestsOf(file: string): number {
 export const fleetCases: BenchCase[] = [
   {
     name: 'fleet: 10k devices, 1 h, ~1.1 M requests',
-    run: () => requestsOf('fleet-10k.yaml'),
+    run: (progress) => requestsOf('fleet-10k.yaml', progress),
     unit: 'requests',
   },
 ];
 
 /** Runs the 1,000,000-device scenario once; returns wall seconds and peak RSS in bytes. */
-export function millionDeviceRun(): { wallS: number; requests: number; peakRssBytes: number } {
+export function millionDeviceRun(progress: ProgressReporter = NO_PROGRESS): {
+  wallS: number;
+  requests: number;
+  peakRssBytes: number;
+} {
   const started = performance.now(); // wall: benchmark only
-  const requests = requestsOf('fleet-1m.yaml');
+  const requests = requestsOf('fleet-1m.yaml', progress);
   return {
     wallS: (performance.now() - started) / 1000, // wall: benchmark only
     requests,
