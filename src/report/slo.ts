@@ -4,6 +4,7 @@
  * the chart's scale takes the SLO into its domain and the line is always in
  * view. The rule's marks are named `slo` (class `slo_marks` in the SVG).
  */
+import { chartNumber } from './stats.js';
 import { type DisplayUnit, formatNumber, toDisplay } from './units.js';
 
 const SLO_COLOR = '#b2182b';
@@ -19,7 +20,7 @@ export function sloLayers(
   if (sloS.length === 0) return [];
   const values = [...new Set(sloS)].map((s) => {
     const shown = toDisplay(s, SECONDS, unit);
-    return { slo: shown, label: `SLO ${formatNumber(shown)} ${unit.symbol}` };
+    return { slo: chartNumber(shown), label: `SLO ${formatNumber(shown)} ${unit.symbol}` };
   });
   const position = { field: 'slo', type: 'quantitative', title };
   const text =
