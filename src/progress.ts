@@ -147,14 +147,19 @@ export class EtaEstimate {
   }
 }
 
-/** Seconds as "m:ss" or "h:mm:ss" ("-:--" when unknown). */
-export function formatClock(seconds: number): string {
+/**
+ * Seconds as "m:ss", or "h:mm:ss" from an hour or when `likeS` (a total the
+ * time is shown against) is an hour or more; "-:--" when unknown.
+ */
+export function formatClock(seconds: number, likeS = seconds): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '-:--';
   const total = Math.round(seconds);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+  return h > 0 || Math.round(likeS) >= 3600
+    ? `${h}:${String(m).padStart(2, '0')}:${s}`
+    : `${m}:${s}`;
 }
 
 /**

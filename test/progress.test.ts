@@ -100,6 +100,11 @@ describe('formatClock', () => {
     expect(formatClock(3725)).toBe('1:02:05');
     expect(formatClock(Number.NaN)).toBe('-:--');
   });
+
+  it('shows a time against a total of an hour or more as h:mm:ss', () => {
+    expect(formatClock(703, 3600)).toBe('0:11:43');
+    expect(formatClock(703, 600)).toBe('11:43');
+  });
 });
 
 describe('terminalProgress', () => {
@@ -278,7 +283,7 @@ describe('progress of runs', () => {
     for (let i = 1; i < progress.fractions.length; i++)
       expect(progress.fractions[i]).toBeGreaterThanOrEqual(progress.fractions[i - 1]!);
     expect(progress.fractions.at(-1)).toBe(1);
-    expect(progress.labels).toContain('simulated 1:00 of 1:00');
+    expect(progress.labels).toContain('simulated 1:00/1:00');
     expect(progress.stops).toBe(0); // the caller stops it
     expect(csvOf(withProgress.tables)).toEqual(csvOf(without.tables));
   });
@@ -295,7 +300,7 @@ describe('progress of runs', () => {
     const withProgress = await runPrepared(prepared, loaded.scenario.seed, { progress });
     const without = await runPrepared(prepared, loaded.scenario.seed);
     expect(progress.fractions).toEqual([0.25, 0.5, 0.75, 1]);
-    expect(progress.labels[3]).toMatch(/^round 4 of 4, simulated \d+:\d\d$/);
+    expect(progress.labels[3]).toMatch(/^round 4\/4, simulated \d+:\d\d$/);
     expect(csvOf(withProgress.tables)).toEqual(csvOf(without.tables));
   }, 60_000);
 });

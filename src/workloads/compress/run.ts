@@ -67,7 +67,7 @@ export async function runCompression(
     for (const [s, step] of spec.steps.entries()) {
       if (variant.failure === null)
         await applyStep(variant, step, context, { variant: v, step: s });
-      stepDone(`variant ${spec.name}, step ${s + 1} of ${spec.steps.length}`);
+      stepDone(`variant ${spec.name}, step ${s + 1}/${spec.steps.length}`);
     }
     measureOne(variant);
   }

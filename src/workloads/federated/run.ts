@@ -130,7 +130,7 @@ async function simulate(
   const roundDone = (round: number) =>
     progress.update(
       round / section.rounds,
-      `round ${round} of ${section.rounds}, simulated ${formatClock(sim.now)}`,
+      `round ${round}/${section.rounds}, simulated ${formatClock(sim.now)}`,
     );
   for (let round = 1; round <= section.rounds && failure === null; round++) {
     if (round > 1) roundDone(round - 1);

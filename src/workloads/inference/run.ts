@@ -372,8 +372,8 @@ function runReporting(
   const total = formatClock(durationS);
   const slice = { untilS: durationS, maxEvents: PROGRESS_EVENTS };
   while (sim.run(slice) === 'max-events')
-    progress.update(sim.now / durationS, `simulated ${formatClock(sim.now)} of ${total}`);
-  progress.update(1, `simulated ${total} of ${total}`);
+    progress.update(sim.now / durationS, `simulated ${formatClock(sim.now, durationS)}/${total}`);
+  progress.update(1, `simulated ${total}/${total}`);
   const drain = { stopWhen: done, maxEvents: PROGRESS_EVENTS };
   while (!done() && sim.run(drain) === 'max-events')
     progress.update(1, `simulated ${total}, finishing requests under way`);
