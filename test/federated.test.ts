@@ -191,6 +191,42 @@ describe('dropouts', () => {
   }, 60_000);
 });
 
+describe('transfers (network/transfer.ts)', () => {
+  it('a client downloads one round trip after asking, and its LoRaWAN upload is duty-cycled', () => {
+    // One ESP32-S3 on LoRaWAN (no promotion), cost-only: 2,440 model bytes each way at 5,470 bit/s, 1% loss.
+    const { file, dir } = variant((t) =>
+      t
+        .replace('count: 8', 'count: 1')
+        .replace('profile: raspberry-pi-4', 'profile: esp32-s3')
+        .replace(/ {2}- name: phones[\s\S]*?initialCharge: 50% }\n/, '')
+        .replace(
+          'network: { technology: wifi5, cell: ap }',
+          'network: { technology: lorawan, cell: lora }',
+        )
+        .replace('rounds: 4', 'rounds: 2\n  tier: cost-only')
+        .replace('clientsPerRound: 4', 'clientsPerRound: 1')
+        .replace('overCommit: 1.5', 'overCommit: 1'),
+    );
+    const result = edgesim(['run', file, '--out', 'r'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const [first, second] = csv(join(dir, 'r', 'clients.csv'));
+    const airtimeS = (2440 * 8) / (1 - 0.01) / 5470;
+    const rttS = 1 + 0.02; // LoRaWAN's RX1 window plus the server's 20 ms
+    // Download: the round trip of its request, then the gateway's airtime.
+    expect(Number(first!.download_s)).toBeCloseTo(rttS + airtimeS, 9);
+    // Upload: the device's airtime, then one way to the server.
+    expect(Number(first!.upload_s)).toBeCloseTo(airtimeS + rttS / 2, 9);
+    // Round 2 starts when round 1's update has arrived; the device's uplink is free again only
+    // 100 airtimes after round 1's upload began, so round 2's upload waits for its slot.
+    const round1 = csv(join(dir, 'r', 'rounds.csv'));
+    const round2StartS = Number(round1[1]!.start_s);
+    const uploadSlotS = Number(round1[0]!.end_s) - rttS / 2 - airtimeS + airtimeS / 0.01;
+    const trainedAtS = round2StartS + Number(second!.download_s) + Number(second!.compute_s);
+    expect(uploadSlotS).toBeGreaterThan(trainedAtS);
+    expect(Number(second!.upload_s)).toBeCloseTo(uploadSlotS - trainedAtS + airtimeS + rttS / 2, 6);
+  }, 60_000);
+});
+
 describe('failures are data', () => {
   it('records a run whose loss becomes NaN as failed, with the round', () => {
     const { file, dir } = variant((t) =>

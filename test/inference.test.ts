@@ -330,7 +330,8 @@ describe('model download', () => {
       onWifi({ count: k, arrivals: { kind: 'trace', file: 'traces/once-at-1s.csv' } }),
     ]);
     const tables = run(input);
-    const readyS = k * downloadS;
+    // Each asks for the model and waits one round trip (network/transfer.ts), then the k share the downlink.
+    const readyS = wifi.rttS + k * downloadS;
     expect(readyS).toBeGreaterThan(1);
     for (const at of column(tables.devices, 'model_ready_s') as number[])
       expect(at).toBeCloseTo(readyS, 9);
@@ -354,21 +355,25 @@ describe('model download', () => {
       }),
     ]);
     const tables = run(input);
-    const movedBytes = (wifi.downlinkBps * (1 - wifi.loss)) / 8;
+    // Each attempt waits one round trip for its first byte, the radio in its tail (no promotion on Wi-Fi).
+    const movedBytes = (wifi.downlinkBps * (1 - wifi.loss) * (1 - wifi.rttS)) / 8;
     const s = tables.summary;
     expect(value(s, 'model_downloads_interrupted')).toBe(1);
     expect(value(s, 'model_downloads')).toBe(1);
     expect(value(s, 'model_download_bytes')).toBeCloseTo(movedBytes + modelBytes, 3);
-    const readyS = 2 + downloadS;
+    const readyS = 2 + wifi.rttS + downloadS;
     expect(column(tables.devices, 'model_ready_s')[0]).toBeCloseTo(readyS, 9);
-    // Radio: transfer for 1 s, off for 1 s, transfer again, one tail, idle the rest of the 100 s.
+    // Radio: tail for a round trip, transfer to 1 s, off for 1 s, tail for a round trip,
+    // transfer again, one tail, idle the rest of the 100 s.
     const radio = RADIO_MODELS.wifi5;
-    const transferS = 1 + downloadS;
-    const idleS = 100 - 1 - transferS - radio.tailS;
+    expect(radio.promotionS).toBe(0);
+    const transferS = 1 - wifi.rttS + downloadS;
+    const tailS = 2 * wifi.rttS + radio.tailS;
+    const idleS = 100 - 1 - transferS - tailS;
     const expectedJ =
       radio.betaW * transferS +
       radio.alphaDownJPerBit * (movedBytes + modelBytes) * 8 +
-      radio.tailW * radio.tailS +
+      radio.tailW * tailS +
       radio.idleW * idleS;
     expect(column(tables.devices, 'energy_radio_j')[0]).toBeCloseTo(expectedJ, 6);
   });

@@ -1,15 +1,16 @@
 import type { EventId } from '../../engine/event-queue.js';
-import type { Flow } from '../../engine/processor-sharing.js';
 import type { Simulation } from '../../engine/simulation.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import type { Cell } from '../../network/cells.js';
+import { DOWN, type Transfers, UP } from '../../network/transfer.js';
 
 /**
  * Federated rounds in simulated time. A round starts with the clients that
  * are online; the selector picks some; each downloads the global model over
- * its own cell (processor-shared with its neighbours, after its radio's
- * promotion and one round trip), trains for its training FLOPs divided by its
- * device's throughput, and uploads its update the same way. The round closes
+ * its own cell (processor-shared with its neighbours; one round trip after it
+ * asks, its radio in its tail meanwhile: see network/transfer.ts), trains for
+ * its training FLOPs divided by its device's throughput, and uploads its
+ * update, which reaches the server one way after its last byte. The round closes
  * when the first K updates have arrived, at the deadline, or when every
  * selected client has finished or dropped; clients still working then are
  * stragglers and stop. A client whose device goes offline (or whose battery
@@ -54,6 +55,8 @@ export interface RoundOptions {
   readonly fleet: Fleet;
   readonly cells: readonly Cell[];
   readonly cellOf: Uint32Array;
+  /** How the model moves; `cells` and `cellOf` give each client's round trip. */
+  readonly transfers: Transfers;
   /** Extra round-trip time to the server, s. */
   readonly serverRttS: number;
   /** Bytes of the model each way. */
@@ -78,11 +81,13 @@ interface Active {
   readonly energyAtStartJ: number;
   phase: 'download' | 'compute' | 'upload' | 'done';
   phaseStartS: number;
-  flow: Flow | undefined;
+  /** Its download or upload under way (a handle of {@link RoundOptions.transfers}), or NO_TRANSFER. */
+  transfer: number;
+  /** Its training, or the one-way trip of its update to the server. */
   pending: EventId | undefined;
-  /** A transfer began on the radio (it must be ended). */
-  transferring: boolean;
 }
+
+const NO_TRANSFER = -1;
 
 export class RoundRunner {
   private active = new Map<number, Active>();
@@ -140,9 +145,8 @@ export class RoundRunner {
         energyAtStartJ: this.energyOf(d),
         phase: 'download',
         phaseStartS: startS,
-        flow: undefined,
+        transfer: NO_TRANSFER,
         pending: undefined,
-        transferring: false,
       };
       this.active.set(d, client);
       this.transfer(client, 'down');
@@ -158,36 +162,46 @@ export class RoundRunner {
     return { round, startS, endS: sim.now, online, clients, arrived: this.arrived };
   }
 
+  /**
+   * Moves the model to or from the client (network/transfer.ts): a download
+   * starts one round trip to the server after the client asks for it; an
+   * upload has arrived one way after its last byte.
+   */
   private transfer(client: Active, direction: 'up' | 'down'): void {
-    const { sim, fleet, cells, cellOf, serverRttS, modelBytes } = this.o;
+    const { transfers, cells, cellOf, serverRttS, modelBytes } = this.o;
     const d = client.device;
-    const cell = cells[cellOf[d]!]!;
-    const link = direction === 'up' ? cell.uplink : cell.downlink;
-    const bits = modelBytes * 8;
-    const waitS = fleet.radio(d).beginTransfer(sim.now) + cell.rttS + serverRttS;
-    client.transferring = true;
-    const begin = () => {
-      client.pending = undefined;
-      client.flow = link.start(bits * cell.airBitsPerBit, () => {
-        client.flow = undefined;
-        client.transferring = false;
-        fleet
-          .radio(d)
-          .endTransfer(sim.now, direction === 'up' ? bits : 0, direction === 'down' ? bits : 0);
-        fleet.settleRadio(d);
-        if (client.phase === 'done') return; // settling emptied the battery: the client has dropped
-        if (direction === 'down') {
-          client.record.bytesDown += modelBytes;
-          this.compute(client);
-        } else {
-          client.record.bytesUp += modelBytes;
-          this.arrive(client);
-        }
-      });
-    };
-    if (waitS > 0) client.pending = sim.schedule(waitS, begin);
-    else begin();
+    const rttS = cells[cellOf[d]!]!.rttS + serverRttS;
+    const up = direction === 'up';
+    client.transfer = transfers.start(
+      d,
+      up ? UP : DOWN,
+      modelBytes * 8,
+      up ? this.uploaded : this.downloaded,
+      d,
+      up ? 0 : rttS,
+    );
   }
+
+  private readonly downloaded = (d: number): void => {
+    const client = this.active.get(d)!;
+    client.transfer = NO_TRANSFER;
+    if (client.phase === 'done') return; // settling emptied the battery: the client has dropped
+    client.record.bytesDown += this.o.modelBytes;
+    this.compute(client);
+  };
+
+  private readonly uploaded = (d: number): void => {
+    const client = this.active.get(d)!;
+    client.transfer = NO_TRANSFER;
+    if (client.phase === 'done') return;
+    client.record.bytesUp += this.o.modelBytes;
+    const { cells, cellOf, serverRttS, sim } = this.o;
+    const oneWayS = (cells[cellOf[d]!]!.rttS + serverRttS) / 2;
+    client.pending = sim.schedule(oneWayS, () => {
+      client.pending = undefined;
+      this.arrive(client);
+    });
+  };
 
   private compute(client: Active): void {
     const { sim, fleet } = this.o;
@@ -222,7 +236,7 @@ export class RoundRunner {
 
   /** Stops a client mid-round: aborts its transfer or computation; its energy so far is counted. */
   private stop(client: Active, outcome: ClientOutcome): void {
-    const { sim, fleet, cells, cellOf, modelBytes } = this.o;
+    const { sim, fleet, transfers, modelBytes } = this.o;
     const d = client.device;
     const elapsedS = sim.now - client.phaseStartS;
     if (client.pending !== undefined) sim.cancel(client.pending);
@@ -231,11 +245,9 @@ export class RoundRunner {
       fleet.setBusy(d, false);
       client.record.computeS = elapsedS;
     }
-    if (client.transferring) {
-      const moved =
-        client.flow === undefined ? 0 : client.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
+    if (client.transfer !== NO_TRANSFER && transfers.isMoving(client.transfer)) {
+      const moved = transfers.abort(client.transfer);
       const up = client.phase === 'upload';
-      fleet.radio(d).endTransfer(sim.now, up ? moved : 0, up ? 0 : moved);
       fleet.settleRadio(d);
       if (up) {
         client.record.uploadS = elapsedS;
@@ -244,9 +256,10 @@ export class RoundRunner {
         client.record.downloadS = elapsedS;
         client.record.bytesDown += Math.min(modelBytes, Math.floor(moved / 8));
       }
-      client.flow = undefined;
-      client.transferring = false;
+    } else if (client.phase === 'upload') {
+      client.record.uploadS = elapsedS; // uploaded, on its way to the server
     }
+    client.transfer = NO_TRANSFER;
     client.phase = 'done';
     this.working--;
     client.record.outcome = outcome;

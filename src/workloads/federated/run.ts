@@ -7,6 +7,7 @@ import { resolvePrecision } from '../../fleet/roofline.js';
 import { costCardFromModel } from '../../ml/cost/from-model.js';
 import { getFlatWeights } from '../../ml/models/weights.js';
 import { buildCells } from '../../network/cells.js';
+import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../run.js';
 import { scaffoldClientControl } from './kernels/scaffold.js';
@@ -111,6 +112,7 @@ async function simulate(
     fleet,
     cells,
     cellOf,
+    transfers: new Transfers(sim, fleet, cells, cellOf),
     serverRttS: section.server.rtt,
     modelBytes,
     trainFlops,

@@ -3,13 +3,14 @@ import { ProcessorSharing } from '../../engine/processor-sharing.js';
 import { RandomStreams } from '../../engine/random.js';
 import { Priority, Simulation } from '../../engine/simulation.js';
 import { deviceKey, Fleet } from '../../fleet/fleet.js';
-import { buildCells, type Cell } from '../../network/cells.js';
+import { buildCells } from '../../network/cells.js';
+import { type Direction, DOWN, Transfers, UP } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
 import { BatchingServer } from './batching-server.js';
 import { ModelDownloads } from './model-download.js';
 import { choosePlacement, onlyCandidate, type PlacementView } from './placement.js';
-import { DOWN, Request, SlotStack, TransferLists, UP } from './request.js';
+import { Request, SlotStack } from './request.js';
 import { type Outcome, RequestLog } from './request-log.js';
 import type { ResolvedScenario, ResolvedServer } from './resolve.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
@@ -68,19 +69,12 @@ export function runInference(
   const live: (Request | undefined)[] = [];
   const freeSlots = new SlotStack();
 
-  // Per-device state of its own processor and its transfers.
+  // Per-device state of its own processor.
   const localQueue = new Map<number, Request[]>();
   const localCurrent: (Request | undefined)[] = new Array(fleet.count);
   const localDone = new Float64Array(fleet.count).fill(-1);
-  // Requests with a transfer under way, kept only for devices that can go down (to abort them).
-  const transfers = new TransferLists(fleet.count);
-  const canGoDown = resolved.groups.map(
-    (g) =>
-      g.spec.availability.kind !== 'always' ||
-      g.spec.failures !== undefined ||
-      g.spec.battery !== undefined,
-  );
-  const nextUplinkS = new Float64Array(fleet.count);
+  // Every byte a device sends or receives, its own requests' and its model's.
+  const transfers = new Transfers(sim, fleet, cells, cellOf);
 
   const localTimeS = (d: number): number | undefined => {
     const estimate = resolved.deviceTimeS[fleet.groupOf[d]!];
@@ -144,9 +138,10 @@ export function runInference(
     ? new ModelDownloads({
         sim,
         fleet,
-        cells,
-        cellOf,
+        transfers,
         bytes: resolved.modelBytes,
+        // The device asks a server behind its cell for the model: one round trip before the first byte.
+        leadS: (d) => cells[cellOf[d]!]!.rttS,
         wants: (d) => (policy === 'device' || policy === 'adaptive') && localTimeS(d) !== undefined,
         onReady: (d) => startNextLocal(d),
       })
@@ -154,81 +149,30 @@ export function runInference(
   const hasModel = (d: number): boolean => downloads === undefined || downloads.isReady(d);
 
   // --- transfers over the device's cell ------------------------------------
-  const bitsOf = (request: Request): number =>
-    request.direction === UP ? uploadBits : downloadBits;
-
-  /** Starts the request's upload or download; {@link transferDone} follows. */
-  const transfer = (request: Request, direction: number): void => {
-    const d = request.device;
-    const cell = cells[cellOf[d]!]!;
-    request.direction = direction;
+  /** Starts the request's upload or download; {@link uploaded} or {@link downloaded} follows. */
+  const transfer = (request: Request, direction: Direction): void => {
     request.transferStartS = sim.now;
-    request.flow = undefined;
-    request.pendingStart = -1;
-    request.radioBegun = !(direction === UP && cell.dutyCycle < 1);
-    if (canGoDown[fleet.groupOf[d]!]!) transfers.add(d, request);
-    if (direction === UP && cell.dutyCycle < 1) {
-      dutyCycledUplink(request, cell);
-      return;
-    }
-    const waitS = fleet.radio(d).beginTransfer(sim.now);
-    if (waitS > 0)
-      request.pendingStart = sim.schedule(waitS, beginFlow, Priority.normal, request.slot);
-    else beginFlow(request.slot);
-  };
-
-  const beginFlow = (slot: number): void => {
-    const request = live[slot]!;
-    const cell = cells[cellOf[request.device]!]!;
-    const link = request.direction === UP ? cell.uplink : cell.downlink;
-    request.pendingStart = -1;
-    request.flow = link.start(bitsOf(request) * cell.airBitsPerBit, transferDone, slot);
-  };
-
-  const transferDone = (slot: number): void => {
-    const request = live[slot]!;
-    const d = request.device;
-    request.pendingStart = -1;
-    request.flow = undefined;
-    if (canGoDown[fleet.groupOf[d]!]!) transfers.remove(d, request);
-    const up = request.direction === UP;
-    fleet.radio(d).endTransfer(sim.now, up ? uploadBits : 0, up ? 0 : downloadBits);
-    fleet.settleRadio(d);
-    if (up) {
-      request.uploadS = sim.now - request.transferStartS;
-      sim.schedule(request.oneWayS, atServer, Priority.normal, slot);
-    } else {
-      request.downloadS = sim.now - request.transferStartS;
-      log.moved(request.target, 'out', inference.output);
-      finish(request, 'completed');
-    }
-  };
-
-  /**
-   * A duty-cycled uplink (LoRaWAN) is not processor-shared: the device holds
-   * its channel for the airtime t = bits / rate, then stays silent for
-   * t (1/dutyCycle - 1) before it may send again; uplinks wait their turn.
-   */
-  const dutyCycledUplink = (request: Request, cell: Cell): void => {
-    const d = request.device;
-    const airtimeS = (uploadBits * cell.airBitsPerBit) / cell.uplink.capacity;
-    const startS = Math.max(sim.now, nextUplinkS[d]!);
-    nextUplinkS[d] = startS + airtimeS / cell.dutyCycle;
-    request.pendingStart = sim.scheduleAt(
-      startS,
-      beginDutyCycledUplink,
-      Priority.normal,
+    const up = direction === UP;
+    transfers.start(
+      request.device,
+      direction,
+      up ? uploadBits : downloadBits,
+      up ? uploaded : downloaded,
       request.slot,
     );
   };
 
-  const beginDutyCycledUplink = (slot: number): void => {
+  const uploaded = (slot: number): void => {
     const request = live[slot]!;
-    const cell = cells[cellOf[request.device]!]!;
-    const airtimeS = (uploadBits * cell.airBitsPerBit) / cell.uplink.capacity;
-    request.radioBegun = true;
-    const waitS = fleet.radio(request.device).beginTransfer(sim.now);
-    request.pendingStart = sim.schedule(waitS + airtimeS, transferDone, Priority.normal, slot);
+    request.uploadS = sim.now - request.transferStartS;
+    sim.schedule(request.oneWayS, atServer, Priority.normal, slot);
+  };
+
+  const downloaded = (slot: number): void => {
+    const request = live[slot]!;
+    request.downloadS = sim.now - request.transferStartS;
+    log.moved(request.target, 'out', inference.output);
+    finish(request, 'completed');
   };
 
   // --- offloading to a server ---------------------------------------------
@@ -278,20 +222,7 @@ export function runInference(
       for (const queued of localQueue.get(d) ?? []) finish(queued, 'device-offline');
       localQueue.delete(d);
       downloads?.abort(d);
-      for (const request of transfers.takeAll(d)) {
-        let movedBits = 0;
-        if (request.pendingStart >= 0) sim.cancel(request.pendingStart as EventId);
-        else if (request.flow !== undefined)
-          movedBits = request.flow.abort() / cells[cellOf[d]!]!.airBitsPerBit;
-        const share = movedBits / bitsOf(request);
-        if (request.radioBegun) {
-          const up = request.direction === UP;
-          fleet
-            .radio(d)
-            .endTransfer(sim.now, up ? uploadBits * share : 0, up ? 0 : downloadBits * share);
-        }
-        finish(request, 'device-offline');
-      }
+      transfers.abortAll(d, (slot) => finish(live[slot]!, 'device-offline'));
     },
     deviceUp: (d) => downloads?.start(d),
   });
