@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { ProfileLibrary } from './fleet/profiles.js';
+import { guardHeap } from './heap-guard.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { checkOutputDir } from './results/out-dir.js';
 import type { Table } from './results/table.js';
 import { writeResults } from './results/write.js';
+import { checkRunBudget } from './run-budget.js';
 import { type LoadedScenario, loadScenario, readMergedScenario } from './scenario/load.js';
 import { isMapping } from './scenario/merge.js';
 import {
@@ -106,6 +108,8 @@ export interface RunFileOptions extends RunOptions {
   warn?: (message: string) => void;
   /** Write into an output directory that holds files edgesim did not write (see results/out-dir.ts). */
   forceReplace?: boolean;
+  /** Run even when the run's estimated events or memory pass the limits in run-budget.ts. */
+  force?: boolean;
 }
 
 /** What {@link runScenarioFile} wrote. */
@@ -125,6 +129,7 @@ export async function runScenarioFile(
   options: RunFileOptions = {},
 ): Promise<RunOutcome> {
   const { loaded, prepared } = prepareScenario(file);
+  checkRunBudget(prepared, { force: options.force === true });
   if (hasSweepBlock(file))
     (options.warn ?? printWarning)(
       `${file} has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep ${file})`,
@@ -134,7 +139,8 @@ export async function runScenarioFile(
   const claim = { forceReplace: options.forceReplace === true };
   checkOutputDir(outDir, 'run', claim); // refuse before the run, not after it
   const started = performance.now(); // wall: manifest only
-  const { tables, files, backend } = await runPrepared(prepared, seed, options);
+  const progress = guardHeap(options.progress ?? NO_PROGRESS);
+  const { tables, files, backend } = await runPrepared(prepared, seed, { ...options, progress });
   const wallTimeS = (performance.now() - started) / 1000; // wall: manifest only
   writeResults(
     outDir,

@@ -13,12 +13,16 @@ export function registerCompress(program: Command): void {
     .argument('<scenario>', 'scenario file with a compress: section')
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
+    .option('--force', 'run even when the estimated events or memory pass the limits')
     .option(
       '--force-replace',
       "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
     )
     .action(
-      async (file: string, options: { seed?: number; out?: string; forceReplace?: boolean }) => {
+      async (
+        file: string,
+        options: { seed?: number; out?: string; forceReplace?: boolean; force?: boolean },
+      ) => {
         const [{ runScenarioFile }, { loadScenario }, { isCompressScenario }] = await Promise.all([
           import('../run.js'),
           import('../scenario/load.js'),

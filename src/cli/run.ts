@@ -12,12 +12,16 @@ export function registerRun(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <n>', "base seed (overrides the scenario's)", parseSeed)
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
+    .option('--force', 'run even when the estimated events or memory pass the limits')
     .option(
       '--force-replace',
       "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
     )
     .action(
-      async (file: string, options: { seed?: number; out?: string; forceReplace?: boolean }) => {
+      async (
+        file: string,
+        options: { seed?: number; out?: string; forceReplace?: boolean; force?: boolean },
+      ) => {
         const { runScenarioFile } = await import('../run.js');
         printOutcome(
           await withTerminalProgress('run', (progress) =>

@@ -27,6 +27,10 @@ export function registerSweep(program: Command): void {
     )
     .option('--shard <i/N>', 'run only shard i of N (for a cluster job array)', parseShard)
     .option(
+      '--force',
+      'run points estimated past the events or memory limits, and more workers than cores',
+    )
+    .option(
       '--force-replace',
       "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
     )

@@ -3,11 +3,12 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { forTerminal } from '../cli/terminal.js';
-import { InputError, RunFailedError } from '../errors.js';
+import { InputError, RunFailedError, UsageError } from '../errors.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { textTableToCsv } from '../results/csv.js';
 import { claimSweepDir } from '../results/out-dir.js';
 import { type PreparedRun, prepareRun, safeDirName } from '../run.js';
+import { checkRunBudget } from '../run-budget.js';
 import { readMergedScenario } from '../scenario/load.js';
 import { scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
@@ -37,6 +38,8 @@ export interface SweepOptions {
   shard?: Shard;
   /** Write into an output directory that holds files edgesim did not write (see results/out-dir.ts). */
   forceReplace?: boolean;
+  /** Run points estimated past the run budget, and more workers than cores (see run-budget.ts). */
+  force?: boolean;
 }
 
 export interface SweepOutcome {
@@ -81,12 +84,15 @@ export async function runSweepFile(
   options: SweepOptions = {},
 ): Promise<SweepOutcome> {
   const raw = readMergedScenario(file);
+  const cores = availableParallelism();
+  if (options.workers !== undefined && options.workers > cores && !options.force) {
+    throw new UsageError(
+      `--workers ${options.workers} is more than the ${cores} cores this machine has: each thread holds its own runs' memory and they would only take turns; use --workers ${cores}, or --force`,
+    );
+  }
   // Fleet runs also run on this thread; compression and federated runs (TF.js,
   // large memory) only in workers, where a crash cannot take the sweep down.
-  const pool = new SweepPool(
-    options.workers ?? availableParallelism(),
-    scenarioKind(raw) === 'fleet',
-  );
+  const pool = new SweepPool(options.workers ?? cores, scenarioKind(raw) === 'fleet');
   try {
     return await sweep(file, raw, options, pool);
   } finally {
@@ -103,7 +109,7 @@ async function sweep(
   const baseSeed = options.seed ?? seedOf(raw, file);
   const plan = expandSweep(raw, file, baseSeed);
   const validated = validateRuns(plan, file);
-  const runs = prepareRuns(plan, validated, file);
+  const runs = prepareRuns(plan, validated, file, options.force === true);
   const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed));
   const name = (raw as { name?: unknown }).name;
   const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
@@ -185,6 +191,7 @@ function prepareRuns(
   plan: SweepPlan,
   validated: readonly ValidatedScenario[],
   file: string,
+  force: boolean,
 ): RunTask['run'][] {
   const library = new ProfileLibrary();
   const fleetRuns = new Map<number, PreparedRun | null>();
@@ -192,6 +199,7 @@ function prepareRuns(
     const point = plan.runs[i]!.point;
     if (!fleetRuns.has(point)) {
       const run = prepareRun(scenario, file, library);
+      checkRunBudget(run, { force });
       fleetRuns.set(point, run.kind === 'fleet' ? run : null);
     }
     const prepared = fleetRuns.get(point);
