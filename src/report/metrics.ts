@@ -67,8 +67,10 @@ function hasDurations(table: readonly ReportRow[]): boolean {
 /**
  * How the table's `entry` (`latency_p95_s as ms`, or a column alone) is
  * shown: the unit named, else one chosen from the column's largest
- * magnitude in the table (see `autoUnit`). Throws on an entry that does not
- * read (the scenario schema has rejected those before a sweep runs).
+ * magnitude in the table (see `autoUnit`); a per-period unit (`$/month`)
+ * needs every row's `duration_s`, and without them the unit is chosen as if
+ * none had been named. Throws on an entry that does not read (the scenario
+ * schema has rejected those before a sweep runs).
  */
 export function reportMetric(table: readonly ReportRow[], entry: string): ReportMetric {
   const parsed = parseMetricChoice(entry);
