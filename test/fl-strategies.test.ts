@@ -14,6 +14,7 @@ import {
   STRATEGIES,
   type Strategy,
 } from '../src/workloads/federated/index.js';
+import { STRATEGY_OPTIONS, strategySpec } from '../src/workloads/federated/strategies/registry.js';
 
 const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
 
@@ -276,5 +277,54 @@ describe('createStrategy', () => {
     const attempt = (): Strategy => createStrategy('fedadam', { serverLearningRate: 0 });
     expect(attempt).toThrow(UsageError);
     expect(attempt).toThrow('strategy fedadam: serverLearningRate(=0) must be > 0');
+  });
+});
+
+describe('strategy options as a scenario writes them', () => {
+  it('each strategy lists exactly the options its class reads', () => {
+    const options = Object.fromEntries(
+      Object.entries(STRATEGY_OPTIONS).map(([name, schema]) => [name, Object.keys(schema.shape)]),
+    );
+    expect(options).toEqual({
+      fedavg: ['acceptFailures'],
+      fedavgm: ['acceptFailures', 'serverLearningRate', 'serverMomentum'],
+      fedprox: ['acceptFailures', 'proximalMu'],
+      fedadam: ['acceptFailures', 'serverLearningRate', 'beta1', 'tau', 'beta2'],
+      fedyogi: ['acceptFailures', 'serverLearningRate', 'beta1', 'tau', 'beta2'],
+      fedadagrad: ['acceptFailures', 'serverLearningRate', 'beta1', 'tau'],
+      scaffold: ['acceptFailures', 'serverLearningRate', 'totalClients'],
+    });
+  });
+
+  it('refuses a misspelt option at its path, listing the valid ones', () => {
+    const result = strategySpec.safeParse({ name: 'fedadam', serverLearningRat: 3 });
+    expect(result.success).toBe(false);
+    const [issue] = result.error!.issues;
+    expect(issue!.path).toEqual(['serverLearningRat']);
+    expect(issue!.message).toBe(
+      'unknown option of strategy fedadam; expected one of: name, acceptFailures, serverLearningRate, beta1, tau, beta2',
+    );
+  });
+
+  it("refuses another strategy's option: serverMomentum is FedAvgM's, not FedAvg's", () => {
+    expect(strategySpec.safeParse({ name: 'fedavgm', serverMomentum: 0.9 }).success).toBe(true);
+    expect(strategySpec.safeParse({ name: 'fedavg', serverMomentum: 0.9 }).success).toBe(false);
+  });
+
+  it('checks values as the classes do: beta1 in [0, 1), FedProx needs proximalMu', () => {
+    expect(strategySpec.safeParse({ name: 'fedadam', beta1: 1 }).error!.issues[0]!.path).toEqual([
+      'beta1',
+    ]);
+    expect(strategySpec.safeParse({ name: 'fedprox' }).error!.issues[0]!.path).toEqual([
+      'proximalMu',
+    ]);
+    expect(strategySpec.parse({ name: 'fedadam', beta1: 0.5 })).toEqual({
+      name: 'fedadam',
+      beta1: 0.5,
+    });
+  });
+
+  it('lets an unknown name through for resolve to report with the fleet checks', () => {
+    expect(strategySpec.parse({ name: 'fedfoo', x: 1 })).toEqual({ name: 'fedfoo', x: 1 });
   });
 });

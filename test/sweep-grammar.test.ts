@@ -5,6 +5,7 @@ import { InputError, UsageError } from '../src/errors.js';
 import { readDataFile } from '../src/scenario/load.js';
 import { asFleetScenario } from '../src/scenario/schema.js';
 import {
+  checkRuns,
   expandSweep,
   parseShard,
   replicationSeed,
@@ -388,5 +389,38 @@ describe('shards', () => {
     expect(() => parseShard('x/3')).toThrow('--shard "x/3": expected i/N, such as 3/10');
     expect(() => parseShard('3')).toThrow('--shard "3": expected i/N, such as 3/10');
     expect(() => parseShard('1/0')).toThrow('the number of shards must be at least 1');
+  });
+});
+
+describe('sweeps over strategy options and checks of each run', () => {
+  const federated = readDataFile('scenarios/fl-mnist.yaml') as Record<string, unknown>;
+  const fedprox = structuredClone(federated) as { federated: { strategy: object } };
+  fedprox.federated.strategy = { name: 'fedprox', proximalMu: 0.5 };
+
+  it('sweeps an option the base strategy block does not write, and checks each value', () => {
+    const sweep = { grid: { 'federated.strategy.acceptFailures': [true, 'no'] } };
+    const plan = expandSweep({ ...fedprox, sweep }, FILE, 1);
+    expect(plan.runs).toHaveLength(2);
+    expect(() => validateRuns(plan, FILE)).toThrow(
+      'sweep.yaml: federated.strategy.acceptFailures: in sweep run 1 (federated.strategy.acceptFailures = "no"): expected boolean (got "no")',
+    );
+  });
+
+  it('replications: -1 is refused at sweep.replications', () => {
+    expect(sweepError({ replications: -1 })).toBe(
+      'sweep.yaml: sweep.replications: must be a whole number >= 1 (got -1)',
+    );
+  });
+
+  it("names another file's problem with that file, and counts the runs that show it", () => {
+    const plan = expand({ grid: { 'fleet[1].count': [1, 2, 3] } });
+    const check = (run: SweepPlan['runs'][number]) => {
+      if (run.index > 0) throw new InputError('trace.csv', [{ path: 'line 2', message: 'bad' }]);
+      return run.index;
+    };
+    expect(() => checkRuns(plan.runs, FILE, check)).toThrow(
+      'sweep.yaml: in sweep run 1 (fleet[1].count = 2) and 1 more: trace.csv: line 2: bad',
+    );
+    expect(checkRuns(plan.runs.slice(0, 1), FILE, check)).toEqual([0]);
   });
 });
