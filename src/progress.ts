@@ -5,6 +5,7 @@
  * Progress never touches a result: it reads the wall clock for display only.
  * Imports nothing from the domain, so any workload can take a reporter.
  */
+import { forTerminal } from './cli/terminal.js';
 
 /** Told how far some work has come; `stop` ends the display. */
 export interface ProgressReporter {
@@ -73,7 +74,8 @@ export function terminalProgress(
   let lastTail = '';
   const draw = (tail: string): void => {
     lastTail = tail;
-    const line = progressLine(title, fraction, label, tail);
+    // Labels may carry names from a scenario: escape sequences in them are shown, not obeyed.
+    const line = forTerminal(progressLine(title, fraction, label, tail));
     // A pseudo-terminal may report 0 columns.
     const width = Math.max(20, (stream.columns || 80) - 1);
     stream.write(`\r${line.slice(0, width)}\x1b[K`);
@@ -107,7 +109,7 @@ export function terminalProgress(
 }
 
 /**
- * "edgesim: run [#####---------------]  25% | ETA 0:42 | simulated 0:15:00 of 1:00:00":
+ * "edgesim: run [#####---------------]  25% | ETA 0:42 | simulated 0:15:00/1:00:00":
  * the label last, where a narrow terminal cuts it.
  */
 export function progressLine(title: string, fraction: number, label: string, tail: string): string {

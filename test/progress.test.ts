@@ -122,6 +122,17 @@ describe('terminalProgress', () => {
     );
   });
 
+  it('shows control characters in a label (a variant named by a scenario) as escapes', () => {
+    const stream = fakeStream(true);
+    const clock = fakeClock();
+    const progress = terminalProgress('compress', { stream, clockMs: clock.clockMs });
+    clock.set(3000);
+    progress.update(0.5, 'variant \x1b]52;c;aGk=\x07, step 1/2');
+    expect(lastLine(stream.text())).toBe(
+      'edgesim: compress [##########----------]  50% | ETA -:-- | variant \\x1b]52;c;aGk=\\x07, step 1/2',
+    );
+  });
+
   it('writes nothing when stderr is not a terminal', () => {
     const stream = fakeStream(false);
     const clock = fakeClock();
