@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { parseNumericCsv, readTextFile } from '../scenario/data-file.js';
+import { inputPath, parseNumericCsv } from '../scenario/data-file.js';
+import { readParsedInput } from '../scenario/input-cache.js';
+import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
 import { MAX_DURATION_S, MAX_MTBF_S } from '../scenario/limits.js';
 import { quantity } from '../scenario/units.js';
 
@@ -113,7 +115,7 @@ export type AvailabilitySpec = z.output<typeof availabilitySpec>;
 export function availabilityProcess(
   spec: AvailabilitySpec,
   rng: RandomStream,
-  options: { baseDir?: string } = {},
+  options: TraceReadOptions = {},
 ): OnOffProcess {
   switch (spec.kind) {
     case 'always':
@@ -128,11 +130,39 @@ export function availabilityProcess(
       return spec.meanSession === undefined
         ? hourlyBernoulli(spec.onlineFraction, spec.startHour, rng)
         : diurnalChain(spec.onlineFraction, spec.startHour, spec.meanSession, rng);
-    case 'trace': {
-      const { path, text } = readTextFile(spec.file, options.baseDir);
-      return replayIntervals(parseAvailabilityTrace(text, path), spec.period, path);
-    }
+    case 'trace':
+      return replayIntervals(readAvailabilityTrace(spec, options), spec.period);
   }
+}
+
+const AVAILABILITY_PARSER = { id: 'availability-trace', parse: parseAvailabilityTrace };
+
+/**
+ * The online intervals of a trace spec, read and parsed once per file
+ * however many devices name it (see input-cache.ts), checked against its
+ * `period`. Throws an {@link InputError} naming the scenario file and field
+ * (with `namedIn`), the trace file and its bad lines.
+ */
+export function readAvailabilityTrace(
+  spec: { file: string; period?: number | undefined },
+  options: TraceReadOptions = {},
+): OnlineIntervals {
+  const { namedIn } = options;
+  const path = inputPath(spec.file, options.baseDir);
+  let intervals: OnlineIntervals;
+  try {
+    intervals = readParsedInput(path, 'trace', AVAILABILITY_PARSER);
+  } catch (error) {
+    throw attributeTo(error, namedIn && { file: namedIn.file, path: `${namedIn.path}.file` });
+  }
+  const lastEnd = intervals.endS.at(-1)!;
+  if (spec.period !== undefined && lastEnd > spec.period) {
+    const line = intervals.lines.at(-1)!;
+    const message = `${path}, line ${line}: an interval ends (at ${lastEnd} s) after the trace's period`;
+    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: spec.period };
+    throw new InputError(namedIn?.file ?? path, [problem]);
+  }
+  return intervals;
 }
 
 /** Hardware failures: `{ mtbf: 30 days, mttr: 4 h, repair: exponential }`. */
@@ -322,19 +352,10 @@ export function parseAvailabilityTrace(text: string, file: string): OnlineInterv
   return { startS, endS, lines };
 }
 
-/** Replays intervals, once or every `periodS`; draws nothing. */
-function replayIntervals(
-  intervals: OnlineIntervals,
-  periodS: number | undefined,
-  file: string,
-): OnOffProcess {
+/** Replays checked intervals ({@link readAvailabilityTrace}), once or every `periodS`; draws nothing. */
+function replayIntervals(intervals: OnlineIntervals, periodS: number | undefined): OnOffProcess {
   const { startS, endS } = intervals;
   const lastEnd = endS.at(-1)!;
-  if (periodS !== undefined && lastEnd > periodS) {
-    const line = intervals.lines.at(-1)!;
-    const message = `interval ends after the trace's period (${periodS} s)`;
-    throw new InputError(file, [{ path: `line ${line}`, message, value: lastEnd }]);
-  }
   const initiallyOn = startS[0] === 0;
   // Changes within one cycle, in (0, cycle]: each start and end, except where
   // the cycle's own boundary hides them.

@@ -1,7 +1,10 @@
 import { ProcessorSharing } from '../engine/processor-sharing.js';
 import type { Simulation } from '../engine/simulation.js';
 import type { NetworkInterface } from '../fleet/profiles.js';
-import { readTextFile } from '../scenario/data-file.js';
+import { inputPath } from '../scenario/data-file.js';
+import { readParsedInput } from '../scenario/input-cache.js';
+import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
+import { formatPath } from '../scenario/problems.js';
 import type { DeviceClassSpec, FleetScenario } from '../scenario/schema.js';
 import { TECHNOLOGIES } from './technologies.js';
 import {
@@ -46,18 +49,17 @@ export interface CellPlan {
 export function buildCells(
   sim: Simulation,
   scenario: Pick<FleetScenario, 'cells'> & { fleet: readonly DeviceClassSpec[] },
-  baseDir = '.',
+  options: CellOptions | string = {},
 ): CellPlan {
-  const traces = new Map<string, CapacitySteps>();
-  const stepsOf = (file: string): CapacitySteps => {
-    let steps = traces.get(file);
-    if (steps === undefined) {
-      const { path, text } = readTextFile(file, baseDir);
-      steps = capacitySteps(parseMahimahi(text, path), TRACE_WINDOW_S);
-      traces.set(file, steps);
-    }
-    return steps;
-  };
+  const { baseDir = '.', scenarioFile } =
+    typeof options === 'string' ? { baseDir: options } : options;
+  const stepsOf = (file: string, path: readonly string[]): CapacitySteps =>
+    readBandwidthTrace(file, {
+      baseDir,
+      ...(scenarioFile === undefined
+        ? {}
+        : { namedIn: { file: scenarioFile, path: formatPath(path) } }),
+    });
   const cells: Cell[] = [];
   const indexOf = new Map<string, number>();
   const total = scenario.fleet.reduce((n, g) => n + g.count, 0);
@@ -71,14 +73,13 @@ export function buildCells(
       let index = indexOf.get(name);
       if (index === undefined) {
         index = cells.length;
+        const key = scenario.cells[name] === undefined ? base : name;
+        const traceOf = (field: string) => (file: string) => stepsOf(file, ['cells', key, field]);
         cells.push(
-          makeCell(
-            sim,
-            name,
-            group.network.technology,
-            scenario.cells[name] ?? scenario.cells[base],
-            stepsOf,
-          ),
+          makeCell(sim, name, group.network.technology, scenario.cells[key], {
+            uplink: traceOf('uplinkTrace'),
+            downlink: traceOf('downlinkTrace'),
+          }),
         );
         indexOf.set(name, index);
       }
@@ -93,19 +94,29 @@ function makeCell(
   name: string,
   technology: NetworkInterface,
   override: FleetScenario['cells'][string] | undefined,
-  stepsOf: (file: string) => CapacitySteps,
+  stepsOf: { uplink: (file: string) => CapacitySteps; downlink: (file: string) => CapacitySteps },
 ): Cell {
   const defaults = TECHNOLOGIES[technology];
   const loss = override?.loss ?? defaults.loss;
-  const link = (bps: number | undefined, fallbackBps: number, trace: string | undefined) =>
+  const link = (
+    bps: number | undefined,
+    fallbackBps: number,
+    trace: string | undefined,
+    steps: (file: string) => CapacitySteps,
+  ) =>
     trace === undefined
       ? new ProcessorSharing(sim, bps ?? fallbackBps)
-      : tracedLink(sim, stepsOf(trace));
+      : tracedLink(sim, steps(trace));
   return {
     name,
     technology,
-    uplink: link(override?.uplink, defaults.uplinkBps, override?.uplinkTrace),
-    downlink: link(override?.downlink, defaults.downlinkBps, override?.downlinkTrace),
+    uplink: link(override?.uplink, defaults.uplinkBps, override?.uplinkTrace, stepsOf.uplink),
+    downlink: link(
+      override?.downlink,
+      defaults.downlinkBps,
+      override?.downlinkTrace,
+      stepsOf.downlink,
+    ),
     rttS: override?.rtt ?? defaults.rttS,
     airBitsPerBit: 1 / (1 - loss),
     dutyCycle: defaults.dutyCycle,
@@ -114,6 +125,33 @@ function makeCell(
 
 /** Capacity of a traced link is averaged over windows of this length, s. */
 export const TRACE_WINDOW_S = 0.1;
+
+/** Where {@link buildCells} finds trace files and how it names them in errors. */
+export interface CellOptions {
+  /** Directory relative trace paths are read from (the scenario's); default `.`. */
+  baseDir?: string;
+  /** The scenario file, so that a trace error names it and the field (`cells.ap.uplinkTrace`). */
+  scenarioFile?: string;
+}
+
+const STEPS_PARSER = {
+  id: `mahimahi-steps-${TRACE_WINDOW_S}s`,
+  parse: (text: string, file: string) => capacitySteps(parseMahimahi(text, file), TRACE_WINDOW_S),
+};
+
+/**
+ * A Mahimahi trace as the capacity steps a traced link follows, read and
+ * parsed once per file however many cells name it (see input-cache.ts).
+ * Throws an {@link InputError} naming the scenario file and field (with
+ * `namedIn`), the trace file and its bad lines.
+ */
+export function readBandwidthTrace(file: string, options: TraceReadOptions = {}): CapacitySteps {
+  try {
+    return readParsedInput(inputPath(file, options.baseDir), 'trace', STEPS_PARSER);
+  } catch (error) {
+    throw attributeTo(error, options.namedIn);
+  }
+}
 
 /**
  * A link whose capacity follows a bandwidth trace: it steps at every window

@@ -1,50 +1,51 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { parseDocument } from 'yaml';
-import { InputError, type InputProblem } from '../errors.js';
+import { FileProblems, InputError } from '../errors.js';
+import { type InputKind, readInputText } from './input-file.js';
+import { parseYaml } from './yaml.js';
 
-/** Parses a YAML or JSON file to plain data. */
-export function readDataFile(file: string): unknown {
-  const { text } = readTextFile(file);
-  const document = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new InputError(
-      file,
-      document.errors.map((e) => {
-        const at = e.linePos?.[0];
-        const where = at ? `line ${at.line}, column ${at.col}: ` : '';
-        return { path: '', message: `malformed YAML/JSON: ${where}${firstLine(e.message)}` };
-      }),
-    );
-  }
-  const data: unknown = document.toJS({ maxAliasCount: 1000 });
-  if (data === null || data === undefined) {
+/**
+ * Parses a YAML or JSON file to plain data: a regular UTF-8 file within the
+ * size limit for `kind` (`INPUT_LIMIT_BYTES` in input-file.ts). Throws an
+ * {@link InputError} naming the file, with the line and column of each
+ * syntax or structure problem.
+ */
+export function readDataFile(
+  file: string,
+  kind: Extract<InputKind, 'scenario' | 'profile' | 'costCard'> = 'scenario',
+): unknown {
+  const parsed = parseYaml(readInputText(file, kind));
+  if ('problems' in parsed) throw new InputError(file, parsed.problems);
+  if (parsed.data === null || parsed.data === undefined) {
     throw new InputError(file, [
       { path: '', message: 'the file is empty; expected a scenario mapping' },
     ]);
   }
-  return data;
+  return parsed.data;
 }
 
-/** A data file named in a scenario: its path (relative to `baseDir`) and text. */
+/**
+ * A data file named in a scenario: its path (relative to `baseDir`) and
+ * text, read as a trace (a regular UTF-8 file of at most 256 MB).
+ */
 export function readTextFile(file: string, baseDir?: string): { path: string; text: string } {
-  const path = baseDir === undefined || isAbsolute(file) ? file : join(baseDir, file);
-  try {
-    return { path, text: readFileSync(path, 'utf8') };
-  } catch (error) {
-    throw new InputError(path, [{ path: '', message: readFailure(error) }]);
-  }
+  const path = inputPath(file, baseDir);
+  return { path, text: readInputText(path, 'trace') };
+}
+
+/** Where a file named in a scenario is: `file` itself if absolute, else relative to `baseDir`. */
+export function inputPath(file: string, baseDir: string | undefined): string {
+  return baseDir === undefined || isAbsolute(file) ? file : join(baseDir, file);
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const MAX_PROBLEMS = 10;
 
 /**
  * Parses a small numeric CSV into rows of the named `columns`. The first
  * content line may be a header; with one, columns are found by name and other
  * columns are ignored; without one, each row holds exactly `columns.length`
  * numbers. Blank lines and lines starting with `#` are skipped. Throws an
- * {@link InputError} naming the file and, for each bad line, its number and value.
+ * {@link InputError} naming the file and, for the first bad lines, each
+ * line's number (and for the first, an excerpt of it).
  */
 export function parseNumericCsv(
   text: string,
@@ -52,19 +53,18 @@ export function parseNumericCsv(
   columns: readonly string[],
 ): { line: number; values: number[] }[] {
   const rows: { line: number; values: number[] }[] = [];
-  const problems: InputProblem[] = [];
+  const problems = new FileProblems(file);
   let indices: number[] | undefined;
   let width = columns.length;
-  let truncated = false;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const content = raw.trim();
-    if (content === '' || content.startsWith('#')) return;
-    if (problems.length >= MAX_PROBLEMS) {
-      truncated = true;
-      return;
-    }
+  let line = 0;
+  for (let start = 0; start <= text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const content = text.slice(start, end).trim();
+    start = end + 1;
+    if (content === '' || content.startsWith('#')) continue;
     const fields = content.split(',').map((f) => f.trim());
-    const path = `line ${i + 1}`;
+    const path = `line ${line + 1}`;
     if (indices === undefined) {
       indices = columns.map((_, c) => c);
       if (!fields.every((f) => NUMBER.test(f))) {
@@ -72,39 +72,24 @@ export function parseNumericCsv(
         width = fields.length;
         if (indices.some((c) => c < 0)) {
           const message = `expected a header naming ${columns.join(', ')}, or rows of ${columns.length} number(s)`;
-          problems.push({ path, message, value: content });
+          problems.add({ path, message, value: content });
         }
-        return;
+        continue;
       }
     }
     if (fields.length !== width) {
       const message = `expected ${width} comma-separated field(s), found ${fields.length}`;
-      problems.push({ path, message, value: content });
-      return;
+      problems.add({ path, message, value: content });
+      continue;
     }
-    const values = indices.map((c) => Number(fields[c]));
     const bad = indices.findIndex((c) => !NUMBER.test(fields[c]!));
     if (bad >= 0) {
       const message = `expected a number in column ${columns[bad]}`;
-      problems.push({ path, message, value: fields[indices[bad]!] });
+      problems.add({ path, message, value: fields[indices[bad]!] });
     } else {
-      rows.push({ line: i + 1, values });
+      rows.push({ line: line + 1, values: indices.map((c) => Number(fields[c])) });
     }
-  });
-  if (truncated) problems.push({ path: '', message: `stopped after ${MAX_PROBLEMS} problems` });
-  if (problems.length > 0) throw new InputError(file, problems);
+  }
+  problems.throwIfAny();
   return rows;
-}
-
-function readFailure(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory, expected a scenario file';
-  if (code === 'EACCES') return 'permission denied';
-  return `cannot read: ${(error as Error).message}`;
-}
-
-/** The first line of a YAML error, without its trailing "at line L, column C:". */
-function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? text).replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { readDataFile } from './data-file.js';
+import { attributeTo } from './input-file.js';
 import { deepMerge, isMapping } from './merge.js';
 import { toProblems } from './problems.js';
 import { SCENARIO_KINDS, type Scenario, scenarioKind, type ValidatedScenario } from './schema.js';
@@ -77,7 +78,11 @@ function readMerged(file: string, chain: string[]): unknown {
   if (typeof base !== 'string') {
     throw new InputError(file, [{ path: 'extends', message: 'expected a file path', value: base }]);
   }
-  return deepMerge(readMerged(resolve(dirname(file), base), [...chain, absolute]), rest);
+  try {
+    return deepMerge(readMerged(resolve(dirname(file), base), [...chain, absolute]), rest);
+  } catch (error) {
+    throw attributeTo(error, { file, path: 'extends' });
+  }
 }
 
 /**

@@ -3,8 +3,8 @@
  * columns and one label column.
  */
 import { CsvError, parse } from 'csv-parse/sync';
-import { InputError, type InputProblem } from '../../errors.js';
-import { readTextFile } from '../../scenario/data-file.js';
+import { FileProblems, InputError, type InputProblem } from '../../errors.js';
+import { readInputText } from '../../scenario/input-file.js';
 import type { Dataset } from './dataset.js';
 
 /** Which columns hold the features and the label. */
@@ -33,7 +33,6 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const CLASS_INDEX = /^\d{1,5}$/;
 /** Integer labels from this value up are read as text, not as class indices. */
 const MAX_CLASS_INDEX = 65_535;
-const MAX_PROBLEMS = 10;
 
 /**
  * Reads `file` as a dataset with sample shape `[featureColumns.length]`.
@@ -52,7 +51,7 @@ const MAX_PROBLEMS = 10;
  *   non-numeric features or empty labels (at most 10 problems are listed).
  */
 export function loadCsvDataset(file: string, options: CsvDatasetOptions = {}): CsvDataset {
-  const { text } = readTextFile(file);
+  const text = readInputText(file, 'dataset');
   const rows = parseRows(text, file);
   const header = options.header ?? true;
   const names = header ? rows[0]?.fields : undefined;
@@ -152,13 +151,12 @@ function readRows(
   const featureCount = columns.features.length;
   const features = new Float32Array(rows.length * featureCount);
   const labelTexts: string[] = [];
-  const problems: InputProblem[] = [];
+  const problems = new FileProblems(file);
   const columnName = (c: number) =>
     names === undefined ? `${c} (0-based)` : JSON.stringify(names[c]);
   for (const [r, { fields, line }] of rows.entries()) {
-    if (problems.length > MAX_PROBLEMS) break;
     if (fields.length !== width) {
-      problems.push({
+      problems.add({
         path: `row ${line}`,
         message: `has ${fields.length} fields, expected ${width}`,
       });
@@ -168,7 +166,7 @@ function readRows(
       const text = fields[c]!;
       const value = Number(text);
       if (!NUMBER.test(text) || !Number.isFinite(value)) {
-        problems.push({
+        problems.add({
           path: `row ${line}, column ${columnName(c)}`,
           message: 'is not a number',
           value: text,
@@ -178,20 +176,14 @@ function readRows(
     });
     const label = fields[columns.label]!;
     if (label === '') {
-      problems.push({
+      problems.add({
         path: `row ${line}, column ${columnName(columns.label)}`,
         message: 'the label is empty',
       });
     }
     labelTexts.push(label);
   }
-  if (problems.length > MAX_PROBLEMS) {
-    problems.splice(MAX_PROBLEMS, Infinity, {
-      path: '',
-      message: `stopped after ${MAX_PROBLEMS} problems`,
-    });
-  }
-  if (problems.length > 0) throw new InputError(file, problems);
+  problems.throwIfAny();
   return { features, labelTexts };
 }
 

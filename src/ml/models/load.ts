@@ -6,9 +6,9 @@
  * Every problem with the files is an `InputError` naming the file and what is
  * wrong with it.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
+import { readInputBytes, readInputText } from '../../scenario/input-file.js';
 import { tf } from '../runtime.js';
 import { handleOf, type ModelHandle } from './handle.js';
 
@@ -53,7 +53,7 @@ export async function loadModelFromDisk(modelJsonPath: string): Promise<ModelHan
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return readInputText(file, 'modelJson');
   } catch (error) {
     throw new InputError(file, [{ path: '', message: `cannot read model.json: ${reason(error)}` }]);
   }
@@ -102,7 +102,7 @@ async function readShards(
     for (const [p, relative] of group.paths.entries()) {
       const shardPath = resolve(folder, relative);
       try {
-        shards.push(await readFile(shardPath));
+        shards.push(readInputBytes(shardPath, 'weights'));
       } catch (error) {
         throw new InputError(modelJsonPath, [
           {
@@ -186,6 +186,8 @@ function layerClassNames(topology: Record<string, unknown>): string[] {
   return layers.map((l) => String((l as { class_name?: unknown }).class_name));
 }
 
+/** What went wrong, without the file name an InputError's message starts with. */
 function reason(error: unknown): string {
+  if (error instanceof InputError) return error.problems.map((p) => p.message).join('; ');
   return error instanceof Error ? error.message : String(error);
 }

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { RandomStream } from '../../engine/random.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import { hourlyValues, startHour } from '../../fleet/availability.js';
-import { parseNumericCsv, readTextFile } from '../../scenario/data-file.js';
+import { inputPath, parseNumericCsv } from '../../scenario/data-file.js';
+import { readParsedInput } from '../../scenario/input-cache.js';
+import { attributeTo, type TraceReadOptions } from '../../scenario/input-file.js';
 import {
   MAX_DURATION_S,
   MAX_MMPP_STATES,
@@ -133,7 +135,7 @@ export type ArrivalSpec = z.output<typeof arrivalSpec>;
 export function arrivalProcess(
   spec: ArrivalSpec,
   rng: RandomStream,
-  options: { baseDir?: string } = {},
+  options: TraceReadOptions = {},
 ): ArrivalProcess {
   switch (spec.kind) {
     case 'poisson':
@@ -151,11 +153,38 @@ export function arrivalProcess(
           phaseS + k++ * spec.interval + (spec.jitter > 0 ? rng.uniform(0, spec.jitter) : 0),
       };
     }
-    case 'trace': {
-      const { path, text } = readTextFile(spec.file, options.baseDir);
-      return replayArrivals(parseArrivalTrace(text, path), spec.period, path);
-    }
+    case 'trace':
+      return replayArrivals(readArrivalTrace(spec, options), spec.period);
   }
+}
+
+const ARRIVAL_PARSER = { id: 'arrival-trace', parse: parseArrivalTrace };
+
+/**
+ * The arrival times of a trace spec, read and parsed once per file however
+ * many devices name it (see input-cache.ts), checked against its `period`.
+ * Throws an {@link InputError} naming the scenario file and field (with
+ * `namedIn`), the trace file and its bad lines.
+ */
+export function readArrivalTrace(
+  spec: { file: string; period?: number | undefined },
+  options: TraceReadOptions = {},
+): Float64Array {
+  const { namedIn } = options;
+  const path = inputPath(spec.file, options.baseDir);
+  let timesS: Float64Array;
+  try {
+    timesS = readParsedInput(path, 'trace', ARRIVAL_PARSER);
+  } catch (error) {
+    throw attributeTo(error, namedIn && { file: namedIn.file, path: `${namedIn.path}.file` });
+  }
+  const lastS = timesS[timesS.length - 1]!;
+  if (spec.period !== undefined && lastS >= spec.period) {
+    const message = `the last arrival (${lastS} s, in ${path}) must come before the trace's period`;
+    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: spec.period };
+    throw new InputError(namedIn?.file ?? path, [problem]);
+  }
+  return timesS;
 }
 
 function diurnalPoisson(
@@ -237,16 +266,9 @@ export function parseArrivalTrace(text: string, file: string): Float64Array {
   return Float64Array.from(rows, (r) => r.values[0]!);
 }
 
-function replayArrivals(
-  timesS: Float64Array,
-  periodS: number | undefined,
-  file: string,
-): ArrivalProcess {
+/** Replays checked times ({@link readArrivalTrace}), once or every `periodS`. */
+function replayArrivals(timesS: Float64Array, periodS: number | undefined): ArrivalProcess {
   const lastS = timesS[timesS.length - 1]!;
-  if (periodS !== undefined && lastS >= periodS) {
-    const message = `the last arrival must come before the trace's period (${periodS} s)`;
-    throw new InputError(file, [{ path: '', message, value: lastS }]);
-  }
   let index = 0;
   return {
     meanRatePerS:
