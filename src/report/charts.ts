@@ -25,6 +25,9 @@ export interface ChartOptions {
   readonly sloS?: readonly number[];
 }
 
+/** Vega-Lite's first category colour, used for a chart with a single series. */
+const SINGLE_COLOR = '#4c78a8';
+
 /** A legend whose swatches are opaque strokes, showing each series' colour and dash. */
 const LINE_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolSize: 300 };
 
@@ -128,7 +131,12 @@ export function metricByParameterChart(
       ]
     : [
         {
-          mark: { type: 'rule', strokeWidth: 1.5 },
+          // A rule is black by default; without series, the points' blue.
+          mark: {
+            type: 'rule',
+            strokeWidth: 1.5,
+            ...(seriesEncoding ? {} : { color: SINGLE_COLOR }),
+          },
           encoding: { ...xEncoding, ...interval, ...color, ...offset },
         },
         {
