@@ -2,13 +2,14 @@
  * Opens and parses every trace file a fleet names (arrival, availability and
  * cell bandwidth traces) when a scenario is prepared, so that a missing or
  * malformed trace is an input error from `validate`, and before any run of a
- * sweep starts, rather than a failure when a run reaches the device.
+ * sweep starts, rather than a failure when a run reaches the device. The
+ * readers are the ones runs use: their parses are cached (input-cache.ts), so
+ * a run does not read a trace again.
  */
 import { RandomStreams } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { type AvailabilitySpec, availabilityProcess } from '../fleet/availability.js';
-import { parseMahimahi } from '../network/traces.js';
-import { readTextFile } from '../scenario/data-file.js';
+import { readBandwidthTrace } from '../network/cells.js';
 import type { FleetScenario } from '../scenario/schema.js';
 import { type ArrivalSpec, arrivalProcess } from './inference/arrivals.js';
 
@@ -19,54 +20,54 @@ export interface TracedFleet {
 }
 
 /**
- * Reads and parses each trace `scenario` names, as a run would (same parsers,
- * same period checks), relative to `baseDir`. Returns one problem per bad
- * trace at its field path (`fleet[0].arrivals.file`, `cells.ap.uplinkTrace`),
- * the trace file's own problems in its message; none when all are good.
+ * Reads and parses each trace `scenario` (the file `scenarioFile`) names, as a
+ * run would (same readers, same period checks), relative to its directory
+ * `baseDir`. Returns the problems at their field paths
+ * (`fleet[0].arrivals.file`, `cells.ap.uplinkTrace`), the trace file and its
+ * bad lines in the message; none when every trace is good.
  */
-export function traceProblems(scenario: TracedFleet, baseDir: string): InputProblem[] {
+export function traceProblems(
+  scenario: TracedFleet,
+  scenarioFile: string,
+  baseDir: string,
+): InputProblem[] {
   const problems: InputProblem[] = [];
-  const checked = new Set<string>();
-  const attempt = (path: string, key: string, open: () => unknown) => {
-    if (checked.has(key)) return;
-    checked.add(key);
+  const attempt = (path: string, open: () => unknown) => {
     try {
       open();
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      problems.push({ path, message: describeTraceError(error) });
+      problems.push(...asScenarioProblems(error, scenarioFile, path));
     }
   };
+  const namedIn = (path: string) => ({ baseDir, namedIn: { file: scenarioFile, path } });
   // The trace models draw nothing; a stream is only what their builders take.
   const rng = new RandomStreams(0).stream('trace-check');
   scenario.fleet.forEach((group, i) => {
     const { availability, arrivals } = group;
     if (availability.kind === 'trace') {
-      attempt(`fleet[${i}].availability.file`, JSON.stringify(availability), () =>
-        availabilityProcess(availability, rng, { baseDir }),
-      );
+      const path = `fleet[${i}].availability`;
+      attempt(path, () => availabilityProcess(availability, rng, namedIn(path)));
     }
     if (arrivals?.kind === 'trace') {
-      attempt(`fleet[${i}].arrivals.file`, JSON.stringify(arrivals), () =>
-        arrivalProcess(arrivals, rng, { baseDir }),
-      );
+      const path = `fleet[${i}].arrivals`;
+      attempt(path, () => arrivalProcess(arrivals, rng, namedIn(path)));
     }
   });
   for (const [name, cell] of Object.entries(scenario.cells)) {
     for (const field of ['uplinkTrace', 'downlinkTrace'] as const) {
       const file = cell[field];
       if (file === undefined) continue;
-      attempt(`cells.${name}.${field}`, `mahimahi\u0000${file}`, () => {
-        const { path, text } = readTextFile(file, baseDir);
-        return parseMahimahi(text, path);
-      });
+      const path = `cells.${name}.${field}`;
+      attempt(path, () => readBandwidthTrace(file, namedIn(path)));
     }
   }
   return problems;
 }
 
-/** "trace.csv: line 3: time_s must be ..." from a trace file's own InputError. */
-function describeTraceError(error: InputError): string {
+/** The error's problems as the scenario's (the readers address them so); another file's, at `path`. */
+function asScenarioProblems(error: InputError, scenarioFile: string, path: string) {
+  if (error.file === scenarioFile) return error.problems;
   const details = error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
-  return `${error.file}: ${details.join('; ')}`;
+  return [{ path, message: `${error.file}: ${details.join('; ')}` }];
 }

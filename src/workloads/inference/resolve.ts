@@ -129,7 +129,7 @@ export function resolveScenario(
 
   checkPlacement(scenario, servers, problems);
   checkCellTechnologies(scenario, problems);
-  problems.push(...traceProblems(scenario, dirname(file)));
+  problems.push(...traceProblems(scenario, file, dirname(file)));
   if (problems.length > 0) throw new InputError(file, problems);
   const modelBytes = card!.deployment?.encodedBytes ?? weightBytes(card!, precision);
   return {
