@@ -24,6 +24,7 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
+  rmSync,
   type Stats,
   statSync,
   writeFileSync,
@@ -90,6 +91,30 @@ export function checkOutputDir(
   return 'foreign';
 }
 
+/**
+ * Removes the temporary files a killed sweep left in `dir`: those named
+ * `.edgesim-tmp-<name>-<pid>-<random>` (sweep.csv, shard files) or
+ * `.tmp-<key>-<pid>-<random>` (cache entries) for a process that no longer runs.
+ */
+function removeDeadWritersTemps(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) {
+    const writer = /^\.(?:edgesim-)?tmp-.+-(\d+)-[A-Za-z0-9]+$/.exec(entry);
+    if (writer && !isAlive(Number(writer[1]))) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+/** True when process `pid` runs (on this machine). */
+export function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** What a sweep writes at the top of its directory (its report/ is rewritten whole). */
 const SWEEP_ENTRIES = ['runs', 'shards', 'report', 'sweep.csv', 'sweep.json'];
 
@@ -117,6 +142,7 @@ export function runManifestOutputs(dir: string): string[] | null {
 export function claimSweepDir(outDir: string, options: ClaimOptions = {}): void {
   checkOutputDir(outDir, 'sweep', options);
   mkdirSync(outDir, { recursive: true });
+  for (const dir of [outDir, join(outDir, 'runs'), join(outDir, 'shards')]) removeDeadWritersTemps(dir);
   const marker = join(outDir, OUT_MARKER);
   if (!existsSync(marker)) writeFileSync(marker, `${JSON.stringify({ edgesim: true, kind: 'sweep' })}\n`);
 }

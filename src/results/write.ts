@@ -11,7 +11,13 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tableToCsv } from './csv.js';
-import { type ClaimOptions, checkOutputDir, JOURNAL, runManifestOutputs } from './out-dir.js';
+import {
+  type ClaimOptions,
+  checkOutputDir,
+  isAlive,
+  JOURNAL,
+  runManifestOutputs,
+} from './out-dir.js';
 import type { Table } from './table.js';
 
 /**
@@ -144,16 +150,6 @@ function removeStaleTemps(parent: string, name: string): void {
     if ((ours && !isAlive(Number(ours[1]))) || legacy) {
       rmSync(join(parent, entry), { recursive: true, force: true });
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

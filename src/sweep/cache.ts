@@ -111,7 +111,8 @@ function readEntry(file: string): string | null | { reason: string } {
 export function writeCachedRun(runsDir: string, key: string, summary: Table): void {
   mkdirSync(runsDir, { recursive: true });
   const csv = tableToCsv(summary);
-  const temp = join(runsDir, `.tmp-${key}-${randomBytes(8).toString('hex')}`);
+  // Named for this process, so a later sweep can tell a killed writer's leftover (out-dir.ts).
+  const temp = join(runsDir, `.tmp-${key}-${process.pid}-${randomBytes(8).toString('hex')}`);
   try {
     writeFileSync(temp, `${csv}#sha256:${sha256(csv)}\n`, { flag: 'wx' });
     renameSync(temp, cacheFile(runsDir, key));
