@@ -34,8 +34,8 @@ export interface FuzzOptions {
   heapMb: number;
   /** Also run `edgesim validate` as a child process on every n-th mutant (0: never). */
   cliEvery: number;
-  /** Run every valid mutant, or only fleet scenarios (ML runs take seconds each). */
-  runKinds: 'all' | 'fleet';
+  /** Run every valid mutant, or only those that train no model (training takes seconds). */
+  runKinds: 'all' | 'no-training';
   /** Check a timeout or out-of-memory once more in a fresh worker before counting it. */
   retryLimited: boolean;
   /** Told of each mutant's verdict as it comes. */
@@ -80,15 +80,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   let done = 0;
   const drain = async (lane: Lane) => {
     for (let i = next++; i < plans.length; i = next++) {
-      const mutant = buildMutant(plans[i]!, mutantId(options.seed, i), seeds);
-      const file = join(workDir, `${mutant.id}.yaml`);
-      writeFileSync(file, mutant.bytes);
-      const outDir = join(workDir, `out-${mutant.id}`);
-      const request = { id: mutant.id, file, outDir, runKinds: options.runKinds };
+      // Workers build the mutants (megabytes of YAML at times), keeping this thread's timers on time.
+      const id = mutantId(options.seed, i);
+      const file = join(workDir, `${id}.yaml`);
+      const outDir = join(workDir, `out-${id}`);
+      const request = { id, file, outDir, runKinds: options.runKinds, plan: plans[i]! };
       const verdict = await checkTwiceIfLimited(lane, request, options.retryLimited, summary);
       if (options.cliEvery > 0 && i % options.cliEvery === 0)
         await checkCli(options.distDir, file, verdict, summary);
-      record(summary, mutant, verdict, options.outDir, seeds);
+      record(summary, () => buildMutant(plans[i]!, id, seeds), verdict, options.outDir, seeds);
       rmSync(file, { force: true });
       options.onVerdict?.(verdict, ++done);
     }
@@ -136,7 +136,7 @@ async function checkTwiceIfLimited(
 
 function record(
   summary: FuzzSummary,
-  mutant: Mutant,
+  build: () => Mutant,
   verdict: Verdict,
   outDir: string | null,
   seeds: readonly Seed[],
@@ -146,6 +146,7 @@ function record(
   if ((verdict.messageLength ?? 0) > LONG_MESSAGE) summary.longMessages++;
   summary.maxElapsedMs = Math.max(summary.maxElapsedMs, verdict.elapsedMs);
   if (verdict.outcome === 'ok' || verdict.outcome === 'input-error') return;
+  const mutant = build();
   const { bytes, ...described } = mutant;
   summary.failures.push({ mutant: described, verdict, bugClass: bugClass(verdict) });
   if (outDir !== null) saveFailure(outDir, mutant, verdict, seeds);

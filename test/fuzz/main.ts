@@ -1,12 +1,17 @@
 /**
  * `npm run fuzz -- [--count N] [--seed N] [--out DIR] [--workers N] [--cli-every N]
- * [--timeout-ms N] [--heap-mb N] [--fleet-runs-only] [--no-retry] [--dist DIR]`:
+ * [--timeout-ms N] [--heap-mb N] [--run-training] [--no-retry] [--dist DIR]`:
  * checks N mutants of the shipped scenarios (default 1,000, seed 1, failing
  * mutants written to results/fuzz/), prints the count of each outcome and the
  * distinct failure classes, and exits 1 if any mutant ended in an internal
- * error, a timeout or out of memory. Checks the built code in dist/ (`npm run build`), or
- * in `--dist DIR`: a copy of dist/ placed next to it (so that `dist/..` is still the
- * project root), to fuzz one build while dist/ is being rebuilt.
+ * error, a timeout or out of memory.
+ *
+ * Mutants that train a model (federated real tier, compression) are validated
+ * and sweep-checked, and run only with --run-training: a shrunk one trains for
+ * 4 to 28 s on a busy 2-core machine, past the time limit before any mutation.
+ * Checks the built code in dist/ (`npm run build`), or in `--dist DIR`: a copy
+ * of dist/ placed next to it (so that `dist/..` is still the project root), to
+ * fuzz one build while dist/ is being rebuilt.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +28,7 @@ const { values } = parseArgs({
     'timeout-ms': { type: 'string', default: '10000' },
     'heap-mb': { type: 'string', default: '1024' },
     dist: { type: 'string', default: 'dist' },
-    'fleet-runs-only': { type: 'boolean', default: false },
+    'run-training': { type: 'boolean', default: false },
     'no-retry': { type: 'boolean', default: false },
   },
 });
@@ -54,7 +59,7 @@ const summary = await runFuzz({
   cliEvery: whole('cli-every', values['cli-every']),
   timeoutMs: whole('timeout-ms', values['timeout-ms']),
   heapMb: whole('heap-mb', values['heap-mb']),
-  runKinds: values['fleet-runs-only'] ? 'fleet' : 'all',
+  runKinds: values['run-training'] ? 'all' : 'no-training',
   retryLimited: !values['no-retry'],
   onVerdict: (verdict, done) => {
     if (verdict.outcome !== 'ok' && verdict.outcome !== 'input-error') failures++;

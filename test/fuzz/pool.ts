@@ -26,7 +26,12 @@ export interface PoolLimits {
   heapMb: number;
   /** Absolute path of the built dist/ directory. */
   distDir: string;
+  /** The project root, when checks carry mutant plans (see CheckRequest.plan). */
+  root?: string;
 }
+
+/** Building a mutant in the worker, before its check's clock starts, may take this long, ms. */
+const BUILD_LIMIT_MS = 120_000;
 
 const BOOT = fileURLToPath(new URL('./worker-boot.mjs', import.meta.url));
 
@@ -40,17 +45,25 @@ export class Lane {
   /** Checks one mutant file; never throws. */
   async check(request: CheckRequest): Promise<Verdict> {
     const worker = await this.start();
-    const started = performance.now(); // wall: timeout only
+    let started = performance.now(); // wall: timeout only
     const verdict = await new Promise<Omit<Verdict, 'elapsedMs'>>((resolve) => {
       const done = (v: Omit<Verdict, 'elapsedMs'>) => {
         clearTimeout(timer);
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         resolve(v);
       };
+      const timeout = () =>
+        done({ id: request.id, outcome: 'timeout', step, validateMissed: false });
       let step: Step | undefined;
+      // The clock starts when the worker starts checking (after building the mutant).
       const onMessage = (message: CheckReport | StepNote) => {
-        if ('starting' in message) step = message.starting;
-        else done(message);
+        if (!('starting' in message)) return done(message);
+        if (step === undefined) {
+          clearTimeout(timer);
+          started = performance.now(); // wall: timeout only
+          timer = setTimeout(timeout, this.limits.timeoutMs);
+        }
+        step = message.starting;
       };
       const onError = (error: Error & { code?: string }) =>
         done(
@@ -59,10 +72,7 @@ export class Lane {
             : workerDied(request.id, error.message, error.stack),
         );
       const onExit = (code: number) => done(workerDied(request.id, `worker exited (${code})`));
-      const timer = setTimeout(
-        () => done({ id: request.id, outcome: 'timeout', step, validateMissed: false }),
-        this.limits.timeoutMs,
-      );
+      let timer = setTimeout(timeout, BUILD_LIMIT_MS);
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage(request);
     });
@@ -86,7 +96,7 @@ export class Lane {
       await this.ready;
       return this.worker;
     }
-    const config: WorkerConfig = { distDir: this.limits.distDir };
+    const config: WorkerConfig = { distDir: this.limits.distDir, root: this.limits.root };
     const worker = new Worker(BOOT, {
       workerData: config,
       resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb },

@@ -6,10 +6,12 @@
  * `run --out <fresh dir>`. It answers each check with a {@link CheckReport};
  * the pool that started it enforces the time and heap limits.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Command } from 'commander';
+import { buildMutant, type MutantPlan } from './mutants.js';
+import { loadSeeds, type Seed } from './seeds.js';
 
 /** What the pool asks a worker to check. */
 export interface CheckRequest {
@@ -17,8 +19,13 @@ export interface CheckRequest {
   file: string;
   /** A directory that does not exist yet, for `run --out`; removed afterwards. */
   outDir: string;
-  /** Run every valid mutant, or only fleet scenarios (ML kinds stop after the sweep checks). */
-  runKinds: 'all' | 'fleet';
+  /**
+   * Run every valid mutant, or only those that train nothing (fleet runs and the
+   * federated cost-only tier); the others stop after the sweep checks.
+   */
+  runKinds: 'all' | 'no-training';
+  /** When given, the worker builds this mutant and writes it to `file` first (off the pool's thread). */
+  plan?: MutantPlan;
 }
 
 /** What a worker posts as it starts each step, so that a timeout says where it happened. */
@@ -50,6 +57,8 @@ export interface CheckReport {
 /** The data the pool starts a worker with. */
 export interface WorkerConfig {
   distDir: string;
+  /** The project root, to load the seeds that plans refer to. */
+  root?: string;
 }
 
 const MESSAGE_CHARS = 4_000;
@@ -100,8 +109,9 @@ function checkSweep(dist: Dist, file: string): void {
   });
 }
 
-async function check(dist: Dist, request: CheckRequest): Promise<CheckReport> {
+async function check(dist: Dist, seeds: Seed[], request: CheckRequest): Promise<CheckReport> {
   const { file, outDir } = request;
+  if (request.plan) writeFileSync(file, buildMutant(request.plan, request.id, seeds).bytes);
   const steps: [Step, () => unknown][] = [
     [
       'validate',
@@ -133,7 +143,9 @@ async function check(dist: Dist, request: CheckRequest): Promise<CheckReport> {
 /** Whether the request runs this (already validated) mutant's kind of scenario. */
 function runsKind(dist: Dist, request: CheckRequest): boolean {
   if (request.runKinds === 'all') return true;
-  return dist.schema.scenarioKind(dist.load.readMergedScenario(request.file)) === 'fleet';
+  const raw = dist.load.readMergedScenario(request.file) as { federated?: { tier?: unknown } };
+  const kind = dist.schema.scenarioKind(raw);
+  return kind === 'fleet' || (kind === 'federated' && raw.federated?.tier === 'cost-only');
 }
 
 /** Exit 2 naming the file or a field path is an input error; anything else is internal. */
@@ -165,10 +177,12 @@ function classify(dist: Dist, request: CheckRequest, step: Step, error: unknown)
 
 async function serve(): Promise<void> {
   process.setSourceMapsEnabled(true);
-  const dist = await loadDist((workerData as WorkerConfig).distDir);
+  const config = workerData as WorkerConfig;
+  const dist = await loadDist(config.distDir);
+  const seeds = config.root === undefined ? [] : loadSeeds(config.root);
   const port = parentPort!;
   port.on('message', async (request: CheckRequest) => {
-    port.postMessage(await check(dist, request));
+    port.postMessage(await check(dist, seeds, request));
   });
   port.postMessage('ready');
 }
