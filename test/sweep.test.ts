@@ -139,8 +139,12 @@ describe('edgesim sweep', () => {
     const lines = readFileSync(join(dir, 'out', 'sweep.csv'), 'utf8')
       .trim()
       .split('\n');
-    expect(lines[1]).toMatch(/^0,0,0,1,completed,,/);
-    expect(lines[2]).toMatch(/^1,1,0,1,failed,.*missing\.csv: no such file/);
+    // The run's own summary has a status column too; it keeps it as summary_status.
+    expect(lines[0]).toMatch(/^run,point,replication,seed,status,error,.*,summary_status,/);
+    expect(lines[1]).toMatch(/^0,0,0,3,completed,,/);
+    expect(lines[2]).toMatch(
+      /^1,1,0,3,failed,.*non-numeric\.csv: row 12, column ""petal_width"": is not a number/,
+    );
   });
 });
 

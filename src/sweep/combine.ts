@@ -3,6 +3,7 @@ import type { SweepRun } from './grammar.js';
 
 /** The columns every combined row starts with, before the swept parameters. */
 export const RUN_COLUMNS = ['run', 'point', 'replication', 'seed', 'status', 'error'] as const;
+const RUN_COLUMN_SET: ReadonlySet<string> = new Set(RUN_COLUMNS);
 
 /**
  * One run's row of the combined table, every cell already formatted as CSV
@@ -25,7 +26,12 @@ export function runRow(
     error: 'error' in outcome ? neutraliseFormula(outcome.error) : '',
   };
   for (const [path, value] of Object.entries(run.params)) row[path] = formatValue(value);
-  if ('summary' in outcome) Object.assign(row, outcome.summary);
+  if ('summary' in outcome) {
+    // A summary column named like a run column (a federated run's own `status`) keeps both.
+    for (const [column, value] of Object.entries(outcome.summary)) {
+      row[RUN_COLUMN_SET.has(column) ? `summary_${column}` : column] = value;
+    }
+  }
   return row;
 }
 
