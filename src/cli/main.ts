@@ -6,6 +6,7 @@ import { registerCompress } from './compress.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerReport, registerSweep } from './sweep.js';
+import { forTerminal } from './terminal.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command('edgesim')
@@ -35,12 +36,12 @@ function report(error: unknown, verbose: boolean): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof EdgesimError) {
-    console.error(`edgesim: ${error.message}`);
+    console.error(`edgesim: ${forTerminal(error.message)}`);
     if (verbose && error.stack) console.error(error.stack);
     return error.exitCode;
   }
   console.error(
-    `edgesim: internal error (a bug; please report it): ${(error as Error).message ?? error}`,
+    `edgesim: internal error (a bug; please report it): ${forTerminal(String((error as Error).message ?? error))}`,
   );
   console.error((error as Error).stack ?? '');
   return 1;

@@ -138,7 +138,7 @@ export class ProfileLibrary {
         .filter((f) => f.endsWith('.json'))
         .sort()) {
         const path = join(dir, file);
-        this.raw.set(basename(file, '.json'), { file: path, data: readDataFile(path) });
+        this.raw.set(basename(file, '.json'), { file: path, data: readDataFile(path, 'profile') });
       }
     }
   }

@@ -5,6 +5,7 @@ import type { FleetGroup } from '../../fleet/fleet.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import type { FederatedScenario } from '../../scenario/schema.js';
+import { traceProblems } from '../trace-files.js';
 import { createStrategy, type StrategyOptions } from './strategies/registry.js';
 import type { Strategy } from './strategies/strategy.js';
 
@@ -93,6 +94,7 @@ export function resolveFederated(
       message: 'dataset file not found',
       value: section.dataset.file,
     });
+  problems.push(...traceProblems(scenario, file, baseDir));
   if (problems.length > 0) throw new InputError(file, problems);
   return { scenario, file, baseDir, groups, clientCount: first, strategy };
 }

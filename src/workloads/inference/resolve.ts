@@ -194,5 +194,5 @@ function loadCard(nameOrFile: string, scenarioFile: string): CostCard {
     ]);
   }
   const path = resolvePath(dirname(scenarioFile), nameOrFile);
-  return parseCostCard(readDataFile(path), path);
+  return parseCostCard(readDataFile(path, 'costCard'), path);
 }
