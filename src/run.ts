@@ -15,26 +15,19 @@ import {
   type ValidatedScenario,
 } from './scenario/schema.js';
 import { gitCommit, VERSION } from './version.js';
+import type { RunResult, RunTables } from './vocabulary/run-result.js';
 import { type ResolvedCompression, resolveCompression } from './workloads/compress/resolve.js';
 import { type ResolvedFederated, resolveFederated } from './workloads/federated/resolve.js';
 import { type ResolvedScenario, resolveScenario } from './workloads/inference/resolve.js';
 import { runInference } from './workloads/inference/run.js';
 
-/** Result tables of one run, by file stem (`summary` is written as summary.csv). */
-export type RunTables = Readonly<Record<string, Table>>;
+export type { RunResult, RunTables } from './vocabulary/run-result.js';
 
 /** A validated scenario with its files read and its names resolved: ready to run with any seed. */
 export type PreparedRun =
   | { kind: 'fleet'; resolved: ResolvedScenario }
   | { kind: 'compress'; resolved: ResolvedCompression }
   | { kind: 'federated'; resolved: ResolvedFederated };
-
-/** What a run produced: its tables, other files (path in the output directory -> content), and the TF.js backend it used (null if none). */
-export interface RunResult {
-  tables: RunTables;
-  files?: Readonly<Record<string, string | Uint8Array>>;
-  backend: string | null;
-}
 
 /**
  * Resolves a validated scenario of any kind (profiles, model cards, data

@@ -2,12 +2,13 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { PRECISIONS, type Precision } from '../ml/cost/card.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { deepMerge } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
 import { type QuantityKind, quantity } from '../scenario/units.js';
 import { PACKAGE_ROOT } from '../version.js';
+import { PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
+import { INTERFACES, type NetworkInterface } from '../vocabulary/network-interface.js';
 import type { DeviceCompute, PrecisionThroughput } from './roofline.js';
 
 /**
@@ -20,8 +21,8 @@ import type { DeviceCompute, PrecisionThroughput } from './roofline.js';
 export const TIERS = ['device', 'gateway', 'edge', 'cloud'] as const;
 export type Tier = (typeof TIERS)[number];
 
-export const INTERFACES = ['ethernet', 'wifi5', 'wifi6', 'lte', '5g', 'lorawan', 'nbiot'] as const;
-export type NetworkInterface = (typeof INTERFACES)[number];
+// The interface names moved to vocabulary/ (network/ needs them without fleet/); re-exported.
+export { INTERFACES, type NetworkInterface } from '../vocabulary/network-interface.js';
 
 /** A sourced figure, or a bare value (from a scenario override). */
 function figure(kind: QuantityKind | 'factor') {

@@ -17,7 +17,7 @@ import {
   layerInputs,
   PRECISIONS,
   type Precision,
-} from '../ml/cost/index.js';
+} from '../vocabulary/cost-card.js';
 
 /** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
 export interface PrecisionThroughput {

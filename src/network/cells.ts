@@ -1,11 +1,11 @@
 import { ProcessorSharing } from '../engine/processor-sharing.js';
 import type { Simulation } from '../engine/simulation.js';
-import type { NetworkInterface } from '../fleet/profiles.js';
 import { inputPath } from '../scenario/data-file.js';
 import { readParsedInput } from '../scenario/input-cache.js';
 import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
 import { formatPath } from '../scenario/problems.js';
 import type { DeviceClassSpec, FleetScenario } from '../scenario/schema.js';
+import type { NetworkInterface } from '../vocabulary/network-interface.js';
 import { TECHNOLOGIES } from './technologies.js';
 import {
   type CapacitySteps,

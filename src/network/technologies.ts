@@ -1,4 +1,4 @@
-import type { NetworkInterface } from '../fleet/profiles.js';
+import type { NetworkInterface } from '../vocabulary/network-interface.js';
 
 /**
  * Default figures of each access technology: the capacity of one access

@@ -7,7 +7,7 @@ import { loadModelFromDisk } from '../../ml/models/load.js';
 import { initBackend } from '../../ml/runtime.js';
 import { trainModel } from '../../ml/train.js';
 import { NO_PROGRESS, type ProgressReporter } from '../../progress.js';
-import type { RunResult } from '../../run.js';
+import type { RunResult } from '../../vocabulary/run-result.js';
 import {
   estimateOnProfiles,
   measureVariant,

@@ -9,7 +9,7 @@ import { getFlatWeights } from '../../ml/models/weights.js';
 import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
-import type { RunResult } from '../../run.js';
+import type { RunResult } from '../../vocabulary/run-result.js';
 import { scaffoldClientControl } from './kernels/scaffold.js';
 import { subtract } from './kernels/vector.js';
 import { partition } from './partitioners/partition.js';
