@@ -5,7 +5,7 @@
  * Progress never touches a result: it reads the wall clock for display only.
  * Imports nothing from the domain, so any workload can take a reporter.
  */
-import { forTerminal } from './cli/terminal.js';
+import { forTerminal } from './terminal.js';
 
 /** Told how far some work has come; `stop` ends the display. */
 export interface ProgressReporter {

@@ -15,12 +15,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forTerminal } from '../src/cli/terminal.js';
 import { formatCell, neutraliseFormula, textTableToCsv } from '../src/results/csv.js';
 import { cacheFile, readCachedRun, writeCachedRun } from '../src/sweep/cache.js';
 import { combineRows, runRow } from '../src/sweep/combine.js';
 import type { SweepRun } from '../src/sweep/grammar.js';
 import { writeAtomically } from '../src/sweep/run-sweep.js';
+import { forTerminal } from '../src/terminal.js';
 
 const bin = resolve('dist/cli/main.js');
 const base = readFileSync(resolve('test/fixtures/sweeps/base.yaml'), 'utf8').replace(

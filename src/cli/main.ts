@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { EdgesimError } from '../errors.js';
+import { forTerminal } from '../terminal.js';
 import { VERSION } from '../version.js';
 import { registerCompress } from './compress.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerReport, registerSweep } from './sweep.js';
-import { forTerminal } from './terminal.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command('edgesim')

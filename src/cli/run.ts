@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { withTerminalProgress } from '../progress.js';
 import { formatNumber } from '../results/csv.js';
 import type { RunOutcome } from '../run.js';
+import { forTerminal } from '../terminal.js';
 import { parseSeed } from './options.js';
-import { forTerminal } from './terminal.js';
 
 export function registerRun(program: Command): void {
   program

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseShard } from '../sweep/shard.js';
+import { forTerminal } from '../terminal.js';
 import { parseSeed } from './options.js';
-import { forTerminal } from './terminal.js';
 
 function parseWorkers(value: string): number {
   const workers = Number(value);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { forTerminal } from './terminal.js';
+import { forTerminal } from '../terminal.js';
 
 export function registerValidate(program: Command): void {
   program
