@@ -58,7 +58,10 @@ export const MAX_PROBLEMS_SHOWN = 10;
 const VALUE_CHARS = 60;
 /** Longest field path and message printed, in characters: keys and messages may quote the file. */
 const PATH_CHARS = 100;
-const MESSAGE_CHARS = 200;
+/** Long enough for edgesim's own lists of what was expected (13 profile names, a strategy's options). */
+const MESSAGE_CHARS = 400;
+/** All the problems of one error together, in characters, before the rest are only counted. */
+const TOTAL_CHARS = 3000;
 
 /**
  * One line per problem, `file: path: message (got value)`, for at most
@@ -67,11 +70,16 @@ const MESSAGE_CHARS = 200;
  */
 function formatProblems(file: string, problems: readonly InputProblem[], unlisted: number): string {
   const name = excerpt(file, PATH_CHARS);
-  const lines = problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => {
+  const lines: string[] = [];
+  let chars = 0;
+  for (const p of problems.slice(0, MAX_PROBLEMS_SHOWN)) {
     const where = p.path === '' ? name : `${name}: ${excerpt(p.path, PATH_CHARS)}`;
     const got = p.value === undefined ? '' : ` (got ${describeValue(p.value)})`;
-    return `${where}: ${excerpt(p.message, MESSAGE_CHARS)}${got}`;
-  });
+    const line = `${where}: ${excerpt(p.message, MESSAGE_CHARS)}${got}`;
+    if (lines.length > 0 && chars + line.length > TOTAL_CHARS) break;
+    lines.push(line);
+    chars += line.length;
+  }
   const more = problems.length - lines.length + unlisted;
   if (more > 0) lines.push(`${name}: and ${more} more problem${more === 1 ? '' : 's'}`);
   return lines.join('\n');

@@ -127,9 +127,13 @@ function toProfile(p: ParsedProfile): HardwareProfile {
 /** The directory of built-in profiles. */
 export const BUILTIN_PROFILE_DIR = join(PACKAGE_ROOT, 'hardware-profiles');
 
-/** Raw profile documents by name, from the built-in directory and any extra ones (later wins). */
+/**
+ * Raw profile documents by name, from the built-in directory and any extra ones
+ * (later wins). A file is read when its profile is first asked for: a scenario
+ * names a few of the profiles, and reading every one cost validation 0.3 s.
+ */
 export class ProfileLibrary {
-  private readonly raw = new Map<string, { file: string; data: unknown }>();
+  private readonly raw = new Map<string, { file: string; data?: unknown }>();
   /** Profiles resolved without an override, by name (a sweep resolves the same ones for every run). */
   private readonly plain = new Map<string, HardwareProfile>();
 
@@ -138,8 +142,7 @@ export class ProfileLibrary {
       for (const file of readdirSync(dir)
         .filter((f) => f.endsWith('.json'))
         .sort()) {
-        const path = join(dir, file);
-        this.raw.set(basename(file, '.json'), { file: path, data: readDataFile(path, 'profile') });
+        this.raw.set(basename(file, '.json'), { file: join(dir, file) });
       }
     }
   }
@@ -172,6 +175,7 @@ export class ProfileLibrary {
       const known = this.plain.get(name);
       if (known !== undefined) return known;
     }
+    entry.data ??= readDataFile(entry.file, 'profile');
     const merged = override === undefined ? entry.data : deepMerge(entry.data, override);
     const result = profileSchema.safeParse(merged, { reportInput: true });
     if (!result.success) {
