@@ -3,7 +3,7 @@
  * named list item reads as the item's name, `fleet[0].count` as "cameras
  * count", `servers[1].workers` as "edge-2 workers".
  */
-import { parsePath } from '../sweep/paths.js';
+import { parsePath } from '../scenario/path.js';
 
 /** camelCase and snake_case in words: `queueCapacity` -> "queue capacity". */
 export function words(name: string): string {

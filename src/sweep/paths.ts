@@ -9,12 +9,10 @@
  */
 
 import type { z } from 'zod';
+import { formatSegments, type PathSegment, parsePath } from '../scenario/path.js';
 
-/** One step of a path: a field name or a list index. */
-export type PathSegment = string | number;
-
-/** Outcome of {@link parsePath}: the segments, or a message for the user. */
-export type PathParse = { ok: true; segments: PathSegment[] } | { ok: false; message: string };
+// The path grammar is scenario/path.ts (report/ labels paths too); re-exported for sweep's users.
+export { formatSegments, type PathParse, type PathSegment, parsePath } from '../scenario/path.js';
 
 /** What {@link pathProblem} may ask about the fields a parent allows. */
 export interface PathOptions {
@@ -37,61 +35,6 @@ export class PathError extends Error {
   ) {
     super(`${path}: ${reason}`);
   }
-}
-
-const BARE_NAME = /^[A-Za-z_$][\w$-]*$/;
-const TOKENS = {
-  name: /[A-Za-z_$][\w$-]*/y,
-  index: /\[(0|[1-9]\d*)\]/y,
-  quoted: /\[("(?:[^"\\]|\\.)*")\]/y,
-};
-
-/** Reads `a.b[2]["c.d"]` into `['a', 'b', 2, 'c.d']`. Never throws. */
-export function parsePath(text: string): PathParse {
-  const segments: PathSegment[] = [];
-  let at = 0;
-  while (at < text.length || segments.length === 0) {
-    const dotted = segments.length > 0 && text[at] === '.';
-    const start = dotted ? at + 1 : at;
-    const token = dotted || segments.length === 0 ? match('name', text, start) : undefined;
-    const step = token ?? (dotted ? undefined : bracket(text, start));
-    if (step === undefined) {
-      const what = dotted ? 'a field name' : 'a field name, [index] or ["name"]';
-      return {
-        ok: false,
-        message: `cannot read path ${JSON.stringify(text)}: expected ${what} at character ${start + 1}`,
-      };
-    }
-    segments.push(step.segment);
-    at = step.end;
-  }
-  return { ok: true, segments };
-}
-
-function match(kind: keyof typeof TOKENS, text: string, at: number) {
-  const regex = TOKENS[kind];
-  regex.lastIndex = at;
-  const found = regex.exec(text);
-  if (found === null) return undefined;
-  const end = at + found[0].length;
-  if (kind === 'name') return { segment: found[0], end };
-  if (kind === 'index') return { segment: Number(found[1]), end };
-  return { segment: JSON.parse(found[1]!) as string, end };
-}
-
-function bracket(text: string, at: number) {
-  return match('index', text, at) ?? match('quoted', text, at);
-}
-
-/** Writes segments back as a path; names that are not bare are quoted (`["a.b"]`). */
-export function formatSegments(segments: readonly PathSegment[]): string {
-  return segments
-    .map((s, i) => {
-      if (typeof s === 'number') return `[${s}]`;
-      if (!BARE_NAME.test(s)) return `[${JSON.stringify(s)}]`;
-      return i === 0 ? s : `.${s}`;
-    })
-    .join('');
 }
 
 /**
