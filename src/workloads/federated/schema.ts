@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { datasetSpec, modelSpec, optimizer } from '../../ml/spec.js';
 import {
   MAX_BATCH_SIZE,
   MAX_DEVICES,
@@ -9,7 +10,6 @@ import {
   MAX_TRAINING_WORKERS,
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
-import { datasetSpec, modelSpec, optimizer } from '../compress/schema.js';
 import { strategySpec } from './strategies/registry.js';
 
 /**

@@ -9,8 +9,8 @@ import { loadModelFromDisk } from '../../ml/models/load.js';
 import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
 import { buildModel } from '../../ml/models/zoo.js';
 import { type BackendPreference, initBackend } from '../../ml/runtime.js';
+import type { DatasetSpec, ModelSpec } from '../../ml/spec.js';
 import { trainModel } from '../../ml/train.js';
-import type { DatasetSpec, ModelSpec } from '../compress/schema.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
 
