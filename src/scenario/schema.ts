@@ -7,6 +7,10 @@ import { compressSection } from '../workloads/compress/schema.js';
 import { federatedSection } from '../workloads/federated/schema.js';
 import { arrivalSpec } from '../workloads/inference/arrivals.js';
 import {
+  PLACEMENT_POLICY_NAMES,
+  placementPoliciesText,
+} from '../workloads/inference/placement/registry.js';
+import {
   MAX_BATCH,
   MAX_BITRATE_BPS,
   MAX_CELLS,
@@ -206,7 +210,8 @@ function fleetOf<G extends z.ZodType<{ count: number }>>(group: G) {
     });
 }
 
-const placementPolicy = z.enum(['device', 'edge', 'cloud', 'adaptive']);
+// The policies are the placement registry's; a new one registered there is valid here.
+const placementPolicy = z.enum(PLACEMENT_POLICY_NAMES);
 const placement = z.union([
   placementPolicy.transform((policy) => ({ policy, objective: 'latency' as const })),
   z.strictObject({
@@ -216,9 +221,7 @@ const placement = z.union([
 ]);
 
 const inference = z.strictObject({
-  placement: placement.describe(
-    'Where requests run: device, edge, cloud, or adaptive (lowest expected latency or energy)',
-  ),
+  placement: placement.describe(`Where requests run: ${placementPoliciesText()}`),
   input: quantity(
     'bytes',
     { ...positive, max: MAX_MESSAGE_BYTES },

@@ -9,6 +9,7 @@ import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
 import type { DeviceGroup, FleetScenario, ServerSpec } from '../../scenario/schema.js';
 import { traceProblems } from '../trace-files.js';
+import { placementPolicy } from './placement/registry.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
 export interface ResolvedServer {
@@ -65,7 +66,7 @@ export function resolveScenario(
   const card = attempt('model.card', () => loadCard(scenario.model.card, file));
   const precision = scenario.model.precision ?? card?.deployment?.precision ?? 'fp32';
   const sparsity = card?.deployment?.weightSparsity ?? 0;
-  const policy = scenario.workload.inference.placement.policy;
+  const policy = placementPolicy(scenario.workload.inference.placement.policy);
 
   let first = 0;
   const groups: FleetGroup<DeviceGroup>[] = [];
@@ -93,7 +94,7 @@ export function resolveScenario(
     if (card === undefined) return;
     const time = inferenceTime(card, profile, precision, { sparsity });
     deviceTimeS.push(time.ok ? time : undefined);
-    if (!time.ok && policy === 'device') {
+    if (!time.ok && policy.runsOnDevice === 'always') {
       problems.push({
         path: `${path}.profile`,
         message: `model "${card.name}" at ${precision} cannot run on "${profile.name}": ${time.reason}`,
@@ -127,7 +128,9 @@ export function resolveScenario(
     servers.push({ spec, profile, tier, precision: serverPrecision, batchTimeS });
   });
 
-  checkPlacement(scenario, servers, problems);
+  const placementProblem = policy.check?.(servers);
+  if (placementProblem !== undefined)
+    problems.push({ path: 'workload.inference.placement', message: placementProblem });
   checkCellTechnologies(scenario, problems);
   problems.push(...traceProblems(scenario, file, dirname(file)));
   if (problems.length > 0) throw new InputError(file, problems);
@@ -142,20 +145,6 @@ export function resolveScenario(
     deviceTimeS,
     servers,
   };
-}
-
-function checkPlacement(
-  scenario: FleetScenario,
-  servers: ResolvedServer[],
-  problems: InputProblem[],
-): void {
-  const policy = scenario.workload.inference.placement.policy;
-  if ((policy === 'edge' || policy === 'cloud') && !servers.some((s) => s.tier === policy)) {
-    problems.push({
-      path: 'workload.inference.placement',
-      message: `placement "${policy}" needs a server of tier ${policy} in \`servers\`; there is none`,
-    });
-  }
 }
 
 function checkCellTechnologies(scenario: FleetScenario, problems: InputProblem[]): void {

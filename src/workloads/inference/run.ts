@@ -9,7 +9,7 @@ import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.
 import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
 import { BatchingServer } from './batching-server.js';
 import { ModelDownloads } from './model-download.js';
-import { choosePlacement, onlyCandidate, type PlacementView } from './placement.js';
+import { ON_DEVICE, type PlacementView, placementPolicy } from './placement.js';
 import { Request, SlotStack } from './request.js';
 import { type Outcome, RequestLog } from './request-log.js';
 import type { ResolvedScenario, ResolvedServer } from './resolve.js';
@@ -133,7 +133,7 @@ export function runInference(
   };
 
   // --- the model's download, before a device can run it ---------------------
-  const policy = inference.placement.policy;
+  const policy = placementPolicy(inference.placement.policy);
   const downloads = inference.modelDownload
     ? new ModelDownloads({
         sim,
@@ -142,7 +142,7 @@ export function runInference(
         bytes: resolved.modelBytes,
         // The device asks a server behind its cell for the model: one round trip before the first byte.
         leadS: (d) => cells[cellOf[d]!]!.rttS,
-        wants: (d) => (policy === 'device' || policy === 'adaptive') && localTimeS(d) !== undefined,
+        wants: (d) => policy.runsOnDevice !== 'never' && localTimeS(d) !== undefined,
         onReady: (d) => startNextLocal(d),
       })
     : undefined;
@@ -239,8 +239,8 @@ export function runInference(
     localBacklog: (d) => (localCurrent[d] ? 1 : 0) + (localQueue.get(d)?.length ?? 0),
     uploadBits,
     downloadBits,
-    onlyServer: onlyCandidate(resolved),
   };
+  const choose = policy.chooser(view, inference.placement.objective);
   const arrive = (d: number): void => {
     inFlight++;
     const slot = freeSlots.size > 0 ? freeSlots.pop() : live.length;
@@ -250,8 +250,8 @@ export function runInference(
       finish(request, 'device-offline');
       return;
     }
-    request.target = choosePlacement(view, d);
-    if (request.target < 0) runLocal(d, request);
+    request.target = choose(d);
+    if (request.target === ON_DEVICE) runLocal(d, request);
     else offload(request);
   };
   // One handler for every device's arrivals (the device is the event's argument).
