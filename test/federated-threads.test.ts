@@ -63,7 +63,7 @@ describe('a worker thread', () => {
   it('trains clients to the same weights, losses and update norms as this thread', async () => {
     // Plain, FedProx (a proximal term) and SCAFFOLD (a gradient correction, which goes to workers in shared memory).
     const correction = Float32Array.from({ length: global.length }, (_, i) => ((i % 7) - 3) * 1e-3);
-    const tasks = [task(1), task(2, 0.5), { ...task(3), correction }];
+    const tasks = [task(1), task(2, 0.5), { ...task(3), gradientCorrection: correction }];
     const there = await worker.train(global, tasks);
     const mine = await here.train(global, tasks);
     expect(there.map((r) => r.client)).toEqual([1, 2, 3]);

@@ -10,7 +10,7 @@ import { subset } from '../src/ml/data/split.js';
 import { lossAndAccuracy } from '../src/ml/evaluate.js';
 import { trainModel } from '../src/ml/train.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { clientSeed } from '../src/workloads/federated/run.js';
+import { clientSeed } from '../src/workloads/federated/round-training.js';
 import { prepareTraining } from '../src/workloads/federated/training.js';
 
 const bin = resolve('dist/cli/main.js');

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { RandomStreams } from '../../engine/random.js';
 import { Simulation } from '../../engine/simulation.js';
-import { InputError, RunFailedError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import { Fleet } from '../../fleet/fleet.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { costCardFromModel } from '../../ml/cost/from-model.js';
@@ -10,14 +9,12 @@ import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
-import { scaffoldClientControl } from './kernels/scaffold.js';
-import { subtract } from './kernels/vector.js';
 import { partition } from './partitioners/partition.js';
 import { federatedReport } from './report.js';
 import type { ResolvedFederated } from './resolve.js';
-import { RoundRunner, type RoundTiming, type Selector } from './rounds.js';
+import { inRound, trainRound } from './round-training.js';
+import { RoundRunner, type Selector } from './rounds.js';
 import { oortSelector, powerOfChoiceSelector, randomSelector } from './selection.js';
-import type { ClientUpdate, Strategy } from './strategies/strategy.js';
 import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
 import { startTrainer } from './trainer.js';
@@ -126,7 +123,6 @@ async function simulate(
 
   const strategy = resolved.strategy();
   let global = getFlatWeights(context.handle.model);
-  const controls = new Map<number, Float32Array>();
   const results: RoundResult[] = [];
   let failure: string | null = null;
   const roundDone = (round: number) =>
@@ -153,17 +149,16 @@ async function simulate(
       continue;
     }
     if (trainer === undefined) continue;
-    const outcome = await trainRound(
+    const outcome = await trainRound({
       round,
       timing,
       global,
       strategy,
       trainer,
       indices,
-      controls,
       seed,
-      section.local,
-    );
+      local: section.local,
+    });
     result.clientLoss = outcome.losses;
     result.clientDrift = outcome.drift;
     if (outcome.failure !== undefined) {
@@ -216,98 +211,4 @@ function clientSamples(
       },
     ]);
   return partition(section.partition, labels, n, numClasses, streams.stream('partition'));
-}
-
-interface RoundTraining {
-  aggregate: ReturnType<Strategy['aggregateFit']>;
-  losses: Map<number, number>;
-  drift: Map<number, number>;
-  failure?: string;
-}
-
-async function trainRound(
-  round: number,
-  timing: RoundTiming,
-  global: Float32Array,
-  strategy: Strategy,
-  trainer: ClientTrainer,
-  indices: readonly (Int32Array | undefined)[],
-  controls: Map<number, Float32Array>,
-  seed: number,
-  local: ResolvedFederated['scenario']['federated']['local'],
-): Promise<RoundTraining> {
-  const config = strategy.configureFit(round, global);
-  const arrived = [...timing.arrived].sort((a, b) => a - b);
-  const c = config.serverControl;
-  const controlOf = (client: number) => controls.get(client) ?? new Float32Array(global.length);
-  const tasks = arrived.map((client) => ({
-    client,
-    indices: indices[client]!,
-    local,
-    seed: clientSeed(seed, round, client),
-    proximalMu: config.proximalMu,
-    ...(c ? { correction: subtract(c, controlOf(client)) } : {}),
-  }));
-  const trained = await inRound(round, trainer.train(global, tasks));
-  const losses = new Map(trained.map((r) => [r.client, r.loss]));
-  const drift = new Map(trained.map((r) => [r.client, r.updateNorm]));
-  const diverged = trained.find((r) => r.diverged || !Number.isFinite(r.loss));
-  if (diverged)
-    return {
-      aggregate: { kind: 'skipped', reason: 'diverged' },
-      losses,
-      drift,
-      failure: `client ${diverged.client}'s training loss became NaN in round ${round}`,
-    };
-  const updates: ClientUpdate[] = trained.map((r) => {
-    if (!c)
-      return { clientId: r.client, numExamples: r.numExamples, weights: r.weights, loss: r.loss };
-    const before = controlOf(r.client);
-    const after = scaffoldClientControl(
-      before,
-      c,
-      global,
-      r.weights,
-      Math.max(1, r.steps),
-      local.learningRate,
-    );
-    controls.set(r.client, after);
-    return {
-      clientId: r.client,
-      numExamples: r.numExamples,
-      weights: r.weights,
-      loss: r.loss,
-      controlDelta: subtract(after, before),
-    };
-  });
-  const failures = timing.clients
-    .filter((r) => r.outcome !== 'aggregated')
-    .map((r) => ({ clientId: r.client, reason: r.outcome }));
-  const aggregate = strategy.aggregateFit(round, global, updates, failures);
-  if (aggregate.kind === 'aggregated' && aggregate.weights.some((w) => !Number.isFinite(w)))
-    return {
-      aggregate,
-      losses,
-      drift,
-      failure: `the aggregated model became NaN in round ${round}`,
-    };
-  return { aggregate, losses, drift };
-}
-
-/** The trainer's work for a round; a failed thread fails the run, naming the round. */
-async function inRound<T>(round: number, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (!(error instanceof RunFailedError)) throw error;
-    throw new RunFailedError(`round ${round}: ${error.message}`, { cause: error });
-  }
-}
-
-/** The seed of a client's local training in a round: the first 4 bytes of SHA-256 of (seed, round, client). */
-export function clientSeed(seed: number, round: number, client: number): number {
-  return createHash('sha256')
-    .update(`edgesim/federated/${seed}/${round}/${client}`)
-    .digest()
-    .readUInt32BE(0);
 }

@@ -13,6 +13,7 @@ import type { DatasetSpec, ModelSpec } from '../../ml/spec.js';
 import { trainModel } from '../../ml/train.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
+import type { TrainingOptions } from './strategies/client-hook.js';
 
 /**
  * Local training of federated clients and scoring of the global model, the
@@ -46,16 +47,17 @@ export function trainingSetup(resolved: ResolvedFederated, seed: number): Traini
   };
 }
 
-/** One client's local training in one round. */
-export interface ClientTask {
+/**
+ * One client's local training in one round: a training job, sent to whichever
+ * thread takes it, with the options the strategy's client hook added to plain
+ * training (its `prepare`).
+ */
+export interface ClientTask extends TrainingOptions {
   readonly client: number;
   /** Indices of its samples in the training split. */
   readonly indices: Int32Array;
   readonly local: FederatedSection['local'];
   readonly seed: number;
-  readonly proximalMu: number;
-  /** SCAFFOLD: c - c_i, added to every gradient. */
-  readonly correction?: Float32Array;
 }
 
 /** What local training returned. */
@@ -102,8 +104,7 @@ export function trainClient(
     epochs: task.local.epochs,
     batchSize: task.local.batchSize,
     seed: task.seed,
-    ...(task.proximalMu > 0 ? { proximal: { mu: task.proximalMu, anchor: global } } : {}),
-    ...(task.correction ? { gradientCorrection: task.correction } : {}),
+    ...trainingExtras(task, global),
   });
   const last = result.history[result.history.length - 1];
   const weights = getFlatWeights(handle.model);
@@ -115,6 +116,15 @@ export function trainClient(
     numExamples: data.count,
     diverged: result.kind === 'diverged',
     updateNorm: distance(weights, global),
+  };
+}
+
+/** A hook's training options as `trainModel` takes them: the proximal anchor is the global model. */
+function trainingExtras(options: TrainingOptions, global: Float32Array) {
+  const mu = options.proximalMu ?? 0;
+  return {
+    ...(mu > 0 ? { proximal: { mu, anchor: global } } : {}),
+    ...(options.gradientCorrection ? { gradientCorrection: options.gradientCorrection } : {}),
   };
 }
 

@@ -61,7 +61,7 @@ interface Batch {
  * worker waits for this thread (busy with a job of its own) to hand it one.
  * The global weights go to the workers through one shared buffer that jobs
  * read and only this thread writes (between calls, when no job is running);
- * so do SCAFFOLD's corrections.
+ * so do the gradient corrections of the clients' hooks (SCAFFOLD's c − c_i).
  *
  * A worker that fails or exits, during a call or between calls, fails the
  * call in progress or else the next one with a {@link RunFailedError} naming
@@ -216,10 +216,14 @@ export class WorkerPool {
   }
 }
 
-/** A job whose SCAFFOLD correction sits in shared memory, so sending the job to every worker copies none. */
+/**
+ * A job whose gradient correction (SCAFFOLD's c − c_i, from its client hook)
+ * sits in shared memory, so sending the job to every worker copies none.
+ */
 function shareCorrection(job: Job): Job {
-  if (job.kind !== 'train' || job.task.correction === undefined) return job;
-  const correction = new Float32Array(new SharedArrayBuffer(job.task.correction.byteLength));
-  correction.set(job.task.correction);
-  return { kind: 'train', task: { ...job.task, correction } };
+  if (job.kind !== 'train' || job.task.gradientCorrection === undefined) return job;
+  const correction = job.task.gradientCorrection;
+  const shared = new Float32Array(new SharedArrayBuffer(correction.byteLength));
+  shared.set(correction);
+  return { kind: 'train', task: { ...job.task, gradientCorrection: shared } };
 }

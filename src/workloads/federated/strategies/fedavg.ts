@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { requireSameLength } from '../kernels/vector.js';
 import { weightedAverage } from '../kernels/weighted-average.js';
+import { type ClientHook, PLAIN_TRAINING } from './client-hook.js';
 import { type FedAvgOptions, fedAvgOptionsShape, flag } from './options.js';
 import type {
   AggregateResult,
@@ -29,6 +30,8 @@ export const fedAvgOptions = z.strictObject(fedAvgOptionsShape);
 /** FedAvg: the example-weighted mean of the clients' models. */
 export class FedAvg implements Strategy {
   readonly name: string = 'fedavg';
+  /** Plain local training; the trained model is the update. */
+  readonly clientHook: ClientHook = PLAIN_TRAINING;
   readonly acceptFailures: boolean;
 
   constructor(options: FedAvgOptions = {}) {

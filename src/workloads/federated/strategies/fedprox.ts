@@ -6,6 +6,7 @@
  * their loss plus (μ/2)·‖w − w_global‖²; the server aggregates as FedAvg.
  */
 import { z } from 'zod';
+import { type ClientHook, PROXIMAL_TRAINING } from './client-hook.js';
 import { FedAvg } from './fedavg.js';
 import { type FedAvgOptions, fedAvgOptionsShape, nonNegative } from './options.js';
 import type { FitConfig } from './strategy.js';
@@ -24,6 +25,8 @@ export const fedProxOptions = z.strictObject({
 /** FedProx: FedAvg whose clients add a proximal term to their loss. */
 export class FedProx extends FedAvg {
   override readonly name: string = 'fedprox';
+  /** Local training with the proximal term of the round's configuration. */
+  override readonly clientHook: ClientHook = PROXIMAL_TRAINING;
   readonly proximalMu: number;
 
   constructor(options: FedProxOptions) {

@@ -5,14 +5,20 @@
  * Controlled Averaging for Federated Learning", ICML 2020 (arXiv:1910.06378),
  * Algorithm 1. The server keeps a control variate c, sends it with every fit
  * configuration, and after the round moves the model by the unweighted mean
- * client change (scaled by η_g) and c by (1/N)·Σ Δc_i. The client side (the
- * corrected local steps and c_i⁺, option II) is the trainer's, with
- * `scaffoldClientControl`.
+ * client change (scaled by η_g) and c by (1/N)·Σ Δc_i. Its client hook
+ * ({@link ScaffoldClient}) keeps each client's c_i, corrects the local
+ * gradients by c − c_i and computes c_i⁺ (option II) after training.
  */
 
 import { z } from 'zod';
 import { MAX_DEVICES } from '../../../scenario/limits.js';
-import { scaffoldServerControl, scaffoldServerModel } from '../kernels/scaffold.js';
+import {
+  scaffoldClientControl,
+  scaffoldServerControl,
+  scaffoldServerModel,
+} from '../kernels/scaffold.js';
+import { subtract } from '../kernels/vector.js';
+import type { ClientContext, ClientHook, TrainedClient, TrainingOptions } from './client-hook.js';
 import { FedAvg } from './fedavg.js';
 import {
   count,
@@ -42,6 +48,8 @@ export const scaffoldOptions = z.strictObject({
 /** SCAFFOLD's server. Defaults: serverLearningRate (η_g) 1. */
 export class Scaffold extends FedAvg {
   override readonly name: string = 'scaffold';
+  /** The clients' control variates c_i, kept across rounds. */
+  override readonly clientHook: ClientHook = new ScaffoldClient();
   readonly serverLearningRate: number;
   readonly totalClients: number;
   private control: Float32Array | undefined;
@@ -87,4 +95,48 @@ export class Scaffold extends FedAvg {
     this.control ??= new Float32Array(length);
     return this.control;
   }
+}
+
+/**
+ * SCAFFOLD's client side (Algorithm 1, lines 7-13, option II): client i
+ * corrects each local gradient by c − c_i, and after its K local steps from x
+ * to y_i sets c_i⁺ = c_i − c + (x − y_i)/(K·η_l) and sends Δc_i = c_i⁺ − c_i
+ * with its model. A client never selected before has c_i = 0.
+ */
+export class ScaffoldClient implements ClientHook {
+  private readonly controls = new Map<number, Float32Array>();
+
+  /** The gradient correction c − c_i. */
+  prepare(context: ClientContext): TrainingOptions {
+    const c = serverControlOf(context);
+    return { gradientCorrection: subtract(c, this.controlOf(context.clientId, c.length)) };
+  }
+
+  /** Stores c_i⁺ and adds Δc_i to the update; K is at least 1 (a client with no step counts one). */
+  finish(context: ClientContext, trained: TrainedClient): ClientUpdate {
+    const c = serverControlOf(context);
+    const before = this.controlOf(context.clientId, c.length);
+    const after = scaffoldClientControl(
+      before,
+      c,
+      context.global,
+      trained.update.weights,
+      Math.max(1, trained.steps),
+      context.local.learningRate,
+    );
+    this.controls.set(context.clientId, after);
+    return { ...trained.update, controlDelta: subtract(after, before) };
+  }
+
+  /** c_i: zeros for a client not seen before. */
+  controlOf(clientId: number, length: number): Float32Array {
+    return this.controls.get(clientId) ?? new Float32Array(length);
+  }
+}
+
+function serverControlOf(context: ClientContext): Float32Array {
+  const c = context.config.serverControl;
+  if (c === undefined)
+    throw new TypeError('the fit configuration has no serverControl, which SCAFFOLD clients need');
+  return c;
 }

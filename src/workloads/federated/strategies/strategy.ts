@@ -3,11 +3,16 @@
  * server calls `configureFit` before a round and `aggregateFit` after it, and
  * nothing else. Client selection, transport and local training live
  * elsewhere; a strategy only says what the selected clients need and how their
- * results become the next global model.
+ * results become the next global model. Its `clientHook` is the client side:
+ * what each client does before and after local training (see client-hook.ts).
+ *
+ * A strategy may wrap another (see wrappers/): it holds the inner strategy
+ * and changes what goes into or comes out of its calls.
  *
  * Model parameters are one flat Float32Array per model (all layers
  * concatenated in a fixed order). Rounds count from 1.
  */
+import type { ClientHook } from './client-hook.js';
 
 /** What a client sends back after local training. */
 export interface ClientUpdate {
@@ -53,10 +58,12 @@ export type AggregateResult =
     }
   | { readonly kind: 'skipped'; readonly reason: string };
 
-/** A federated optimization algorithm, as the server sees it. */
+/** A federated optimization algorithm: the server's two calls and the client's hook. */
 export interface Strategy {
   /** The registry name, such as `fedavg`. */
   readonly name: string;
+  /** What each client does around its local training; one per strategy instance (it may keep state). */
+  readonly clientHook: ClientHook;
   /** Called before round `round` with the current global model; the result goes to every selected client. */
   configureFit(round: number, global: Float32Array): FitConfig;
   /**
