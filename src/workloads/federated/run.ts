@@ -13,8 +13,8 @@ import { partition } from './partitioners/partition.js';
 import { federatedReport } from './report.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
-import { RoundRunner, type Selector } from './rounds.js';
-import { oortSelector, powerOfChoiceSelector, randomSelector } from './selection.js';
+import { RoundRunner } from './rounds.js';
+import { createSelector } from './selectors/registry.js';
 import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
 import { startTrainer } from './trainer.js';
@@ -84,26 +84,22 @@ async function simulate(
     1 / (rates[fleet.groupOf[c]!]! * fleet.throughputFactor[c]!);
   const lastLoss = new Float64Array(n).fill(Number.NaN);
   const goal = section.clientsPerRound;
-  const selector: Selector =
-    section.selection === 'random'
-      ? randomSelector(streams)
-      : section.selection === 'power-of-choice'
-        ? powerOfChoiceSelector(streams, lastLoss, section.candidates)
-        : oortSelector(
-            streams,
-            lastLoss,
-            samples,
-            (c) => {
-              const cell = cells[cellOf[c]!]!;
-              const bits = modelBytes * 8;
-              return (
-                bits / cell.downlink.capacity +
-                trainFlops(c) * secondsPerFlop(c) +
-                bits / cell.uplink.capacity
-              );
-            },
-            section.deadline,
-          );
+  const selector = createSelector(section.selection, {
+    streams,
+    lastLoss,
+    samples,
+    expectedS: (c) => {
+      const cell = cells[cellOf[c]!]!;
+      const bits = modelBytes * 8;
+      return (
+        bits / cell.downlink.capacity +
+        trainFlops(c) * secondsPerFlop(c) +
+        bits / cell.uplink.capacity
+      );
+    },
+    deadlineS: section.deadline,
+    candidates: section.candidates,
+  });
   const runner = new RoundRunner({
     sim,
     fleet,

@@ -10,6 +10,7 @@ import {
   MAX_TRAINING_WORKERS,
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
+import { SELECTOR_NAMES } from './selectors/registry.js';
 import { strategySpec } from './strategies/registry.js';
 
 /**
@@ -40,8 +41,6 @@ export const partitionSpec = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const SELECTORS = ['random', 'power-of-choice', 'oort'] as const;
-
 export const federatedSection = z.strictObject({
   tier: z
     .enum(['real', 'cost-only'])
@@ -59,7 +58,7 @@ export const federatedSection = z.strictObject({
     .max(100) // selecting 100 x K clients to keep K is past any over-commitment in use
     .default(1)
     .describe('Select ceil(K x overCommit) clients; the first K to report are aggregated'),
-  selection: z.enum(SELECTORS).default('random'),
+  selection: z.enum(SELECTOR_NAMES).default('random'),
   candidates: clients()
     .optional()
     .describe('power-of-choice: candidates sampled per round (default 2 x selected)'),
