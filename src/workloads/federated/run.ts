@@ -9,7 +9,7 @@ import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
-import { partition } from './partitioners/partition.js';
+import { partition } from './partitioners/registry.js';
 import { federatedReport } from './report.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';

@@ -10,6 +10,7 @@ import {
   MAX_TRAINING_WORKERS,
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
+import { partitionSpec } from './partitioners/registry.js';
 import { SELECTOR_NAMES } from './selectors/registry.js';
 import { strategySpec } from './strategies/registry.js';
 
@@ -22,24 +23,6 @@ import { strategySpec } from './strategies/registry.js';
 const positiveDuration = { min: 0, exclusiveMin: true, max: MAX_DURATION_S } as const;
 /** A client count: at most one per device of the largest fleet allowed. */
 const clients = () => z.number().int().min(1).max(MAX_DEVICES);
-
-export const partitionSpec = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('iid').describe('Shuffle and deal equally') }),
-  z.strictObject({
-    kind: z
-      .literal('dirichlet')
-      .describe('Label skew: per class, shares over clients ~ Dir(alpha)'),
-    alpha: z.number().positive(),
-  }),
-  z.strictObject({
-    kind: z.literal('shards').describe("The FedAvg paper's label-sorted shards"),
-    shardsPerClient: z.number().int().min(1).max(1000).default(2), // 1000 shards: each client holds all classes many times over
-  }),
-  z.strictObject({
-    kind: z.literal('quantity').describe('Quantity skew: client sizes ~ Dir(alpha), labels IID'),
-    alpha: z.number().positive(),
-  }),
-]);
 
 export const federatedSection = z.strictObject({
   tier: z
@@ -122,4 +105,3 @@ export const federatedSection = z.strictObject({
 });
 
 export type FederatedSection = z.output<typeof federatedSection>;
-export type PartitionSpecInput = z.output<typeof partitionSpec>;

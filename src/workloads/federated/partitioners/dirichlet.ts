@@ -10,6 +10,7 @@
  * of that class. Large α approaches IID; α = 0.1 leaves most clients with a
  * few classes. Clients may receive no samples at all when α is small.
  */
+import { z } from 'zod';
 import type { RandomStream } from '../../../engine/random.js';
 import {
   checkPartitionInput,
@@ -22,6 +23,7 @@ import {
   unassigned,
 } from './common.js';
 import { dirichletVariate } from './gamma.js';
+import type { Partitioner } from './partitioner.js';
 
 /**
  * For each class in turn: shuffle its samples, draw p ~ Dir(α) over the
@@ -44,3 +46,15 @@ export function dirichletPartition(
   }
   return groupByOwner(owner, numClients);
 }
+
+const dirichletSpec = z.strictObject({
+  kind: z.literal('dirichlet').describe('Label skew: per class, shares over clients ~ Dir(alpha)'),
+  alpha: z.number().positive(),
+});
+
+/** `partition: { kind: dirichlet, alpha }`. */
+export const dirichletPartitioner: Partitioner<typeof dirichletSpec> = {
+  spec: dirichletSpec,
+  split: (labels, numClients, numClasses, rng, spec) =>
+    dirichletPartition(labels, numClients, numClasses, rng, spec.alpha),
+};

@@ -4,8 +4,10 @@
  * The baseline of McMahan et al., "Communication-Efficient Learning of Deep
  * Networks from Decentralized Data", AISTATS 2017 (arXiv:1602.05629), §3.
  */
+import { z } from 'zod';
 import type { RandomStream } from '../../../engine/random.js';
 import { checkPartitionInput, deal, groupByOwner, range, shuffle, unassigned } from './common.js';
+import type { Partitioner } from './partitioner.js';
 
 /**
  * Shuffles the samples and deals them out: each client gets ⌊n/K⌋ samples and
@@ -27,3 +29,11 @@ export function iidPartition(
   deal(shuffle(range(n), rng), counts, owner);
   return groupByOwner(owner, numClients);
 }
+
+const iidSpec = z.strictObject({ kind: z.literal('iid').describe('Shuffle and deal equally') });
+
+/** `partition: { kind: iid }`. */
+export const iidPartitioner: Partitioner<typeof iidSpec> = {
+  spec: iidSpec,
+  split: (labels, numClients, numClasses, rng) => iidPartition(labels, numClients, numClasses, rng),
+};

@@ -7,6 +7,7 @@
  * q ~ Dir(β·1_K) and client j receives a fraction q_j of the shuffled samples.
  * Small β gives a few large clients and many small (possibly empty) ones.
  */
+import { z } from 'zod';
 import type { RandomStream } from '../../../engine/random.js';
 import {
   checkPartitionInput,
@@ -19,6 +20,7 @@ import {
   unassigned,
 } from './common.js';
 import { dirichletVariate } from './gamma.js';
+import type { Partitioner } from './partitioner.js';
 
 /**
  * Draws sizes q ~ Dir(alpha) over the clients, shuffles the samples and deals
@@ -40,3 +42,15 @@ export function quantitySkewPartition(
   deal(shuffle(range(n), rng), counts, owner);
   return groupByOwner(owner, numClients);
 }
+
+const quantitySkewSpec = z.strictObject({
+  kind: z.literal('quantity').describe('Quantity skew: client sizes ~ Dir(alpha), labels IID'),
+  alpha: z.number().positive(),
+});
+
+/** `partition: { kind: quantity, alpha }`. */
+export const quantitySkewPartitioner: Partitioner<typeof quantitySkewSpec> = {
+  spec: quantitySkewSpec,
+  split: (labels, numClients, numClasses, rng, spec) =>
+    quantitySkewPartition(labels, numClients, numClasses, rng, spec.alpha),
+};

@@ -6,6 +6,7 @@
  * label, cut it into 200 shards of 300 and give each of 100 clients 2 shards,
  * so most clients see only two digits.
  */
+import { z } from 'zod';
 import type { RandomStream } from '../../../engine/random.js';
 import {
   checkPartitionInput,
@@ -15,6 +16,7 @@ import {
   shuffle,
   unassigned,
 } from './common.js';
+import type { Partitioner } from './partitioner.js';
 
 /**
  * Sorts the samples by (label, index), cuts them into numClients ×
@@ -62,3 +64,15 @@ export function shardPartition(
 function shardStart(s: number, n: number, count: number): number {
   return s * Math.floor(n / count) + Math.min(s, n % count);
 }
+
+const shardSpec = z.strictObject({
+  kind: z.literal('shards').describe("The FedAvg paper's label-sorted shards"),
+  shardsPerClient: z.number().int().min(1).max(1000).default(2), // 1000 shards: each client holds all classes many times over
+});
+
+/** `partition: { kind: shards, shardsPerClient }`. */
+export const shardPartitioner: Partitioner<typeof shardSpec> = {
+  spec: shardSpec,
+  split: (labels, numClients, numClasses, rng, spec) =>
+    shardPartition(labels, numClients, numClasses, rng, spec.shardsPerClient),
+};
