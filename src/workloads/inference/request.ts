@@ -1,4 +1,6 @@
+import type { Simulation } from '../../engine/simulation.js';
 import type { Job } from './batching-server.js';
+import type { Outcome, RequestLog } from './request-log.js';
 
 /** Free slot numbers, last freed first (a typed array: an array popped empty and refilled reallocates). */
 export class SlotStack {
@@ -42,10 +44,62 @@ export class Request implements Job {
     readonly device: number,
     readonly arrivalS: number,
     /** What the run does when the request's batch is served (one function for all requests). */
-    private readonly served: (request: Request, waitS: number, batchSize: number) => void,
+    private readonly served: Served,
   ) {}
 
   done(waitS: number, batchSize: number): void {
     this.served(this, waitS, batchSize);
+  }
+}
+
+/** What a run does when a request's batch is served: one function for all requests. */
+export type Served = (request: Request, waitS: number, batchSize: number) => void;
+
+/**
+ * The requests under way in one run, by slot number, so events can carry a
+ * request as their numeric argument. A finished request's slot is reused.
+ */
+export class LiveRequests {
+  private readonly bySlot: (Request | undefined)[] = [];
+  private readonly freeSlots = new SlotStack();
+  /** Requests opened and not yet finished. */
+  count = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly log: RequestLog,
+    /** Group index of each device. */
+    private readonly groupOf: Uint16Array,
+    /** A request completed later than this after its arrival has missed its deadline, s. */
+    private readonly deadlineS: number,
+  ) {}
+
+  /** A new request of device `d`, arriving now; `served` hears when its batch is served. */
+  open(d: number, served: Served): Request {
+    this.count++;
+    const slot = this.freeSlots.size > 0 ? this.freeSlots.pop() : this.bySlot.length;
+    const request = new Request(slot, d, this.sim.now, served);
+    this.bySlot[slot] = request;
+    return request;
+  }
+
+  /** The request under way in `slot`. */
+  get(slot: number): Request {
+    return this.bySlot[slot]!;
+  }
+
+  /** Ends a request now with `outcome` (a completion past the deadline is logged as missed) and frees its slot. */
+  finish(request: Request, outcome: Outcome): void {
+    this.count--;
+    this.bySlot[request.slot] = undefined;
+    this.freeSlots.push(request.slot);
+    const now = this.sim.now;
+    const late = outcome === 'completed' && now - request.arrivalS > this.deadlineS;
+    this.log.record(
+      request,
+      this.groupOf[request.device]!,
+      now,
+      late ? 'deadline-missed' : outcome,
+    );
   }
 }

@@ -1,0 +1,114 @@
+import type { EventId } from '../../engine/event-queue.js';
+import { Priority, type Simulation } from '../../engine/simulation.js';
+import type { Fleet } from '../../fleet/fleet.js';
+import type { ComputeEstimate } from '../../fleet/roofline.js';
+import type { LiveRequests, Request } from './request.js';
+
+/** Whether a device has the model it needs to run requests itself. */
+export interface ModelGate {
+  isReady(d: number): boolean;
+}
+
+/**
+ * Each device's own processor: one request at a time in the roofline time
+ * of its class divided by its throughput factor, the others waiting in a
+ * FIFO queue of `queueCapacity` (a request finding it full fails with
+ * `device-queue-full`). Until its model has arrived (see {@link waitForModel})
+ * a device queues its requests without starting them. A device going down
+ * fails the request it was running and those waiting.
+ */
+export class OnDeviceExecutor {
+  /** Waiting requests of each device that has had any. */
+  private readonly queues = new Map<number, Request[]>();
+  /** The request each device is running. */
+  private readonly current: (Request | undefined)[];
+  /** The event that ends it, to cancel if the device goes down. */
+  private readonly finishing: (EventId | undefined)[];
+  private models: ModelGate | undefined;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly fleet: Fleet,
+    private readonly requests: LiveRequests,
+    /** Roofline time of one inference on each group's class, or undefined where it cannot run the model. */
+    private readonly groupTimeS: readonly (ComputeEstimate | undefined)[],
+    /** Requests that may wait on a device. */
+    private readonly queueCapacity: number,
+  ) {
+    this.current = new Array(fleet.count);
+    this.finishing = new Array(fleet.count);
+  }
+
+  /** From now on devices start requests only once `models` says they have the model. */
+  waitForModel(models: ModelGate): void {
+    this.models = models;
+  }
+
+  /** On-device inference time of device d (its spread applied), s, or undefined if its class cannot run the model. */
+  timeS(d: number): number | undefined {
+    const estimate = this.groupTimeS[this.fleet.groupOf[d]!];
+    return estimate === undefined ? undefined : estimate.timeS / this.fleet.throughputFactor[d]!;
+  }
+
+  /** Whether device d has the model (always, without model downloads). */
+  hasModel(d: number): boolean {
+    return this.models === undefined || this.models.isReady(d);
+  }
+
+  /** Requests in service or waiting on device d. */
+  backlog(d: number): number {
+    return (this.current[d] ? 1 : 0) + (this.queues.get(d)?.length ?? 0);
+  }
+
+  /** Runs the request on its device now if it is idle and has the model, else queues it. */
+  submit(request: Request): void {
+    const d = request.device;
+    if (this.current[d] === undefined && this.hasModel(d)) {
+      this.start(d, request);
+      return;
+    }
+    const queue = this.queues.get(d) ?? [];
+    this.queues.set(d, queue);
+    if (queue.length >= this.queueCapacity) this.requests.finish(request, 'device-queue-full');
+    else queue.push(request);
+  }
+
+  /** Starts device d's next waiting request, if any (its processor is free and it has the model). */
+  startNext(d: number): void {
+    const next = this.queues.get(d)?.shift();
+    if (next === undefined) return;
+    next.queueS = this.sim.now - next.arrivalS;
+    this.start(d, next);
+  }
+
+  /** Device d is going down: its running and waiting requests fail with `device-offline`. */
+  deviceDown(d: number): void {
+    const running = this.current[d];
+    if (running !== undefined) {
+      this.sim.cancel(this.finishing[d]!);
+      this.finishing[d] = undefined;
+      this.current[d] = undefined;
+      this.fleet.setBusy(d, false);
+      this.requests.finish(running, 'device-offline');
+    }
+    for (const queued of this.queues.get(d) ?? []) this.requests.finish(queued, 'device-offline');
+    this.queues.delete(d);
+  }
+
+  private start(d: number, request: Request): void {
+    const serviceS = this.timeS(d)!;
+    request.serviceS = serviceS;
+    this.current[d] = request;
+    this.fleet.setBusy(d, true);
+    this.finishing[d] = this.sim.schedule(serviceS, this.finished, Priority.normal, d);
+  }
+
+  private readonly finished = (d: number): void => {
+    const request = this.current[d]!;
+    this.finishing[d] = undefined;
+    this.current[d] = undefined;
+    this.fleet.setBusy(d, false);
+    this.requests.finish(request, 'completed');
+    this.startNext(d);
+  };
+}
