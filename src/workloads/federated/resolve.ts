@@ -6,7 +6,7 @@ import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import type { FederatedScenario } from '../../scenario/schema.js';
 import { traceProblems } from '../trace-files.js';
-import { createStrategy, type StrategyOptions } from './strategies/registry.js';
+import { strategyFromSpec } from './strategies/registry.js';
 import type { Strategy } from './strategies/strategy.js';
 
 /** A federated scenario with its profiles read and its strategy checked. */
@@ -73,9 +73,7 @@ export function resolveFederated(
       message: `more clients per round than the fleet has (${first} devices)`,
       value: section.clientsPerRound,
     });
-  const { name, ...options } = section.strategy;
-  const strategy = () =>
-    createStrategy(name, { totalClients: first, ...options } as StrategyOptions);
+  const strategy = () => strategyFromSpec(section.strategy, { totalClients: first });
   try {
     strategy();
   } catch (error) {

@@ -2,6 +2,7 @@ import type { Fleet } from '../../fleet/fleet.js';
 import type { Table, TableValue } from '../../results/table.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { RoundTiming } from './rounds.js';
+import { strategyLabel } from './strategies/registry.js';
 
 /** A round as simulated and, on the real tier, as trained and evaluated. */
 export interface RoundResult {
@@ -119,7 +120,7 @@ export function federatedTables(
   const summary: Record<string, TableValue> = {
     scenario: resolved.scenario.name,
     tier,
-    strategy: section.strategy.name,
+    strategy: strategyLabel(section.strategy),
     selection: section.selection,
     partition: section.partition.kind,
     clients: resolved.clientCount,

@@ -80,3 +80,32 @@ export function flag(name: string, value: boolean | undefined, fallback: boolean
   if (typeof v !== 'boolean') fail(name, v, 'true or false');
   return v;
 }
+
+/**
+ * Checks `options` against a strict schema inside a zod transform: its
+ * issues go to `ctx`, and a key the schema lacks becomes an issue at that key
+ * listing the valid ones (`unknown option of strategy fedavg; expected one
+ * of: name, acceptFailures`). Returns the parsed options, or undefined on an
+ * issue. `what` names the block, such as `strategy fedavg`.
+ */
+export function checkStrictOptions(
+  what: string,
+  schema: z.ZodObject,
+  options: Record<string, unknown>,
+  ctx: z.RefinementCtx,
+): Record<string, unknown> | undefined {
+  const result = schema.safeParse(options, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    if (issue.code !== 'unrecognized_keys') {
+      ctx.addIssue({ ...issue });
+      continue;
+    }
+    const valid = ['name', ...Object.keys(schema.shape)].join(', ');
+    for (const key of issue.keys) {
+      const message = `unknown option of ${what}; expected one of: ${valid}`;
+      ctx.addIssue({ code: 'custom', path: [key], message, input: options });
+    }
+  }
+  return undefined;
+}

@@ -10,9 +10,10 @@ import { FedAvg, fedAvgOptions } from './fedavg.js';
 import { FedAvgM, type FedAvgMOptions, fedAvgMOptions } from './fedavgm.js';
 import { FedProx, type FedProxOptions, fedProxOptions } from './fedprox.js';
 import { FedYogi, type FedYogiOptions, fedYogiOptions } from './fedyogi.js';
-import type { FedAvgOptions } from './options.js';
+import { checkStrictOptions, type FedAvgOptions } from './options.js';
 import { Scaffold, type ScaffoldOptions, scaffoldOptions } from './scaffold.js';
 import type { Strategy } from './strategy.js';
+import { type WrapperSpec, wrapperSpec, wrapStrategy } from './wrappers/registry.js';
 
 /** Every option any registered strategy reads; each strategy ignores the others. */
 export type StrategyOptions = Partial<
@@ -50,8 +51,8 @@ export const STRATEGY_OPTIONS = {
   scaffold: scaffoldOptions,
 } as const satisfies Record<StrategyName, z.ZodObject>;
 
-/** The `federated.strategy` block after validation: a name and that strategy's options. */
-export type StrategySpec = { name: string } & StrategyOptions;
+/** The `federated.strategy` block after validation: a name, that strategy's options, and its wrappers. */
+export type StrategySpec = { name: string; wrap?: WrapperSpec[] } & StrategyOptions;
 
 const optionsText = Object.entries(STRATEGY_OPTIONS)
   .map(([name, schema]) => `${name}: ${Object.keys(schema.shape).join(', ')}`)
@@ -60,34 +61,42 @@ const optionsText = Object.entries(STRATEGY_OPTIONS)
 /**
  * The `federated.strategy` block of a scenario: `name` and the options of
  * that strategy, checked against its strict schema ({@link STRATEGY_OPTIONS}),
- * so a misspelt option is an error at its path listing the valid ones. An
- * unknown name passes here: resolving the scenario reports it, with the checks
- * that need the fleet.
+ * so a misspelt option is an error at its path listing the valid ones; and
+ * `wrap`, the wrappers around it (see wrappers/registry.ts). An unknown name
+ * passes here: resolving the scenario reports it, with the checks that need
+ * the fleet.
  */
 export const strategySpec = z
   .looseObject({
     name: z.string().describe(`One of ${Object.keys(STRATEGIES).join(', ')}`),
+    wrap: z
+      .array(wrapperSpec)
+      .optional()
+      .describe('Wrappers around the strategy, the first innermost (such as clip: clipNorm)'),
   })
   .describe(`The strategy and its options (${optionsText})`)
   .transform((spec, ctx): StrategySpec => {
-    const { name, ...options } = spec;
+    const { name, wrap, ...options } = spec;
     if (!isStrategyName(name)) return spec;
-    const schema: z.ZodObject = STRATEGY_OPTIONS[name];
-    const result = schema.safeParse(options, { reportInput: true });
-    if (result.success) return { name, ...result.data };
-    for (const issue of result.error.issues) {
-      if (issue.code !== 'unrecognized_keys') {
-        ctx.addIssue({ ...issue });
-        continue;
-      }
-      const valid = ['name', ...Object.keys(schema.shape)].join(', ');
-      for (const key of issue.keys) {
-        const message = `unknown option of strategy ${name}; expected one of: ${valid}`;
-        ctx.addIssue({ code: 'custom', path: [key], message, input: options });
-      }
-    }
-    return z.NEVER;
+    const checked = checkStrictOptions(`strategy ${name}`, STRATEGY_OPTIONS[name], options, ctx);
+    if (checked === undefined) return z.NEVER;
+    return { name, ...checked, ...(wrap === undefined ? {} : { wrap }) };
   });
+
+/** How a run's tables name the strategy: its name, then each wrapper's, as in `fedavg+clip`. */
+export function strategyLabel(spec: StrategySpec): string {
+  return [spec.name, ...(spec.wrap ?? []).map((w) => w.name)].join('+');
+}
+
+/**
+ * The strategy of a validated `federated.strategy` block: the registered
+ * strategy with its options (over `defaults`), inside its wrappers. Throws a
+ * UsageError as {@link createStrategy} and {@link wrapStrategy} do.
+ */
+export function strategyFromSpec(spec: StrategySpec, defaults: StrategyOptions = {}): Strategy {
+  const { name, wrap = [], ...options } = spec;
+  return wrapStrategy(createStrategy(name, { ...defaults, ...options }), wrap);
+}
 
 /** Whether `name` is a registered strategy. */
 export function isStrategyName(name: string): name is StrategyName {

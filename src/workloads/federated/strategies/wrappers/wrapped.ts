@@ -1,0 +1,45 @@
+/**
+ * The base of strategies that wrap another (after Flower's
+ * DifferentialPrivacy*Clipping strategies, which hold an inner strategy):
+ * every call goes to the inner strategy, and a subclass overrides the calls
+ * whose inputs or outputs it changes. Differential privacy, robust
+ * aggregation, update compression and secure aggregation follow this shape.
+ */
+import type { ClientHook } from '../client-hook.js';
+import type {
+  AggregateResult,
+  ClientFailure,
+  ClientUpdate,
+  FitConfig,
+  Strategy,
+} from '../strategy.js';
+
+/** A strategy that delegates to `inner`; named `<inner>+<suffix>`, such as `fedavg+clip`. */
+export abstract class WrappedStrategy implements Strategy {
+  readonly name: string;
+
+  constructor(
+    readonly inner: Strategy,
+    suffix: string,
+  ) {
+    this.name = `${inner.name}+${suffix}`;
+  }
+
+  /** The inner strategy's client side, unless a subclass changes it. */
+  get clientHook(): ClientHook {
+    return this.inner.clientHook;
+  }
+
+  configureFit(round: number, global: Float32Array): FitConfig {
+    return this.inner.configureFit(round, global);
+  }
+
+  aggregateFit(
+    round: number,
+    global: Float32Array,
+    results: readonly ClientUpdate[],
+    failures: readonly ClientFailure[],
+  ): AggregateResult {
+    return this.inner.aggregateFit(round, global, results, failures);
+  }
+}
