@@ -5,11 +5,13 @@ import {
   dirichletVariate,
   gammaVariate,
   iidPartition,
+  PARTITIONERS,
   type PartitionSpec,
   partition,
   quantitySkewPartition,
   shardPartition,
 } from '../src/workloads/federated/index.js';
+import { partitionSpec } from '../src/workloads/federated/partitioners/registry.js';
 
 /** n samples over `classes` classes, balanced: label i mod classes. */
 function balancedLabels(n: number, classes: number): Int32Array {
@@ -158,5 +160,31 @@ describe('gamma and Dirichlet variates', () => {
     const sum = proportions.reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(1, 12);
     expect(proportions.every((p) => p >= 0 && Number.isFinite(p))).toBe(true);
+  });
+});
+
+describe('the partitioner registry', () => {
+  it('dispatches each kind to its partitioner with the same draws', () => {
+    const labels = balancedLabels(997, 10);
+    expect(partition({ kind: 'shards', shardsPerClient: 3 }, labels, 13, 10, stream())).toEqual(
+      shardPartition(labels, 13, 10, stream(), 3),
+    );
+    expect(partition({ kind: 'dirichlet', alpha: 0.3 }, labels, 13, 10, stream())).toEqual(
+      dirichletPartition(labels, 13, 10, stream(), 0.3),
+    );
+  });
+
+  it("builds the scenario's partition block from the registered specs", () => {
+    expect(Object.keys(PARTITIONERS)).toEqual(['iid', 'dirichlet', 'shards', 'quantity']);
+    // Each registered kind parses under its own name, with its defaults.
+    expect(partitionSpec.parse({ kind: 'shards' })).toEqual({ kind: 'shards', shardsPerClient: 2 });
+    expect(partitionSpec.parse({ kind: 'quantity', alpha: 0.5 })).toEqual({
+      kind: 'quantity',
+      alpha: 0.5,
+    });
+    const unknown = partitionSpec.safeParse({ kind: 'pathological' });
+    expect(unknown.error!.issues[0]!.path).toEqual(['kind']);
+    // Strict: an option of another partitioner is refused.
+    expect(partitionSpec.safeParse({ kind: 'iid', alpha: 1 }).success).toBe(false);
   });
 });

@@ -17,17 +17,15 @@ import type {
 /** A strategy that delegates to `inner`; named `<inner>+<suffix>`, such as `fedavg+clip`. */
 export abstract class WrappedStrategy implements Strategy {
   readonly name: string;
+  /** The inner strategy's client side, unless a subclass overrides it (a client-side DP wrapper would). */
+  readonly clientHook: ClientHook;
 
   constructor(
     readonly inner: Strategy,
     suffix: string,
   ) {
     this.name = `${inner.name}+${suffix}`;
-  }
-
-  /** The inner strategy's client side, unless a subclass changes it. */
-  get clientHook(): ClientHook {
-    return this.inner.clientHook;
+    this.clientHook = inner.clientHook;
   }
 
   configureFit(round: number, global: Float32Array): FitConfig {
