@@ -1,6 +1,7 @@
 /**
- * Federated learning: aggregation kernels, server strategies and data
- * partitioners. Pure TypeScript over flat Float32Array models.
+ * Federated learning: aggregation kernels, server strategies with their
+ * client hooks and wrappers, client selectors and data partitioners. Pure
+ * TypeScript over flat Float32Array models.
  */
 
 export {
@@ -11,6 +12,7 @@ export {
   firstMoment,
   yogiSecondMoment,
 } from './kernels/fedopt.js';
+export { clipToNorm, updateNorm } from './kernels/norm-clip.js';
 export {
   scaffoldClientControl,
   scaffoldServerControl,
@@ -27,6 +29,16 @@ export { quantitySkewPartition } from './partitioners/quantity-skew.js';
 export type { PartitionKind, PartitionSpec } from './partitioners/registry.js';
 export { PARTITIONERS, partition } from './partitioners/registry.js';
 export { shardPartition } from './partitioners/shards.js';
+export type { SelectorName } from './selectors/registry.js';
+export { createSelector, SELECTOR_NAMES, SELECTORS } from './selectors/registry.js';
+export type { SelectorFactory, SelectorInputs } from './selectors/selector.js';
+export type {
+  ClientContext,
+  ClientHook,
+  TrainedClient,
+  TrainingOptions,
+} from './strategies/client-hook.js';
+export { PLAIN_TRAINING, PROXIMAL_TRAINING } from './strategies/client-hook.js';
 export type { FedAdagradOptions } from './strategies/fedadagrad.js';
 export { FedAdagrad } from './strategies/fedadagrad.js';
 export type { FedAdamOptions } from './strategies/fedadam.js';
@@ -41,10 +53,16 @@ export { FedProx } from './strategies/fedprox.js';
 export type { FedYogiOptions } from './strategies/fedyogi.js';
 export { FedYogi } from './strategies/fedyogi.js';
 export type { FedAvgOptions, ServerLearningRateOptions } from './strategies/options.js';
-export type { StrategyName, StrategyOptions } from './strategies/registry.js';
-export { createStrategy, isStrategyName, STRATEGIES } from './strategies/registry.js';
+export type { StrategyName, StrategyOptions, StrategySpec } from './strategies/registry.js';
+export {
+  createStrategy,
+  isStrategyName,
+  STRATEGIES,
+  strategyFromSpec,
+  strategyLabel,
+} from './strategies/registry.js';
 export type { ScaffoldOptions } from './strategies/scaffold.js';
-export { Scaffold } from './strategies/scaffold.js';
+export { Scaffold, ScaffoldClient } from './strategies/scaffold.js';
 export type {
   AggregateResult,
   ClientFailure,
@@ -52,3 +70,8 @@ export type {
   FitConfig,
   Strategy,
 } from './strategies/strategy.js';
+export type { ClipOptions } from './strategies/wrappers/clip.js';
+export { ClippedStrategy } from './strategies/wrappers/clip.js';
+export type { WrapperName, WrapperOptions, WrapperSpec } from './strategies/wrappers/registry.js';
+export { WRAPPERS, wrapStrategy } from './strategies/wrappers/registry.js';
+export { WrappedStrategy } from './strategies/wrappers/wrapped.js';
