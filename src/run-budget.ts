@@ -48,14 +48,14 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { RandomStreams } from './engine/random.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import type { FailureSpec } from './fleet/availability.js';
 import type { PreparedRun } from './run.js';
-import type { DeviceGroup } from './scenario/schema.js';
 import type { ResolvedFederated } from './workloads/federated/resolve.js';
 import { arrivalProcess } from './workloads/inference/arrivals.js';
 import { AUTO_REQUEST_ROWS } from './workloads/inference/request-log.js';
 import type { ResolvedScenario } from './workloads/inference/resolve.js';
+import type { DeviceGroup } from './workloads/inference/scenario.js';
 import { AUTO_DEVICE_ROWS } from './workloads/inference/tables.js';
 
 /** Events fired per request (arrival, transfers, queueing, batch, service, return): 6.28 measured at most. */
@@ -90,22 +90,33 @@ export interface RunEstimate {
   readonly memoryBytes: number;
   /** One line saying where the figures come from ("1,000,000 devices x ..."). */
   readonly explanation: string;
+  /** The scenario field that contributes most (`fleet[0]`, `federated.rounds`), for messages. */
+  readonly path: string;
 }
 
 /** Estimates a prepared run's events and memory by the formula in this file's header. */
 export function estimateRun(prepared: PreparedRun): RunEstimate {
   switch (prepared.kind) {
-    case 'fleet':
+    case 'inference':
       return estimateFleet(prepared.resolved);
     case 'federated':
       return estimateFederated(prepared.resolved);
     case 'compress':
-      return { events: 0, memoryBytes: 0, explanation: 'a compression run (not estimated)' };
+      return {
+        events: 0,
+        memoryBytes: 0,
+        explanation: 'a compression run (not estimated)',
+        path: 'compress',
+      };
   }
 }
 
 /** Options of {@link checkRunBudget}. */
 export interface RunBudgetOptions {
+  /** The scenario file, named in the refusal. */
+  readonly file?: string;
+  /** Events past which a run is refused; default {@link MAX_EVENTS} (a harness may ask for less). */
+  readonly maxEvents?: number;
   /** Run whatever the estimate (`--force`). */
   readonly force?: boolean;
   /** The heap limit to compare with, bytes; default V8's `heap_size_limit`. */
@@ -124,10 +135,11 @@ export function checkRunBudget(prepared: PreparedRun, options: RunBudgetOptions 
   if (options.force) return estimate;
   const heapLimitBytes = options.heapLimitBytes ?? getHeapStatistics().heap_size_limit;
   const allowedBytes = HEAP_SHARE * heapLimitBytes;
+  const maxEvents = options.maxEvents ?? MAX_EVENTS;
   const over: string[] = [];
-  if (estimate.events > MAX_EVENTS) {
+  if (estimate.events > maxEvents) {
     over.push(
-      `${formatCount(estimate.events)} events, above the limit of ${formatCount(MAX_EVENTS)}`,
+      `${formatCount(estimate.events)} events, above the limit of ${formatCount(maxEvents)}`,
     );
   }
   if (estimate.memoryBytes > allowedBytes) {
@@ -136,9 +148,9 @@ export function checkRunBudget(prepared: PreparedRun, options: RunBudgetOptions 
     );
   }
   if (over.length === 0) return estimate;
-  throw new UsageError(
-    `this run is estimated at ${over.join(' and ')} (${estimate.explanation}); use --force to run anyway`,
-  );
+  const message = `this run is estimated at ${over.join(' and ')} (${estimate.explanation}); use --force to run anyway`;
+  if (options.file === undefined) throw new UsageError(message);
+  throw new InputError(options.file, [{ path: estimate.path, message }]);
 }
 
 function estimateFleet(resolved: ResolvedScenario): RunEstimate {
@@ -148,12 +160,19 @@ function estimateFleet(resolved: ResolvedScenario): RunEstimate {
   let devices = 0;
   let requests = 0;
   let stateEvents = 0;
-  for (const { spec } of resolved.groups) {
+  let path = 'duration';
+  let most = 0;
+  resolved.groups.forEach(({ spec }, g) => {
     const ratePerS = groupRatePerS(spec, resolved.baseDir, streams);
+    const groupRequests = spec.count * ratePerS * durationS;
     devices += spec.count;
-    requests += spec.count * ratePerS * durationS;
+    requests += groupRequests;
     stateEvents += spec.count * stateChanges(spec, durationS);
-  }
+    if (groupRequests + spec.count > most) {
+      most = groupRequests + spec.count;
+      path = `fleet[${g}]`;
+    }
+  });
   const requestRows = keptRows(scenario.outputs.requests, requests, AUTO_REQUEST_ROWS);
   const deviceRows = keptRows(scenario.outputs.devices, devices, AUTO_DEVICE_ROWS);
   const batchSlots = scenario.servers.reduce(
@@ -168,7 +187,7 @@ function estimateFleet(resolved: ResolvedScenario): RunEstimate {
     BYTES_PER_DEVICE_ROW * deviceRows +
     BYTES_PER_BATCH_SLOT * batchSlots;
   const explanation = `${formatCount(devices)} devices for ${formatCount(durationS)} s, about ${formatCount(requests)} requests`;
-  return { events, memoryBytes, explanation };
+  return { events, memoryBytes, explanation, path };
 }
 
 /** A group's mean requests per second per device, as its arrival model defines it. */
@@ -205,6 +224,7 @@ function estimateFederated(resolved: ResolvedFederated): RunEstimate {
     events: EVENTS_PER_CLIENT_ROUND * clientRounds,
     memoryBytes: FEDERATED_BASE_BYTES + BYTES_PER_CLIENT * devices,
     explanation: `${formatCount(devices)} devices, ${formatCount(section.rounds)} rounds of ${formatCount(perRound)} clients`,
+    path: 'federated.rounds',
   };
 }
 

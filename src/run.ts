@@ -122,7 +122,7 @@ export async function runScenarioFile(
   options: RunFileOptions = {},
 ): Promise<RunOutcome> {
   const { loaded, prepared } = prepareScenario(file);
-  checkRunBudget(prepared, { force: options.force === true });
+  checkRunBudget(prepared, { force: options.force === true, file });
   if (hasSweepBlock(file))
     (options.warn ?? printWarning)(
       `${file} has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep ${file})`,

@@ -68,7 +68,9 @@ describe('resource guards on the command line', () => {
     const result = run(['run', huge], cwd);
     expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/estimated at .*events.*use --force to run anyway/);
+    expect(result.stderr).toMatch(
+      /huge\.yaml: fleet\[0\]: this run is estimated at .*events.*use --force to run anyway/,
+    );
     expect(result.stderr).not.toContain('internal error');
     expect(existsSync(join(cwd, 'results'))).toBe(false);
   });

@@ -199,7 +199,7 @@ function prepareRuns(
     const point = plan.runs[i]!.point;
     if (!fleetRuns.has(point)) {
       const run = prepareRun(scenario, file, library);
-      checkRunBudget(run, { force });
+      checkRunBudget(run, { force, file });
       fleetRuns.set(point, run.kind === 'fleet' ? run : null);
     }
     const prepared = fleetRuns.get(point);
