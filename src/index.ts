@@ -1,16 +1,146 @@
 /**
- * edgesim's public API. The CLI and the benchmarks import only from here.
+ * edgesim's public API: an explicit export list, types apart. The benchmarks
+ * import from here (and, for the internals they time, from their modules);
+ * the CLI imports the entry points in api/, each a slice of this list that a
+ * command loads only when it runs, so `edgesim --help` loads none of them.
+ * Names kept for compatibility are marked deprecated at the end.
  */
 
-export * from './compression/index.js';
+export type {
+  CalibrationOptions,
+  ClusterInit,
+  Clustering,
+  ClusterOptions,
+  ConstantSparsityOptions,
+  DecodedTensor,
+  EncodableTensor,
+  FakeQuantizeOptions,
+  FloatTensor,
+  Layout,
+  PolynomialDecayOptions,
+  PruneResult,
+  PruningSchedule,
+  PruningStep,
+  QuantBits,
+  QuantGranularity,
+  QuantizedTensor,
+  QuantizeOptions,
+  QuantParams,
+  QuantScheme,
+  UnitNorm,
+  ValueFormat,
+  ValueRange,
+} from './compression/index.js';
+export {
+  activationRange,
+  applyMask,
+  ConstantSparsity,
+  clusteredSizeBytes,
+  clusteredValues,
+  clusterWeights,
+  decode,
+  dequantize,
+  encode,
+  encodeClustered,
+  encodedSizeBytes,
+  encodedSizeOf,
+  fakeQuantize,
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  fromFloat16Bits,
+  globalMagnitudeMasks,
+  headerSizeBytes,
+  integerRange,
+  isQuantized,
+  kmeansPlusPlusCentroids,
+  lastPruningStep,
+  linearCentroids,
+  magnitudeMask,
+  PolynomialDecay,
+  parametersSizeBytes,
+  pickSparseEncoding,
+  pruneByMagnitude,
+  prunedCount,
+  quantile,
+  quantize,
+  quantizeWithRange,
+  quantParams,
+  roundToFloat16,
+  SUPPORTED_BITS,
+  selectUnits,
+  sparsityInForce,
+  sparsityOf,
+  storedMask,
+  structureSizeBytes,
+  toFloat16Bits,
+  unitNorms,
+  valueFormatOf,
+  valuesSizeBytes,
+} from './compression/index.js';
 export type { CostRates, FleetCost } from './cost/fleet-cost.js';
 export { fleetCost } from './cost/fleet-cost.js';
 export { DeviceEnergy, PowerState } from './energy/device-energy.js';
-export * from './energy/radio.js';
-export * from './engine/index.js';
+export type {
+  RadioEnergyJ,
+  RadioModel,
+  RadioStateTimesS,
+  RadioTechnology,
+} from './energy/radio.js';
+export { RADIO_MODELS, RadioMeter } from './energy/radio.js';
+export type {
+  Distribution,
+  EventCallback,
+  EventId,
+  FifoServerOptions,
+  Flow,
+  ProcessBody,
+  RunLimits,
+  StopReason,
+  Yieldable,
+} from './engine/index.js';
+export {
+  boundedPareto,
+  constant,
+  EventQueue,
+  empirical,
+  erlangC,
+  exponential,
+  FifoServer,
+  logGamma,
+  lognormal,
+  lognormalFromMean,
+  md1MeanWaitS,
+  mg1MeanWaitS,
+  mmcMeanWaitS,
+  normal,
+  Priority,
+  ProcessorSharing,
+  poisson,
+  RandomStream,
+  RandomStreams,
+  Signal,
+  Simulation,
+  trace,
+  uniform,
+} from './engine/index.js';
 export type { InputProblem } from './errors.js';
 export { describeValue, EdgesimError, InputError, RunFailedError, UsageError } from './errors.js';
-export * from './fleet/availability.js';
+export type {
+  AvailabilitySpec,
+  FailureSpec,
+  OnlineIntervals,
+  OnOffProcess,
+} from './fleet/availability.js';
+export {
+  availabilityProcess,
+  availabilitySpec,
+  failureProcess,
+  failureSpec,
+  hourlyValues,
+  parseAvailabilityTrace,
+  readAvailabilityTrace,
+  startHour,
+} from './fleet/availability.js';
 export type { FleetGroup, FleetListener } from './fleet/fleet.js';
 export { DownReason, deviceKey, Fleet } from './fleet/fleet.js';
 export type { HardwareProfile, NetworkInterface, Tier } from './fleet/profiles.js';
@@ -21,68 +151,278 @@ export {
   profileSchema,
   TIERS,
 } from './fleet/profiles.js';
-export * from './fleet/roofline.js';
-export * from './ml/cost/index.js';
+export type {
+  ComputeEstimate,
+  DeviceCompute,
+  InferenceOptions,
+  InferenceTimeResult,
+  PrecisionResolution,
+  PrecisionThroughput,
+  SplitPoint,
+} from './fleet/roofline.js';
+export { inferenceTime, resolvePrecision, splitPoints } from './fleet/roofline.js';
+export type {
+  BatchNormMode,
+  Block,
+  Conv2dOptions,
+  CostCard,
+  CostCardInput,
+  DenseOptions,
+  DepthwiseConv2dOptions,
+  FusedOptions,
+  LayerCost,
+  LayerOptions,
+  LayerShapeCost,
+  MergeOptions,
+  Padding,
+  PoolOptions,
+  Precision,
+  ResidualOptions,
+  ResNet50Options,
+  Tensor,
+  ZooOptions,
+} from './ml/cost/index.js';
+export {
+  activation,
+  avgPool,
+  BYTES_PER_ELEMENT,
+  batchNorm,
+  block,
+  conv2d,
+  costCardSchema,
+  dense,
+  depthwiseConv2d,
+  elements,
+  fedAvgCnn,
+  flatten,
+  GraphBuilder,
+  globalAvgPool,
+  inputBytes,
+  layerBytesMoved,
+  layerInputs,
+  MAC_KINDS,
+  MODEL_ZOO,
+  makeCard,
+  maxPool,
+  mobileNetV2,
+  multiplyAccumulates,
+  PRECISIONS,
+  parallel,
+  parseCostCard,
+  residual,
+  resNet50,
+  sequence,
+  sequential,
+  weightBytes,
+} from './ml/cost/index.js';
 export type { Cell, CellPlan } from './network/cells.js';
 export { buildCells } from './network/cells.js';
 export type { Technology } from './network/technologies.js';
 export { TECHNOLOGIES } from './network/technologies.js';
-export * from './network/traces.js';
-export * from './report/index.js';
+export type { CapacitySteps, MahimahiTrace } from './network/traces.js';
+export {
+  capacityAt,
+  capacitySteps,
+  MAHIMAHI_PACKET_BYTES,
+  nextStepS,
+  parseMahimahi,
+} from './network/traces.js';
+export type {
+  Breakdown,
+  CdfPoint,
+  CdfSeries,
+  ChartKind,
+  ChartOptions,
+  Direction,
+  DisplayUnit,
+  LatencyCdfs,
+  MeanCi,
+  MetricChoice,
+  ReportCell,
+  ReportChart,
+  ReportContext,
+  ReportExtra,
+  ReportMeta,
+  ReportMetric,
+  ReportMetrics,
+  ReportOptions,
+  ReportRow,
+  SummaryRow,
+  SummaryTable,
+  SweptScale,
+} from './report/index.js';
+export {
+  breakdownChart,
+  chosenMetrics,
+  columnLabel,
+  compileSpec,
+  cumulativeFractions,
+  directionOf,
+  escapeHtml,
+  findBreakdowns,
+  isGeometric,
+  jsonForScript,
+  latencyCdfChart,
+  latencyCdfs,
+  MONTH_S,
+  meanCi,
+  metricByParameterChart,
+  parameterLabels,
+  paretoChart,
+  paretoFront,
+  parseMetricChoice,
+  renderReportHtml,
+  renderSvg,
+  reportCharts,
+  reportMetric,
+  reportMetrics,
+  reportOptions,
+  summaryHtml,
+  summaryTable,
+  sweptScale,
+  tQuantile,
+  unitOf,
+  writeReport,
+} from './report/index.js';
+export { renderWorkloadReport } from './report/workload-report.js';
 export { formatNumber, tableToCsv } from './results/csv.js';
 export type { Table, TableValue } from './results/table.js';
 export { percentile, singleRowTable } from './results/table.js';
 export { writeResults } from './results/write.js';
-export type { PreparedRun, RunFileOptions, RunOutcome, RunResult, RunTables } from './run.js';
+export type { RunFileOptions, RunOptions, RunOutcome } from './run.js';
 export {
   prepareRun,
   prepareScenario,
+  runInferenceScenario,
   runPrepared,
-  runScenario,
   runScenarioFile,
   safeDirName,
 } from './run.js';
 export type { DistributionSpec } from './scenario/distribution-spec.js';
 export { distributionSpec, toDistribution } from './scenario/distribution-spec.js';
-export { scenarioJsonSchema } from './scenario/json-schema.js';
-export type { LoadedScenario } from './scenario/load.js';
+export { scenarioHeader } from './scenario/header.js';
 export {
   canonicalJson,
   hashScenario,
-  loadScenario,
   readDataFile,
   readMergedScenario,
-  validateScenario,
+  readScenarioData,
 } from './scenario/load.js';
+export { formatSegments, parsePath } from './scenario/path.js';
 export { formatPath } from './scenario/problems.js';
-export type {
-  CompressScenario,
-  FleetScenario,
-  FleetScenarioInput,
-  Scenario,
-  ScenarioInput,
-  ValidatedScenario,
-} from './scenario/schema.js';
-export {
-  asFleetScenario,
-  isCompressScenario,
-  scenarioKind,
-  scenarioSchema,
-} from './scenario/schema.js';
 export type { QuantityBounds, QuantityKind, QuantityResult } from './scenario/units.js';
 export { BASE_UNIT, parseQuantity, quantity } from './scenario/units.js';
 export { combineRows, RUN_COLUMNS } from './sweep/combine.js';
-export * from './sweep/grammar.js';
+export type { Shard, SweepPlan, SweepRun } from './sweep/grammar.js';
+export {
+  checkRuns,
+  expandSweep,
+  MAX_SWEEP_RUNS,
+  parseShard,
+  replicationSeed,
+  shardRuns,
+  validateRuns,
+} from './sweep/grammar.js';
 export { mergeShards } from './sweep/merge.js';
-export { getPath, parsePath, setPath } from './sweep/paths.js';
+export { getPath, setPath } from './sweep/paths.js';
 export { renderSweepReport } from './sweep/render.js';
 export type { SweepManifest, SweepOptions, SweepOutcome } from './sweep/run-sweep.js';
 export { runSweepFile } from './sweep/run-sweep.js';
 export { VERSION } from './version.js';
-export * from './workloads/federated/index.js';
-export * from './workloads/inference/arrivals.js';
+export type { RunResult, RunTables } from './vocabulary/run-result.js';
+export type {
+  ChartCell,
+  ChartRequest,
+  ParetoChartRequest,
+  SpecChartRequest,
+  WorkloadReport,
+} from './vocabulary/workload-report.js';
+export type {
+  CompressScenario,
+  CompressScenarioInput,
+  ResolvedCompression,
+} from './workloads/compress/index.js';
+export { compressWorkload } from './workloads/compress/index.js';
+export type {
+  AggregateResult,
+  ClientFailure,
+  ClientUpdate,
+  FedAdagradOptions,
+  FedAdamOptions,
+  FedAvgMOptions,
+  FedAvgOptions,
+  FedOptDefaults,
+  FedOptOptions,
+  FedProxOptions,
+  FedYogiOptions,
+  FitConfig,
+  Partitioner,
+  PartitionKind,
+  PartitionSpec,
+  ScaffoldOptions,
+  ServerLearningRateOptions,
+  Strategy,
+  StrategyName,
+  StrategyOptions,
+} from './workloads/federated/index.js';
+export {
+  adagradSecondMoment,
+  adamSecondMoment,
+  adamStepSize,
+  adaptiveStep,
+  axpy,
+  createStrategy,
+  dirichletPartition,
+  dirichletVariate,
+  exampleWeightedAverage,
+  FedAdagrad,
+  FedAdam,
+  FedAvg,
+  FedAvgM,
+  FedOpt,
+  FedProx,
+  FedYogi,
+  firstMoment,
+  gammaVariate,
+  iidPartition,
+  isStrategyName,
+  logGammaVariate,
+  momentumVelocity,
+  PARTITIONERS,
+  partition,
+  pseudoGradient,
+  quantitySkewPartition,
+  Scaffold,
+  STRATEGIES,
+  scaffoldClientControl,
+  scaffoldServerControl,
+  scaffoldServerModel,
+  sgdStep,
+  shardPartition,
+  subtract,
+  weightedAverage,
+  yogiSecondMoment,
+} from './workloads/federated/index.js';
+export type { FederatedScenario, FederatedScenarioInput } from './workloads/federated/scenario.js';
+export { federatedWorkload } from './workloads/federated/workload.js';
+export type { ArrivalProcess, ArrivalSpec } from './workloads/inference/arrivals.js';
+export {
+  arrivalProcess,
+  arrivalSpec,
+  parseArrivalTrace,
+  readArrivalTrace,
+} from './workloads/inference/arrivals.js';
 export type { BatchingOptions, Job } from './workloads/inference/batching-server.js';
 export { BatchingServer } from './workloads/inference/batching-server.js';
+export type {
+  DeviceGroup,
+  InferenceScenario,
+  InferenceScenarioInput,
+  ResolvedInference,
+  ResolvedServer,
+  ServerSpec,
+} from './workloads/inference/index.js';
+export { inferenceWorkload, runInferenceTables } from './workloads/inference/index.js';
 export {
   choosePlacement,
   expectedDeviceEnergyJ,
@@ -90,7 +430,52 @@ export {
   ON_DEVICE,
 } from './workloads/inference/placement.js';
 export { LATENCY_BUCKETS_S, OUTCOMES } from './workloads/inference/request-log.js';
-export type { ResolvedScenario, ResolvedServer } from './workloads/inference/resolve.js';
 export { resolveScenario } from './workloads/inference/resolve.js';
 export { runInference } from './workloads/inference/run.js';
 export type { InferenceTables } from './workloads/inference/tables.js';
+export type { PreparedRun, ResolvedOf, WorkloadKind } from './workloads/registry.js';
+export {
+  DEFAULT_KIND,
+  scenarioKind,
+  WORKLOAD_KINDS,
+  WORKLOADS,
+  workloadOf,
+} from './workloads/registry.js';
+export type {
+  LoadedScenario,
+  Scenario,
+  ScenarioInput,
+  ValidatedScenario,
+} from './workloads/scenario.js';
+export {
+  asInferenceScenario,
+  isCompressScenario,
+  isFederatedScenario,
+  isInferenceScenario,
+  loadScenario,
+  SCENARIO_KINDS,
+  scenarioJsonSchema,
+  scenarioSchema,
+  validateScenario,
+} from './workloads/scenario.js';
+export type { Workload, WorkloadSchema } from './workloads/workload.js';
+
+// Deprecated names, kept so code written against them still compiles.
+import { runInferenceScenario } from './run.js';
+import type {
+  InferenceScenario,
+  InferenceScenarioInput,
+  ResolvedInference,
+} from './workloads/inference/index.js';
+import { asInferenceScenario } from './workloads/scenario.js';
+
+/** @deprecated The "fleet" kind is named `inference` now: use {@link InferenceScenario}. */
+export type FleetScenario = InferenceScenario;
+/** @deprecated Use {@link InferenceScenarioInput}. */
+export type FleetScenarioInput = InferenceScenarioInput;
+/** @deprecated Use {@link ResolvedInference}. */
+export type ResolvedScenario = ResolvedInference;
+/** @deprecated Use {@link runInferenceScenario}. */
+export const runScenario = runInferenceScenario;
+/** @deprecated Use {@link asInferenceScenario}. */
+export const asFleetScenario = asInferenceScenario;

@@ -3,46 +3,32 @@ import { ProfileLibrary } from './fleet/profiles.js';
 import { guardHeap } from './heap-guard.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { checkOutputDir } from './results/out-dir.js';
-import type { Table } from './results/table.js';
 import { writeResults } from './results/write.js';
 import { checkRunBudget } from './run-budget.js';
-import { type LoadedScenario, loadScenario, readMergedScenario } from './scenario/load.js';
+import { readMergedScenario } from './scenario/load.js';
 import { isMapping } from './scenario/merge.js';
-import {
-  asFleetScenario,
-  isCompressScenario,
-  isFederatedScenario,
-  type ValidatedScenario,
-} from './scenario/schema.js';
 import { gitCommit, VERSION } from './version.js';
 import type { RunResult, RunTables } from './vocabulary/run-result.js';
-import { type ResolvedCompression, resolveCompression } from './workloads/compress/resolve.js';
-import { type ResolvedFederated, resolveFederated } from './workloads/federated/resolve.js';
-import { type ResolvedScenario, resolveScenario } from './workloads/inference/resolve.js';
-import { runInference } from './workloads/inference/run.js';
+import type { ResolvedInference } from './workloads/inference/index.js';
+import { runInferenceTables } from './workloads/inference/workload.js';
+import { type PreparedRun, scenarioKind, workloadOf } from './workloads/registry.js';
+import { type LoadedScenario, loadScenario, type ValidatedScenario } from './workloads/scenario.js';
 
 export type { RunResult, RunTables } from './vocabulary/run-result.js';
-
-/** A validated scenario with its files read and its names resolved: ready to run with any seed. */
-export type PreparedRun =
-  | { kind: 'fleet'; resolved: ResolvedScenario }
-  | { kind: 'compress'; resolved: ResolvedCompression }
-  | { kind: 'federated'; resolved: ResolvedFederated };
+export type { PreparedRun } from './workloads/registry.js';
 
 /**
  * Resolves a validated scenario of any kind (profiles, model cards, data
- * files). Throws an InputError listing every problem, naming `file`.
+ * files) with its kind's workload. Throws an InputError listing every
+ * problem, naming `file`.
  */
 export function prepareRun(
   scenario: ValidatedScenario,
   file: string,
   library: ProfileLibrary = new ProfileLibrary(),
 ): PreparedRun {
-  if (isCompressScenario(scenario))
-    return { kind: 'compress', resolved: resolveCompression(scenario, file, library) };
-  if (isFederatedScenario(scenario))
-    return { kind: 'federated', resolved: resolveFederated(scenario, file, library) };
-  return { kind: 'fleet', resolved: resolveScenario(asFleetScenario(scenario), file, library) };
+  const kind = scenarioKind(scenario);
+  return { kind, resolved: workloadOf(kind).resolve(scenario, file, library) } as PreparedRun;
 }
 
 /** Options of a run that do not change its results. */
@@ -60,31 +46,20 @@ export async function runPrepared(
   seed: number,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const progress = options.progress ?? NO_PROGRESS;
-  // ML runs load TensorFlow.js, which fleet runs (and sweep workers running them) need not pay for.
-  if (prepared.kind === 'compress') {
-    const { runCompression } = await import('./workloads/compress/run.js');
-    return runCompression(prepared.resolved, seed, progress);
-  }
-  if (prepared.kind === 'federated') {
-    const { runFederated } = await import('./workloads/federated/run.js');
-    return runFederated(prepared.resolved, seed, progress);
-  }
-  return { tables: runScenario(prepared.resolved, seed, options), backend: null };
+  return workloadOf(prepared.kind).run(prepared.resolved, seed, options.progress ?? NO_PROGRESS);
 }
 
-/** Runs a resolved fleet scenario with a seed (synchronously: it needs no ML runtime). */
-export function runScenario(
-  resolved: ResolvedScenario,
+/** Runs a resolved inference scenario with a seed (synchronously: it needs no ML runtime). */
+export function runInferenceScenario(
+  resolved: ResolvedInference,
   seed: number,
   options: RunOptions = {},
 ): RunTables {
-  const tables: Record<string, Table> = {};
-  for (const [name, table] of Object.entries(runInference(resolved, seed, options.progress))) {
-    if (table !== undefined) tables[name] = table;
-  }
-  return tables;
+  return runInferenceTables(resolved, seed, options.progress);
 }
+
+/** @deprecated The "fleet" kind is named `inference` now: use {@link runInferenceScenario}. */
+export const runScenario = runInferenceScenario;
 
 /** Loads, validates and resolves a scenario file; throws an InputError on any problem. */
 export function prepareScenario(file: string): { loaded: LoadedScenario; prepared: PreparedRun } {
@@ -134,15 +109,30 @@ export async function runScenarioFile(
   const started = performance.now(); // wall: manifest only
   const progress = guardHeap(options.progress ?? NO_PROGRESS);
   const { tables, files, backend } = await runPrepared(prepared, seed, { ...options, progress });
+  const report = await reportFiles(prepared, tables);
   const wallTimeS = (performance.now() - started) / 1000; // wall: manifest only
   writeResults(
     outDir,
     tables,
     (csvHashes) => manifestFor(loaded, seed, backend, wallTimeS, csvHashes),
-    files,
+    report === undefined ? files : { ...files, ...report },
     claim,
   );
   return { outDir, seed, tables, wallTimeS };
+}
+
+/**
+ * The files of the run's report, if its workload draws one. The charting code
+ * (Vega) is loaded only then; sweeps, which keep only tables, never load it.
+ */
+async function reportFiles(
+  prepared: PreparedRun,
+  tables: RunTables,
+): Promise<Record<string, string> | undefined> {
+  const report = workloadOf(prepared.kind).report?.(prepared.resolved, tables);
+  if (report === undefined || report === null) return undefined;
+  const { renderWorkloadReport } = await import('./report/workload-report.js');
+  return renderWorkloadReport(report);
 }
 
 function manifestFor(

@@ -6,8 +6,8 @@ import { ProfileLibrary } from './fleet/profiles.js';
 import { prepareRun, prepareScenario } from './run.js';
 import { readMergedScenario } from './scenario/load.js';
 import { isMapping } from './scenario/merge.js';
-import type { ValidatedScenario } from './scenario/schema.js';
 import { checkRuns, expandSweep, type SweepPlan, validateRuns } from './sweep/grammar.js';
+import type { ValidatedScenario } from './workloads/scenario.js';
 
 /** A scenario file that passed every check. */
 export interface ValidFile {

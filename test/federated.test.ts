@@ -9,9 +9,9 @@ import { ProfileLibrary } from '../src/fleet/profiles.js';
 import { subset } from '../src/ml/data/split.js';
 import { lossAndAccuracy } from '../src/ml/evaluate.js';
 import { trainModel } from '../src/ml/train.js';
-import { loadScenario } from '../src/scenario/load.js';
 import { clientSeed } from '../src/workloads/federated/round-training.js';
 import { prepareTraining } from '../src/workloads/federated/training.js';
+import { loadScenario } from '../src/workloads/scenario.js';
 
 const bin = resolve('dist/cli/main.js');
 const small = resolve('test/fixtures/federated/small.yaml');

@@ -29,9 +29,10 @@ import { reportMetrics } from '../src/report/metrics.js';
 import { parseMetricChoice } from '../src/report/options.js';
 import { summaryTable } from '../src/report/summary.js';
 import { autoUnit, parseUnit, quantityOfUnit, toDisplay } from '../src/report/units.js';
-import { loadScenario, readMergedScenario } from '../src/scenario/load.js';
+import { readMergedScenario } from '../src/scenario/load.js';
 import { expandSweep } from '../src/sweep/grammar.js';
 import { reportSettings } from '../src/sweep/report.js';
+import { loadScenario } from '../src/workloads/scenario.js';
 import {
   HOSTILE,
   HOSTILE_STRINGS,

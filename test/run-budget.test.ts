@@ -13,7 +13,7 @@ import {
   estimateRun,
   FEDERATED_BASE_BYTES,
 } from '../src/run-budget.js';
-import { validateScenario } from '../src/scenario/load.js';
+import { validateScenario } from '../src/workloads/scenario.js';
 
 /** 100 Raspberry Pis on Ethernet asking 2/s each for 600 s, served by one T4 (4 workers, batches of 8). */
 function fleet(overrides: Record<string, unknown> = {}, group: Record<string, unknown> = {}) {
@@ -81,7 +81,7 @@ describe('estimateRun', () => {
       fired += this.eventsFired - before;
       return reason;
     });
-    if (run.kind !== 'fleet') throw new Error('expected a fleet run');
+    if (run.kind !== 'inference') throw new Error('expected an inference run');
     runScenario(run.resolved, 1);
     const { events } = estimateRun(run);
     expect(fired).toBeGreaterThan(120_000); // at least one event per request

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../src/errors.js';
-import { loadScenario, readMergedScenario, validateScenario } from '../src/scenario/load.js';
-import { asFleetScenario } from '../src/scenario/schema.js';
+import { readMergedScenario } from '../src/scenario/load.js';
 import { resolveScenario } from '../src/workloads/inference/resolve.js';
+import { asFleetScenario, loadScenario, validateScenario } from '../src/workloads/scenario.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests edit scenario data freely
 type Raw = Record<string, any>;

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';
 import { InputError, UsageError } from '../src/errors.js';
 import { readDataFile } from '../src/scenario/load.js';
-import { asFleetScenario } from '../src/scenario/schema.js';
 import {
   checkRuns,
   expandSweep,
@@ -14,6 +13,7 @@ import {
   validateRuns,
 } from '../src/sweep/grammar.js';
 import { getPath, PathError, parsePath, setPath } from '../src/sweep/paths.js';
+import { asFleetScenario } from '../src/workloads/scenario.js';
 
 const FILE = 'sweep.yaml';
 const base = readDataFile('test/fixtures/sweeps/base.yaml') as Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ValidatedScenario } from '../src/scenario/schema.js';
 import { SweepPool } from '../src/sweep/pool.js';
 import type { RunReport, RunTask } from '../src/sweep/task.js';
+import type { ValidatedScenario } from '../src/workloads/scenario.js';
 
 /** Task 2 ends its worker's thread, task 4 throws out of it, the others succeed. */
 const crashing = resolve('test/fixtures/sweeps/crashing-worker.mjs');

@@ -23,11 +23,7 @@ export function registerCompress(program: Command): void {
         file: string,
         options: { seed?: number; out?: string; forceReplace?: boolean; force?: boolean },
       ) => {
-        const [{ runScenarioFile }, { loadScenario }, { isCompressScenario }] = await Promise.all([
-          import('../run.js'),
-          import('../scenario/load.js'),
-          import('../scenario/schema.js'),
-        ]);
+        const { isCompressScenario, loadScenario, runScenarioFile } = await import('../api/run.js');
         if (!isCompressScenario(loadScenario(file).scenario))
           throw new UsageError(`${file} has no compress: section; run it with 'edgesim run'`);
         printOutcome(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import type { RunOutcome } from '../api/run.js';
 import { withTerminalProgress } from '../progress.js';
 import { formatNumber } from '../results/csv.js';
-import type { RunOutcome } from '../run.js';
 import { forTerminal } from '../terminal.js';
 import { parseSeed } from './options.js';
 
@@ -22,7 +22,7 @@ export function registerRun(program: Command): void {
         file: string,
         options: { seed?: number; out?: string; forceReplace?: boolean; force?: boolean },
       ) => {
-        const { runScenarioFile } = await import('../run.js');
+        const { runScenarioFile } = await import('../api/run.js');
         printOutcome(
           await withTerminalProgress('run', (progress) =>
             runScenarioFile(file, { ...options, progress }),

@@ -5,7 +5,7 @@ export function registerSchema(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion and checks)')
     .action(async () => {
-      const { scenarioJsonSchema } = await import('../scenario/json-schema.js');
+      const { scenarioJsonSchema } = await import('../api/schema.js');
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { parseShard } from '../api/shard.js';
 import { UsageError } from '../errors.js';
-import { parseShard } from '../sweep/shard.js';
 import { forTerminal } from '../terminal.js';
 import { parseSeed } from './options.js';
 
@@ -35,7 +35,7 @@ export function registerSweep(program: Command): void {
       "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
     )
     .action(async (file: string, options) => {
-      const { runSweepFile } = await import('../sweep/run-sweep.js');
+      const { runSweepFile } = await import('../api/sweep.js');
       const outcome = await runSweepFile(file, options);
       console.log(
         forTerminal(
@@ -53,7 +53,7 @@ export function registerSweep(program: Command): void {
       "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
     )
     .action(async (inputs: string[], options: { out: string; forceReplace?: boolean }) => {
-      const { mergeShards } = await import('../sweep/merge.js');
+      const { mergeShards } = await import('../api/sweep.js');
       const { csvFile, runs } = await mergeShards(inputs, options.out, {
         forceReplace: options.forceReplace === true,
       });
@@ -67,7 +67,7 @@ export function registerReport(program: Command): void {
     .description("render a sweep's report again from its sweep.csv")
     .argument('<dir>', 'a sweep output directory (holding sweep.csv and sweep.json)')
     .action(async (dir: string) => {
-      const { renderSweepReport } = await import('../sweep/render.js');
+      const { renderSweepReport } = await import('../api/sweep.js');
       const files = await renderSweepReport(dir);
       console.log(forTerminal(`edgesim: wrote ${files[0]} and ${files.length - 1} chart files`));
     });

@@ -7,7 +7,7 @@ export function registerValidate(program: Command): void {
     .description('check scenario files (and their sweeps) as run and sweep would, without running')
     .argument('<scenario...>', 'scenario files (YAML or JSON)')
     .action(async (files: string[]) => {
-      const { validateFile } = await import('../validate.js');
+      const { validateFile } = await import('../api/validate.js');
       for (const file of files) {
         const { name, hash, sweep } = validateFile(file);
         const runs =

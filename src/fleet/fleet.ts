@@ -4,9 +4,9 @@ import { lognormalFromMean } from '../engine/distributions.js';
 import type { EventId } from '../engine/event-queue.js';
 import type { RandomStreams } from '../engine/random.js';
 import { Priority, type Simulation } from '../engine/simulation.js';
-import type { DeviceClassSpec } from '../scenario/schema.js';
 import { availabilityProcess, failureProcess, type OnOffProcess } from './availability.js';
 import type { HardwareProfile } from './profiles.js';
+import type { DeviceClassSpec } from './spec.js';
 
 /** A battery's first event is set this far (as a fraction) towards the moment it empties at the present draw. */
 const EARLY_FRACTION = 0.9;

@@ -4,8 +4,8 @@ import { inputPath } from '../scenario/data-file.js';
 import { readParsedInput } from '../scenario/input-cache.js';
 import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
 import { formatPath } from '../scenario/problems.js';
-import type { DeviceClassSpec, FleetScenario } from '../scenario/schema.js';
 import type { NetworkInterface } from '../vocabulary/network-interface.js';
+import type { CellSpec, CellSpecs } from './cell-spec.js';
 import { TECHNOLOGIES } from './technologies.js';
 import {
   type CapacitySteps,
@@ -32,6 +32,17 @@ export interface Cell {
   readonly dutyCycle: number;
 }
 
+/** What cells need of a device group (fleet/spec.ts's DeviceClassSpec has it). */
+export interface GroupOnCells {
+  readonly name: string;
+  readonly count: number;
+  readonly network: {
+    readonly technology: NetworkInterface;
+    readonly cell?: string | undefined;
+    readonly devicesPerCell?: number | undefined;
+  };
+}
+
 /** The cells of a scenario and which cell each device is in. */
 export interface CellPlan {
   cells: Cell[];
@@ -48,7 +59,7 @@ export interface CellPlan {
  */
 export function buildCells(
   sim: Simulation,
-  scenario: Pick<FleetScenario, 'cells'> & { fleet: readonly DeviceClassSpec[] },
+  scenario: { readonly cells: CellSpecs; readonly fleet: readonly GroupOnCells[] },
   options: CellOptions | string = {},
 ): CellPlan {
   const { baseDir = '.', scenarioFile } =
@@ -93,7 +104,7 @@ function makeCell(
   sim: Simulation,
   name: string,
   technology: NetworkInterface,
-  override: FleetScenario['cells'][string] | undefined,
+  override: CellSpec | undefined,
   stepsOf: { uplink: (file: string) => CapacitySteps; downlink: (file: string) => CapacitySteps },
 ): Cell {
   const defaults = TECHNOLOGIES[technology];

@@ -4,41 +4,21 @@ import { InputError } from '../errors.js';
 import { readDataFile } from './data-file.js';
 import { attributeTo } from './input-file.js';
 import { deepMerge, isMapping } from './merge.js';
-import { toProblems } from './problems.js';
-import { SCENARIO_KINDS, type Scenario, scenarioKind, type ValidatedScenario } from './schema.js';
 
 export { readDataFile } from './data-file.js';
 
-/** A validated scenario and where it came from. */
-export interface LoadedScenario {
-  scenario: ValidatedScenario;
-  /** The file it was read from, as given. */
-  file: string;
-  /** SHA-256 of the validated scenario's canonical JSON (keys sorted). */
-  hash: string;
-}
-
 /**
- * Reads, merges (`extends`) and validates a scenario file (YAML or JSON).
- * Throws an {@link InputError} naming the file, the field path, the value and
- * what was expected; nothing in the file is executed.
+ * A scenario file as data, ready to validate: `extends` merged in, its
+ * `sweep` block (a sweep's, not a run's) and top-level `x-` fields dropped.
+ * Validation against the schema of the file's kind is workloads/scenario.ts's
+ * (`loadScenario`): the kinds are the workloads'.
  */
-export function loadScenario(file: string): LoadedScenario {
-  const raw = withoutSweep(withoutExtensionFields(readMergedScenario(file)));
-  const scenario = validateScenario(raw, file);
-  return { scenario, file, hash: hashScenario(scenario) };
-}
-
-/** Validates an already-parsed scenario object; `file` names it in errors. */
-export function validateScenario(raw: unknown, file: string): ValidatedScenario {
-  const schema = SCENARIO_KINDS[scenarioKind(raw)];
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new InputError(file, toProblems(result.error.issues, schema));
-  return result.data as ValidatedScenario;
+export function readScenarioData(file: string): unknown {
+  return withoutSweep(withoutExtensionFields(readMergedScenario(file)));
 }
 
 /** SHA-256 of a scenario's canonical JSON: equal for equal content, whatever the key order. */
-export function hashScenario(scenario: Scenario): string {
+export function hashScenario(scenario: unknown): string {
   return createHash('sha256').update(canonicalJson(scenario)).digest('hex');
 }
 

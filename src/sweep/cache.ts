@@ -15,8 +15,8 @@ import { parse } from 'csv-parse/sync';
 import { tableToCsv } from '../results/csv.js';
 import type { Table } from '../results/table.js';
 import { canonicalJson } from '../scenario/load.js';
-import type { Scenario } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
+import type { Scenario } from '../workloads/scenario.js';
 
 /**
  * The result cache of a sweep: `runs/<key>.csv` holds one finished run's

@@ -30,10 +30,11 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { RandomStreams } from '../engine/random.js';
 import { describeValue, InputError, type InputProblem } from '../errors.js';
-import { canonicalJson, validateScenario } from '../scenario/load.js';
+import { canonicalJson } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
-import { SCENARIO_KINDS, scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
+import { scenarioKind } from '../workloads/registry.js';
+import { SCENARIO_KINDS, type ValidatedScenario, validateScenario } from '../workloads/scenario.js';
 import {
   assignPath,
   formatSegments,

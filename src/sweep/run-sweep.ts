@@ -9,9 +9,10 @@ import { claimSweepDir } from '../results/out-dir.js';
 import { type PreparedRun, prepareRun, safeDirName } from '../run.js';
 import { checkRunBudget } from '../run-budget.js';
 import { readMergedScenario } from '../scenario/load.js';
-import { scenarioKind, type ValidatedScenario } from '../scenario/schema.js';
 import { forTerminal } from '../terminal.js';
 import { VERSION } from '../version.js';
+import { scenarioKind } from '../workloads/registry.js';
+import type { ValidatedScenario } from '../workloads/scenario.js';
 import { cacheFile, readCachedRun, runKey, sha256 } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
 import {
@@ -92,7 +93,7 @@ export async function runSweepFile(
   }
   // Fleet runs also run on this thread; compression and federated runs (TF.js,
   // large memory) only in workers, where a crash cannot take the sweep down.
-  const pool = new SweepPool(options.workers ?? cores, scenarioKind(raw) === 'fleet');
+  const pool = new SweepPool(options.workers ?? cores, scenarioKind(raw) === 'inference');
   try {
     return await sweep(file, raw, options, pool);
   } finally {
@@ -200,7 +201,7 @@ function prepareRuns(
     if (!fleetRuns.has(point)) {
       const run = prepareRun(scenario, file, library);
       checkRunBudget(run, { force, file });
-      fleetRuns.set(point, run.kind === 'fleet' ? run : null);
+      fleetRuns.set(point, run.kind === 'inference' ? run : null);
     }
     const prepared = fleetRuns.get(point);
     return prepared ? { prepared } : { scenario, file };

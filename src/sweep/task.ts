@@ -1,7 +1,7 @@
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { formatCell } from '../results/csv.js';
 import { type PreparedRun, prepareRun, runPrepared } from '../run.js';
-import type { ValidatedScenario } from '../scenario/schema.js';
+import type { ValidatedScenario } from '../workloads/scenario.js';
 import { writeCachedRun } from './cache.js';
 
 /**

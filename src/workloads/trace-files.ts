@@ -9,14 +9,14 @@
 import { RandomStreams } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { type AvailabilitySpec, availabilityProcess } from '../fleet/availability.js';
+import type { CellSpecs } from '../network/cell-spec.js';
 import { readBandwidthTrace } from '../network/cells.js';
-import type { FleetScenario } from '../scenario/schema.js';
 import { type ArrivalSpec, arrivalProcess } from './inference/arrivals.js';
 
 /** What of a scenario names trace files: its groups' availability (and arrivals) and its cells. */
 export interface TracedFleet {
   readonly fleet: readonly { availability: AvailabilitySpec; arrivals?: ArrivalSpec }[];
-  readonly cells: FleetScenario['cells'];
+  readonly cells: CellSpecs;
 }
 
 /**

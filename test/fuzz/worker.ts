@@ -76,8 +76,8 @@ async function loadDist(distDir: string) {
     url('sweep/grammar.js')
   )) as typeof import('../../src/sweep/grammar.js');
   const schema = (await import(
-    url('scenario/schema.js')
-  )) as typeof import('../../src/scenario/schema.js');
+    url('workloads/registry.js')
+  )) as typeof import('../../src/workloads/registry.js');
   const validate = (await import(
     url('cli/validate.js')
   )) as typeof import('../../src/cli/validate.js');
@@ -145,7 +145,7 @@ function runsKind(dist: Dist, request: CheckRequest): boolean {
   if (request.runKinds === 'all') return true;
   const raw = dist.load.readMergedScenario(request.file) as { federated?: { tier?: unknown } };
   const kind = dist.schema.scenarioKind(raw);
-  return kind === 'fleet' || (kind === 'federated' && raw.federated?.tier === 'cost-only');
+  return kind === 'inference' || (kind === 'federated' && raw.federated?.tier === 'cost-only');
 }
 
 /** Exit 2 naming the file or a field path is an input error; anything else is internal. */

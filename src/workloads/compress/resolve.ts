@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../errors.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
-import type { CompressScenario } from '../../scenario/schema.js';
+import type { CompressScenario } from './scenario.js';
 import type { ModelSpec } from './schema.js';
 
 /** A compression scenario with its files located and its hardware profiles read. */

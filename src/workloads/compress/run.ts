@@ -14,7 +14,6 @@ import {
   type ProfileEstimate,
   type VariantMeasure,
 } from './measure.js';
-import { compressionReport } from './report.js';
 import type { ResolvedCompression } from './resolve.js';
 import { applyStep, zooModel } from './steps.js';
 import { compressionTables } from './tables.js';
@@ -33,7 +32,7 @@ export interface MeasuredVariant {
  * held-out split, in encoded bytes and FLOPs, and on each hardware profile.
  * Writes `summary.csv`, `variants.csv`, `estimates.csv`, each variant's
  * encoded model (`models/<variant>.edgm`) and cost card (`cards/<variant>.json`,
- * usable as a fleet scenario's `model.card`), and `report/`. `progress`
+ * usable as an inference scenario's `model.card`); its report is `report.ts`'s. `progress`
  * hears of each step done (the baseline's training, each variant's steps).
  */
 export async function runCompression(
@@ -83,7 +82,6 @@ export async function runCompression(
     const card = { ...measure.card, name: `${scenario.name}/${variant.name}`, deployment };
     files[`cards/${variant.name}.json`] = `${JSON.stringify(card, null, 2)}\n`;
   }
-  Object.assign(files, await compressionReport(scenario.name, tables, resolved.profiles));
   for (const { variant } of measured) variant.handle.model.dispose();
   baseline.model.dispose();
   return { tables, files, backend };

@@ -1,7 +1,7 @@
 import type { Split } from '../../ml/data/dataset.js';
 import type { Table, TableValue } from '../../results/table.js';
-import type { CompressScenario } from '../../scenario/schema.js';
 import type { MeasuredVariant } from './run.js';
+import type { CompressScenario } from './scenario.js';
 
 /** The variant columns of `variants.csv`, in order. */
 export const VARIANT_COLUMNS = [

@@ -4,8 +4,8 @@ import { InputError, type InputProblem, UsageError } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
-import type { FederatedScenario } from '../../scenario/schema.js';
 import { traceProblems } from '../trace-files.js';
+import type { FederatedScenario } from './scenario.js';
 import { strategyFromSpec } from './strategies/registry.js';
 import type { Strategy } from './strategies/strategy.js';
 

@@ -1,12 +1,12 @@
 import type { RandomStreams } from '../../engine/random.js';
 import { Priority, type Simulation } from '../../engine/simulation.js';
 import { deviceKey, type Fleet, type FleetGroup } from '../../fleet/fleet.js';
-import type { DeviceGroup } from '../../scenario/schema.js';
 import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
 import type { OffloadPath } from './offload.js';
 import type { OnDeviceExecutor } from './on-device.js';
 import { type ChooseTarget, ON_DEVICE } from './placement.js';
 import type { LiveRequests } from './request.js';
+import type { DeviceGroup } from './scenario.js';
 
 /** Where the dispatcher sends requests, and how it picks. */
 export interface DispatchTargets {

@@ -7,9 +7,9 @@ import { type CostCard, type Precision, weightBytes } from '../../ml/cost/card.j
 import { parseCostCard } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
-import type { DeviceGroup, FleetScenario, ServerSpec } from '../../scenario/schema.js';
 import { traceProblems } from '../trace-files.js';
 import { placementPolicy } from './placement/registry.js';
+import type { DeviceGroup, InferenceScenario as FleetScenario, ServerSpec } from './scenario.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
 export interface ResolvedServer {
