@@ -44,7 +44,14 @@ export class Lane {
 
   /** Checks one mutant file; never throws. */
   async check(request: CheckRequest): Promise<Verdict> {
-    const worker = await this.start();
+    let worker: Worker;
+    try {
+      worker = await this.start();
+    } catch (error) {
+      await this.stop();
+      const { message, stack } = error as Error;
+      return { ...workerDied(request.id, `worker did not start: ${message}`, stack), elapsedMs: 0 };
+    }
     let started = performance.now(); // wall: timeout only
     const verdict = await new Promise<Omit<Verdict, 'elapsedMs'>>((resolve) => {
       const done = (v: Omit<Verdict, 'elapsedMs'>) => {
