@@ -1,19 +1,15 @@
-import type { TopLevelSpec } from 'vega-lite';
-import { HEIGHT, top, WIDTH } from '../../report/chart-spec.js';
-import { type ReportChart, renderReportHtml, renderSvg } from '../../report/index.js';
 import type { Table } from '../../results/table.js';
+import type { SpecChartRequest, WorkloadReport } from '../../vocabulary/workload-report.js';
 
 /**
- * The report of a federated run, as files under `report/`: the global
- * model's held-out accuracy against simulated time, against the clients'
- * cumulative energy and against cumulative bytes moved, in `report.html`
- * and as `.vl.json` and `.svg` per chart. (A sweep over strategies charts
- * their time, energy and bytes to the target accuracy from the summaries.)
+ * The report of a federated run: the global model's held-out accuracy
+ * against simulated time, against the clients' cumulative energy and against
+ * cumulative bytes moved; null when no round was evaluated. report/ draws it
+ * (`report/report.html`, and `.vl.json` and `.svg` per chart). (A sweep over
+ * strategies charts their time, energy and bytes to the target accuracy from
+ * the summaries.)
  */
-export async function federatedReport(
-  title: string,
-  rounds: Table,
-): Promise<Record<string, string>> {
+export function federatedReport(title: string, rounds: Table): WorkloadReport | null {
   const col = (name: string) => rounds.columns.indexOf(name);
   let energyJ = 0;
   let bytes = 0;
@@ -37,17 +33,17 @@ export async function federatedReport(
         accuracy,
       });
   }
-  if (points.length === 0) return {};
+  if (points.length === 0) return null;
   const chart = (
     field: 'time_s' | 'energy_j' | 'bytes',
     label: string,
     name: string,
-  ): ReportChart => {
-    const text = `Accuracy vs ${label}`;
-    const spec = {
-      ...top(text, 'global model on the held-out split, after each evaluated round'),
-      width: WIDTH,
-      height: HEIGHT,
+  ): SpecChartRequest => ({
+    kind: 'spec',
+    name,
+    title: `Accuracy vs ${label}`,
+    subtitle: 'global model on the held-out split, after each evaluated round',
+    spec: {
       data: { values: points },
       mark: { type: 'line', point: true },
       encoding: {
@@ -59,27 +55,16 @@ export async function federatedReport(
           { field: 'accuracy', type: 'quantitative', format: '.4f' },
         ],
       },
-    };
-    return { name, kind: 'metric-by-parameter', title: text, spec: spec as TopLevelSpec };
-  };
-  const charts = [
-    chart('time_s', 'simulated time (s)', 'accuracy-vs-time'),
-    chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
-    chart('bytes', 'bytes moved', 'accuracy-vs-bytes'),
-  ];
-  const meta = {
+    },
+  });
+  return {
     title: `${title}: federated learning`,
     parameters: [],
-    replicationColumn: 'replication',
+    facts: [`${rounds.rows.length} rounds`],
+    charts: [
+      chart('time_s', 'simulated time (s)', 'accuracy-vs-time'),
+      chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
+      chart('bytes', 'bytes moved', 'accuracy-vs-bytes'),
+    ],
   };
-  const files: Record<string, string> = {
-    'report/report.html': renderReportHtml(charts, meta, {
-      facts: [`${rounds.rows.length} rounds`],
-    }),
-  };
-  for (const c of charts) {
-    files[`report/${c.name}.vl.json`] = `${JSON.stringify(c.spec, null, 2)}\n`;
-    files[`report/${c.name}.svg`] = `${await renderSvg(c.spec)}\n`;
-  }
-  return files;
 }

@@ -10,7 +10,6 @@ import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
 import { partition } from './partitioners/registry.js';
-import { federatedReport } from './report.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
 import { RoundRunner } from './rounds.js';
@@ -183,8 +182,8 @@ async function simulate(
     modelBytes,
     flopsPerSample: card.flops,
   });
-  const files = await federatedReport(scenario.name, tables.rounds!);
-  return { tables, files, backend: context.backend };
+  // The report (accuracy against time, energy, bytes) is report.ts's, drawn by report/.
+  return { tables, backend: context.backend };
 }
 
 /** Each client's training samples: the partition of the training split (both tiers, unless cost-only gives samplesPerClient). */

@@ -4,6 +4,7 @@
  * lazily.
  */
 import type { Workload } from '../workload.js';
+import { federatedReport } from './report.js';
 import { type ResolvedFederated, resolveFederated } from './resolve.js';
 import { type FederatedScenario, federatedFields } from './scenario.js';
 
@@ -19,4 +20,5 @@ export const federatedWorkload: Workload<
     const { runFederated } = await import('./run.js');
     return runFederated(resolved, seed, progress);
   },
+  report: (resolved, tables) => federatedReport(resolved.scenario.name, tables.rounds!),
 };
