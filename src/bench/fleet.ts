@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { prepareScenario, runScenario } from '../index.js';
+import { prepareScenario, runInferenceScenario } from '../index.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { BenchCase } from './harness.js';
@@ -8,7 +8,8 @@ import type { BenchCase } from './harness.js';
 function requestsOf(file: string, progress: ProgressReporter = NO_PROGRESS): number {
   const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
   if (prepared.kind !== 'inference') throw new Error(`${file} is not a fleet scenario`);
-  const summary = runScenario(prepared.resolved, loaded.scenario.seed, { progress }).summary!;
+  const summary = runInferenceScenario(prepared.resolved, loaded.scenario.seed, { progress })
+    .summary!;
   return summary.rows[0]![summary.columns.indexOf('requests')] as number;
 }
 

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  asFleetScenario,
+  asInferenceScenario,
   expandSweep,
   ProfileLibrary,
-  type ResolvedScenario,
+  type ResolvedInference,
   readMergedScenario,
   resolveScenario,
-  runScenario,
+  runInferenceScenario,
   runSweepFile,
   validateRuns,
 } from '../index.js';
@@ -46,16 +46,16 @@ export async function sweepOverhead(workers = 2): Promise<SweepOverhead> {
   const scenarios = validateRuns(plan, file);
   // Each point is resolved once, as the sweep does, so that only the runs are timed.
   const library = new ProfileLibrary();
-  const points = new Map<number, ResolvedScenario>();
+  const points = new Map<number, ResolvedInference>();
   const resolved = scenarios.map((scenario, i) => {
     const point = plan.runs[i]!.point;
     if (!points.has(point))
-      points.set(point, resolveScenario(asFleetScenario(scenario), file, library));
+      points.set(point, resolveScenario(asInferenceScenario(scenario), file, library));
     return points.get(point)!;
   });
   const started = performance.now(); // wall: benchmark only
   resolved.forEach((run, i) => {
-    runScenario(run, plan.runs[i]!.seed);
+    runInferenceScenario(run, plan.runs[i]!.seed);
   });
   const sumS = (performance.now() - started) / 1000; // wall: benchmark only
   const out = mkdtempSync(join(tmpdir(), 'edgesim-bench-sweep-'));
