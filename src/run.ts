@@ -38,8 +38,11 @@ export interface RunOptions {
 }
 
 /**
- * Runs a prepared scenario with a seed. A pure function: the same scenario
- * and seed (and, for ML runs, the same TF.js backend) always give the same tables.
+ * Runs a prepared scenario with a seed through its kind's workload. A pure
+ * function: the same scenario and seed (and, for ML runs, the same TF.js
+ * backend) always give the same tables. The result holds the workload's own
+ * files (compress: models, cards); its report is drawn by
+ * {@link runScenarioFile}, which writes files.
  */
 export async function runPrepared(
   prepared: PreparedRun,
