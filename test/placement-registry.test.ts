@@ -8,11 +8,11 @@ import {
   resolveScenario,
   runInference,
   Simulation,
+  scenarioJsonSchema,
   type Table,
   UsageError,
   validateScenario,
 } from '../src/index.js';
-import { scenarioJsonSchema } from '../src/scenario/json-schema.js';
 import {
   ON_DEVICE,
   PLACEMENT_POLICIES,
