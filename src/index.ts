@@ -449,7 +449,11 @@ export type {
   ResolvedServer,
   ServerSpec,
 } from './workloads/inference/index.js';
-export { inferenceWorkload, runInferenceTables } from './workloads/inference/index.js';
+export {
+  inferenceWorkload,
+  resolveInference,
+  runInferenceTables,
+} from './workloads/inference/index.js';
 export {
   choosePlacement,
   expectedDeviceEnergyJ,
@@ -457,7 +461,6 @@ export {
   ON_DEVICE,
 } from './workloads/inference/placement.js';
 export { LATENCY_BUCKETS_S, OUTCOMES } from './workloads/inference/request-log.js';
-export { resolveScenario } from './workloads/inference/resolve.js';
 export { runInference } from './workloads/inference/run.js';
 export type { InferenceTables } from './workloads/inference/tables.js';
 export type { PreparedRun, ResolvedOf, WorkloadKind } from './workloads/registry.js';
@@ -489,10 +492,11 @@ export type { Workload, WorkloadSchema } from './workloads/workload.js';
 
 // Deprecated names, kept so code written against them still compiles.
 import { runInferenceScenario } from './run.js';
-import type {
-  InferenceScenario,
-  InferenceScenarioInput,
-  ResolvedInference,
+import {
+  type InferenceScenario,
+  type InferenceScenarioInput,
+  type ResolvedInference,
+  resolveInference,
 } from './workloads/inference/index.js';
 import { asInferenceScenario } from './workloads/scenario.js';
 
@@ -502,6 +506,8 @@ export type FleetScenario = InferenceScenario;
 export type FleetScenarioInput = InferenceScenarioInput;
 /** @deprecated Use {@link ResolvedInference}. */
 export type ResolvedScenario = ResolvedInference;
+/** @deprecated Use {@link resolveInference}. */
+export const resolveScenario = resolveInference;
 /** @deprecated Use {@link runInferenceScenario}. */
 export const runScenario = runInferenceScenario;
 /** @deprecated Use {@link asInferenceScenario}. */

@@ -54,7 +54,7 @@ import type { PreparedRun } from './run.js';
 import type { ResolvedFederated } from './workloads/federated/resolve.js';
 import { arrivalProcess } from './workloads/inference/arrivals.js';
 import { AUTO_REQUEST_ROWS } from './workloads/inference/request-log.js';
-import type { ResolvedScenario } from './workloads/inference/resolve.js';
+import type { ResolvedInference } from './workloads/inference/resolve.js';
 import type { DeviceGroup } from './workloads/inference/scenario.js';
 import { AUTO_DEVICE_ROWS } from './workloads/inference/tables.js';
 
@@ -153,7 +153,7 @@ export function checkRunBudget(prepared: PreparedRun, options: RunBudgetOptions 
   throw new InputError(options.file, [{ path: estimate.path, message }]);
 }
 
-function estimateFleet(resolved: ResolvedScenario): RunEstimate {
+function estimateFleet(resolved: ResolvedInference): RunEstimate {
   const { scenario } = resolved;
   const durationS = scenario.duration;
   const streams = new RandomStreams(0);

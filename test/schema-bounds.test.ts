@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, type InputProblem } from '../src/errors.js';
 import { readMergedScenario } from '../src/scenario/load.js';
-import { resolveScenario } from '../src/workloads/inference/resolve.js';
+import { resolveInference } from '../src/workloads/inference/resolve.js';
 import { asFleetScenario, loadScenario, validateScenario } from '../src/workloads/scenario.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests edit scenario data freely
@@ -51,7 +51,7 @@ describe('fleet scenario bounds', () => {
     const scenario = quickstart();
     scenario.servers[0].batching.maxBatch = 1024;
     const fleet = asFleetScenario(validateScenario(scenario, 'bounds.yaml'));
-    const resolved = resolveScenario(fleet, resolve('scenarios/quickstart.yaml'));
+    const resolved = resolveInference(fleet, resolve('scenarios/quickstart.yaml'));
     // Index = batch size, 0 unused: 1025 entries, each a positive time.
     expect(resolved.servers[0]!.batchTimeS.length).toBe(1025);
     expect(resolved.servers[0]!.batchTimeS[1024]).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import type { BenchCase } from './harness.js';
 /** Requests simulated in a run: the summary's `requests` cell. */
 function requestsOf(file: string, progress: ProgressReporter = NO_PROGRESS): number {
   const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
-  if (prepared.kind !== 'inference') throw new Error(`${file} is not a fleet scenario`);
+  if (prepared.kind !== 'inference') throw new Error(`${file} is not an inference scenario`);
   const summary = runInferenceScenario(prepared.resolved, loaded.scenario.seed, { progress })
     .summary!;
   return summary.rows[0]![summary.columns.indexOf('requests')] as number;

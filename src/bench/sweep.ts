@@ -7,7 +7,7 @@ import {
   ProfileLibrary,
   type ResolvedInference,
   readMergedScenario,
-  resolveScenario,
+  resolveInference,
   runInferenceScenario,
   runSweepFile,
   validateRuns,
@@ -50,7 +50,7 @@ export async function sweepOverhead(workers = 2): Promise<SweepOverhead> {
   const resolved = scenarios.map((scenario, i) => {
     const point = plan.runs[i]!.point;
     if (!points.has(point))
-      points.set(point, resolveScenario(asInferenceScenario(scenario), file, library));
+      points.set(point, resolveInference(asInferenceScenario(scenario), file, library));
     return points.get(point)!;
   });
   const started = performance.now(); // wall: benchmark only

@@ -3,7 +3,7 @@ import type { Table, TableValue } from '../../results/table.js';
 import type { BatchingServer } from './batching-server.js';
 import type { ModelDownloads } from './model-download.js';
 import { LATENCY_BUCKETS_S, type RequestLog } from './request-log.js';
-import type { ResolvedScenario } from './resolve.js';
+import type { ResolvedInference } from './resolve.js';
 
 /*
  * The tables of an inference run with a row per thing: latency histogram
@@ -12,7 +12,7 @@ import type { ResolvedScenario } from './resolve.js';
  */
 
 /** latency.csv: per group and placement target, the requests completed in each latency bucket (empty buckets left out). */
-export function latencyTable(resolved: ResolvedScenario, log: RequestLog): Table {
+export function latencyTable(resolved: ResolvedInference, log: RequestLog): Table {
   const targets = ['device', ...resolved.servers.map((s) => s.spec.name)];
   const rows: TableValue[][] = [];
   resolved.groups.forEach((group, g) => {
@@ -34,7 +34,7 @@ export function latencyTable(resolved: ResolvedScenario, log: RequestLog): Table
 
 /** servers.csv: per server, requests served and refused, utilisation, mean batch, energy `energyJ[s]` and bytes. */
 export function serversTable(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   servers: BatchingServer[],
   log: RequestLog,
   energyJ: number[],
@@ -80,7 +80,7 @@ export function serversTable(
 
 /** devices.csv: per device, its requests, times online, busy and offline, energy by component, battery and model arrival. */
 export function devicesTable(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   fleet: Fleet,
   log: RequestLog,
   downloads: ModelDownloads | undefined,
@@ -139,7 +139,7 @@ export function devicesTable(
 }
 
 /** requests.csv: the requests the log kept, by arrival, with their stage times and outcome; undefined when it kept none. */
-export function requestsTable(resolved: ResolvedScenario, log: RequestLog): Table | undefined {
+export function requestsTable(resolved: ResolvedInference, log: RequestLog): Table | undefined {
   const rows = log.requestRows();
   if (rows === undefined) return undefined;
   const targets = resolved.servers.map((s) => s.spec.name);

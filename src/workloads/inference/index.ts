@@ -1,6 +1,7 @@
 /** The inference workload, as the registry (workloads/registry.ts) takes it. */
 
-export type { ResolvedScenario as ResolvedInference, ResolvedServer } from './resolve.js';
+export type { ResolvedInference, ResolvedServer } from './resolve.js';
+export { resolveInference } from './resolve.js';
 export type {
   DeviceGroup,
   InferenceScenario,

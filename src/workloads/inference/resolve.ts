@@ -9,7 +9,7 @@ import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
 import { traceProblems } from '../trace-files.js';
 import { placementPolicy } from './placement/registry.js';
-import type { DeviceGroup, InferenceScenario as FleetScenario, ServerSpec } from './scenario.js';
+import type { DeviceGroup, InferenceScenario, ServerSpec } from './scenario.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
 export interface ResolvedServer {
@@ -22,8 +22,8 @@ export interface ResolvedServer {
 }
 
 /** Everything a run needs beyond the scenario itself, checked up front. */
-export interface ResolvedScenario {
-  scenario: FleetScenario;
+export interface ResolvedInference {
+  scenario: InferenceScenario;
   /** Directory that relative data-file paths in the scenario are read from. */
   baseDir: string;
   card: CostCard;
@@ -45,11 +45,11 @@ export interface ResolvedScenario {
  * and that every trace file the scenario names opens and parses.
  * Throws one InputError listing every problem, naming `file` and the path.
  */
-export function resolveScenario(
-  scenario: FleetScenario,
+export function resolveInference(
+  scenario: InferenceScenario,
   file: string,
   library: ProfileLibrary = new ProfileLibrary(),
-): ResolvedScenario {
+): ResolvedInference {
   const problems: InputProblem[] = [];
   const attempt = <T>(path: string, fn: () => T): T | undefined => {
     try {
@@ -147,7 +147,7 @@ export function resolveScenario(
   };
 }
 
-function checkCellTechnologies(scenario: FleetScenario, problems: InputProblem[]): void {
+function checkCellTechnologies(scenario: InferenceScenario, problems: InputProblem[]): void {
   const technologyOf = new Map<string, string>();
   scenario.fleet.forEach((group, i) => {
     const cell = group.network.cell ?? group.name;

@@ -11,7 +11,7 @@ import { OnDeviceExecutor } from './on-device.js';
 import { type PlacementView, placementPolicy } from './placement.js';
 import { LiveRequests } from './request.js';
 import { RequestLog } from './request-log.js';
-import type { ResolvedScenario } from './resolve.js';
+import type { ResolvedInference } from './resolve.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
 
 /**
@@ -29,7 +29,7 @@ import { type InferenceTables, inferenceTables } from './tables.js';
  * simulated time every {@link PROGRESS_EVENTS} events and changes nothing.
  */
 export function runInference(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   seed: number,
   progress: ProgressReporter = NO_PROGRESS,
 ): InferenceTables {

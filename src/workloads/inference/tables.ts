@@ -5,7 +5,7 @@ import type { BatchingServer } from './batching-server.js';
 import { devicesTable, latencyTable, requestsTable, serversTable } from './entity-tables.js';
 import type { ModelDownloads } from './model-download.js';
 import { GroupLog, OUTCOMES, type RequestLog } from './request-log.js';
-import type { ResolvedScenario } from './resolve.js';
+import type { ResolvedInference } from './resolve.js';
 
 /** The tables of an inference run, by file stem. */
 export interface InferenceTables {
@@ -29,7 +29,7 @@ interface EnergySplit {
 
 /** Summarises a finished run into its result tables (units in column names). */
 export function inferenceTables(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   fleet: Fleet,
   log: RequestLog,
   servers: BatchingServer[],
@@ -138,7 +138,7 @@ function energyMetrics(energy: EnergySplit, completed: number): Record<string, T
 }
 
 function groupsTable(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   fleet: Fleet,
   log: RequestLog,
   endS: number,
@@ -175,7 +175,7 @@ function groupsTable(
 
 /** The model's size and, with `modelDownload`, how its download went. */
 function modelDownloadMetrics(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   downloads: ModelDownloads | undefined,
 ): Record<string, TableValue> {
   const readyS = downloads

@@ -7,13 +7,13 @@ import type { ProgressReporter } from '../../progress.js';
 import type { Table } from '../../results/table.js';
 import type { RunTables } from '../../vocabulary/run-result.js';
 import type { Workload } from '../workload.js';
-import { type ResolvedScenario, resolveScenario } from './resolve.js';
+import { type ResolvedInference, resolveInference } from './resolve.js';
 import { runInference } from './run.js';
 import { checkInferenceScenario, type InferenceScenario, inferenceFields } from './scenario.js';
 
 /** Runs a resolved inference scenario with a seed, synchronously; its tables by file stem. */
 export function runInferenceTables(
-  resolved: ResolvedScenario,
+  resolved: ResolvedInference,
   seed: number,
   progress?: ProgressReporter,
 ): RunTables {
@@ -27,12 +27,12 @@ export function runInferenceTables(
 export const inferenceWorkload: Workload<
   typeof inferenceFields,
   InferenceScenario,
-  ResolvedScenario
+  ResolvedInference
 > = {
   name: 'inference',
   // The default kind: a file with no other kind's section is an inference scenario.
   schema: { marker: null, fields: inferenceFields, check: checkInferenceScenario },
-  resolve: resolveScenario,
+  resolve: resolveInference,
   run: async (resolved, seed, progress) => ({
     tables: runInferenceTables(resolved, seed, progress),
     backend: null,

@@ -1,7 +1,7 @@
 import type { Fleet } from '../../../fleet/fleet.js';
 import type { Cell } from '../../../network/cells.js';
 import type { BatchingServer } from '../batching-server.js';
-import type { ResolvedScenario, ResolvedServer } from '../resolve.js';
+import type { ResolvedInference, ResolvedServer } from '../resolve.js';
 
 /** The placement target "run on the device itself"; any other target is a server index. */
 export const ON_DEVICE = -1;
@@ -11,7 +11,7 @@ export type PlacementObjective = 'latency' | 'energy';
 
 /** What a placement policy may look at: the current state of devices, links and servers. */
 export interface PlacementView {
-  readonly resolved: ResolvedScenario;
+  readonly resolved: ResolvedInference;
   readonly fleet: Fleet;
   readonly cells: readonly Cell[];
   readonly cellOf: Uint32Array;
