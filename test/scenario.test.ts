@@ -115,7 +115,7 @@ describe('bad scenario input', () => {
     [
       'unknown enum value',
       quickstart.replace('placement: adaptive', 'placement: fog'),
-      /workload\.inference\.placement: expected one of: "device", "edge", "cloud", "adaptive" \(got "fog"\)/,
+      /workload\.inference\.placement: expected one of: "device", "edge", "cloud", "adaptive", "least-loaded" \(got "fog"\)/,
     ],
     ['empty file', '', /the file is empty; expected a scenario mapping/],
     [
