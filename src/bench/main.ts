@@ -153,6 +153,12 @@ if (unknown.length > 0) {
     `bench: unknown suite ${unknown.join(', ')}; suites: ${[...Object.keys(SUITES), ...Object.keys(ALONE)].join(', ')}`,
   );
   process.exitCode = 2;
+} else if (asked.some((a) => a in ALONE) && asked.some((a) => a in SUITES)) {
+  // They were silently skipped: say so instead.
+  console.error(
+    `bench: ${Object.keys(ALONE).join(', ')} run without other suites (they measure peak memory or take long); run ${asked.filter((a) => a in SUITES).join(', ')} in another call`,
+  );
+  process.exitCode = 2;
 } else if (asked.some((a) => a in ALONE)) {
   for (const name of asked) await runSuite(name, ALONE[name]);
 } else {
