@@ -81,6 +81,8 @@ export interface RunFileOptions extends RunOptions {
   forceReplace?: boolean;
   /** Run even when the run's estimated events or memory pass the limits in run-budget.ts. */
   force?: boolean;
+  /** Refuse a run estimated above this many events (default: run-budget.ts's MAX_EVENTS). */
+  maxEvents?: number;
 }
 
 /** What {@link runScenarioFile} wrote. */
@@ -100,7 +102,11 @@ export async function runScenarioFile(
   options: RunFileOptions = {},
 ): Promise<RunOutcome> {
   const { loaded, prepared } = prepareScenario(file);
-  checkRunBudget(prepared, { force: options.force === true, file });
+  checkRunBudget(prepared, {
+    force: options.force === true,
+    file,
+    ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+  });
   if (hasSweepBlock(file))
     (options.warn ?? printWarning)(
       `${file} has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep ${file})`,

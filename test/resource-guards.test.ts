@@ -75,6 +75,16 @@ describe('resource guards on the command line', () => {
     expect(existsSync(join(cwd, 'results'))).toBe(false);
   });
 
+  it('--max-events lowers the limit, so a harness can bound how long a run takes', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'edgesim-budget-'));
+    const small = resolve('test/fixtures/scenarios/small.yaml');
+    // 5 devices x 2/s x 30 s = 300 requests x 8 events + 5 first arrivals = 2,405 events.
+    const refused = run(['run', small, '--max-events', '2400'], cwd);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/2,405 events, above the limit of 2,400/);
+    expect(run(['run', small, '--max-events', '2405'], cwd).status).toBe(0);
+  });
+
   it('refuses more sweep workers than cores unless --force', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'edgesim-workers-'));
     const sweep = resolve('test/fixtures/sweeps/compare-placement.yaml');

@@ -59,12 +59,12 @@ describe('estimateRun', () => {
     const estimate = estimateRun(prepared(fleet()));
     expect(EVENTS_PER_REQUEST).toBe(8);
     expect(estimate.events).toBeCloseTo(8 * 120_000 + 100, 6); // 960,100
-    // 100 devices x 1,500 B + 120,000 requests x 24 B + 4 workers x 8 slots x 16 B.
+    // 100 devices x 1,500 B + 120,000 requests x 32 B + 4 workers x 8 slots x 16 B.
     expect(estimate.memoryBytes).toBeCloseTo(
       100 * BYTES_PER_DEVICE + 120_000 * BYTES_PER_REQUEST + 4 * 8 * BYTES_PER_BATCH_SLOT,
       6,
     );
-    expect(estimate.memoryBytes).toBeCloseTo(3_030_512, 6);
+    expect(estimate.memoryBytes).toBeCloseTo(3_990_512, 6);
     expect(estimate.explanation).toBe('100 devices for 600 s, about 120,000 requests');
   });
 
@@ -152,11 +152,11 @@ describe('checkRunBudget', () => {
   });
 
   it('refuses memory above 75% of the heap limit', () => {
-    const run = prepared(fleet()); // 3,030,512 bytes
-    expect(() => checkRunBudget(run, { heapLimitBytes: 4e6 })).toThrow(
-      /3 MB of memory, above 75% of the 4 MB heap limit/,
+    const run = prepared(fleet()); // 3,990,512 bytes: 75% of 5.32 MB
+    expect(() => checkRunBudget(run, { heapLimitBytes: 5.3e6 })).toThrow(
+      /4 MB of memory, above 75% of the 5 MB heap limit/,
     );
-    expect(checkRunBudget(run, { heapLimitBytes: 4.1e6 }).memoryBytes).toBeCloseTo(3_030_512, 6);
+    expect(checkRunBudget(run, { heapLimitBytes: 5.33e6 }).memoryBytes).toBeCloseTo(3_990_512, 6);
   });
 
   it('passes every shipped fleet scenario at the default heap limit', () => {

@@ -8,3 +8,12 @@ export function parseSeed(value: string): number {
   }
   return seed;
 }
+
+/** Parses `--max-events` as a positive number (`5e6` or `5000000`). */
+export function parseEventLimit(value: string): number {
+  const events = Number(value);
+  if (!/^\d+(\.\d+)?(e\d+)?$/i.test(value) || !(events >= 1) || !Number.isFinite(events)) {
+    throw new UsageError(`--max-events: expected a positive number such as 5e6, got "${value}"`);
+  }
+  return events;
+}

@@ -3,7 +3,7 @@ import type { RunOutcome } from '../api/run.js';
 import { withTerminalProgress } from '../progress.js';
 import { formatNumber } from '../results/csv.js';
 import { forTerminal } from '../terminal.js';
-import { parseSeed } from './options.js';
+import { parseEventLimit, parseSeed } from './options.js';
 
 export function registerRun(program: Command): void {
   program
@@ -14,13 +14,24 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output directory (default: results/<scenario name>)')
     .option('--force', 'run even when the estimated events or memory pass the limits')
     .option(
+      '--max-events <n>',
+      'refuse a run estimated above n events (default 2e9): bounds how long a run may take',
+      parseEventLimit,
+    )
+    .option(
       '--force-replace',
       "write into --out even if it holds files edgesim did not write (they are kept; edgesim's own are replaced)",
     )
     .action(
       async (
         file: string,
-        options: { seed?: number; out?: string; forceReplace?: boolean; force?: boolean },
+        options: {
+          seed?: number;
+          out?: string;
+          forceReplace?: boolean;
+          force?: boolean;
+          maxEvents?: number;
+        },
       ) => {
         const { runScenarioFile } = await import('../api/run.js');
         printOutcome(

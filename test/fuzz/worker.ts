@@ -37,6 +37,9 @@ export interface StepNote {
 /** The steps of a check, in order. */
 export type Step = 'validate' | 'sweep' | 'run';
 
+/** Events a mutant's run may be estimated at (about 1 s of simulation at this machine's pace). */
+export const FUZZ_MAX_EVENTS = 1e6;
+
 /** What a check found, from inside the worker. */
 export interface CheckReport {
   id: string;
@@ -122,7 +125,11 @@ async function check(dist: Dist, seeds: Seed[], request: CheckRequest): Promise<
       'run',
       () =>
         runsKind(dist, request) &&
-        cli(dist.cliRun.registerRun).parseAsync(['run', file, '--out', outDir], { from: 'user' }),
+        cli(dist.cliRun.registerRun).parseAsync(
+          // A run must end within the oracle's 10 s: the run-size guard refuses what it estimates past that.
+          ['run', file, '--out', outDir, '--max-events', String(FUZZ_MAX_EVENTS)],
+          { from: 'user' },
+        ),
     ],
   ];
   try {
