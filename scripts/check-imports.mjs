@@ -21,6 +21,19 @@ import { fileURLToPath } from 'node:url';
  * `mayImport` lists the other layers its files may import (a layer may always
  * import itself). This list is the rule; DESIGN.md's Layout says it in words.
  */
+/** The layers below the workloads, which everything from the workloads up may import. */
+const DOMAIN = [
+  'vocabulary',
+  'engine',
+  'scenario',
+  'energy',
+  'fleet',
+  'network',
+  'ml',
+  'compression',
+  'cost',
+];
+
 export const LAYERS = [
   {
     name: 'vocabulary',
@@ -88,17 +101,7 @@ export const LAYERS = [
     name: 'workloads',
     why: 'what a fleet does in a run, one folder per Workload; they return chart specs, never render',
     paths: ['workloads/'],
-    mayImport: [
-      'vocabulary',
-      'engine',
-      'scenario',
-      'energy',
-      'fleet',
-      'network',
-      'ml',
-      'compression',
-      'cost',
-    ],
+    mayImport: [...DOMAIN],
   },
   {
     name: 'report',
@@ -110,38 +113,13 @@ export const LAYERS = [
     name: 'run',
     why: 'the workload registry, the assembled scenario schema, one run from file to CSVs',
     paths: ['workloads/registry.ts', 'workloads/scenario.ts', 'run.ts', 'run-budget.ts'],
-    mayImport: [
-      'vocabulary',
-      'engine',
-      'scenario',
-      'energy',
-      'fleet',
-      'network',
-      'ml',
-      'compression',
-      'cost',
-      'workloads',
-      'report',
-    ],
+    mayImport: [...DOMAIN, 'workloads', 'report'],
   },
   {
     name: 'app',
     why: 'sweeps, planning, checks and validation, built on runs',
     paths: ['sweep/', 'plan/', 'check/', 'validate.ts'],
-    mayImport: [
-      'vocabulary',
-      'engine',
-      'scenario',
-      'energy',
-      'fleet',
-      'network',
-      'ml',
-      'compression',
-      'cost',
-      'workloads',
-      'report',
-      'run',
-    ],
+    mayImport: [...DOMAIN, 'workloads', 'report', 'run'],
   },
   {
     name: 'bench',
@@ -153,21 +131,7 @@ export const LAYERS = [
     name: 'api',
     why: 'the public API (index.ts) and the lazy entry points the CLI loads per command',
     paths: ['index.ts', 'api/'],
-    mayImport: [
-      'vocabulary',
-      'engine',
-      'scenario',
-      'energy',
-      'fleet',
-      'network',
-      'ml',
-      'compression',
-      'cost',
-      'workloads',
-      'report',
-      'run',
-      'app',
-    ],
+    mayImport: [...DOMAIN, 'workloads', 'report', 'run', 'app'],
   },
   {
     name: 'cli',
