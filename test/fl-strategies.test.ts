@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import {
-  type AggregateResult,
   type ClientUpdate,
   createStrategy,
   FedAdagrad,
@@ -15,18 +14,7 @@ import {
   type Strategy,
 } from '../src/workloads/federated/index.js';
 import { STRATEGY_OPTIONS, strategySpec } from '../src/workloads/federated/strategies/registry.js';
-
-const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
-
-function update(clientId: number, numExamples: number, weights: Float32Array): ClientUpdate {
-  return { clientId, numExamples, weights };
-}
-
-/** The new global model of an aggregated round; fails the test on a skipped one. */
-function weightsOf(result: AggregateResult): Float32Array {
-  if (result.kind !== 'aggregated') throw new Error(`round skipped: ${result.reason}`);
-  return result.weights;
-}
+import { f32, update, weightsOf } from './helpers/fl.js';
 
 /** Global (1, 2); client models (2, 2) with 1 example and (2, 6) with 3: FedAvg gives (2, 5). */
 const GLOBAL = f32(1, 2);

@@ -10,14 +10,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import {
-  type AggregateResult,
-  type ClientUpdate,
-  FedAdam,
-  FedAvg,
-  FedProx,
-  Scaffold,
-} from '../src/workloads/federated/index.js';
+import { FedAdam, FedAvg, FedProx, Scaffold } from '../src/workloads/federated/index.js';
 import { clipToNorm, updateNorm } from '../src/workloads/federated/kernels/norm-clip.js';
 import type { ClientContext } from '../src/workloads/federated/strategies/client-hook.js';
 import {
@@ -26,17 +19,7 @@ import {
   strategySpec,
 } from '../src/workloads/federated/strategies/registry.js';
 import { ClippedStrategy } from '../src/workloads/federated/strategies/wrappers/clip.js';
-
-const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
-
-function update(clientId: number, numExamples: number, weights: Float32Array): ClientUpdate {
-  return { clientId, numExamples, weights };
-}
-
-function weightsOf(result: AggregateResult): Float32Array {
-  if (result.kind !== 'aggregated') throw new Error(`round skipped: ${result.reason}`);
-  return result.weights;
-}
+import { f32, update, weightsOf } from './helpers/fl.js';
 
 describe('clipToNorm', () => {
   it('scales an update above the bound to norm exactly the bound', () => {
