@@ -60,6 +60,12 @@ export interface LayerCost {
   inputs?: number[];
   /** Activation fused into this layer (`relu`, `relu6`, `softmax`), for the record only. */
   activation?: string;
+  /**
+   * Kernel `[height, width]` of a convolution. The latency model tells a
+   * pointwise (1x1) convolution from a standard one by it; a `conv2d` without
+   * it counts as standard.
+   */
+  kernel?: [number, number];
 }
 
 /**

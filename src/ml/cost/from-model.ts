@@ -129,11 +129,19 @@ const COUNTERS: Readonly<Record<string, Counter>> = {
   },
   Conv2D: (layer, [input = []], output) => {
     const [kh, kw] = window(configOf(layer).kernelSize ?? configOf(layer).kernel_size);
-    return [mac(layer, 'conv2d', 2 * elements(output) * kh * kw * (input[2] ?? 0), input, output)];
+    const cost = mac(
+      layer,
+      'conv2d',
+      2 * elements(output) * kh * kw * (input[2] ?? 0),
+      input,
+      output,
+    );
+    return [{ ...cost, kernel: [kh, kw] }];
   },
   DepthwiseConv2D: (layer, [input = []], output) => {
     const [kh, kw] = window(configOf(layer).kernelSize ?? configOf(layer).kernel_size);
-    return [mac(layer, 'depthwiseConv2d', 2 * elements(output) * kh * kw, input, output)];
+    const cost = mac(layer, 'depthwiseConv2d', 2 * elements(output) * kh * kw, input, output);
+    return [{ ...cost, kernel: [kh, kw] }];
   },
   SeparableConv2D: separable,
   MaxPooling2D: pooling,
@@ -196,6 +204,7 @@ function separable(layer: tf.layers.Layer, [input = []]: number[][], output: num
     inputElements: elements(input),
     outputElements: elements(mid),
     outputShape: mid,
+    kernel: [kh, kw],
   };
   const pointwise = withActivation(layer, {
     name: `${layer.name}_pointwise`,
@@ -205,6 +214,7 @@ function separable(layer: tf.layers.Layer, [input = []]: number[][], output: num
     inputElements: elements(mid),
     outputElements: elements(output),
     outputShape: output,
+    kernel: [1, 1],
   });
   return [depthwise, pointwise];
 }

@@ -78,6 +78,7 @@ export function conv2d(options: Conv2dOptions): Block {
       inputElements: h * w * cin,
       outputElements: oh * ow * filters,
       outputShape: [oh, ow, filters],
+      kernel: [kh, kw],
     });
   });
 }
@@ -104,6 +105,7 @@ export function depthwiseConv2d(options: DepthwiseConv2dOptions): Block {
       inputElements: h * w * cin,
       outputElements: oh * ow * cout,
       outputShape: [oh, ow, cout],
+      kernel: [kh, kw],
     });
   });
 }

@@ -34,6 +34,10 @@ const layerSchema = z.strictObject({
     .optional()
     .describe('Indices of the earlier layers read (-1 = model input); default the previous layer'),
   activation: z.string().min(1).optional().describe('Activation fused into the layer'),
+  kernel: z
+    .tuple([z.number().int().positive(), z.number().int().positive()])
+    .optional()
+    .describe('Kernel [height, width] of a convolution; 1x1 marks a pointwise conv'),
 });
 
 /** Validates a cost card given as data and computes its totals; parses to a {@link CostCard}. */
