@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../src/engine/random.js';
 import { InputError, UsageError } from '../src/errors.js';
-import { readDataFile } from '../src/scenario/load.js';
+import { canonicalJson, readDataFile } from '../src/scenario/load.js';
 import {
   checkRuns,
   expandSweep,
@@ -221,6 +221,20 @@ describe('expanding a sweep', () => {
       expand(sweep).sweepHash,
     );
     expect(expand(sweep, 43).sweepHash).not.toBe(expand(sweep).sweepHash);
+  });
+
+  it('hashes parameters, replications and each run in canonical JSON, as documented', () => {
+    const sweep = {
+      replications: 3,
+      grid: { 'fleet[1].count': [100, 1000], 'workload.inference.placement': ['device', 'edge'] },
+    };
+    const plan = expand(sweep);
+    const hash = createHash('sha256').update(
+      canonicalJson({ parameters: plan.parameters, replications: 3 }),
+    );
+    for (const run of plan.runs) hash.update(`\n${canonicalJson(run)}`);
+    expect(plan.runs).toHaveLength(12);
+    expect(plan.sweepHash).toBe(hash.digest('hex'));
   });
 });
 

@@ -142,12 +142,13 @@ export function expandSweep(raw: unknown, file: string, baseSeed: number): Sweep
   if (!parsed.success) throw new InputError(file, toProblems(parsed.error.issues, fileSchema));
   const spec = parsed.data.sweep;
   const dimensions = buildDimensions(spec, scenario, file, new RandomStreams(baseSeed));
-  const runs = expandRuns(scenario, dimensions, spec.replications, baseSeed);
   const parameters = dimensions.flatMap((d) => d.parameters.map((p) => p.path));
   const hash = createHash('sha256').update(
     canonicalJson({ parameters, replications: spec.replications }),
   );
-  for (const run of runs) hash.update(`\n${canonicalJson(run)}`);
+  const runs = expandRuns(scenario, dimensions, spec.replications, baseSeed, (json) =>
+    hash.update(`\n${json}`),
+  );
   return { runs, parameters, replications: spec.replications, sweepHash: hash.digest('hex') };
 }
 
@@ -337,8 +338,10 @@ function expandRuns(
   dimensions: Dimension[],
   replications: number,
   baseSeed: number,
+  onRunJson: (canonical: string) => void,
 ): SweepRun[] {
   const points = dimensions.reduce((n, d) => n * d.levels.length, 1);
+  const seeds = Array.from({ length: replications }, (_, r) => replicationSeed(baseSeed, r));
   const runs: SweepRun[] = [];
   for (let point = 0; point < points; point++) {
     const levels = levelsAt(point, dimensions);
@@ -348,18 +351,51 @@ function expandRuns(
     const params = Object.fromEntries(
       chosen.map(({ parameter, value }) => [parameter.path, value]),
     );
-    for (let replication = 0; replication < replications; replication++) {
-      const seed = replicationSeed(baseSeed, replication);
-      const copy = structuredClone(scenario);
-      for (const { parameter, value } of chosen) {
-        assignPath(copy, parameter.segments, structuredClone(value));
-      }
-      if (isMapping(copy)) copy.seed = seed;
+    const base = structuredClone(scenario);
+    for (const { parameter, value } of chosen) {
+      assignPath(base, parameter.segments, structuredClone(value));
+    }
+    // Replications differ only in the top-level seed: each shares the point's
+    // nested values (nothing downstream mutates a run's scenario).
+    const json = runJsonAt(base, params, point);
+    for (const [replication, seed] of seeds.entries()) {
+      const copy = isMapping(base) ? { ...base, seed } : base;
       const run = { index: runs.length, point, replication, seed, params: { ...params } };
+      onRunJson(json(run.index, replication, seed));
       runs.push({ ...run, scenario: copy });
     }
   }
   return runs;
+}
+
+/**
+ * `canonicalJson(run)` for each replication of one point, serialising the
+ * point's scenario once: keys sort, so the run is
+ * `{"index","params","point","replication","scenario","seed"}` and the
+ * scenario's own `seed` falls between its keys that sort before and after it.
+ */
+function runJsonAt(
+  base: unknown,
+  params: Record<string, unknown>,
+  point: number,
+): (index: number, replication: number, seed: number) => string {
+  const paramsJson = canonicalJson(params);
+  const head = (index: number, replication: number) =>
+    `{"index":${index},"params":${paramsJson},"point":${point},"replication":${replication},"scenario":`;
+  if (!isMapping(base)) {
+    const scenario = canonicalJson(base);
+    return (index, replication, seed) => `${head(index, replication)}${scenario},"seed":${seed}}`;
+  }
+  const entries = Object.keys(base)
+    .filter((key) => key !== 'seed' && base[key] !== undefined)
+    .sort()
+    .map((key) => ({ key, json: `${JSON.stringify(key)}:${canonicalJson(base[key])}` }));
+  const before = entries.filter((e) => e.key < 'seed').map((e) => e.json);
+  const after = entries.filter((e) => e.key > 'seed').map((e) => e.json);
+  return (index, replication, seed) => {
+    const scenario = `{${[...before, `"seed":${seed}`, ...after].join(',')}}`;
+    return `${head(index, replication)}${scenario},"seed":${seed}}`;
+  };
 }
 
 /** The level of each dimension at `point`: a mixed-radix odometer, last dimension fastest. */
