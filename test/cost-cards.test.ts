@@ -156,7 +156,20 @@ describe('every zoo card', () => {
   });
 
   it('is listed under mobilenet-v2, resnet-50 and fedavg-cnn', () => {
-    expect(Object.keys(MODEL_ZOO).sort()).toEqual(['fedavg-cnn', 'mobilenet-v2', 'resnet-50']);
+    expect(Object.keys(MODEL_ZOO).sort()).toEqual([
+      'ds-cnn',
+      'efficientnet-lite0',
+      'fc-autoencoder',
+      'fedavg-cnn',
+      'inception-v1',
+      'mobilenet-v1',
+      'mobilenet-v1-0.25-96',
+      'mobilenet-v2',
+      'resnet-50',
+      'resnet-8',
+      'ssd-mobilenet-v1',
+      'ssd-mobilenet-v2',
+    ]);
   });
 });
 

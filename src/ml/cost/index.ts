@@ -40,5 +40,25 @@ export {
 } from './layers.js';
 export type { CostCardInput } from './schema.js';
 export { costCardSchema, parseCostCard } from './schema.js';
-export type { BatchNormMode, ResNet50Options, ZooOptions } from './zoo/index.js';
-export { fedAvgCnn, MODEL_ZOO, mobileNetV2, resNet50 } from './zoo/index.js';
+export type {
+  BatchNormMode,
+  InceptionV1Options,
+  MobileNetV1Options,
+  ResNet8Options,
+  ResNet50Options,
+  ZooOptions,
+} from './zoo/index.js';
+export {
+  dsCnn,
+  efficientNetLite0,
+  fcAutoencoder,
+  fedAvgCnn,
+  inceptionV1,
+  MODEL_ZOO,
+  mobileNetV1,
+  mobileNetV2,
+  resNet8,
+  resNet50,
+  ssdMobileNetV1,
+  ssdMobileNetV2,
+} from './zoo/index.js';

@@ -1,17 +1,50 @@
 import type { CostCard } from '../card.js';
+import { dsCnn } from './ds-cnn.js';
+import { efficientNetLite0 } from './efficientnet-lite0.js';
+import { fcAutoencoder } from './fc-autoencoder.js';
 import { fedAvgCnn } from './fedavg-cnn.js';
+import { inceptionV1 } from './inception-v1.js';
+import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
+import { resNet8 } from './resnet-8.js';
 import { resNet50 } from './resnet-50.js';
+import { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
+import { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
 
 export type { BatchNormMode, ZooOptions } from './conv-bn.js';
+export { dsCnn } from './ds-cnn.js';
+export { efficientNetLite0 } from './efficientnet-lite0.js';
+export { fcAutoencoder } from './fc-autoencoder.js';
 export { fedAvgCnn } from './fedavg-cnn.js';
+export type { InceptionV1Options } from './inception-v1.js';
+export { inceptionV1 } from './inception-v1.js';
+export type { MobileNetV1Options } from './mobilenet-v1.js';
+export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
+export type { ResNet8Options } from './resnet-8.js';
+export { resNet8 } from './resnet-8.js';
 export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
+export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
+export { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
 
-/** Cost cards of the built-in models by name, each with batch norm folded (ResNet-50 is v1.5). */
+/**
+ * Cost cards of the built-in models by name, each with batch norm folded
+ * (ResNet-50 is v1.5). The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
+ * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
+ */
 export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'mobilenet-v2': () => mobileNetV2(),
   'resnet-50': () => resNet50(),
   'fedavg-cnn': () => fedAvgCnn(),
+  'mobilenet-v1': () => mobileNetV1(),
+  'mobilenet-v1-0.25-96': () =>
+    mobileNetV1({ alpha: 0.25, resolution: 96, classes: 2, reference: 'mlperf-tiny' }),
+  'ssd-mobilenet-v1': () => ssdMobileNetV1(),
+  'ssd-mobilenet-v2': () => ssdMobileNetV2(),
+  'resnet-8': () => resNet8(),
+  'ds-cnn': () => dsCnn(),
+  'fc-autoencoder': () => fcAutoencoder(),
+  'inception-v1': () => inceptionV1(),
+  'efficientnet-lite0': () => efficientNetLite0(),
 };
