@@ -3,7 +3,7 @@
  * (`src/compression/simd/kernels.wat`) with wabt's wat2wasm and writes the
  * bytes, base64, into `src/compression/simd/kernels-wasm.ts`, which is
  * committed: the build, the runtime and CI need no WebAssembly compiler.
- * `test/compression-simd.test.ts` recompiles and checks that the committed
+ * `test/compression/simd.test.ts` recompiles and checks that the committed
  * module is exactly what this script writes.
  *
  * Run with `npm run build:simd` after editing the .wat file.

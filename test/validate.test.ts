@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../src/errors.js';
 import { validateFile } from '../src/validate.js';
+import { edgesim } from './helpers/cli.js';
+import { expectInputError } from './helpers/input-error.js';
 
-const CLI = resolve('dist/cli/main.js');
 const traces = resolve('test/fixtures/traces');
 const comparePlacement = readFileSync('test/fixtures/sweeps/compare-placement.yaml', 'utf8');
 const base = comparePlacement.replace(/\nsweep:[\s\S]*$/, '\n');
@@ -20,18 +19,7 @@ function scenarioFile(text: string): string {
 
 /** The InputError's message from validating `text`; fails if it validates. */
 function validationError(text: string): string {
-  try {
-    validateFile(scenarioFile(text));
-  } catch (error) {
-    if (error instanceof InputError) return error.message;
-    throw error;
-  }
-  throw new Error('expected the scenario to be rejected');
-}
-
-function edgesim(args: string[], cwd: string) {
-  const result = spawnSync('node', [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return expectInputError(() => validateFile(scenarioFile(text))).message;
 }
 
 /** The base scenario with its first group's arrivals (or any other line) replaced. */

@@ -1,7 +1,7 @@
 ;; WebAssembly SIMD (v128) twins of the hot loops of the compression kernels.
 ;;
 ;; Each function computes, bit for bit, what its JavaScript reference computes
-;; (named in its comment); `test/compression-simd.test.ts` compares the two on
+;; (named in its comment); `test/compression/simd.test.ts` compares the two on
 ;; random and adversarial inputs. The drivers (`quantize.ts`, `fp16.ts` and
 ;; `prune.ts` in this folder) copy a chunk of the caller's array into the
 ;; imported memory, call a kernel on it and copy the result out.

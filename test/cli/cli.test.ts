@@ -1,0 +1,160 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { edgesim } from '../helpers/cli.js';
+
+const small = resolve('test/fixtures/scenarios/small.yaml');
+
+function csvFiles(dir: string): Record<string, string> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.csv'));
+  return Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+describe('edgesim run', () => {
+  it('writes summary.csv, requests.csv and manifest.json to results/<name> by default', () => {
+    const { code, cwd, stdout } = edgesim(['run', small]);
+    expect(code).toBe(0);
+    expect(readdirSync(join(cwd, 'results', 'small')).sort()).toEqual([
+      'devices.csv',
+      'groups.csv',
+      'latency.csv',
+      'manifest.json',
+      'requests.csv',
+      'servers.csv',
+      'summary.csv',
+    ]);
+    expect(stdout).toContain('latency_p99_s');
+  });
+
+  it('writes byte-identical CSVs for the same scenario and seed', () => {
+    const first = edgesim(['run', small, '--out', 'a']);
+    expect(edgesim(['run', small, '--out', 'b'], first.cwd).code).toBe(0);
+    const a = csvFiles(join(first.cwd, 'a'));
+    expect(Object.keys(a)).toHaveLength(6);
+    expect(csvFiles(join(first.cwd, 'b'))).toEqual(a);
+  });
+
+  it('changes the results with a different seed', () => {
+    const { cwd } = edgesim(['run', small, '--out', 'a']);
+    edgesim(['run', small, '--out', 'b', '--seed', '8'], cwd);
+    expect(readFileSync(join(cwd, 'b', 'requests.csv'), 'utf8')).not.toBe(
+      readFileSync(join(cwd, 'a', 'requests.csv'), 'utf8'),
+    );
+  });
+
+  it('writes nothing to stderr when it is not a terminal: no progress, no warning', () => {
+    const { code, stderr } = edgesim(['run', small, '--out', 'a']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  it('warns on stderr that a sweep block is ignored, names the command that runs it, and runs the base point', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-cli-'));
+    const sweep = '\nsweep:\n  grid:\n    workload.inference.placement: [device, edge]\n';
+    writeFileSync(join(dir, 'swept.yaml'), readFileSync(small, 'utf8') + sweep);
+    const swept = edgesim(['run', 'swept.yaml', '--out', 'a'], dir);
+    expect(swept.code).toBe(0);
+    expect(swept.stderr).toBe(
+      'edgesim: warning: swept.yaml has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep swept.yaml)\n',
+    );
+    expect(edgesim(['run', small, '--out', 'b'], dir).code).toBe(0);
+    expect(csvFiles(join(dir, 'a'))).toEqual(csvFiles(join(dir, 'b')));
+  });
+
+  it('keeps wall time out of the CSVs and records it in the manifest', () => {
+    const { cwd } = edgesim(['run', small, '--out', 'a', '--seed', '3']);
+    const manifest = JSON.parse(readFileSync(join(cwd, 'a', 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      edgesim: expect.any(String),
+      seed: 3,
+      scenario: { name: 'small' },
+    });
+    expect(manifest.wallTimeS).toBeGreaterThan(0);
+    expect(manifest.scenario.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const summary = readFileSync(join(cwd, 'a', 'summary.csv'), 'utf8');
+    expect(summary).not.toMatch(/wall/);
+  });
+});
+
+describe('bad input on the command line', () => {
+  const quickstart = readFileSync('scenarios/quickstart.yaml', 'utf8');
+  const cases: [string, string][] = [
+    ['unknown field', quickstart.replace('count: 40', 'count: 40\n    colour: red')],
+    ['wrong type', quickstart.replace('workers: 2', 'workers: two')],
+    ['negative rate', quickstart.replace('rate: 2/s', 'rate: -2/s')],
+    ['unknown unit', quickstart.replace('rtt: 1 ms', 'rtt: 2 parsecs')],
+    ['bit rate for a duration', quickstart.replace('rtt: 1 ms', 'rtt: 20 Mbps')],
+    [
+      'unknown hardware profile',
+      quickstart.replace('profile: raspberry-pi-4', 'profile: raspberry-pi-9'),
+    ],
+    ['empty file', ''],
+    ['malformed YAML', 'name: [unclosed\n'],
+  ];
+
+  it.each(cases)('%s: exit code 2, one message, no stack trace, nothing written', (_, text) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'edgesim-bad-'));
+    writeFileSync(join(cwd, 'bad.yaml'), text);
+    const { code, stderr, stdout } = edgesim(['run', 'bad.yaml'], cwd);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^edgesim: bad\.yaml: /);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toBe('');
+    expect(existsSync(join(cwd, 'results'))).toBe(false);
+  });
+
+  it('missing file: exit code 2 and nothing written', () => {
+    const { code, stderr, cwd } = edgesim(['run', 'missing.yaml']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('edgesim: missing.yaml: no such file');
+    expect(existsSync(join(cwd, 'results'))).toBe(false);
+  });
+
+  it('a bad --seed is a usage error', () => {
+    const { code, stderr } = edgesim(['run', small, '--seed', '-1']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--seed/);
+  });
+
+  it('--verbose adds the stack', () => {
+    const { stderr } = edgesim(['--verbose', 'run', 'missing.yaml']);
+    expect(stderr).toMatch(/\n\s+at /);
+  });
+
+  it('an unknown command is a usage error', () => {
+    expect(edgesim(['frobnicate']).code).toBe(2);
+  });
+
+  it('an unknown command is a usage error with --help too, not the main help', () => {
+    for (const args of [['nosuch'], ['nosuch', '--help'], ['nosuch', '-h'], ['--help', 'nosuch']]) {
+      const { code, stdout, stderr } = edgesim(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toContain("error: unknown command 'nosuch'");
+      expect(stdout, args.join(' ')).toBe('');
+    }
+  });
+});
+
+describe('other commands', () => {
+  it('--help and --version exit 0', () => {
+    const help = edgesim(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/run \[options\] <scenario>/);
+    const version = edgesim(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('validate accepts a good scenario and rejects a bad one', () => {
+    expect(edgesim(['validate', small]).code).toBe(0);
+    const bad = edgesim(['validate', small, 'missing.yaml']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('schema prints the JSON Schema', () => {
+    const { code, stdout } = edgesim(['schema']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).title).toBe('edgesim scenario');
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ProfileLibrary } from '../../src/fleet/profiles.js';
+import { expectInputError } from '../helpers/input-error.js';
+
+const library = new ProfileLibrary();
+
+describe('hardware profiles', () => {
+  it('ships the 13 required device classes', () => {
+    expect(library.names).toEqual([
+      'cloud-a100',
+      'coral-dev-board',
+      'edge-server-l4',
+      'edge-server-t4',
+      'esp32-s3',
+      'gateway-n100',
+      'jetson-nano',
+      'jetson-orin-nano',
+      'phone-flagship',
+      'phone-midrange',
+      'raspberry-pi-4',
+      'raspberry-pi-5',
+      'stm32h7',
+    ]);
+  });
+
+  it.each(library.names)('%s validates against the profile schema', (name) => {
+    const profile = library.resolve(name);
+    expect(profile.name).toBe(name);
+    for (const entry of Object.values(profile.throughput)) {
+      expect(entry.achievableFlops).toBeLessThanOrEqual(entry.peakFlops);
+    }
+  });
+
+  it('converts figures with units to base units', () => {
+    const pi = library.resolve('raspberry-pi-4');
+    expect(pi.idleW).toBe(1.6);
+    expect(pi.activeW).toBe(5);
+    expect(pi.priceUsd).toBe(75);
+    expect(pi.batteryJ).toBeUndefined();
+    expect(library.resolve('phone-flagship').batteryJ).toBe(15 * 3600);
+  });
+
+  it('lets a scenario override any field, with a bare value', () => {
+    const pi = library.resolve('raspberry-pi-4', { power: { idle: '2.5 W' }, price: '$60' });
+    expect(pi.idleW).toBe(2.5);
+    expect(pi.priceUsd).toBe(60);
+    expect(pi.activeW).toBe(5);
+  });
+
+  it('lists the available profiles when a name is unknown', () => {
+    const error = expectInputError(() =>
+      library.resolve('raspberry-pi-9', undefined, { file: 's.yaml', path: 'fleet[0].profile' }),
+    );
+    expect(error.message).toMatch(
+      /^s\.yaml: fleet\[0\]\.profile: unknown hardware profile "raspberry-pi-9"; available: cloud-a100, .*stm32h7$/,
+    );
+  });
+
+  it('rejects an override that breaks the profile, naming the field', () => {
+    const error = expectInputError(() =>
+      library.resolve('raspberry-pi-4', { power: { idle: '2 Mbps' } }),
+    );
+    expect(error.message).toMatch(/power\.idle/);
+    expect(error.message).toMatch(/expected a power/);
+  });
+});

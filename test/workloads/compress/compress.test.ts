@@ -1,0 +1,318 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prunedCount } from '../../../src/compression/index.js';
+import { RandomStreams } from '../../../src/engine/random.js';
+import { parseCostCard } from '../../../src/ml/cost/schema.js';
+import { getFlatWeights, weightLayout } from '../../../src/ml/models/weights.js';
+import { buildModel } from '../../../src/ml/models/zoo.js';
+import { initBackend, tf } from '../../../src/ml/runtime.js';
+import { decodeModel, encodeModel } from '../../../src/workloads/compress/encode-model.js';
+import {
+  chooseUnits,
+  maskUnits,
+  removeUnits,
+} from '../../../src/workloads/compress/structured-prune.js';
+import { settle, startVariant, type Variant } from '../../../src/workloads/compress/variant.js';
+import { edgesim } from '../../helpers/cli.js';
+import { readCsv } from '../../helpers/tables.js';
+
+const small = resolve('test/fixtures/compress/small.yaml');
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** A 2NN for 12 features and 4 classes with seeded weights. */
+function mlp(seed = 1) {
+  return {
+    model: buildModel('2nn', { inputShape: [12], numClasses: 4, seed }),
+    outputs: 'logits' as const,
+  };
+}
+
+function randomInputs(shape: number[], seed = 9): tf.Tensor {
+  const rng = new RandomStreams(seed).stream('inputs');
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal(0, 1)),
+    shape,
+  );
+}
+
+describe('structured pruning', () => {
+  it("removes whole units: the smaller dense model has the kept widths and the masked model's outputs", () => {
+    const { model } = mlp();
+    const kept = chooseUnits(model, 0.5, 'l1');
+    // Hidden layers of 200 units lose round(0.5 x 200) = 100 each; the output layer is never pruned.
+    expect([...kept.values()].map((k) => k.length)).toEqual([100, 100]);
+    const smaller = removeUnits(model, kept);
+    expect(weightLayout(smaller).length).toBe(12 * 100 + 100 + 100 * 100 + 100 + 100 * 4 + 4);
+    maskUnits(model, kept);
+    const x = randomInputs([16, 12]);
+    const a = (smaller.predict(x) as tf.Tensor).dataSync();
+    const b = (model.predict(x) as tf.Tensor).dataSync();
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-5);
+  });
+
+  it('removes conv filters and the flattened rows that read them, and still matches the masked model', () => {
+    const model = buildModel('cnn', { inputShape: [8, 8, 1], numClasses: 3, seed: 2 });
+    const kept = chooseUnits(model, 0.25, 'l2');
+    // conv 32 -> 24, conv 64 -> 48, dense 512 -> 384 filters/units kept.
+    expect([...kept.values()].map((k) => k.length)).toEqual([24, 48, 384]);
+    const smaller = removeUnits(model, kept);
+    maskUnits(model, kept);
+    const x = randomInputs([4, 8, 8, 1]);
+    const a = (smaller.predict(x) as tf.Tensor).dataSync();
+    const b = (model.predict(x) as tf.Tensor).dataSync();
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-4);
+  });
+});
+
+describe('encoded models', () => {
+  /** A variant of a seeded 2NN with `setup` applied, weights settled as deployed. */
+  function variantWith(setup: (v: Variant) => void): Variant {
+    const variant = startVariant('v', mlp(3));
+    setup(variant);
+    settle(variant);
+    return variant;
+  }
+
+  function expectRoundTrip(variant: Variant) {
+    const { bytes } = encodeModel(variant);
+    const decoded = decodeModel(bytes);
+    const flat = getFlatWeights(variant.handle.model);
+    for (const entry of weightLayout(variant.handle.model).entries) {
+      const want = flat.subarray(entry.offset, entry.offset + entry.length);
+      expect(decoded.get(entry.name), entry.name).toEqual(want);
+    }
+  }
+
+  it('decode gives back exactly the weights an int8 per-channel variant computes with', () => {
+    expectRoundTrip(
+      variantWith((v) => (v.quant = { bits: 8, scheme: 'symmetric', granularity: 'per-channel' })),
+    );
+  });
+
+  it('round-trips int4 asymmetric, fp16, pruned and clustered variants exactly', () => {
+    expectRoundTrip(
+      variantWith((v) => (v.quant = { bits: 4, scheme: 'asymmetric', granularity: 'per-tensor' })),
+    );
+    expectRoundTrip(variantWith((v) => (v.quant = { bits: 16 })));
+    const pruned = (v: Variant) => {
+      const flat = getFlatWeights(v.handle.model);
+      for (const e of weightLayout(v.handle.model).entries.filter((e) => e.role === 'kernel')) {
+        const mask = new Uint8Array(e.length).map((_, i) =>
+          Math.abs(flat[e.offset + i]!) > 0.05 ? 1 : 0,
+        );
+        v.masks.set(e.name, mask);
+      }
+    };
+    expectRoundTrip(variantWith(pruned));
+    expectRoundTrip(
+      variantWith((v) => {
+        pruned(v);
+        v.quant = { bits: 8, scheme: 'asymmetric', granularity: 'per-channel' };
+      }),
+    );
+    expectRoundTrip(
+      variantWith((v) => {
+        for (const e of weightLayout(v.handle.model).entries.filter((e) => e.role === 'kernel'))
+          v.clusters.set(e.name, {
+            k: 4,
+            assignments: new Uint8Array(e.length).map((_, i) => i % 4),
+          });
+      }),
+    );
+  });
+
+  it("is as long as its tensors' encodings plus the container: 12 bytes, and 6 plus the name per tensor", () => {
+    const variant = variantWith(
+      (v) => (v.quant = { bits: 8, scheme: 'symmetric', granularity: 'per-channel' }),
+    );
+    const { bytes, tensors } = encodeModel(variant);
+    const names = tensors.reduce((sum, t) => sum + 6 + Buffer.byteLength(t.name), 0);
+    expect(bytes.length).toBe(12 + names + tensors.reduce((sum, t) => sum + t.bytes.length, 0));
+    // An int8 kernel holds one byte per weight: the 12x200 kernel's encoding is at least 2,400 bytes and
+    // less than 2,400 + its 200 float32 scales + a header.
+    const first = tensors.find((t) => t.format === 'int8')!;
+    expect(first.bytes.length).toBeGreaterThanOrEqual(2400);
+    expect(first.bytes.length).toBeLessThan(2400 + 200 * 4 + 64);
+  });
+});
+
+describe('edgesim compress', () => {
+  let first: ReturnType<typeof edgesim>;
+  beforeAll(() => {
+    first = edgesim(['compress', small, '--out', 'a']);
+  }, 120_000);
+
+  it('writes a row per variant, the baseline first, with the bytes of its encoded model file', () => {
+    expect(first.code, first.stderr).toBe(0);
+    const rows = readCsv(join(first.cwd, 'a', 'variants.csv'));
+    expect(rows.map((r) => r.variant)).toEqual([
+      'baseline',
+      'int8',
+      'prune80-int4',
+      'cluster8',
+      'halved',
+    ]);
+    for (const row of rows) {
+      expect(row.status).toBe('ok');
+      const file = join(first.cwd, 'a', 'models', `${row.variant}.edgm`);
+      expect(Number(row.encoded_bytes)).toBe(statSync(file).size);
+    }
+  });
+
+  it('prunes to the exact sparsity asked and keeps it through quantization', () => {
+    const row = readCsv(join(first.cwd, 'a', 'variants.csv')).find(
+      (r) => r.variant === 'prune80-int4',
+    )!;
+    // Kernels of the 2NN on 60 features, 10 classes: 60x200 + 200x200 + 200x10; each pruned per layer.
+    const zeros = prunedCount(12_000, 0.8) + prunedCount(40_000, 0.8) + prunedCount(2_000, 0.8);
+    expect(Number(row.kernel_sparsity)).toBeCloseTo(zeros / 54_000, 12);
+    expect(row.weight_precision).toBe('int4');
+    expect(Number(row.effective_flops)).toBeCloseTo(2 * (54_000 - zeros), 6);
+  });
+
+  it('shrinks the model by structured pruning: half the hidden units, a quarter of the hidden-to-hidden weights', () => {
+    const row = readCsv(join(first.cwd, 'a', 'variants.csv')).find((r) => r.variant === 'halved')!;
+    expect(Number(row.params)).toBe(60 * 100 + 100 + 100 * 100 + 100 + 100 * 10 + 10);
+  });
+
+  it('writes cost cards with their deployment that fleet scenarios run at their precision', () => {
+    const cardFile = join(first.cwd, 'a', 'cards', 'prune80-int4.json');
+    const parsed = parseCostCard(JSON.parse(readFileSync(cardFile, 'utf8')), cardFile);
+    expect(parsed.params).toBe(60 * 200 + 200 + 200 * 200 + 200 + 200 * 10 + 10);
+    const variant = readCsv(join(first.cwd, 'a', 'variants.csv')).find(
+      (r) => r.variant === 'prune80-int4',
+    )!;
+    expect(parsed.deployment).toEqual({
+      precision: 'int4',
+      weightSparsity: Number(variant.kernel_sparsity),
+      encodedBytes: Number(variant.encoded_bytes),
+    });
+    const fleet = join(first.cwd, 'fleet.yaml');
+    writeFileSync(
+      fleet,
+      [
+        'name: compressed-fleet',
+        'duration: 10 s',
+        `model: { card: ${JSON.stringify(cardFile)} }`,
+        'fleet: [{ name: phones, profile: phone-midrange, count: 2, network: { technology: wifi6 }, arrivals: { kind: poisson, rate: 1/s } }]',
+        'workload: { inference: { placement: device, input: 1 kB, output: 100 B, slo: 100 ms, modelDownload: true } }',
+      ].join('\n'),
+    );
+    const run = edgesim(['run', fleet, '--out', 'fleet'], first.cwd);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = readCsv(join(first.cwd, 'fleet', 'summary.csv'))[0]!;
+    expect(summary.precision).toBe('int4');
+    expect(summary.model).toBe('compress-small/prune80-int4');
+    // What each device downloads is the encoded model, byte for byte.
+    expect(Number(summary.model_bytes)).toBe(Number(variant.encoded_bytes));
+    expect(Number(summary.model_bytes)).toBe(
+      statSync(join(first.cwd, 'a', 'models', 'prune80-int4.edgm')).size,
+    );
+    expect(Number(summary.model_download_bytes)).toBe(2 * Number(variant.encoded_bytes));
+  });
+
+  it('estimates every variant on every profile, and writes the report', () => {
+    const rows = readCsv(join(first.cwd, 'a', 'estimates.csv'));
+    expect(rows).toHaveLength(5 * 2);
+    expect(rows.every((r) => Number(r.latency_s) > 0 && Number(r.energy_j) > 0)).toBe(true);
+    expect(readFileSync(join(first.cwd, 'a', 'report', 'report.html'), 'utf8')).toContain(
+      'Accuracy vs encoded size',
+    );
+  });
+
+  it('gives byte-identical results for the same seed, and different ones for another', () => {
+    expect(edgesim(['compress', small, '--out', 'b'], first.cwd).code).toBe(0);
+    for (const file of [
+      'summary.csv',
+      'variants.csv',
+      'estimates.csv',
+      'models/prune80-int4.edgm',
+    ]) {
+      expect(readFileSync(join(first.cwd, 'b', file)), file).toEqual(
+        readFileSync(join(first.cwd, 'a', file)),
+      );
+    }
+    expect(edgesim(['compress', small, '--seed', '6', '--out', 'c'], first.cwd).code).toBe(0);
+    expect(readFileSync(join(first.cwd, 'c', 'variants.csv'), 'utf8')).not.toBe(
+      readFileSync(join(first.cwd, 'a', 'variants.csv'), 'utf8'),
+    );
+  }, 120_000);
+});
+
+describe('compression sweeps', () => {
+  it('run each point in a worker and join their summaries, one row per point', () => {
+    const sweep = resolve('test/fixtures/compress/sweep.yaml');
+    const { code, stderr, cwd } = edgesim(['sweep', sweep, '--workers', '2', '--out', 's']);
+    expect(code, stderr).toBe(0);
+    const rows = readCsv(join(cwd, 's', 'sweep.csv'));
+    expect(rows.map((r) => r['compress.variants[0].steps[0].bits'])).toEqual(['8', '4']);
+    // Same trained baseline in both runs (same seed); int4 packs two weights per byte, so it is smaller.
+    expect(rows[0]!.baseline_accuracy).toBe(rows[1]!.baseline_accuracy);
+    expect(Number(rows[1]!.quantized_encoded_bytes)).toBeLessThan(
+      Number(rows[0]!.quantized_encoded_bytes),
+    );
+  }, 180_000);
+});
+
+describe('bad compression scenarios', () => {
+  function rejected(text: string): { code: number | null; stderr: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-compress-bad-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, text);
+    const result = edgesim(['compress', file], dir);
+    return { code: result.code, stderr: result.stderr };
+  }
+  const base = (variants: string, extra = '') =>
+    `name: bad\ncompress:\n  dataset: { kind: synthetic, alpha: 0, beta: 0, devices: 2 }\n  model: { zoo: logistic }\n${extra}${variants ? `  variants:\n${variants}` : ''}`;
+
+  it('rejects a sparsity outside [0, 1), naming the field', () => {
+    const { code, stderr } = rejected(
+      base('    - { name: p, steps: [{ kind: prune, sparsity: 1 }] }\n'),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('compress.variants[0].steps[0].sparsity');
+    expect(stderr).toContain('< 1');
+  });
+
+  it('rejects an unsupported bit width, listing the supported ones', () => {
+    const { code, stderr } = rejected(
+      base('    - { name: q, steps: [{ kind: quantize, bits: 3 }] }\n'),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('compress.variants[0].steps[0].bits');
+    expect(stderr).toMatch(/16.*8.*4/);
+  });
+
+  it('rejects a missing model file and a missing dataset file, naming both', () => {
+    const { code, stderr } = rejected(
+      'name: bad\ncompress:\n  dataset: { kind: csv, file: nowhere.csv }\n  model: { file: nothing/model.json }\n',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      'compress.model.file: model file not found (got "nothing/model.json")',
+    );
+    expect(stderr).toContain('compress.dataset.file: dataset file not found (got "nowhere.csv")');
+  });
+
+  it('rejects a zoo model that cannot take the dataset, without a stack trace', () => {
+    const { code, stderr } = rejected(base('').replace('zoo: logistic', 'zoo: cnn'));
+    expect(code).toBe(2);
+    expect(stderr).toContain('compress.model.zoo');
+    expect(stderr).not.toContain('    at ');
+  });
+
+  it('rejects an unknown profile and a variant named baseline', () => {
+    const { code, stderr } = rejected(
+      base('    - { name: baseline, steps: [] }\n', '  profiles: [toaster]\n'),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('compress.profiles[0]');
+    expect(stderr).toContain('reserved');
+  });
+});
