@@ -1,10 +1,46 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects. `unit` imports src/ directly and needs no build. `dist`
+ * runs the built CLI or starts worker threads from dist/, so its global
+ * setup builds dist/ first (only when a source is newer than the build).
+ * `slow` trains real models on real data (minutes on 2 cores). `npm test`
+ * runs all three; `npm run test:fast` skips `slow`.
+ */
+const DIST = [
+  'test/cli/**/*.test.ts',
+  'test/fuzz/**/*.test.ts',
+  'test/results/out-dir.test.ts',
+  'test/resource-guards.test.ts',
+  'test/scenario/input-files.test.ts',
+  'test/scenario/schema-bounds.test.ts',
+  'test/sweep/integrity.test.ts',
+  'test/sweep/pool.test.ts',
+  'test/sweep/sweep.test.ts',
+  'test/validate.test.ts',
+  'test/workloads/compress/compress.test.ts',
+  'test/workloads/federated/federated.test.ts',
+  'test/workloads/federated/threads.test.ts',
+  'test/workloads/federated/wrappers.test.ts',
+];
+const SLOW = [
+  'test/ml/train.test.ts',
+  'test/workloads/compress/mnist.test.ts',
+  'test/workloads/federated/mnist.test.ts',
+];
+const build = ['test/global-setup.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...DIST, ...SLOW] },
+      },
+      { extends: true, test: { name: 'dist', include: DIST, globalSetup: build } },
+      { extends: true, test: { name: 'slow', include: SLOW, globalSetup: build } },
+    ],
   },
 });
