@@ -61,7 +61,7 @@ export function classificationMetrics(
     count,
     numClasses,
     accuracy: correct / count,
-    ...macroPrecisionRecallF1(confusion, numClasses),
+    ...macroPrecisionRecallF1(confusion),
     rocAuc: macroRocAuc(probabilities, labels, numClasses),
     confusion,
   };
@@ -89,14 +89,38 @@ function confusionMatrix(
   return confusion;
 }
 
-function macroPrecisionRecallF1(
-  confusion: Int32Array,
-  numClasses: number,
-): { precision: number; recall: number; f1: number } {
-  let precision = 0;
-  let recall = 0;
-  let f1 = 0;
-  let classes = 0;
+/** Precision, recall and F1 of one class, with how many samples carry it. */
+export interface ClassMetrics {
+  /** Class index. */
+  readonly classIndex: number;
+  /** TP / samples predicted as this class; 0 when none is (zero_division=0). */
+  readonly precision: number;
+  /** TP / samples of this class; 0 when there are none. */
+  readonly recall: number;
+  /** 2PR / (P + R); 0 when P + R = 0. */
+  readonly f1: number;
+  /** Samples whose true class this is (a row sum of the confusion matrix). */
+  readonly support: number;
+  /** Samples predicted as this class (a column sum). */
+  readonly predicted: number;
+}
+
+/**
+ * Per-class precision, recall, F1 and support from a confusion matrix, as
+ * sklearn's `precision_recall_fscore_support(average=None, zero_division=0)`.
+ * The macro means of {@link classificationMetrics} are the means of these
+ * over the classes with `support + predicted > 0`.
+ *
+ * @param confusion `confusion[t * n + p]`: samples of true class t predicted
+ *   as p; its length must be a square n × n with n >= 1.
+ * @returns one entry per class, in class order.
+ */
+export function classMetrics(confusion: ArrayLike<number>): ClassMetrics[] {
+  const numClasses = Math.round(Math.sqrt(confusion.length));
+  if (numClasses < 1 || numClasses * numClasses !== confusion.length) {
+    throw new RangeError(`confusion.length(=${confusion.length}) must be a square n × n with n >= 1`);
+  }
+  const result: ClassMetrics[] = [];
   for (let c = 0; c < numClasses; c++) {
     let support = 0;
     let predicted = 0;
@@ -104,16 +128,22 @@ function macroPrecisionRecallF1(
       support += confusion[c * numClasses + k]!;
       predicted += confusion[k * numClasses + c]!;
     }
-    if (support === 0 && predicted === 0) continue;
     const truePositives = confusion[c * numClasses + c]!;
-    const p = predicted === 0 ? 0 : truePositives / predicted;
-    const r = support === 0 ? 0 : truePositives / support;
-    precision += p;
-    recall += r;
-    f1 += p + r === 0 ? 0 : (2 * p * r) / (p + r);
-    classes++;
+    const precision = predicted === 0 ? 0 : truePositives / predicted;
+    const recall = support === 0 ? 0 : truePositives / support;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    result.push({ classIndex: c, precision, recall, f1, support, predicted });
   }
-  return { precision: precision / classes, recall: recall / classes, f1: f1 / classes };
+  return result;
+}
+
+function macroPrecisionRecallF1(
+  confusion: Int32Array,
+): { precision: number; recall: number; f1: number } {
+  const present = classMetrics(confusion).filter((c) => c.support + c.predicted > 0);
+  const mean = (pick: (c: ClassMetrics) => number): number =>
+    present.reduce((sum, c) => sum + pick(c), 0) / present.length;
+  return { precision: mean((c) => c.precision), recall: mean((c) => c.recall), f1: mean((c) => c.f1) };
 }
 
 function macroRocAuc(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryRocAuc, classificationMetrics } from '../../src/ml/metrics.js';
+import { binaryRocAuc, classificationMetrics, classMetrics } from '../../src/ml/metrics.js';
 
 /**
  * Six samples, three classes. Predictions (argmax, lowest index on ties):
@@ -91,6 +91,44 @@ describe('classificationMetrics', () => {
     );
     expect(() => classificationMetrics(new Float32Array(6), labels, 3)).toThrow(
       'labels[1](=3) must be in [0, 3)',
+    );
+  });
+});
+
+describe('classMetrics', () => {
+  it('gives each class its precision, recall, F1 and support from the confusion matrix', () => {
+    // The six-sample matrix [[1,1,0],[1,1,0],[0,1,1]] (rows true, columns predicted):
+    // class 0: TP 1, predicted 2, support 2 -> P 1/2, R 1/2, F1 1/2.
+    // class 1: TP 1, predicted 3, support 2 -> P 1/3, R 1/2, F1 2(1/6)/(5/6) = 2/5.
+    // class 2: TP 1, predicted 1, support 2 -> P 1, R 1/2, F1 2(1/2)/(3/2) = 2/3.
+    const perClass = classMetrics(Int32Array.from([1, 1, 0, 1, 1, 0, 0, 1, 1]));
+    expect(perClass.map((c) => c.support)).toEqual([2, 2, 2]);
+    expect(perClass.map((c) => c.predicted)).toEqual([2, 3, 1]);
+    expect(perClass.map((c) => c.precision)).toEqual([1 / 2, 1 / 3, 1]);
+    expect(perClass.map((c) => c.recall)).toEqual([1 / 2, 1 / 2, 1 / 2]);
+    expect(perClass[0]!.f1).toBeCloseTo(1 / 2, 12);
+    expect(perClass[1]!.f1).toBeCloseTo(2 / 5, 12);
+    expect(perClass[2]!.f1).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('has the macro averages of classificationMetrics as its means over present classes', () => {
+    const six = classificationMetrics(SIX_PROBABILITIES, SIX_LABELS, 3);
+    const perClass = classMetrics(six.confusion);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(six.precision).toBe(mean(perClass.map((c) => c.precision)));
+    expect(six.recall).toBe(mean(perClass.map((c) => c.recall)));
+    expect(six.f1).toBe(mean(perClass.map((c) => c.f1)));
+  });
+
+  it('scores a class with no samples and no predictions 0 with support 0', () => {
+    // [[2,0],[0,0]]: class 1 never occurs.
+    const [, absent] = classMetrics([2, 0, 0, 0]);
+    expect(absent).toEqual({ classIndex: 1, precision: 0, recall: 0, f1: 0, support: 0, predicted: 0 });
+  });
+
+  it('rejects a confusion matrix that is not square', () => {
+    expect(() => classMetrics(new Int32Array(5))).toThrow(
+      'confusion.length(=5) must be a square n × n with n >= 1',
     );
   });
 });
