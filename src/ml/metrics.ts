@@ -118,7 +118,9 @@ export interface ClassMetrics {
 export function classMetrics(confusion: ArrayLike<number>): ClassMetrics[] {
   const numClasses = Math.round(Math.sqrt(confusion.length));
   if (numClasses < 1 || numClasses * numClasses !== confusion.length) {
-    throw new RangeError(`confusion.length(=${confusion.length}) must be a square n × n with n >= 1`);
+    throw new RangeError(
+      `confusion.length(=${confusion.length}) must be a square n × n with n >= 1`,
+    );
   }
   const result: ClassMetrics[] = [];
   for (let c = 0; c < numClasses; c++) {
@@ -137,13 +139,19 @@ export function classMetrics(confusion: ArrayLike<number>): ClassMetrics[] {
   return result;
 }
 
-function macroPrecisionRecallF1(
-  confusion: Int32Array,
-): { precision: number; recall: number; f1: number } {
+function macroPrecisionRecallF1(confusion: Int32Array): {
+  precision: number;
+  recall: number;
+  f1: number;
+} {
   const present = classMetrics(confusion).filter((c) => c.support + c.predicted > 0);
   const mean = (pick: (c: ClassMetrics) => number): number =>
     present.reduce((sum, c) => sum + pick(c), 0) / present.length;
-  return { precision: mean((c) => c.precision), recall: mean((c) => c.recall), f1: mean((c) => c.f1) };
+  return {
+    precision: mean((c) => c.precision),
+    recall: mean((c) => c.recall),
+    f1: mean((c) => c.f1),
+  };
 }
 
 function macroRocAuc(

@@ -123,7 +123,14 @@ describe('classMetrics', () => {
   it('scores a class with no samples and no predictions 0 with support 0', () => {
     // [[2,0],[0,0]]: class 1 never occurs.
     const [, absent] = classMetrics([2, 0, 0, 0]);
-    expect(absent).toEqual({ classIndex: 1, precision: 0, recall: 0, f1: 0, support: 0, predicted: 0 });
+    expect(absent).toEqual({
+      classIndex: 1,
+      precision: 0,
+      recall: 0,
+      f1: 0,
+      support: 0,
+      predicted: 0,
+    });
   });
 
   it('rejects a confusion matrix that is not square', () => {
