@@ -11,7 +11,9 @@ import {
   ByteReader,
   checkLittleEndian,
   csrDimensions,
+  DEPTHWISE_FORMAT_VERSION,
   FLAG_ASYMMETRIC,
+  FLAG_DEPTHWISE,
   FLAG_PER_CHANNEL,
   FORMAT_VERSION,
   KIND_TAGS,
@@ -20,7 +22,7 @@ import {
 } from './encode-format.js';
 import { fromFloat16Bits } from './fp16.js';
 import type { QuantizedTensor } from './quantize.js';
-import { channelCount, elementCount } from './shape.js';
+import { elementCount, outputChannels } from './shape.js';
 
 /** What `decode` returns: a tensor in its layout, or a clustering. */
 export type DecodedTensor =
@@ -39,8 +41,10 @@ export function decode(bytes: Uint8Array): DecodedTensor {
   checkLittleEndian();
   const input = new ByteReader(bytes);
   const version = input.u8('version');
-  if (version !== FORMAT_VERSION)
-    throw new RangeError(`encoding version(=${version}) is not ${FORMAT_VERSION}`);
+  if (version !== FORMAT_VERSION && version !== DEPTHWISE_FORMAT_VERSION)
+    throw new RangeError(
+      `encoding version(=${version}) is not ${FORMAT_VERSION} or ${DEPTHWISE_FORMAT_VERSION}`,
+    );
   const layout = tagName(LAYOUT_TAGS, input.u8('layout'), 'layout');
   const kind = tagName(KIND_TAGS, input.u8('value kind'), 'value kind');
   const rank = input.u8('rank');
@@ -48,7 +52,7 @@ export function decode(bytes: Uint8Array): DecodedTensor {
   const decoded =
     layout === 'clustered'
       ? decodeClustered(input, shape)
-      : decodeTensor(input, layout, kind, shape);
+      : decodeTensor(input, layout, kind, shape, version);
   if (input.offset !== bytes.length)
     throw new RangeError(`encoding has ${bytes.length - input.offset} trailing bytes`);
   return decoded;
@@ -59,9 +63,11 @@ function decodeTensor(
   layout: Layout,
   kind: Kind,
   shape: number[],
+  version: number,
 ): DecodedTensor {
   const n = elementCount(shape);
-  const params = kind === 'int8' || kind === 'int4' ? readParameters(input, shape) : undefined;
+  const params =
+    kind === 'int8' || kind === 'int4' ? readParameters(input, shape, version) : undefined;
   const stored = layout === 'dense' ? undefined : readStructure(input, layout, shape);
   const count = stored === undefined ? n : countStored(stored);
   if (params === undefined) {
@@ -85,13 +91,23 @@ function decodeTensor(
   return { layout, tensor };
 }
 
-type Parameters = Pick<QuantizedTensor, 'scheme' | 'granularity' | 'scales' | 'zeroPoints'>;
+type Parameters = Pick<
+  QuantizedTensor,
+  'scheme' | 'granularity' | 'layout' | 'scales' | 'zeroPoints'
+>;
 
-function readParameters(input: ByteReader, shape: readonly number[]): Parameters {
+function readParameters(input: ByteReader, shape: readonly number[], version: number): Parameters {
   const flags = input.u8('flags');
   const perChannel = (flags & FLAG_PER_CHANNEL) !== 0;
   const asymmetric = (flags & FLAG_ASYMMETRIC) !== 0;
-  const channels = perChannel ? channelCount(shape) : 1;
+  const depthwise = (flags & FLAG_DEPTHWISE) !== 0;
+  if (depthwise !== (version === DEPTHWISE_FORMAT_VERSION))
+    throw new RangeError(
+      `flags(=${flags}): the depthwise bit is set exactly in encoding version ${DEPTHWISE_FORMAT_VERSION} (this is version ${version})`,
+    );
+  if (depthwise && !perChannel)
+    throw new RangeError(`flags(=${flags}): the depthwise bit needs the per-channel bit`);
+  const channels = perChannel ? outputChannels(shape, depthwise ? 'depthwise' : 'standard') : 1;
   const scales = new Float32Array(channels);
   input.raw(scales, 'scales');
   const zeroPoints = new Int32Array(channels);
@@ -103,6 +119,7 @@ function readParameters(input: ByteReader, shape: readonly number[]): Parameters
   return {
     scheme: asymmetric ? 'asymmetric' : 'symmetric',
     granularity: perChannel ? 'per-channel' : 'per-tensor',
+    ...(depthwise ? { layout: 'depthwise' as const } : {}),
     scales,
     zeroPoints,
   };

@@ -3,14 +3,16 @@
  *
  * Every multi-byte number is little-endian. An encoding is:
  *
- *   header      u8 version (1)
+ *   header      u8 version (1, or 2 when the depthwise flag is set)
  *               u8 layout (1 dense, 2 bitmask, 3 csr, 4 clustered)
  *               u8 value kind (1 fp32, 2 fp16, 3 int8, 4 int4; clustered: 1)
  *               u8 rank r, then r × u32 dimensions           4 + 4r bytes
  *               (so dense fp32 and fp16 values start 4-byte aligned)
- *   parameters  int8/int4 only: u8 flags (bit 0 asymmetric, bit 1 per-channel),
- *               c × f32 scales, then c × i8 zero points if asymmetric
- *               (c = size of the last axis if per-channel, else 1)
+ *   parameters  int8/int4 only: u8 flags (bit 0 asymmetric, bit 1 per-channel,
+ *               bit 2 depthwise: version 2 only), c × f32 scales, then c × i8
+ *               zero points if asymmetric (c = 1 per tensor; per channel, the
+ *               size of the last axis, or with the depthwise flag the product
+ *               of the last two, in × multiplier of [kh, kw, in, multiplier])
  *   structure   dense: none
  *               bitmask: ⌈n / 8⌉ bytes; bit i (byte ⌊i/8⌋, bit i mod 8, LSB
  *                 first) is 1 when element i is stored
@@ -32,7 +34,7 @@
 
 import { indexWidth, packedSizeBytes } from './bits.js';
 import type { QuantGranularity, QuantScheme } from './quantize.js';
-import { channelCount, elementCount } from './shape.js';
+import { channelCount, elementCount, type KernelLayout, outputChannels } from './shape.js';
 
 /** How the positions of the values are stored. */
 export type Layout = 'dense' | 'bitmask' | 'csr';
@@ -45,13 +47,18 @@ export type ValueFormat =
       readonly kind: 'int8' | 'int4';
       readonly scheme: QuantScheme;
       readonly granularity: QuantGranularity;
+      readonly layout?: KernelLayout;
     };
 
+/** Version of encodings without the depthwise flag (what readers of version 1 can read). */
 export const FORMAT_VERSION = 1;
+/** Version of encodings with the depthwise flag (per-channel over the last two axes). */
+export const DEPTHWISE_FORMAT_VERSION = 2;
 export const LAYOUT_TAGS = { dense: 1, bitmask: 2, csr: 3, clustered: 4 } as const;
 export const KIND_TAGS = { fp32: 1, fp16: 2, int8: 3, int4: 4 } as const;
 export const FLAG_ASYMMETRIC = 1;
 export const FLAG_PER_CHANNEL = 2;
+export const FLAG_DEPTHWISE = 4;
 
 /** Bytes of the common header for a tensor of rank `rank`. */
 export function headerSizeBytes(rank: number): number {
@@ -61,7 +68,8 @@ export function headerSizeBytes(rank: number): number {
 /** Bytes of the quantization parameters (0 for float formats). */
 export function parametersSizeBytes(format: ValueFormat, shape: readonly number[]): number {
   if (format.kind === 'fp32' || format.kind === 'fp16') return 0;
-  const channels = format.granularity === 'per-channel' ? channelCount(shape) : 1;
+  const channels =
+    format.granularity === 'per-channel' ? outputChannels(shape, format.layout ?? 'standard') : 1;
   return 1 + 4 * channels + (format.scheme === 'asymmetric' ? channels : 0);
 }
 

@@ -15,8 +15,10 @@ import {
   checkLittleEndian,
   clusteredSizeBytes,
   csrDimensions,
+  DEPTHWISE_FORMAT_VERSION,
   encodedSizeBytes,
   FLAG_ASYMMETRIC,
+  FLAG_DEPTHWISE,
   FLAG_PER_CHANNEL,
   FORMAT_VERSION,
   indexBytes,
@@ -48,7 +50,15 @@ export function isQuantized(tensor: EncodableTensor): tensor is QuantizedTensor 
 export function valueFormatOf(tensor: EncodableTensor): ValueFormat {
   if (!isQuantized(tensor)) return { kind: tensor.precision };
   const kind = tensor.bits === 8 ? 'int8' : 'int4';
-  return { kind, scheme: tensor.scheme, granularity: tensor.granularity };
+  const { scheme, granularity } = tensor;
+  return isDepthwise(tensor)
+    ? { kind, scheme, granularity, layout: 'depthwise' }
+    : { kind, scheme, granularity };
+}
+
+/** True for a tensor quantized per output channel of a depthwise kernel. */
+function isDepthwise(tensor: QuantizedTensor): boolean {
+  return tensor.granularity === 'per-channel' && tensor.layout === 'depthwise';
 }
 
 /** 1 where an element is stored by a sparse layout: nonzero floats, integers ≠ their zero point. */
@@ -99,7 +109,9 @@ export function encode(
   const stored = layout === 'dense' ? undefined : storedMask(tensor);
   const nnz = stored === undefined ? tensor.values.length : countOnes(stored);
   const writer = new ByteWriter(encodedSizeBytes(layout, tensor.shape, nnz, format), out);
-  writeHeader(writer, LAYOUT_TAGS[layout], KIND_TAGS[format.kind], tensor.shape);
+  const version =
+    isQuantized(tensor) && isDepthwise(tensor) ? DEPTHWISE_FORMAT_VERSION : FORMAT_VERSION;
+  writeHeader(writer, LAYOUT_TAGS[layout], KIND_TAGS[format.kind], tensor.shape, version);
   if (isQuantized(tensor)) writeParameters(writer, tensor);
   if (stored !== undefined && layout === 'bitmask')
     writer.offset = packBits(stored, 1, writer.bytes, writer.offset);
@@ -140,9 +152,10 @@ function writeHeader(
   layout: number,
   kind: number,
   shape: readonly number[],
+  version: number = FORMAT_VERSION,
 ): void {
   if (shape.length > 255) throw new RangeError(`rank(=${shape.length}) must be <= 255`);
-  out.u8(FORMAT_VERSION);
+  out.u8(version);
   out.u8(layout);
   out.u8(kind);
   out.u8(shape.length);
@@ -156,7 +169,8 @@ function writeParameters(out: ByteWriter, tensor: QuantizedTensor): void {
   const asymmetric = tensor.scheme === 'asymmetric';
   out.u8(
     (asymmetric ? FLAG_ASYMMETRIC : 0) |
-      (tensor.granularity === 'per-channel' ? FLAG_PER_CHANNEL : 0),
+      (tensor.granularity === 'per-channel' ? FLAG_PER_CHANNEL : 0) |
+      (isDepthwise(tensor) ? FLAG_DEPTHWISE : 0),
   );
   out.raw(tensor.scales);
   if (!asymmetric) return;

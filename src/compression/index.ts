@@ -75,5 +75,7 @@ export {
   PolynomialDecay,
   sparsityInForce,
 } from './schedule.js';
+export type { KernelLayout } from './shape.js';
+export { outputChannels } from './shape.js';
 export type { UnitNorm } from './structured.js';
 export { selectUnits, unitNorms } from './structured.js';

@@ -19,9 +19,12 @@
  * - Rounding: w × (1 / scale) in float64, to nearest with ties to even (as
  *   tf.round and numpy.round), clamped to the integer range (symmetric needs
  *   no clamp: its rounded-up scale keeps |w / scale| ≤ qmax).
- * - Per-channel means per index of the LAST axis (TF.js layouts: dense [in, out],
- *   conv2d [kh, kw, in, out]; for depthwise [kh, kw, in, multiplier] that is per
- *   multiplier, not per input channel).
+ * - Per-channel means per output channel: per index of the last axis for
+ *   standard kernels (TF.js layouts dense [in, out], conv2d [kh, kw, in, out]),
+ *   and for depthwise kernels [kh, kw, in, multiplier] (`layout: 'depthwise'`)
+ *   per index of the last two axes together, in × multiplier + m, as TFLite
+ *   quantizes depthwise weights per output channel (Krishnamoorthi 2018, §2.3).
+ *   Per multiplier alone would be per tensor for the usual multiplier 1.
  */
 
 import { roundToFloat16 } from './fp16.js';
@@ -33,7 +36,7 @@ import {
   roundSymmetric,
   scaleBack,
 } from './quantize-kernels.js';
-import { channelCount, checkShape } from './shape.js';
+import { checkShape, type KernelLayout, outputChannels } from './shape.js';
 import { simdFor } from './simd/instance.js';
 import { simdChannelMaxAbs, simdRoundSymmetric, simdScaleBack } from './simd/quantize.js';
 
@@ -49,6 +52,8 @@ export interface QuantizeOptions {
   readonly bits: QuantBits;
   readonly scheme: QuantScheme;
   readonly granularity: QuantGranularity;
+  /** Where the output channels lie, for per-channel (default `standard`: the last axis). */
+  readonly layout?: KernelLayout;
 }
 
 /** A quantized tensor: one integer per element, with scales and zero points per channel. */
@@ -56,6 +61,8 @@ export interface QuantizedTensor {
   readonly bits: QuantBits;
   readonly scheme: QuantScheme;
   readonly granularity: QuantGranularity;
+  /** `depthwise` when per-channel runs over the last two axes; absent (standard) otherwise. */
+  readonly layout?: KernelLayout;
   readonly shape: readonly number[];
   /** One integer per element, in the range of `bits` and `scheme`. */
   readonly values: Int8Array;
@@ -122,7 +129,9 @@ export function quantize(
   checkIntegerBits(bits);
   checkShape(weights.length, shape);
   checkOut(out.length, weights.length);
-  const channels = granularity === 'per-channel' ? channelCount(shape) : 1;
+  const depthwise = granularity === 'per-channel' && options.layout === 'depthwise';
+  const channels =
+    granularity === 'per-channel' ? outputChannels(shape, options.layout ?? 'standard') : 1;
   const scales = new Float32Array(channels);
   const zeroPoints = new Int32Array(channels);
   const inverse = new Float64Array(channels);
@@ -137,7 +146,16 @@ export function quantize(
     if (simd === undefined || !simdRoundSymmetric(simd, weights, inverse, out))
       roundSymmetric(weights, inverse, out);
   } else roundClamped(weights, inverse, zeroPoints, integerRange(bits, scheme), out);
-  return { bits, scheme, granularity, shape: [...shape], values: out, scales, zeroPoints };
+  return {
+    bits,
+    scheme,
+    granularity,
+    ...(depthwise ? { layout: 'depthwise' as const } : {}),
+    shape: [...shape],
+    values: out,
+    scales,
+    zeroPoints,
+  };
 }
 
 /**

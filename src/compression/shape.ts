@@ -1,7 +1,8 @@
 /**
  * Shapes of weight tensors, in TensorFlow.js layout: row-major, the output
- * channel on the last axis (dense [in, out], conv2d [kh, kw, in, out],
- * depthwise [kh, kw, in, multiplier]).
+ * channel on the last axis (dense [in, out], conv2d [kh, kw, in, out]), except
+ * depthwise kernels [kh, kw, in, multiplier], whose output channel is
+ * in × multiplier + m: the last two axes together.
  */
 
 /** Number of elements of `shape` (1 for a scalar `[]`); throws on a bad dimension. */
@@ -24,7 +25,28 @@ export function checkShape(length: number, shape: readonly number[]): void {
     );
 }
 
-/** Size of the last axis: the number of output channels (1 for a scalar). */
+/** Size of the last axis (1 for a scalar): the number of output channels of a standard kernel. */
 export function channelCount(shape: readonly number[]): number {
   return shape.length === 0 ? 1 : shape[shape.length - 1]!;
+}
+
+/**
+ * Where a kernel's output channels lie: `standard` on the last axis (dense,
+ * conv2d); `depthwise` on the last two axes of [kh, kw, in, multiplier], output
+ * channel in × multiplier + m (TF.js DepthwiseConv2D). Either way element i of
+ * the row-major tensor belongs to output channel i mod (number of channels).
+ */
+export type KernelLayout = 'standard' | 'depthwise';
+
+/** Number of output channels of a kernel of `shape` in `layout`; depthwise needs rank 4. */
+export function outputChannels(
+  shape: readonly number[],
+  layout: KernelLayout = 'standard',
+): number {
+  if (layout === 'standard') return channelCount(shape);
+  if (shape.length !== 4)
+    throw new RangeError(
+      `a depthwise kernel has shape [kh, kw, in, multiplier]; got [${shape.join(', ')}]`,
+    );
+  return shape[2]! * shape[3]!;
 }

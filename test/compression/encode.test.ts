@@ -127,6 +127,34 @@ describe('dense int8 and int4', () => {
   });
 });
 
+describe('depthwise per-channel int8', () => {
+  const options = { bits: 8, scheme: 'asymmetric', granularity: 'per-channel' } as const;
+  const w = sparseWeights(4, 6, 0.7, 8);
+
+  it('stores in x multiplier scales and zero points and is marked version 2', () => {
+    // [2, 2, 3, 2]: 6 output channels (3 inputs x multiplier 2), 24 values.
+    const q = quantize(w, [2, 2, 3, 2], { ...options, layout: 'depthwise' });
+    const bytes = encode(q);
+    expect(bytes[0]).toBe(2);
+    expect(bytes.length).toBe(headerSizeBytes(4) + 1 + 4 * 6 + 6 + 24);
+    expect(decodedTensor(bytes)).toEqual(q);
+    const sparse = encode(q, 'csr');
+    expect(decodedTensor(sparse)).toEqual(q);
+    expect(sparse.length).toBe(encodedSizeOf(q, 'csr'));
+  });
+
+  it('leaves standard kernels at version 1, readable as before', () => {
+    expect(encode(quantize(w, [2, 2, 3, 2], options))[0]).toBe(1);
+  });
+
+  it('rejects the depthwise flag in a version 1 encoding', () => {
+    const bytes = encode(quantize(w, [2, 2, 3, 2], { ...options, layout: 'depthwise' }));
+    expect(() => decode(Uint8Array.of(1, ...bytes.subarray(1)))).toThrow(
+      'the depthwise bit is set exactly in encoding version 2 (this is version 1)',
+    );
+  });
+});
+
 describe('sparse bitmask', () => {
   // nonzeros at 1, 4 and 9
   const x = Float32Array.of(0, 1.5, 0, 0, -2, 0, 0, 0, 0, 3);

@@ -10,6 +10,7 @@ import {
   quantParams,
   roundToFloat16,
 } from '../../src/compression/index.js';
+import { setSimdMode } from '../../src/compression/simd/instance.js';
 import { RandomStreams } from '../../src/engine/random.js';
 
 /** The smallest float32 >= x: how scales are rounded, so that the range always fits. */
@@ -156,6 +157,76 @@ describe('quantize, per-channel', () => {
         const q = quantize(w, [300, 8], { bits, scheme, granularity: 'per-channel' });
         expect(worstError(w, q)).toBeLessThanOrEqual(1);
       }
+  });
+});
+
+describe('quantize, per output channel of a depthwise kernel', () => {
+  const perChannel = { bits: 8, scheme: 'symmetric', granularity: 'per-channel' } as const;
+
+  it('gives each in x multiplier + m its own scale, not each multiplier m', () => {
+    // Shape [2, 1, 2, 2] (kh 2, kw 1, in 2, multiplier 2): element i is output channel i mod 4.
+    // Channels: 0 = {1, -0.5}, 1 = {100, 50}, 2 = {0.01, -0.02}, 3 = {-4, 2}.
+    const w = Float32Array.of(1, 100, 0.01, -4, -0.5, 50, -0.02, 2);
+    const q = quantize(w, [2, 1, 2, 2], { ...perChannel, layout: 'depthwise' });
+    expect(q.layout).toBe('depthwise');
+    expect(Array.from(q.scales)).toEqual([1, 100, 0.02, 4].map((m) => float32Up(m / 127)));
+    // -0.02 is its channel's largest magnitude: -127. Per multiplier (the last axis) it shares
+    // channel 0 = {1, 0.01, -0.5, -0.02} with max 1 and becomes round(-0.02 x 127) = -3.
+    expect(q.values[6]).toBe(-127);
+    const perMultiplier = quantize(w, [2, 1, 2, 2], perChannel);
+    expect(perMultiplier.scales).toHaveLength(2);
+    expect(perMultiplier.values[6]).toBe(-3);
+  });
+
+  it('cuts the error of channels with small ranges: each within scale/2 of its own range', () => {
+    // A 3x3 depthwise kernel over 8 channels, multiplier 1 (per multiplier is then per tensor),
+    // channel c spread 10^-(c mod 4): ranges differ a thousandfold.
+    const shape = [3, 3, 8, 1];
+    const rng = new RandomStreams(4).stream('depthwise');
+    const w = Float32Array.from({ length: 72 }, (_, i) => rng.normal(0, 10 ** -((i % 8) % 4)));
+    const relativeErrors = (q: QuantizedTensor) => {
+      const restored = dequantize(q);
+      const worst = new Float64Array(8);
+      const largest = new Float64Array(8);
+      w.forEach((x, i) => {
+        worst[i % 8] = Math.max(worst[i % 8]!, Math.abs(restored[i]! - x));
+        largest[i % 8] = Math.max(largest[i % 8]!, Math.abs(x));
+      });
+      return Array.from(worst, (e, c) => e / largest[c]!);
+    };
+    const fixed = relativeErrors(quantize(w, shape, { ...perChannel, layout: 'depthwise' }));
+    const before = relativeErrors(quantize(w, shape, perChannel));
+    // Per output channel: error <= scale/2 = max|w_c| / 254 (plus float32 rounding).
+    for (const e of fixed) expect(e).toBeLessThanOrEqual(1 / 254 + 1e-6);
+    // Per multiplier: the 10^-3 channels share the 10^0 channels' scale, a step of about three
+    // times their largest weight, and round to nearly nothing.
+    expect(Math.max(...before)).toBeGreaterThan(0.5);
+  });
+
+  it('gives the same bytes on the SIMD and the JavaScript kernels', () => {
+    const rng = new RandomStreams(5).stream('depthwise');
+    const w = Float32Array.from({ length: 3 * 3 * 24 * 2 }, (_, i) => rng.normal(0, 1 + (i % 48)));
+    const run = (mode: 'always' | 'never') => {
+      const previous = setSimdMode(mode);
+      try {
+        const q = quantize(w, [3, 3, 24, 2], { ...perChannel, layout: 'depthwise' });
+        return { q, restored: dequantize(q) };
+      } finally {
+        setSimdMode(previous);
+      }
+    };
+    const simd = run('always');
+    const js = run('never');
+    expect(simd.q.scales).toHaveLength(48);
+    expect(simd.q.values).toEqual(js.q.values);
+    expect(simd.q.scales).toEqual(js.q.scales);
+    expect(simd.restored).toEqual(js.restored);
+  });
+
+  it('rejects a depthwise layout on a kernel that is not rank 4', () => {
+    expect(() =>
+      quantize(new Float32Array(6), [3, 2], { ...perChannel, layout: 'depthwise' }),
+    ).toThrow('a depthwise kernel has shape [kh, kw, in, multiplier]; got [3, 2]');
   });
 });
 

@@ -10,7 +10,7 @@ import {
   quantize,
 } from '../../compression/index.js';
 import { getFlatWeights, weightLayout } from '../../ml/models/weights.js';
-import { meanCentroids, type Variant } from './variant.js';
+import { meanCentroids, type Variant, withLayout } from './variant.js';
 
 /**
  * A compressed model as bytes: every trainable tensor in its encoding
@@ -59,7 +59,7 @@ export function encodeModel(variant: Variant): { bytes: Uint8Array; tensors: Enc
     if (quant?.bits === 16)
       tensor = { precision: 'fp16', shape: entry.shape, values: slice(float) };
     else if (quant !== null && entry.role === 'kernel')
-      tensor = quantize(slice(float), entry.shape, quant);
+      tensor = quantize(slice(float), entry.shape, withLayout(quant, entry));
     const { layout } = pickSparseEncoding(tensor);
     const format = isQuantized(tensor) ? `int${tensor.bits}` : tensor.precision;
     return { name: entry.name, layout, format, bytes: encode(tensor, layout) };

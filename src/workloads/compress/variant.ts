@@ -5,6 +5,7 @@ import {
   fakeQuantize,
 } from '../../compression/index.js';
 import type { ValueRange } from '../../compression/quantize.js';
+import type { KernelLayout } from '../../compression/shape.js';
 import type { ModelHandle } from '../../ml/models/handle.js';
 import {
   getFlatWeights,
@@ -97,9 +98,26 @@ export function quantizeFlat(variant: Variant, flat: Float32Array): Float32Array
     // Integer formats quantize kernels only; biases stay float32 (as TFLite keeps them wide). fp16 rounds everything.
     if (quant.bits !== 16 && entry.role !== 'kernel') continue;
     const values = out.subarray(entry.offset, entry.offset + entry.length);
-    values.set(fakeQuantize(values, entry.shape, quant));
+    values.set(fakeQuantize(values, entry.shape, withLayout(quant, entry)));
   }
   return out;
+}
+
+/**
+ * Where a kernel's output channels lie: depthwise kernels (TF.js names them
+ * `depthwise_kernel`, in DepthwiseConv2D and SeparableConv2D) on their last
+ * two axes, every other weight on its last axis.
+ */
+export function kernelLayoutOf(entry: Pick<WeightEntry, 'name'>): KernelLayout {
+  return entry.name.endsWith('/depthwise_kernel') ? 'depthwise' : 'standard';
+}
+
+/** Quantization options for one weight: per output channel of its own layout. */
+export function withLayout<Q extends FakeQuantizeOptions>(
+  quant: Q,
+  entry: Pick<WeightEntry, 'name'>,
+): Q {
+  return quant.bits === 16 ? quant : { ...quant, layout: kernelLayoutOf(entry) };
 }
 
 /** Sets the model's weights to their deployed values: structure kept, then quantized. */

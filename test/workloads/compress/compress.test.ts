@@ -14,7 +14,12 @@ import {
   maskUnits,
   removeUnits,
 } from '../../../src/workloads/compress/structured-prune.js';
-import { settle, startVariant, type Variant } from '../../../src/workloads/compress/variant.js';
+import {
+  quantizeFlat,
+  settle,
+  startVariant,
+  type Variant,
+} from '../../../src/workloads/compress/variant.js';
 import { edgesim } from '../../helpers/cli.js';
 import { readCsv } from '../../helpers/tables.js';
 
@@ -139,6 +144,67 @@ describe('encoded models', () => {
     const first = tensors.find((t) => t.format === 'int8')!;
     expect(first.bytes.length).toBeGreaterThanOrEqual(2400);
     expect(first.bytes.length).toBeLessThan(2400 + 200 * 4 + 64);
+  });
+});
+
+describe('depthwise kernels in a variant', () => {
+  /** A ds-cnn variant whose dw1 kernel [3, 3, 16, 1] has channel c spread 10^-(c mod 4). */
+  function dsCnnVariant(): { variant: Variant; offset: number; length: number } {
+    const model = buildModel('ds-cnn', { inputShape: [8, 8, 1], numClasses: 3, seed: 4 });
+    const variant = startVariant('dw', { model, outputs: 'logits' });
+    model.dispose();
+    const entry = weightLayout(variant.handle.model).entries.find(
+      (e) => e.name === 'dw1/depthwise_kernel',
+    )!;
+    expect(entry.shape).toEqual([3, 3, 16, 1]);
+    const flat = getFlatWeights(variant.handle.model);
+    const rng = new RandomStreams(3).stream('dw');
+    for (let i = 0; i < entry.length; i++)
+      flat[entry.offset + i] = rng.normal(0, 10 ** -((i % 16) % 4));
+    setFlatWeightsOf(variant, flat);
+    return { variant, offset: entry.offset, length: entry.length };
+  }
+
+  function setFlatWeightsOf(variant: Variant, flat: Float32Array) {
+    const tensors = weightLayout(variant.handle.model).entries.map((e) =>
+      tf.tensor(flat.subarray(e.offset, e.offset + e.length), [...e.shape]),
+    );
+    variant.handle.model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+
+  it('are quantized per output channel: every channel within 1/254 of its own largest weight', () => {
+    const { variant, offset, length } = dsCnnVariant();
+    variant.quant = { bits: 8, scheme: 'symmetric', granularity: 'per-channel' };
+    const flat = getFlatWeights(variant.handle.model);
+    const restored = quantizeFlat(variant, flat);
+    const worst = new Float64Array(16);
+    const largest = new Float64Array(16);
+    for (let i = 0; i < length; i++) {
+      const w = flat[offset + i]!;
+      worst[i % 16] = Math.max(worst[i % 16]!, Math.abs(restored[offset + i]! - w));
+      largest[i % 16] = Math.max(largest[i % 16]!, Math.abs(w));
+    }
+    // Per multiplier (the old behaviour, one scale for the whole kernel) the 10^-3 channels
+    // would lose nearly everything; per output channel each is within scale/2 = max|w_c| / 254.
+    for (let c = 0; c < 16; c++)
+      expect(worst[c]! / largest[c]!, `channel ${c}`).toBeLessThanOrEqual(1 / 254 + 1e-6);
+    variant.handle.model.dispose();
+  });
+
+  it('round-trip through the encoded model exactly', () => {
+    const { variant } = dsCnnVariant();
+    variant.quant = { bits: 8, scheme: 'asymmetric', granularity: 'per-channel' };
+    settle(variant);
+    const { bytes, tensors } = encodeModel(variant);
+    expect(tensors.find((t) => t.name === 'dw1/depthwise_kernel')!.bytes[0]).toBe(2);
+    const decoded = decodeModel(bytes);
+    const flat = getFlatWeights(variant.handle.model);
+    for (const entry of weightLayout(variant.handle.model).entries)
+      expect(decoded.get(entry.name), entry.name).toEqual(
+        flat.subarray(entry.offset, entry.offset + entry.length),
+      );
+    variant.handle.model.dispose();
   });
 });
 
