@@ -1,7 +1,8 @@
 /**
- * Radio energy as a state machine with exact accounting, after Huang et al.,
- * "A Close Examination of Performance and Power Characteristics of 4G LTE
- * Networks", MobiSys 2012 (as implemented by AT&T's ARO).
+ * Radio energy as a state machine with exact accounting, in the form of
+ * Huang et al., "A Close Examination of Performance and Power Characteristics
+ * of 4G LTE Networks", MobiSys 2012 (also implemented by AT&T's ARO); the
+ * parameter sets are in radio-models.ts.
  *
  * While data flows the radio draws alpha_u * tput_u + alpha_d * tput_d + beta.
  * Throughput integrated over time is bits moved, so a transfer period costs
@@ -10,8 +11,20 @@
  */
 import type { RadioModel } from './radio-models.js';
 
-export type { RadioModel, RadioTechnology } from './radio-models.js';
-export { RADIO_MODELS } from './radio-models.js';
+export type {
+  RadioChoice,
+  RadioModel,
+  RadioModelName,
+  RadioModels,
+  RadioTechnology,
+} from './radio-models.js';
+export {
+  DEFAULT_RADIO_MODELS,
+  RADIO_MODEL_SETS,
+  RADIO_MODELS,
+  RADIO_TECHNOLOGIES,
+  radioModels,
+} from './radio-models.js';
 
 /** Radio energy by state (J); `totalJ` is the sum of the other four. */
 export interface RadioEnergyJ {

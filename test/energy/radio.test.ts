@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { RADIO_MODELS, RadioMeter, type RadioModel } from '../../src/energy/radio.js';
+import {
+  RADIO_MODEL_SETS,
+  RADIO_MODELS,
+  RADIO_TECHNOLOGIES,
+  RadioMeter,
+  type RadioModel,
+} from '../../src/energy/radio.js';
+
+const LTE_ARO = RADIO_MODEL_SETS.lte['att-aro'];
 
 /** Round numbers so that every expected value below is easy to check by hand. */
 const TOY: RadioModel = {
@@ -14,9 +22,9 @@ const TOY: RadioModel = {
   sources: 'test model',
 };
 
-describe('RadioMeter on LTE', () => {
+describe('RadioMeter on LTE (att-aro set)', () => {
   it('charges a burst from IDLE as promotion + transfer + tail + idle, worked by hand', () => {
-    const meter = new RadioMeter(RADIO_MODELS.lte);
+    const meter = new RadioMeter(LTE_ARO);
     // Requested at t = 10 s while IDLE: 0.26 s promotion, data flows 10.26 .. 10.76 s.
     expect(meter.beginTransfer(10)).toBeCloseTo(0.26, 12);
     meter.endTransfer(10.76, 1e6, 0.2e6);
@@ -43,7 +51,7 @@ describe('RadioMeter on LTE', () => {
   });
 
   it('starts every transfer requested during one promotion when that promotion ends', () => {
-    const meter = new RadioMeter(RADIO_MODELS.lte);
+    const meter = new RadioMeter(LTE_ARO);
     // Promotion runs 10 .. 10.26 s; later requests wait only for what is left of it.
     expect(meter.beginTransfer(10)).toBeCloseTo(0.26, 12);
     expect(meter.beginTransfer(10.1)).toBeCloseTo(0.16, 12);
@@ -188,10 +196,14 @@ describe('RadioMeter state machine', () => {
 });
 
 describe('RadioMeter energy conservation', () => {
-  it.each(Object.keys(RADIO_MODELS) as (keyof typeof RADIO_MODELS)[])(
+  const everySet = RADIO_TECHNOLOGIES.flatMap((technology) =>
+    Object.entries(RADIO_MODEL_SETS[technology]).map(
+      ([name, model]) => [`${technology} ${name}`, model as RadioModel] as const,
+    ),
+  );
+  it.each(everySet)(
     '%s: parts sum to the total, each part is power x time, times sum to the span',
-    (technology) => {
-      const model = RADIO_MODELS[technology];
+    (_name, model) => {
       const startS = 5;
       const meter = new RadioMeter(model, startS);
       const a = meter.beginTransfer(6);
