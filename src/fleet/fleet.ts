@@ -1,5 +1,5 @@
 import { DeviceEnergy, PowerState } from '../energy/device-energy.js';
-import { RADIO_MODELS, RadioMeter, type RadioModel } from '../energy/radio.js';
+import { RADIO_MODELS, RadioMeter, type RadioModel, type RadioModels } from '../energy/radio.js';
 import { lognormalFromMean } from '../engine/distributions.js';
 import type { EventId } from '../engine/event-queue.js';
 import type { RandomStreams } from '../engine/random.js';
@@ -35,6 +35,8 @@ export interface FleetListener {
  * own throughput factor (lognormal, mean 1) around its class, goes up and down
  * with its availability model, fails and is repaired (MTBF/MTTR), and drains
  * its battery, going offline when it is empty until its charging window.
+ * Its radio draws `options.radio`'s model for its technology (default
+ * {@link RADIO_MODELS}).
  *
  * Every device draws from its own streams keyed by its id (`group/index`),
  * so nothing a workload or policy does shifts a device's spread or outages.
@@ -67,7 +69,7 @@ export class Fleet {
     private readonly sim: Simulation,
     streams: RandomStreams,
     readonly groups: readonly FleetGroup[],
-    options: { baseDir?: string } = {},
+    options: { baseDir?: string; radio?: RadioModels } = {},
   ) {
     const count = groups.reduce((n, g) => n + g.spec.count, 0);
     this.count = count;
@@ -83,7 +85,8 @@ export class Fleet {
     this.emptyAtS = new Float64Array(count);
     this.charging = new Uint8Array(groups.length);
     this.radios = new Array(count);
-    this.radioModels = groups.map((g) => RADIO_MODELS[g.spec.network.technology]);
+    const radio = options.radio ?? RADIO_MODELS;
+    this.radioModels = groups.map((g) => radio[g.spec.network.technology]);
     this.radioBeforeMeterJ = new Float64Array(count);
     const idleW = new Float64Array(count);
     const activeW = new Float64Array(count);

@@ -1,4 +1,5 @@
 import { dirname, resolve as resolvePath } from 'node:path';
+import { type RadioModels, radioModels } from '../../energy/radio.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
@@ -35,6 +36,8 @@ export interface ResolvedInference {
   /** Roofline time of one inference on each group's class (before the per-device spread), or undefined where the class cannot run the model. */
   deviceTimeS: (ComputeEstimate | undefined)[];
   servers: ResolvedServer[];
+  /** The radio model of each technology: the `radio:` block's choice, else the default. */
+  radio: RadioModels;
 }
 
 /**
@@ -144,6 +147,7 @@ export function resolveInference(
     groups,
     deviceTimeS,
     servers,
+    radio: radioModels(scenario.radio),
   };
 }
 

@@ -38,7 +38,10 @@ export function runInference(
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
   // Construction order is event order: the fleet's, the cells', the downloads' and then the arrivals' first events.
-  const fleet = new Fleet(sim, streams, resolved.groups, { baseDir: resolved.baseDir });
+  const fleet = new Fleet(sim, streams, resolved.groups, {
+    baseDir: resolved.baseDir,
+    radio: resolved.radio,
+  });
   const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
   const log = new RequestLog(
     fleet.count,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { costField } from '../../cost/spec.js';
+import { radioField } from '../../energy/radio-spec.js';
 import { deviceClassFields, fleetOf, profileOverride } from '../../fleet/spec.js';
 import { cellsField } from '../../network/cell-spec.js';
 import { name, type ScenarioInputOf, type ScenarioOf } from '../../scenario/header.js';
@@ -157,6 +158,7 @@ export const inferenceFields = {
   }),
   fleet: fleetOf(deviceGroup).describe('Groups of devices of one class'),
   cells: cellsField,
+  radio: radioField,
   servers: z.array(server).max(MAX_SERVERS).default([]).describe('Edge and cloud servers'),
   workload: z.strictObject({ inference: inferenceSection }),
   cost: costField,

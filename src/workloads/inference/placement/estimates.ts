@@ -1,4 +1,3 @@
-import { RADIO_MODELS } from '../../../energy/radio.js';
 import { ON_DEVICE, type PlacementObjective, type PlacementView } from './policy.js';
 
 /** Expected cost of a request from device d placed at target s, from the current state. */
@@ -65,7 +64,7 @@ export function expectedDeviceEnergyJ(view: PlacementView, d: number, s: number)
   const group = view.resolved.groups[view.fleet.groupOf[d]!]!;
   if (s === ON_DEVICE) return (group.profile.activeW - group.profile.idleW) * view.localTimeS(d)!;
   const cell = view.cells[view.cellOf[d]!]!;
-  const radio = RADIO_MODELS[cell.technology];
+  const radio = view.resolved.radio[cell.technology];
   const upS = transferS(
     view.uploadBits * cell.airBitsPerBit,
     cell.uplink.capacity,
