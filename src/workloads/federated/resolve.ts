@@ -6,6 +6,7 @@ import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { traceProblems } from '../trace-files.js';
 import type { FederatedScenario } from './scenario.js';
+import type { FederatedSection } from './schema.js';
 import { strategyFromSpec } from './strategies/registry.js';
 import type { Strategy } from './strategies/strategy.js';
 
@@ -75,7 +76,7 @@ export function resolveFederated(
     });
   const strategy = () => strategyFromSpec(section.strategy, { totalClients: first });
   try {
-    strategy();
+    problems.push(...localOptimizerProblems(strategy(), section.local.optimizer));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     problems.push({ path: 'federated.strategy', message: error.message });
@@ -95,4 +96,20 @@ export function resolveFederated(
   problems.push(...traceProblems(scenario, file, baseDir));
   if (problems.length > 0) throw new InputError(file, problems);
   return { scenario, file, baseDir, groups, clientCount: first, strategy };
+}
+
+/** The local optimizer, if the strategy is not defined for it (SCAFFOLD assumes plain SGD steps). */
+function localOptimizerProblems(
+  strategy: Strategy,
+  optimizer: FederatedSection['local']['optimizer'],
+): InputProblem[] {
+  const allowed = strategy.localOptimizers;
+  if (allowed === undefined || allowed.includes(optimizer)) return [];
+  return [
+    {
+      path: 'federated.local.optimizer',
+      message: `strategy ${strategy.name} is defined only for local optimizer ${allowed.join(', ')}, not ${optimizer}`,
+      value: optimizer,
+    },
+  ];
 }

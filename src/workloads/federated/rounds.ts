@@ -3,6 +3,7 @@ import type { Simulation } from '../../engine/simulation.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import type { Cell } from '../../network/cells.js';
 import { DOWN, type Transfers, UP } from '../../network/transfer.js';
+import type { ClientCost } from './strategies/strategy.js';
 
 /**
  * Federated rounds in simulated time. A round starts with the clients that
@@ -10,7 +11,8 @@ import { DOWN, type Transfers, UP } from '../../network/transfer.js';
  * its own cell (processor-shared with its neighbours; one round trip after it
  * asks, its radio in its tail meanwhile: see network/transfer.ts), trains for
  * its training FLOPs divided by its device's throughput, and uploads its
- * update, which reaches the server one way after its last byte. The round closes
+ * update (the bytes each way are the strategy's: SCAFFOLD's control variates
+ * double them), which reaches the server one way after its last byte. The round closes
  * when the first K updates have arrived, at the deadline, or when every
  * selected client has finished or dropped; clients still working then are
  * stragglers and stop. A client whose device goes offline (or whose battery
@@ -59,8 +61,10 @@ export interface RoundOptions {
   readonly transfers: Transfers;
   /** Extra round-trip time to the server, s. */
   readonly serverRttS: number;
-  /** Bytes of the model each way. */
-  readonly modelBytes: number;
+  /** Bytes the server sends each selected client (the strategy's {@link ClientCost}). */
+  readonly bytesDown: number;
+  /** Bytes each client uploads. */
+  readonly bytesUp: number;
   /** FLOPs of one client's local training this round. */
   readonly trainFlops: (client: number) => number;
   /** Seconds per FLOP of a client's device (its fp32 rate with its spread). */
@@ -168,14 +172,14 @@ export class RoundRunner {
    * upload has arrived one way after its last byte.
    */
   private transfer(client: Active, direction: 'up' | 'down'): void {
-    const { transfers, cells, cellOf, serverRttS, modelBytes } = this.o;
+    const { transfers, cells, cellOf, serverRttS } = this.o;
     const d = client.device;
     const rttS = cells[cellOf[d]!]!.rttS + serverRttS;
     const up = direction === 'up';
     client.transfer = transfers.start(
       d,
       up ? UP : DOWN,
-      modelBytes * 8,
+      (up ? this.o.bytesUp : this.o.bytesDown) * 8,
       up ? this.uploaded : this.downloaded,
       d,
       up ? 0 : rttS,
@@ -186,7 +190,7 @@ export class RoundRunner {
     const client = this.active.get(d)!;
     client.transfer = NO_TRANSFER;
     if (client.phase === 'done') return; // settling emptied the battery: the client has dropped
-    client.record.bytesDown += this.o.modelBytes;
+    client.record.bytesDown += this.o.bytesDown;
     this.compute(client);
   };
 
@@ -194,7 +198,7 @@ export class RoundRunner {
     const client = this.active.get(d)!;
     client.transfer = NO_TRANSFER;
     if (client.phase === 'done') return;
-    client.record.bytesUp += this.o.modelBytes;
+    client.record.bytesUp += this.o.bytesUp;
     const { cells, cellOf, serverRttS, sim } = this.o;
     const oneWayS = (cells[cellOf[d]!]!.rttS + serverRttS) / 2;
     client.pending = sim.schedule(oneWayS, () => {
@@ -236,7 +240,7 @@ export class RoundRunner {
 
   /** Stops a client mid-round: aborts its transfer or computation; its energy so far is counted. */
   private stop(client: Active, outcome: ClientOutcome): void {
-    const { sim, fleet, transfers, modelBytes } = this.o;
+    const { sim, fleet, transfers, bytesDown, bytesUp } = this.o;
     const d = client.device;
     const elapsedS = sim.now - client.phaseStartS;
     if (client.pending !== undefined) sim.cancel(client.pending);
@@ -251,10 +255,10 @@ export class RoundRunner {
       fleet.settleRadio(d);
       if (up) {
         client.record.uploadS = elapsedS;
-        client.record.bytesUp += Math.min(modelBytes, Math.floor(moved / 8));
+        client.record.bytesUp += Math.min(bytesUp, Math.floor(moved / 8));
       } else {
         client.record.downloadS = elapsedS;
-        client.record.bytesDown += Math.min(modelBytes, Math.floor(moved / 8));
+        client.record.bytesDown += Math.min(bytesDown, Math.floor(moved / 8));
       }
     } else if (client.phase === 'upload') {
       client.record.uploadS = elapsedS; // uploaded, on its way to the server

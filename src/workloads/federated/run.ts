@@ -13,7 +13,9 @@ import { partition } from './partitioners/registry.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
 import { RoundRunner } from './rounds.js';
+import type { FederatedSection } from './schema.js';
 import { createSelector } from './selectors/registry.js';
+import { BYTES_PER_PARAMETER, type ClientCost } from './strategies/strategy.js';
 import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
 import { startTrainer } from './trainer.js';
@@ -72,9 +74,11 @@ async function simulate(
   const perClient = trainer === undefined ? section.samplesPerClient : undefined;
   const samples = Float64Array.from({ length: n }, (_, c) => perClient ?? indices[c]?.length ?? 0);
   const card = costCardFromModel(context.handle.model, 'federated');
-  const modelBytes = card.params * 4;
-  // Local training: forward and backward passes, the backward taken as twice the forward.
-  const trainFlops = (c: number) => 3 * card.flops * samples[c]! * section.local.epochs;
+  const modelBytes = card.params * BYTES_PER_PARAMETER;
+  const strategy = resolved.strategy();
+  const cost = strategy.clientCost(card.params);
+  const trainFlops = (c: number) =>
+    localTrainingFlops(card.flops, samples[c]!, section.local, cost);
   const rates = resolved.groups.map((g) => {
     const precision = resolvePrecision(g.profile, 'fp32');
     return precision.ok ? g.profile.throughput[precision.precision]!.achievableFlops : 0;
@@ -89,11 +93,10 @@ async function simulate(
     samples,
     expectedS: (c) => {
       const cell = cells[cellOf[c]!]!;
-      const bits = modelBytes * 8;
       return (
-        bits / cell.downlink.capacity +
+        (cost.bytesDown * 8) / cell.downlink.capacity +
         trainFlops(c) * secondsPerFlop(c) +
-        bits / cell.uplink.capacity
+        (cost.bytesUp * 8) / cell.uplink.capacity
       );
     },
     deadlineS: section.deadline,
@@ -106,7 +109,8 @@ async function simulate(
     cellOf,
     transfers: new Transfers(sim, fleet, cells, cellOf),
     serverRttS: section.server.rtt,
-    modelBytes,
+    bytesDown: cost.bytesDown,
+    bytesUp: cost.bytesUp,
     trainFlops,
     secondsPerFlop,
     eligible: (c) => fleet.isOnline(c) && samples[c]! > 0,
@@ -116,7 +120,6 @@ async function simulate(
     deadlineS: section.deadline,
   });
 
-  const strategy = resolved.strategy();
   let global = getFlatWeights(context.handle.model);
   const results: RoundResult[] = [];
   let failure: string | null = null;
@@ -206,4 +209,21 @@ function clientSamples(
       },
     ]);
   return partition(section.partition, labels, n, numClasses, streams.stream('partition'));
+}
+
+/**
+ * FLOPs of one client's local training in a round: forward and backward
+ * passes over its samples each epoch (the backward taken as twice the
+ * forward), plus what the strategy adds to each of its optimizer steps
+ * (FedProx's proximal gradient, SCAFFOLD's correction), with
+ * ceil(samples / batchSize) steps per epoch.
+ */
+export function localTrainingFlops(
+  flopsPerSample: number,
+  samples: number,
+  local: Pick<FederatedSection['local'], 'epochs' | 'batchSize'>,
+  cost: Pick<ClientCost, 'flopsPerStep'>,
+): number {
+  const steps = local.epochs * Math.ceil(samples / local.batchSize);
+  return 3 * flopsPerSample * samples * local.epochs + steps * cost.flopsPerStep;
 }

@@ -24,6 +24,46 @@ const positiveDuration = { min: 0, exclusiveMin: true, max: MAX_DURATION_S } as 
 /** A client count: at most one per device of the largest fleet allowed. */
 const clients = () => z.number().int().min(1).max(MAX_DEVICES);
 
+/** The momentum of the `momentum` optimizer when a scenario gives none (TF.js's and Keras's usual 0.9). */
+export const DEFAULT_LOCAL_MOMENTUM = 0.9;
+
+/**
+ * Each client's local training. `momentum` belongs to the `momentum`
+ * optimizer only: it defaults to {@link DEFAULT_LOCAL_MOMENTUM} there, and
+ * giving it with another optimizer, which would ignore it, is an error at
+ * `local.momentum` naming that optimizer.
+ */
+const localTraining = z
+  .strictObject({
+    optimizer: optimizer.default('sgd'),
+    learningRate: z.number().positive().default(0.05),
+    momentum: z
+      .number()
+      .min(0)
+      .lt(1)
+      .optional()
+      .describe(
+        `Momentum of optimizer momentum only, in [0, 1) (default ${DEFAULT_LOCAL_MOMENTUM})`,
+      ),
+    epochs: z.number().int().min(1).max(MAX_EPOCHS).default(1),
+    batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(10),
+  })
+  .default({ optimizer: 'sgd', learningRate: 0.05, epochs: 1, batchSize: 10 })
+  .superRefine((local, ctx) => {
+    if (local.momentum !== undefined && local.optimizer !== 'momentum')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['momentum'],
+        message: `optimizer ${local.optimizer} does not use momentum; remove it, or use optimizer: momentum`,
+        input: local.momentum,
+      });
+  })
+  .transform((local) =>
+    local.optimizer === 'momentum'
+      ? { ...local, momentum: local.momentum ?? DEFAULT_LOCAL_MOMENTUM }
+      : local,
+  );
+
 export const federatedSection = z.strictObject({
   tier: z
     .enum(['real', 'cost-only'])
@@ -50,15 +90,7 @@ export const federatedSection = z.strictObject({
     positiveDuration,
     'A round closes this long after it starts',
   ).optional(),
-  local: z
-    .strictObject({
-      optimizer: optimizer.default('sgd'),
-      learningRate: z.number().positive().default(0.05),
-      momentum: z.number().min(0).max(1).default(0.9),
-      epochs: z.number().int().min(1).max(MAX_EPOCHS).default(1),
-      batchSize: z.number().int().min(1).max(MAX_BATCH_SIZE).default(10),
-    })
-    .default({ optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, epochs: 1, batchSize: 10 }),
+  local: localTraining,
   server: z
     .strictObject({
       rtt: quantity(

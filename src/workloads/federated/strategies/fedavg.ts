@@ -12,16 +12,19 @@
  */
 
 import { z } from 'zod';
+import type { OptimizerName } from '../../../ml/train/options.js';
 import { requireSameLength } from '../kernels/vector.js';
 import { weightedAverage } from '../kernels/weighted-average.js';
 import { type ClientHook, PLAIN_TRAINING } from './client-hook.js';
 import { type FedAvgOptions, fedAvgOptionsShape, flag } from './options.js';
-import type {
-  AggregateResult,
-  ClientFailure,
-  ClientUpdate,
-  FitConfig,
-  Strategy,
+import {
+  type AggregateResult,
+  BYTES_PER_PARAMETER,
+  type ClientCost,
+  type ClientFailure,
+  type ClientUpdate,
+  type FitConfig,
+  type Strategy,
 } from './strategy.js';
 
 /** FedAvg's options as a scenario writes them. */
@@ -32,10 +35,18 @@ export class FedAvg implements Strategy {
   readonly name: string = 'fedavg';
   /** Plain local training; the trained model is the update. */
   readonly clientHook: ClientHook = PLAIN_TRAINING;
+  /** Any local optimizer: FedAvg averages whatever models the clients trained. */
+  readonly localOptimizers: readonly OptimizerName[] | undefined = undefined;
   readonly acceptFailures: boolean;
 
   constructor(options: FedAvgOptions = {}) {
     this.acceptFailures = flag('acceptFailures', options.acceptFailures, true);
+  }
+
+  /** The model down and the trained model up; plain local steps add nothing. */
+  clientCost(parameters: number): ClientCost {
+    const modelBytes = parameters * BYTES_PER_PARAMETER;
+    return { bytesDown: modelBytes, bytesUp: modelBytes, flopsPerStep: 0 };
   }
 
   /** Plain local training: no proximal term, no control variate. */

@@ -8,9 +8,17 @@
  * client change (scaled by η_g) and c by (1/N)·Σ Δc_i. Its client hook
  * ({@link ScaffoldClient}) keeps each client's c_i, corrects the local
  * gradients by c − c_i and computes c_i⁺ (option II) after training.
+ *
+ * Traffic (Algorithm 1, lines 5 and 14): the server sends the model x and c,
+ * each client sends its model change and Δc_i: twice FedAvg's bytes each way.
+ * Compute: adding c − c_i to each local gradient is one addition per
+ * parameter per step. Option II's c_i⁺ = c_i − c + (x − y_i)/(K·η_l) holds
+ * only for K plain SGD steps of size η_l, so SCAFFOLD accepts only the `sgd`
+ * local optimizer.
  */
 
 import { z } from 'zod';
+import type { OptimizerName } from '../../../ml/train/options.js';
 import { MAX_DEVICES } from '../../../scenario/limits.js';
 import {
   scaffoldClientControl,
@@ -26,7 +34,12 @@ import {
   type ServerLearningRateOptions,
   serverLearningRateShape,
 } from './options.js';
-import type { ClientUpdate, FitConfig } from './strategy.js';
+import {
+  BYTES_PER_PARAMETER,
+  type ClientCost,
+  type ClientUpdate,
+  type FitConfig,
+} from './strategy.js';
 
 export interface ScaffoldOptions extends ServerLearningRateOptions {
   /** N, the number of clients in the federation (not per round); integer ≥ 1. */
@@ -50,6 +63,8 @@ export class Scaffold extends FedAvg {
   override readonly name: string = 'scaffold';
   /** The clients' control variates c_i, kept across rounds. */
   override readonly clientHook: ClientHook = new ScaffoldClient();
+  /** Option II's control variate assumes plain SGD steps. */
+  override readonly localOptimizers: readonly OptimizerName[] = ['sgd'];
   readonly serverLearningRate: number;
   readonly totalClients: number;
   private control: Float32Array | undefined;
@@ -58,6 +73,12 @@ export class Scaffold extends FedAvg {
     super(options);
     this.serverLearningRate = positive('serverLearningRate', options.serverLearningRate, 1);
     this.totalClients = count('totalClients', options.totalClients);
+  }
+
+  /** The model and c down; the model change and Δc_i up; one addition per parameter per local step. */
+  override clientCost(parameters: number): ClientCost {
+    const vectorBytes = parameters * BYTES_PER_PARAMETER;
+    return { bytesDown: 2 * vectorBytes, bytesUp: 2 * vectorBytes, flopsPerStep: parameters };
   }
 
   /**

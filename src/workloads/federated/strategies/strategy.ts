@@ -12,6 +12,7 @@
  * Model parameters are one flat Float32Array per model (all layers
  * concatenated in a fixed order). Rounds count from 1.
  */
+import type { OptimizerName } from '../../../ml/train/options.js';
 import type { ClientHook } from './client-hook.js';
 
 /** What a client sends back after local training. */
@@ -58,12 +59,37 @@ export type AggregateResult =
     }
   | { readonly kind: 'skipped'; readonly reason: string };
 
+/** Bytes of one float32 parameter on the wire. */
+export const BYTES_PER_PARAMETER = 4;
+
+/**
+ * What one selected client costs in a round beyond plain local training of
+ * the model: the bytes each way (the round driver moves them through
+ * network/transfer.ts) and the FLOPs each local optimizer step adds (charged
+ * to the client's training time).
+ */
+export interface ClientCost {
+  /** Bytes the server sends each selected client: the model and any server state it needs. */
+  readonly bytesDown: number;
+  /** Bytes each client sends back: its update and any state the server needs. */
+  readonly bytesUp: number;
+  /** FLOPs each local step adds to the forward and backward passes (0 for plain training). */
+  readonly flopsPerStep: number;
+}
+
 /** A federated optimization algorithm: the server's two calls and the client's hook. */
 export interface Strategy {
   /** The registry name, such as `fedavg`. */
   readonly name: string;
   /** What each client does around its local training; one per strategy instance (it may keep state). */
   readonly clientHook: ClientHook;
+  /**
+   * The local optimizers the algorithm is defined for; undefined when any
+   * will do. SCAFFOLD's control variates assume plain SGD steps.
+   */
+  readonly localOptimizers?: readonly OptimizerName[];
+  /** What a selected client sends, receives and computes per round, for a model of `parameters` float32 values. */
+  clientCost(parameters: number): ClientCost;
   /** Called before round `round` with the current global model; the result goes to every selected client. */
   configureFit(round: number, global: Float32Array): FitConfig;
   /**

@@ -5,9 +5,12 @@
  * whose inputs or outputs it changes. Differential privacy, robust
  * aggregation, update compression and secure aggregation follow this shape.
  */
+
+import type { OptimizerName } from '../../../../ml/train/options.js';
 import type { ClientHook } from '../client-hook.js';
 import type {
   AggregateResult,
+  ClientCost,
   ClientFailure,
   ClientUpdate,
   FitConfig,
@@ -19,6 +22,7 @@ export abstract class WrappedStrategy implements Strategy {
   readonly name: string;
   /** The inner strategy's client side, unless a subclass overrides it (a client-side DP wrapper would). */
   readonly clientHook: ClientHook;
+  readonly localOptimizers: readonly OptimizerName[] | undefined;
 
   constructor(
     readonly inner: Strategy,
@@ -26,6 +30,12 @@ export abstract class WrappedStrategy implements Strategy {
   ) {
     this.name = `${inner.name}+${suffix}`;
     this.clientHook = inner.clientHook;
+    this.localOptimizers = inner.localOptimizers;
+  }
+
+  /** The inner strategy's traffic and compute, unless a subclass changes what goes over the wire. */
+  clientCost(parameters: number): ClientCost {
+    return this.inner.clientCost(parameters);
   }
 
   configureFit(round: number, global: Float32Array): FitConfig {
