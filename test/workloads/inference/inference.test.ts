@@ -245,7 +245,8 @@ describe('energy', () => {
   });
 
   it('an empty battery takes the device offline at the moment its draw exhausts it, and is counted', () => {
-    // 10 J at idle 0.1 W (phone) + LTE paging 43 ms at 0.594 W every 1.28 s: empty at 10 / (0.1 + 0.0199546875) s.
+    // 10 J at idle 0.1 W (phone) + LTE paging (huang2012, the default) 43.2 ms at 0.5943 W every
+    // 1.2802 s: empty at 10 / (0.1 + 0.0432 x 0.5943 / 1.2802) s.
     const input = scenario({
       fleet: [
         group({
@@ -260,7 +261,7 @@ describe('energy', () => {
     });
     const tables = run(input);
     expect(column(tables.devices, 'battery_empty_events')).toEqual([1]);
-    const emptyAtS = 10 / (0.1 + (0.043 * 0.594) / 1.28);
+    const emptyAtS = 10 / (0.1 + (0.0432 * 0.5943) / 1.2802);
     expect(column(tables.devices, 'online_s')[0]).toBeCloseTo(emptyAtS, 9);
   });
 });
@@ -282,7 +283,7 @@ describe('battery charging', () => {
       duration: '700 s',
     });
     const tables = run(input);
-    const emptyS = 10 / (0.1 + (0.043 * 0.594) / 1.28);
+    const emptyS = 10 / (0.1 + (0.0432 * 0.5943) / 1.2802);
     expect(column(tables.devices, 'battery_empty_events')).toEqual([2]);
     expect(column(tables.devices, 'online_s')[0]).toBeCloseTo(emptyS + (540 - 180) + emptyS, 9);
   });
