@@ -98,8 +98,25 @@ describe('FedAvgM', () => {
     const global = f32(0.3, -1.7, 2.9);
     const results = [update(0, 7, f32(0.11, 0.22, 0.33)), update(1, 3, f32(-1.1, 4.4, 0.01))];
     const plain = weightsOf(new FedAvg().aggregateFit(1, global, results, []));
-    const momentum = weightsOf(new FedAvgM().aggregateFit(1, global, results, []));
+    const options = { serverLearningRate: 1, serverMomentum: 0 };
+    const momentum = weightsOf(new FedAvgM(options).aggregateFit(1, global, results, []));
     expect(momentum).toEqual(plain);
+  });
+
+  it('defaults to server momentum 0.9 and learning rate 10^-0.5 (Reddi et al.; Hsu et al.), so it is not FedAvg', () => {
+    expect(new FedAvgM()).toMatchObject({
+      serverMomentum: 0.9,
+      serverLearningRate: 10 ** -0.5,
+    });
+    // Two rounds from (1, 2) with every client at global + (1, 1): g = (−1, −1) both times,
+    // v = g, then 0.9·g + g = 1.9·g; x moves by η·(1 + 1.9) = 0.3162278·2.9 = 0.9170605.
+    // FedAvg would have moved by 2.
+    const strategy = new FedAvgM();
+    const onePlus = (x: Float32Array) => [update(0, 1, f32(x[0]! + 1, x[1]! + 1))];
+    const first = weightsOf(strategy.aggregateFit(1, GLOBAL, onePlus(GLOBAL), []));
+    const second = weightsOf(strategy.aggregateFit(2, first, onePlus(first), []));
+    expect(second[0]).toBeCloseTo(1 + 2.9 * 10 ** -0.5, 6);
+    expect(second[1]).toBeCloseTo(2 + 2.9 * 10 ** -0.5, 6);
   });
 
   it('applies SGD with momentum to the pseudo-gradient global − average', () => {
@@ -147,7 +164,7 @@ describe('adaptive server optimizers', () => {
     // β1 = 0.5, β2 = 0.75, η = 0.1, Δ = (1, 2):
     // m = 0.5·Δ = (0.5, 1), v = 0.25·Δ² = (0.25, 1), m/√v = (1, 1),
     // η₁ = 0.1·√(1 − 0.75²)/(1 − 0.5²) = 0.0881917 (round 1, Flower's exponent 2).
-    const strategy = new FedAdam({ serverLearningRate: 0.1, beta1: 0.5, beta2: 0.75 });
+    const strategy = new FedAdam({ serverLearningRate: 0.1, beta1: 0.5, beta2: 0.75, tau: 1e-9 });
     const next = weightsOf(strategy.aggregateFit(1, GLOBAL, CLIENT_AT(GLOBAL, [1, 2]), []));
     expect(next[0]).toBeCloseTo(1 + 0.0881917, 6);
     expect(next[1]).toBeCloseTo(2 + 0.0881917, 6);
@@ -174,20 +191,22 @@ describe('adaptive server optimizers', () => {
     expect(next).toEqual(f32(1 + 1 / 1.5, 2.8));
   });
 
-  it("uses Flower's defaults", () => {
+  it('uses the defaults of Reddi et al. (2021): tau 1e-3 and the grid-best server learning rates', () => {
+    // google-research/federated optimization/docs/hyperparameters.md: epsilon 0.001; EMNIST CR
+    // server learning rates 10^-2.5 (Adam, Yogi) and 10^-1 (Adagrad).
     expect(new FedAdam()).toMatchObject({
-      serverLearningRate: 0.1,
-      beta1: 0.9,
-      beta2: 0.99,
-      tau: 1e-9,
-    });
-    expect(new FedYogi()).toMatchObject({
-      serverLearningRate: 0.01,
+      serverLearningRate: 10 ** -2.5,
       beta1: 0.9,
       beta2: 0.99,
       tau: 1e-3,
     });
-    expect(new FedAdagrad()).toMatchObject({ serverLearningRate: 0.1, beta1: 0, tau: 1e-9 });
+    expect(new FedYogi()).toMatchObject({
+      serverLearningRate: 10 ** -2.5,
+      beta1: 0.9,
+      beta2: 0.99,
+      tau: 1e-3,
+    });
+    expect(new FedAdagrad()).toMatchObject({ serverLearningRate: 0.1, beta1: 0, tau: 1e-3 });
   });
 
   it('skips a round with no results without touching its moments', () => {

@@ -9,18 +9,19 @@
 
 import { z } from 'zod';
 import { adagradSecondMoment } from '../kernels/fedopt.js';
+import { FEDADAGRAD_DEFAULTS } from './defaults.js';
 import { FedOpt, type FedOptOptions, fedOptOptionsShape } from './fedopt.js';
 
 export type FedAdagradOptions = FedOptOptions;
 /** FedAdagrad's options as a scenario writes them. */
 export const fedAdagradOptions = z.strictObject(fedOptOptionsShape);
 
-/** FedAdagrad. Defaults as Flower's: serverLearningRate 0.1, beta1 0, tau 1e-9. */
+/** FedAdagrad. Defaults (see defaults.ts): serverLearningRate 10^-1, beta1 0, tau 1e-3. */
 export class FedAdagrad extends FedOpt {
   override readonly name: string = 'fedadagrad';
 
   constructor(options: FedAdagradOptions = {}) {
-    super(options, { serverLearningRate: 0.1, beta1: 0, tau: 1e-9 });
+    super(options, FEDADAGRAD_DEFAULTS);
   }
 
   protected override updateSecondMoment(v: Float32Array, delta: Float32Array): void {

@@ -8,6 +8,7 @@
 
 import { z } from 'zod';
 import { adamSecondMoment, adamStepSize } from '../kernels/fedopt.js';
+import { FEDADAM_DEFAULTS } from './defaults.js';
 import { FedOpt, type FedOptOptions, fedOptOptionsShape } from './fedopt.js';
 import { decayRate, decayRateOption } from './options.js';
 
@@ -23,14 +24,14 @@ export const fedAdamOptions = z.strictObject({
   beta2: decayRateOption('Second-moment decay β2 in [0, 1)'),
 });
 
-/** FedAdam. Defaults as Flower's: serverLearningRate 0.1, beta1 0.9, beta2 0.99, tau 1e-9. */
+/** FedAdam. Defaults (see defaults.ts): serverLearningRate 10^-2.5, beta1 0.9, beta2 0.99, tau 1e-3. */
 export class FedAdam extends FedOpt {
   override readonly name: string = 'fedadam';
   readonly beta2: number;
 
   constructor(options: FedAdamOptions = {}) {
-    super(options, { serverLearningRate: 0.1, beta1: 0.9, tau: 1e-9 });
-    this.beta2 = decayRate('beta2', options.beta2, 0.99);
+    super(options, FEDADAM_DEFAULTS);
+    this.beta2 = decayRate('beta2', options.beta2, FEDADAM_DEFAULTS.beta2);
   }
 
   protected override updateSecondMoment(v: Float32Array, delta: Float32Array): void {

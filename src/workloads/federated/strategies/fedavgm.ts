@@ -9,6 +9,7 @@
 
 import { z } from 'zod';
 import { momentumVelocity, pseudoGradient, sgdStep } from '../kernels/server-momentum.js';
+import { FEDAVGM_DEFAULTS } from './defaults.js';
 import { exampleWeightedAverage, FedAvg } from './fedavg.js';
 import {
   decayRate,
@@ -20,14 +21,16 @@ import {
 import type { ClientUpdate } from './strategy.js';
 
 export interface FedAvgMOptions extends ServerLearningRateOptions {
-  /** The server momentum β, in [0, 1) (default 0: no momentum). */
+  /** The server momentum β, in [0, 1) (default 0.9: see defaults.ts). */
   readonly serverMomentum?: number;
 }
 
 /** FedAvgM's options as a scenario writes them. */
 export const fedAvgMOptions = z.strictObject({
   ...serverLearningRateShape,
-  serverMomentum: decayRateOption('The server momentum β in [0, 1) (default 0)'),
+  serverMomentum: decayRateOption(
+    `The server momentum β in [0, 1) (default ${FEDAVGM_DEFAULTS.serverMomentum})`,
+  ),
 });
 
 /** FedAvgM: FedAvg followed by a server SGD-with-momentum step. */
@@ -37,11 +40,19 @@ export class FedAvgM extends FedAvg {
   readonly serverMomentum: number;
   private velocity: Float32Array | undefined;
 
-  /** Defaults as Flower's: serverLearningRate 1, serverMomentum 0 (which is FedAvg). */
+  /** Defaults of Reddi et al. (2021) and Hsu et al. (2019): serverLearningRate 10^-0.5, serverMomentum 0.9 (see defaults.ts). */
   constructor(options: FedAvgMOptions = {}) {
     super(options);
-    this.serverLearningRate = positive('serverLearningRate', options.serverLearningRate, 1);
-    this.serverMomentum = decayRate('serverMomentum', options.serverMomentum, 0);
+    this.serverLearningRate = positive(
+      'serverLearningRate',
+      options.serverLearningRate,
+      FEDAVGM_DEFAULTS.serverLearningRate,
+    );
+    this.serverMomentum = decayRate(
+      'serverMomentum',
+      options.serverMomentum,
+      FEDAVGM_DEFAULTS.serverMomentum,
+    );
   }
 
   protected override serverUpdate(
