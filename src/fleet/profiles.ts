@@ -37,11 +37,36 @@ function figure(kind: QuantityKind | 'factor') {
   ]);
 }
 
+const efficiency = z.number().positive().max(4);
+
+/** A precision's fitted latency parameters (`edgesim calibrate` writes them; see roofline.ts). */
+const calibrationEntry = z.strictObject({
+  efficiency: z.strictObject({
+    depthwise: efficiency,
+    pointwise: efficiency,
+    dense: efficiency,
+    elementwise: efficiency,
+  }),
+  halfWorkOps: z.number().min(0),
+  bandwidthFactor: z.number().positive().max(100),
+  layerOverhead: quantity('duration', { min: 0 }),
+  callOverhead: quantity('duration', { min: 0 }),
+  framework: z.string(),
+  otherFrameworks: z.record(z.string(), z.number().positive()),
+  source: z.string(),
+  note: z.string().optional(),
+});
+
 const precisionEntry = z.strictObject({
   peak: figure('flopRate'),
   achievable: figure('flopRate'),
   sparseSpeedup: figure('factor'),
+  calibration: calibrationEntry.optional(),
 });
+
+/** What executes the model: picks the calibration's priors (src/calibration/priors.ts). */
+export const PROCESSORS = ['cpu', 'gpu', 'npu', 'mcu'] as const;
+export type Processor = (typeof PROCESSORS)[number];
 
 export const profileSchema = z
   .strictObject({
@@ -49,6 +74,7 @@ export const profileSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
     label: z.string(),
     tier: z.enum(TIERS),
+    processor: z.enum(PROCESSORS).default('cpu'),
     compute: z.partialRecord(z.enum(PRECISIONS), precisionEntry),
     fallback: z.partialRecord(z.enum(PRECISIONS), z.enum(PRECISIONS)).default({}),
     memory: z.strictObject({ capacity: figure('bytes'), bandwidth: figure('byteRate') }),
@@ -88,6 +114,7 @@ export interface HardwareProfile extends DeviceCompute {
   name: string;
   label: string;
   tier: Tier;
+  processor: Processor;
   memoryBytes: number;
   idleW: number;
   activeW: number;
@@ -102,16 +129,29 @@ function toProfile(p: ParsedProfile): HardwareProfile {
   for (const precision of PRECISIONS) {
     const entry = p.compute[precision];
     if (entry === undefined) continue;
+    const fit = entry.calibration;
     throughput[precision] = {
       achievableFlops: entry.achievable.value,
       peakFlops: entry.peak.value,
       sparseSpeedup: entry.sparseSpeedup.value,
+      ...(fit && {
+        calibration: {
+          efficiency: { conv: 1, ...fit.efficiency },
+          halfWorkOps: fit.halfWorkOps,
+          bandwidthFactor: fit.bandwidthFactor,
+          layerOverheadS: fit.layerOverhead,
+          callOverheadS: fit.callOverhead,
+          framework: fit.framework,
+          otherFrameworks: fit.otherFrameworks,
+        },
+      }),
     };
   }
   return {
     name: p.name,
     label: p.label,
     tier: p.tier,
+    processor: p.processor,
     throughput,
     fallback: p.fallback,
     memoryBytes: p.memory.capacity.value,

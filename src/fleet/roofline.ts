@@ -5,6 +5,14 @@
  * the longer of its arithmetic at the device's achievable rate and its
  * memory traffic at the device's bandwidth, and a model takes the sum.
  *
+ * A calibrated precision refines the roofline as kernel-level predictors do
+ * (nn-Meter, MobiSys 2021): each operator class runs at its own fraction of
+ * the rate; a layer's arithmetic reaches the rate only when it has enough
+ * work to fill the device (a saturating curve in the work per layer, so in
+ * the batch); each executed layer costs a dispatch overhead and each call a
+ * fixed overhead. The parameters are fitted to published measurements by
+ * `edgesim calibrate` (src/calibration/).
+ *
  * Precision the device lacks falls back along the profile's chain (int4 ->
  * int8 -> fp16) or is rejected; a model that falls back runs, and moves its
  * bytes, at the precision it falls back to.
@@ -21,12 +29,69 @@ import {
 
 /** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
 export interface PrecisionThroughput {
-  /** Rate reached on real models; the roofline uses this one. */
+  /**
+   * Rate reached on real models; the roofline uses this one. With a
+   * calibration, the rate of standard convolutions with work enough to fill
+   * the device.
+   */
   achievableFlops: number;
   /** Datasheet peak, for reference. */
   peakFlops: number;
   /** Most that weight sparsity can speed the arithmetic (2 for 2:4 structured sparsity); 1 = no sparse support. */
   sparseSpeedup: number;
+  /** Calibrated refinements; absent = the plain roofline. */
+  calibration?: LatencyCalibration;
+}
+
+/**
+ * Operator classes the latency model tells apart: standard convolutions,
+ * depthwise ones, pointwise (1x1) ones, dense layers (matrix multiplies) and
+ * element-wise layers (pooling, adds, concatenations, unfused activations).
+ */
+export const OPERATOR_CLASSES = ['conv', 'depthwise', 'pointwise', 'dense', 'elementwise'] as const;
+export type OperatorClass = (typeof OPERATOR_CLASSES)[number];
+
+/** The calibrated parameters of one precision of a device. */
+export interface LatencyCalibration {
+  /** Each class's arithmetic rate as a fraction of `achievableFlops` (`conv` is 1 by definition). */
+  efficiency: Readonly<Record<OperatorClass, number>>;
+  /**
+   * Work of one standard-conv layer call (operations, whole batch) at which
+   * its arithmetic runs at half the rate: a layer of class k with work w runs
+   * at F x e_k x w / (w + e_k x halfWorkOps), so it takes
+   * (w / e_k + halfWorkOps) / F. 0 = always at the rate.
+   */
+  halfWorkOps: number;
+  /**
+   * Effective memory bandwidth as a multiple of the profile's: below 1 where
+   * kernels reach less than the datasheet bandwidth, above 1 where fusion and
+   * on-chip caches keep activations out of DRAM.
+   */
+  bandwidthFactor: number;
+  /** Time each executed layer adds (kernel dispatch), seconds. */
+  layerOverheadS: number;
+  /** Time each call adds (framework dispatch, input and output handling), seconds. */
+  callOverheadS: number;
+  /** The software stack the parameters describe (the fit's reference), for the record. */
+  framework?: string;
+  /** Other stacks measured, each with the factor its times take over `framework`'s (fidelity uses them). */
+  otherFrameworks?: Readonly<Record<string, number>>;
+}
+
+/** The class of a layer, from its kind and (for `conv2d`) its kernel size. */
+export function operatorClass(layer: LayerCost): OperatorClass {
+  switch (layer.kind) {
+    case 'conv2d':
+      return layer.kernel !== undefined && layer.kernel[0] === 1 && layer.kernel[1] === 1
+        ? 'pointwise'
+        : 'conv';
+    case 'depthwiseConv2d':
+      return 'depthwise';
+    case 'dense':
+      return 'dense';
+    default:
+      return 'elementwise';
+  }
 }
 
 /** The compute side of a hardware profile. */
@@ -102,6 +167,8 @@ export interface ComputeEstimate {
   memoryBoundS: number;
   /** Which limit more of `timeS` is spent against (layers bound by compute vs by memory). */
   boundBy: 'compute' | 'memory';
+  /** Part of `timeS` that is per-call and per-layer overhead (0 without a calibration), seconds. */
+  overheadS: number;
 }
 
 /** An estimate, or why the model cannot run at that precision on that device. */
@@ -113,6 +180,15 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * with F the achievable rate at the resolved precision and BW the memory
  * bandwidth. A batch of b multiplies FLOPs and activation traffic by b; the
  * weights are read once per batch.
+ *
+ * With a calibration, the arithmetic of layer l of class k takes
+ * (w / (e_k x speedup_l) + halfWorkOps) / F at work w = b x flops_l: its
+ * class's rate F x e_k reached along a saturating curve in w (what filling
+ * the device costs does not depend on the class); its memory traffic moves
+ * at BW x bandwidthFactor; the larger of the two counts, plus the layer's
+ * dispatch overhead.
+ * Every layer that computes or moves bytes adds `layerOverheadS`, and a call
+ * (a non-empty slice) adds `callOverheadS`.
  *
  * Sparsity speeds the arithmetic of layers with weights (params > 0) only
  * when the device's `sparseSpeedup` exceeds 1: speedup = min(1 / (1 -
@@ -138,30 +214,50 @@ export function inferenceTime(
   const sparseSpeedup =
     throughput.sparseSpeedup > 1 ? Math.min(1 / (1 - sparsity), throughput.sparseSpeedup) : 1;
 
+  const calibration = throughput.calibration ?? PLAIN;
   let computeBoundS = 0;
   let memoryBoundS = 0;
   let computeLimitedS = 0;
   let memoryLimitedS = 0;
+  let overheadS = 0;
   for (const layer of card.layers.slice(from, to)) {
+    const bytes = activationAndWeightElements(layer, batch) * bytesPerElement;
+    if (layer.flops === 0 && bytes === 0) continue;
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
-    const computeS = (batch * layer.flops) / (throughput.achievableFlops * speedup);
-    const memoryS =
-      (activationAndWeightElements(layer, batch) * bytesPerElement) / device.memoryBandwidthBps;
+    const efficiency = calibration.efficiency[operatorClass(layer)];
+    const work = batch * layer.flops;
+    const computeS =
+      work > 0
+        ? (work / (efficiency * speedup) + calibration.halfWorkOps) / throughput.achievableFlops
+        : 0;
+    const memoryS = bytes / (device.memoryBandwidthBps * calibration.bandwidthFactor);
     computeBoundS += computeS;
     memoryBoundS += memoryS;
     if (computeS >= memoryS) computeLimitedS += computeS;
     else memoryLimitedS += memoryS;
+    overheadS += calibration.layerOverheadS;
   }
+  if (to > from) overheadS += calibration.callOverheadS;
   return {
     ok: true,
-    timeS: computeLimitedS + memoryLimitedS,
+    timeS: computeLimitedS + memoryLimitedS + overheadS,
     precision: resolved.precision,
     fellBack: resolved.fellBack,
     computeBoundS,
     memoryBoundS,
     boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
+    overheadS,
   };
 }
+
+/** No calibration: every class at the achievable rate, no overheads. */
+const PLAIN: LatencyCalibration = {
+  efficiency: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, elementwise: 1 },
+  halfWorkOps: 0,
+  bandwidthFactor: 1,
+  layerOverheadS: 0,
+  callOverheadS: 0,
+};
 
 /** The activations that cross a split after the first `k` layers. */
 export interface SplitPoint {
