@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EdgesimError } from '../errors.js';
 import { forTerminal } from '../terminal.js';
 import { VERSION } from '../version.js';
+import { registerCalibrate } from './calibrate.js';
 import { registerCompress } from './compress.js';
 import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
@@ -22,6 +23,7 @@ registerValidate(program);
 registerSweep(program);
 registerReport(program);
 registerSchema(program);
+registerCalibrate(program);
 
 try {
   await program.parseAsync(withoutHelpAfterUnknownCommand(process.argv.slice(2)), { from: 'user' });

@@ -1,0 +1,11 @@
+/** Entry point of `edgesim calibrate` and `edgesim fidelity`, loaded by the CLI only when they run. */
+export {
+  type Calibration,
+  calibrate,
+  type Fidelity,
+  type FidelityRow,
+  type FidelitySummary,
+  fidelity,
+  type PrecisionFit,
+  profileNames,
+} from '../calibration/index.js';

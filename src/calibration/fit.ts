@@ -1,0 +1,251 @@
+/**
+ * Fits a profile's latency parameters to its calibration measurements: per
+ * precision measured, the saturated conv rate (as a fraction of the peak),
+ * the four operator-class efficiencies, the half-utilisation work per layer
+ * and the per-layer and per-call overheads. The fit minimises, with
+ * Levenberg-Marquardt (ml-levenberg-marquardt) in log space,
+ *
+ *   sum over rows   ((ln predicted - ln measured) / ln 1.1)^2
+ * + sum over params ((ln value - ln prior) / ln spread)^2,
+ *
+ * i.e. measurements trusted to about 10% and the priors of priors.ts as
+ * log-normal. Values are rounded to 4 significant digits, the form the
+ * profile file stores, so `edgesim calibrate` reproduces the file exactly.
+ * A precision without measurements takes the fitted precision's fraction of
+ * peak and its other parameters (transferred, and marked so).
+ */
+import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import type { HardwareProfile } from '../fleet/profiles.js';
+import type { LatencyCalibration, PrecisionThroughput } from '../fleet/roofline.js';
+import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
+import type { Measurement } from './measurements.js';
+import { predict } from './predict.js';
+import { PRIORS, type Prior } from './priors.js';
+
+/** The fitted (or transferred) parameters of one precision. */
+export interface PrecisionFit {
+  precision: Precision;
+  achievableFlops: number;
+  calibration: LatencyCalibration;
+  /** Calibration rows the fit used; 0 when transferred. */
+  rows: number;
+  /** The software stack the parameters describe: the one with the most calibration rows. */
+  framework: string;
+  /**
+   * Other stacks in the calibration rows, each with the factor its times
+   * take over the reference's (fitted with the rest; fidelity applies it).
+   */
+  otherFrameworks: Record<string, number>;
+  /** The precision whose fit this one copies, when it had no measurements. */
+  transferredFrom?: Precision;
+}
+
+/** How far a measurement is trusted: a factor 1.1 is one standard deviation. */
+const DATA_SPREAD = 1.1;
+
+/** Rows the latency fit uses: calibration rows of time or throughput. */
+export function fitRows(measurements: readonly Measurement[]): Measurement[] {
+  return measurements.filter((m) => m.set === 'calibration' && m.metric !== 'energy_uj');
+}
+
+/**
+ * Fits every precision the profile computes in (fallbacks aside). `cards`
+ * maps the model names of the measurements to their cost cards. Returns []
+ * when no precision has a calibration row.
+ */
+export function fitProfile(
+  profile: HardwareProfile,
+  measurements: readonly Measurement[],
+  cards: ReadonlyMap<string, CostCard>,
+): PrecisionFit[] {
+  const rows = fitRows(measurements);
+  const own = PRECISIONS.filter((p) => profile.throughput[p] !== undefined);
+  const fitted = new Map<Precision, PrecisionFit>();
+  for (const precision of own) {
+    const at = rows.filter((m) => m.precision === precision);
+    if (at.length > 0) fitted.set(precision, fitPrecision(profile, precision, at, cards));
+  }
+  if (fitted.size === 0) return [];
+  return own.map((precision) => {
+    const fit = fitted.get(precision);
+    if (fit !== undefined) return fit;
+    const from = nearest(precision, [...fitted.keys()]);
+    const source = fitted.get(from) as PrecisionFit;
+    const fraction = source.achievableFlops / peakOf(profile, from);
+    return {
+      precision,
+      achievableFlops: round(peakOf(profile, precision) * fraction),
+      calibration: source.calibration,
+      rows: 0,
+      framework: source.framework,
+      otherFrameworks: {},
+      transferredFrom: from,
+    };
+  });
+}
+
+const CLASSES = ['depthwise', 'pointwise', 'dense', 'elementwise'] as const;
+
+/**
+ * Bounds of the fitted log-parameters, in the order of the parameter vector
+ * (undefined: 20 e-folds either side of the prior): the rate at most the
+ * peak, efficiencies at most 1.5, the bandwidth factor within [0.1, 100].
+ */
+const BOUNDS: readonly [number | undefined, number | undefined][] = [
+  [undefined, 0],
+  ...CLASSES.map((): [undefined, number] => [undefined, Math.log(1.5)]),
+  [undefined, undefined],
+  [Math.log(0.1), Math.log(100)],
+  [undefined, undefined],
+  [undefined, undefined],
+];
+
+function fitPrecision(
+  profile: HardwareProfile,
+  precision: Precision,
+  rows: readonly Measurement[],
+  cards: ReadonlyMap<string, CostCard>,
+): PrecisionFit {
+  const priors = PRIORS[profile.processor];
+  const peak = peakOf(profile, precision);
+  const prior: Prior[] = [
+    priors.peakFraction,
+    ...CLASSES.map((k) => priors.efficiency[k]),
+    priors.halfWorkOps,
+    priors.bandwidthFactor,
+    priors.layerOverheadS,
+    priors.callOverheadS,
+  ];
+  const { framework, others } = frameworksOf(rows);
+  prior.push(...others.map(() => FRAMEWORK_PRIOR));
+  const decode = (theta: readonly number[]) => {
+    const [fraction, dw, pw, dense, elementwise, halfWork, bandwidth, layer, call] = theta
+      .slice(0, BOUNDS.length)
+      .map(Math.exp) as [number, number, number, number, number, number, number, number, number];
+    return {
+      achievableFlops: peak * fraction,
+      calibration: {
+        efficiency: { conv: 1, depthwise: dw, pointwise: pw, dense, elementwise },
+        halfWorkOps: halfWork,
+        bandwidthFactor: bandwidth,
+        layerOverheadS: layer,
+        callOverheadS: call,
+      },
+    };
+  };
+  const withParams = (achievableFlops: number, calibration: LatencyCalibration) => {
+    const base = profile.throughput[precision] as PrecisionThroughput;
+    return {
+      ...profile,
+      throughput: { ...profile.throughput, [precision]: { ...base, achievableFlops, calibration } },
+    };
+  };
+  const residual = (theta: number[]) => {
+    const { achievableFlops, calibration } = decode(theta);
+    const device = withParams(achievableFlops, calibration);
+    const factors = frameworkFactors(theta, others);
+    const data = rows.map((m) => {
+      const predicted = predict(m, cards.get(m.model) as CostCard, device) as number;
+      const factor = timeFactor(m, factors[m.framework] ?? 1);
+      return Math.log((predicted * factor) / m.value) / Math.log(DATA_SPREAD);
+    });
+    const priorTerms = theta.map(
+      (t, j) => (t - Math.log(prior[j]!.value)) / Math.log(prior[j]!.spread),
+    );
+    const all = [...data, ...priorTerms];
+    return (i: number) => all[i] as number;
+  };
+  const n = rows.length + prior.length;
+  const bounds = [...BOUNDS, ...others.map((): [number, number] => [-Math.log(4), Math.log(4)])];
+  const start = prior.map((p) => Math.log(p.value));
+  const result = levenbergMarquardt(
+    { x: Array.from({ length: n }, (_, i) => i), y: new Array<number>(n).fill(0) },
+    residual,
+    {
+      initialValues: start,
+      minValues: bounds.map(([low], j) => low ?? (start[j] as number) - 20),
+      maxValues: bounds.map(([, high], j) => high ?? (start[j] as number) + 20),
+      damping: 1e-2,
+      gradientDifference: 1e-5,
+      centralDifference: true,
+      maxIterations: 500,
+      errorTolerance: 1e-12,
+    },
+  );
+  const { achievableFlops, calibration } = decode(result.parameterValues);
+  return {
+    precision,
+    achievableFlops: round(achievableFlops),
+    calibration: {
+      efficiency: {
+        conv: 1,
+        depthwise: round(calibration.efficiency.depthwise),
+        pointwise: round(calibration.efficiency.pointwise),
+        dense: round(calibration.efficiency.dense),
+        elementwise: round(calibration.efficiency.elementwise),
+      },
+      halfWorkOps: round(calibration.halfWorkOps),
+      bandwidthFactor: round(calibration.bandwidthFactor),
+      layerOverheadS: round(calibration.layerOverheadS),
+      callOverheadS: round(calibration.callOverheadS),
+    },
+    rows: rows.length,
+    framework,
+    otherFrameworks: Object.fromEntries(
+      Object.entries(frameworkFactors(result.parameterValues, others)).map(([k, v]) => [
+        k,
+        round(v),
+      ]),
+    ),
+  };
+}
+
+/** A stack other than the reference is as fast within a factor 2 (one standard deviation). */
+const FRAMEWORK_PRIOR: Prior = { value: 1, spread: 2 };
+
+/** The reference stack (most rows; the first by name on a tie) and the others, sorted. */
+function frameworksOf(rows: readonly Measurement[]): { framework: string; others: string[] } {
+  const counts = new Map<string, number>();
+  for (const m of rows) counts.set(m.framework, (counts.get(m.framework) ?? 0) + 1);
+  const names = [...counts.keys()].sort();
+  const framework = names.reduce((best, name) =>
+    (counts.get(name) as number) > (counts.get(best) as number) ? name : best,
+  );
+  return { framework, others: names.filter((name) => name !== framework) };
+}
+
+function frameworkFactors(
+  theta: readonly number[],
+  others: readonly string[],
+): Record<string, number> {
+  return Object.fromEntries(
+    others.map((name, i) => [name, Math.exp(theta[BOUNDS.length + i] as number)]),
+  );
+}
+
+/**
+ * What a time factor does to a measurement's metric: times and energies
+ * scale by it, throughputs by its inverse.
+ */
+export function timeFactor(measurement: Pick<Measurement, 'metric'>, factor: number): number {
+  return measurement.metric === 'throughput_per_s' ? 1 / factor : factor;
+}
+
+function peakOf(profile: HardwareProfile, precision: Precision): number {
+  return (profile.throughput[precision] as PrecisionThroughput).peakFlops;
+}
+
+/** The fitted precision closest to `precision` in PRECISIONS order (the narrower on a tie). */
+function nearest(precision: Precision, fitted: readonly Precision[]): Precision {
+  const at = PRECISIONS.indexOf(precision);
+  return [...fitted].sort(
+    (a, b) =>
+      Math.abs(PRECISIONS.indexOf(a) - at) - Math.abs(PRECISIONS.indexOf(b) - at) ||
+      PRECISIONS.indexOf(b) - PRECISIONS.indexOf(a),
+  )[0] as Precision;
+}
+
+/** 4 significant digits: what the profile file stores. */
+export function round(value: number): number {
+  return Number(value.toPrecision(4));
+}

@@ -1,0 +1,152 @@
+/**
+ * `edgesim calibrate` and `edgesim fidelity`: fit a profile's latency
+ * parameters to its published measurements, and compare every measurement
+ * with what the calibrated profiles predict. Both read the built-in
+ * profiles and `hardware-profiles/measurements/`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { BUILTIN_PROFILE_DIR, type HardwareProfile, ProfileLibrary } from '../fleet/profiles.js';
+import { MODEL_ZOO } from '../ml/cost/index.js';
+import { PACKAGE_ROOT } from '../version.js';
+import type { CostCard } from '../vocabulary/cost-card.js';
+import { fitProfile, type PrecisionFit, timeFactor } from './fit.js';
+import {
+  type Measurement,
+  type MeasurementSet,
+  measurementFile,
+  readMeasurements,
+} from './measurements.js';
+import { predict } from './predict.js';
+import { formatProfile, withFits } from './profile-file.js';
+
+export type { PrecisionFit } from './fit.js';
+export type { Measurement, MeasurementSet, Metric } from './measurements.js';
+
+/** The built-in profiles that have a measurement file. */
+export function profileNames(): string[] {
+  return new ProfileLibrary().names.filter((name) => existsSync(measurementFile(name)));
+}
+
+/** What calibrating one profile gives. */
+export interface Calibration {
+  profile: string;
+  /** The profile file. */
+  file: string;
+  fits: PrecisionFit[];
+  /** The profile file's text with the fits written in. */
+  text: string;
+  /** Whether `text` differs from the file as it is. */
+  changed: boolean;
+}
+
+let cards: Map<string, CostCard> | undefined;
+function zooCards(): Map<string, CostCard> {
+  cards ??= new Map(Object.entries(MODEL_ZOO).map(([name, build]) => [name, build()]));
+  return cards;
+}
+
+function measurementsOf(profile: string): Measurement[] {
+  return readMeasurements(measurementFile(profile), profile, [...zooCards().keys()]);
+}
+
+/**
+ * Fits `profile` to its calibration measurements. Deterministic: the same
+ * measurements, peaks and priors give the same rounded values, so `changed`
+ * is false for a profile file written by an earlier run.
+ */
+export function calibrate(profile: string): Calibration {
+  const library = new ProfileLibrary();
+  const resolved = library.resolve(profile);
+  const file = join(BUILTIN_PROFILE_DIR, `${profile}.json`);
+  const current = readFileSync(file, 'utf8');
+  const fits = fitProfile(resolved, measurementsOf(profile), zooCards());
+  const measurements = relative(PACKAGE_ROOT, measurementFile(profile));
+  const text =
+    fits.length === 0
+      ? current
+      : formatProfile(withFits(JSON.parse(current) as Record<string, unknown>, fits, measurements));
+  return { profile, file, fits, text, changed: text !== current };
+}
+
+/** One measurement beside its prediction. */
+export interface FidelityRow extends Measurement {
+  /** The prediction in the measurement's metric; undefined when the profile cannot run it. */
+  predicted: number | undefined;
+  /** predicted / measured. */
+  ratio: number | undefined;
+  /** Whether the measurement's stack was in the calibration (its factor applied), or is unseen (factor 1). */
+  stack: 'reference' | 'calibrated' | 'unseen';
+}
+
+/** Median and worst absolute percentage error of a group of rows. */
+export interface FidelitySummary {
+  profile: string;
+  set: MeasurementSet;
+  /** Latency and throughput rows only; energy is reported but not summarised. */
+  count: number;
+  medianErrorPct: number;
+  worstErrorPct: number;
+}
+
+export interface Fidelity {
+  rows: FidelityRow[];
+  /** Per profile and set, then `profile: 'all'` per set. */
+  summaries: FidelitySummary[];
+}
+
+/** Predicted against measured for every recorded measurement of `profiles` (default all). */
+export function fidelity(profiles?: readonly string[]): Fidelity {
+  const library = new ProfileLibrary();
+  const names = profiles ?? library.names;
+  const rows = names.flatMap((name) => {
+    const profile = library.resolve(name);
+    return measurementsOf(name).map((m) => compare(m, profile));
+  });
+  const summaries: FidelitySummary[] = [];
+  for (const profile of [...names, 'all']) {
+    for (const set of ['calibration', 'validation'] as const) {
+      const errors = rows
+        .filter((r) => (profile === 'all' || r.profile === profile) && r.set === set)
+        .filter((r) => r.metric !== 'energy_uj' && r.ratio !== undefined)
+        .map((r) => Math.abs((r.ratio as number) - 1) * 100);
+      if (errors.length === 0) continue;
+      summaries.push({
+        profile,
+        set,
+        count: errors.length,
+        medianErrorPct: median(errors),
+        worstErrorPct: Math.max(...errors),
+      });
+    }
+  }
+  return { rows, summaries };
+}
+
+function compare(m: Measurement, profile: HardwareProfile): FidelityRow {
+  const card = zooCards().get(m.model) as CostCard;
+  const calibration = profile.throughput[m.precision]?.calibration;
+  const known = calibration?.otherFrameworks?.[m.framework];
+  const stack =
+    calibration?.framework === m.framework
+      ? 'reference'
+      : known === undefined
+        ? 'unseen'
+        : 'calibrated';
+  const raw = predict(m, card, profile);
+  const predicted = raw === undefined ? undefined : raw * timeFactor(m, known ?? 1);
+  return {
+    ...m,
+    predicted,
+    ratio: predicted === undefined ? undefined : predicted / m.value,
+    stack,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
