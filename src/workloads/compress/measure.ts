@@ -1,4 +1,5 @@
 import { sparsityOf } from '../../compression/index.js';
+import type { ValueRange } from '../../compression/quantize.js';
 import type { HardwareProfile } from '../../fleet/profiles.js';
 import { inferenceTime } from '../../fleet/roofline.js';
 import type { Precision } from '../../ml/cost/card.js';
@@ -8,6 +9,7 @@ import type { CostCard } from '../../ml/cost/index.js';
 import { batches } from '../../ml/data/batches.js';
 import type { Dataset } from '../../ml/data/dataset.js';
 import { type Evaluation, evaluateFromProbabilities, evaluateModel } from '../../ml/evaluate.js';
+import type { ModelHandle } from '../../ml/models/handle.js';
 import { getFlatWeights, weightLayout } from '../../ml/models/weights.js';
 import { tf } from '../../ml/runtime.js';
 import { quantizedForward } from './activation-quant.js';
@@ -17,8 +19,8 @@ import type { Variant } from './variant.js';
 /** What a variant is, measured: held-out scores, real encoded bytes, parameters and FLOPs. */
 export interface VariantMeasure {
   readonly evaluation: Evaluation;
-  /** The encoded model (container bytes) and each tensor's encoding. */
-  readonly encoded: { bytes: Uint8Array; tensors: EncodedTensor[] };
+  /** The encoded model (container bytes), each tensor's encoding, and the metadata's share of the bytes. */
+  readonly encoded: { bytes: Uint8Array; tensors: EncodedTensor[]; metadataBytes: number };
   /** Trainable parameters, zeros included. */
   readonly params: number;
   /** Parameters that are not zero. */
@@ -62,7 +64,7 @@ export function measureVariant(variant: Variant, test: Dataset): VariantMeasure 
     0,
   );
   return {
-    evaluation: evaluate(variant, test),
+    evaluation: evaluateVariant(variant, test),
     encoded: encodeModel(variant),
     params: flat.length,
     nonzeroParams,
@@ -124,22 +126,34 @@ function precisionOf(variant: Variant): Precision {
   return bits === 16 ? 'fp16' : bits === 8 ? 'int8' : bits === 4 ? 'int4' : 'fp32';
 }
 
-/** Held-out scores, through the integer-activation forward pass when activations are quantized. */
-function evaluate(variant: Variant, test: Dataset): Evaluation {
-  const ranges = variant.activationRanges;
-  if (ranges === null) return evaluateModel(variant.handle, test);
-  const k = test.numClasses;
-  const probabilities = new Float32Array(test.count * k);
+/** The variant's scores on `data`, as it computes: with integer activations when it has them. */
+export function evaluateVariant(variant: Variant, data: Dataset): Evaluation {
+  return evaluateDeployed(variant.handle, variant.activationRanges, data);
+}
+
+/**
+ * Scores of a model on `data`, through the integer-activation forward pass
+ * (8-bit, `activation-quant.ts`) when `ranges` are given, else in float32.
+ * A variant and the model rebuilt from its encoded file give the same bits.
+ */
+export function evaluateDeployed(
+  handle: ModelHandle,
+  ranges: readonly ValueRange[] | null,
+  data: Dataset,
+): Evaluation {
+  if (ranges === null) return evaluateModel(handle, data);
+  const k = data.numClasses;
+  const probabilities = new Float32Array(data.count * k);
   let row = 0;
-  for (const batch of batches(test, 256)) {
+  for (const batch of batches(data, 256)) {
     const p = tf.tidy(() => {
-      const x = tf.tensor(batch.features, [batch.size, ...test.sampleShape]);
-      const out = quantizedForward(variant.handle, x, ranges, 8);
-      return variant.handle.outputs === 'logits' ? tf.softmax(out) : out;
+      const x = tf.tensor(batch.features, [batch.size, ...data.sampleShape]);
+      const out = quantizedForward(handle, x, ranges, 8);
+      return handle.outputs === 'logits' ? tf.softmax(out) : out;
     });
     probabilities.set(p.dataSync() as Float32Array, row * k);
     p.dispose();
     row += batch.size;
   }
-  return evaluateFromProbabilities(probabilities, test);
+  return evaluateFromProbabilities(probabilities, data);
 }

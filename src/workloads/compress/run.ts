@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { Dataset } from '../../ml/data/dataset.js';
 import { loadSplit } from '../../ml/data/from-spec.js';
+import type { Evaluation } from '../../ml/evaluate.js';
 import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { initBackend } from '../../ml/runtime.js';
@@ -10,6 +11,7 @@ import { NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
 import {
   estimateOnProfiles,
+  evaluateVariant,
   measureVariant,
   type ProfileEstimate,
   type VariantMeasure,
@@ -17,28 +19,47 @@ import {
 import type { ResolvedCompression } from './resolve.js';
 import { applyStep, zooModel } from './steps.js';
 import { compressionTables } from './tables.js';
+import { nearChanceWarning, validationSplit } from './validation.js';
 import { startVariant, type Variant } from './variant.js';
 
 /** A variant after its pipeline: what it is and what it measures. */
 export interface MeasuredVariant {
   readonly variant: Variant;
+  /** Scores on the validation split (what settings are chosen on). */
+  readonly validation: Evaluation;
+  /** Scores on the test split, encoded bytes, FLOPs: measured once, after every pipeline ran. */
   readonly measure: VariantMeasure;
   readonly estimates: readonly ProfileEstimate[];
+  /** Why its result deserves a look (accuracy near chance), or null. */
+  readonly warning: string | null;
 }
 
+/** Where a run writes its warnings: one line each, as `edgesim: warning: ...` on stderr. */
+export type WarningSink = (message: string) => void;
+
+const STDERR_WARNING: WarningSink = (message) =>
+  process.stderr.write(`edgesim: warning: ${message}\n`);
+
 /**
- * Runs a compression scenario: trains the model (the baseline), runs each
- * variant's pipeline on a copy of it, and measures every variant on the
- * held-out split, in encoded bytes and FLOPs, and on each hardware profile.
- * Writes `summary.csv`, `variants.csv`, `estimates.csv`, each variant's
- * encoded model (`models/<variant>.edgm`) and cost card (`cards/<variant>.json`,
- * usable as an inference scenario's `model.card`); its report is `report.ts`'s. `progress`
- * hears of each step done (the baseline's training, each variant's steps).
+ * Runs a compression scenario: holds out a validation split from the
+ * training split, trains the model (the baseline) on the rest, runs each
+ * variant's pipeline on a copy of it (calibrating on the validation split)
+ * and scores it on the validation split; then, once every pipeline has run,
+ * measures every variant on the test split, in encoded bytes and FLOPs, and
+ * on each hardware profile. Writes `summary.csv`, `variants.csv`,
+ * `classes.csv` (per-class precision, recall, F1), `confusion.csv`,
+ * `estimates.csv`, each variant's encoded model (`models/<variant>.edgm`,
+ * which rebuilds it alone) and cost card (`cards/<variant>.json`, usable as
+ * an inference scenario's `model.card`); its report is `report.ts`'s.
+ * `progress` hears of each step done (the baseline's training, each
+ * variant's steps). A variant whose test accuracy stays near chance is
+ * reported to `warn`.
  */
 export async function runCompression(
   resolved: ResolvedCompression,
   seed: number,
   progress: ProgressReporter = NO_PROGRESS,
+  warn: WarningSink = STDERR_WARNING,
 ): Promise<RunResult> {
   const { scenario, file, baseDir } = resolved;
   const section = scenario.compress;
@@ -47,20 +68,20 @@ export async function runCompression(
   const stepDone = (label: string) => progress.update(++stepsDone / steps, label);
   const backend = await initBackend(section.backend);
   const data = loadSplit(section.dataset, baseDir, seed);
-  const baseline = await loadModel(resolved, data.train, seed);
-  const trained = trainModel(baseline, data.train, { ...section.train, seed });
-  const measured: MeasuredVariant[] = [];
-  const measureOne = (variant: Variant) => {
-    const measure = measureVariant(variant, data.test);
-    measured.push({ variant, measure, estimates: estimateOnProfiles(measure, resolved.profiles) });
-  };
+  const { train, validation } = validationSplit(data.train, section.validationFraction, seed);
+  checkSplit(resolved, train, validation);
+  const baseline = await loadModel(resolved, train, seed);
+  const trained = trainModel(baseline, train, { ...section.train, seed });
+  const pipelines: { variant: Variant; scores: Evaluation }[] = [];
+  const validate = (variant: Variant) =>
+    pipelines.push({ variant, scores: evaluateVariant(variant, validation) });
   const first = startVariant('baseline', baseline);
   first.steps.push(`train(${section.train.epochs} epochs)`);
   if (trained.kind === 'diverged')
     first.failure = `training diverged at epoch ${trained.epoch}, step ${trained.step} (loss ${trained.loss})`;
-  measureOne(first);
+  validate(first);
   stepDone('baseline trained');
-  const context = { train: data.train, training: section.train, seed, file, baseDir };
+  const context = { train, validation, training: section.train, seed, file, baseDir };
   for (const [v, spec] of section.variants.entries()) {
     const variant = startVariant(spec.name, baseline);
     for (const [s, step] of spec.steps.entries()) {
@@ -68,9 +89,20 @@ export async function runCompression(
         await applyStep(variant, step, context, { variant: v, step: s });
       stepDone(`variant ${spec.name}, step ${s + 1}/${spec.steps.length}`);
     }
-    measureOne(variant);
+    validate(variant);
   }
-  const tables = compressionTables(scenario, data, measured);
+  // The test split is scored here, once, after every pipeline has run: nothing above saw it.
+  const measured = pipelines.map(({ variant, scores }): MeasuredVariant => {
+    const measure = measureVariant(variant, data.test);
+    const warning =
+      variant.failure === null
+        ? nearChanceWarning(variant.name, measure.evaluation.accuracy, data.test.numClasses)
+        : null;
+    if (warning !== null) warn(warning);
+    const estimates = estimateOnProfiles(measure, resolved.profiles);
+    return { variant, validation: scores, measure, estimates, warning };
+  });
+  const tables = compressionTables(scenario, { train, validation, test: data.test }, measured);
   const files: Record<string, string | Uint8Array> = {};
   for (const { variant, measure } of measured) {
     files[`models/${variant.name}.edgm`] = measure.encoded.bytes;
@@ -85,6 +117,19 @@ export async function runCompression(
   for (const { variant } of measured) variant.handle.model.dispose();
   baseline.model.dispose();
   return { tables, files, backend };
+}
+
+/** Both parts of the training split must hold samples. */
+function checkSplit(resolved: ResolvedCompression, train: Dataset, validation: Dataset): void {
+  const empty = validation.count === 0 ? 'validation' : train.count === 0 ? 'training' : null;
+  if (empty === null) return;
+  throw new InputError(resolved.file, [
+    {
+      path: 'compress.validationFraction',
+      message: `leaves the ${empty} split empty (${train.count} training, ${validation.count} validation samples)`,
+      value: resolved.scenario.compress.validationFraction,
+    },
+  ]);
 }
 
 async function loadModel(

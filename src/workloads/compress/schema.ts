@@ -96,7 +96,9 @@ const quantizeStep = z.strictObject({
   mode: z
     .enum(['post-training', 'aware'])
     .default('post-training')
-    .describe('aware: quantization-aware training (fake quantization, straight-through estimator)'),
+    .describe(
+      'aware: weight-only quantization-aware training (weights fake-quantized, straight-through estimator); activations are not fake-quantized while training, only calibrated after it',
+    ),
   epochs: epochs('Quantization-aware training epochs').default(1),
   learningRate: z.number().positive().optional(),
   calibrationSamples: z
@@ -106,7 +108,7 @@ const quantizeStep = z.strictObject({
     .max(1_000_000) // calibration keeps these samples' activations in memory
     .default(512)
     .describe(
-      'Training samples used to calibrate activation ranges (integer bits only); 0 leaves activations in float',
+      'Validation samples used to calibrate activation ranges (integer bits only; at most the validation split); 0 leaves activations in float',
     ),
 });
 
@@ -151,6 +153,11 @@ export const compressStep = z.discriminatedUnion('kind', [
 
 export const compressSection = z.strictObject({
   dataset: datasetSpec,
+  validationFraction: quantity(
+    'fraction',
+    { min: 0, max: 1, exclusiveMin: true, exclusiveMax: true },
+    'Share of the training split held out for validation (stratified by class, seeded): activation calibration uses it and variants.csv reports it, so settings are chosen without the test split, which is scored once, at the end',
+  ).default(0.1),
   model: modelSpec,
   train: training.default(training.parse({})),
   backend: z

@@ -38,6 +38,8 @@ import {
 /** What every step may need besides the variant. */
 export interface StepContext {
   readonly train: Dataset;
+  /** Held out from the training split: what calibration (and any choice) may look at. Never the test split. */
+  readonly validation: Dataset;
   readonly training: TrainingSpec;
   readonly seed: number;
   /** Scenario file and its directory, for errors and relative paths. */
@@ -149,17 +151,20 @@ async function quantize(
       ? { bits: 16 }
       : { bits: step.bits, scheme: step.scheme, granularity: step.granularity };
   const format = step.bits === 16 ? 'fp16' : `int${step.bits} ${step.scheme} ${step.granularity}`;
-  variant.steps.push(`quantize(${format}, ${step.mode})`);
+  // QAT here fake-quantizes the weights only; the step's text says so in variants.csv.
+  const mode = step.mode === 'aware' ? 'aware, weights only' : step.mode;
+  variant.steps.push(`quantize(${format}, ${mode})`);
   settle(variant);
   if (step.mode === 'aware') await fineTune(variant, context, seed, step.epochs, step.learningRate);
   variant.activationRanges = null;
   if (step.bits !== 16 && step.calibrationSamples > 0) {
     const model = sequentialOf(variant, context, `${where}.calibrationSamples`);
-    // A seeded random sample: datasets are often stored class by class.
-    const n = Math.min(step.calibrationSamples, context.train.count);
-    const order = shuffledOrder(context.train.count, new RandomStreams(seed).stream('calibration'));
-    const calibration = subset(context.train, order.subarray(0, n));
-    const samples = tf.tensor(calibration.features, [n, ...context.train.sampleShape]);
+    // A seeded random sample of the validation split: datasets are often stored class by class.
+    const pool = context.validation;
+    const n = Math.min(step.calibrationSamples, pool.count);
+    const order = shuffledOrder(pool.count, new RandomStreams(seed).stream('calibration'));
+    const calibration = subset(pool, order.subarray(0, n));
+    const samples = tf.tensor(calibration.features, [n, ...pool.sampleShape]);
     variant.activationRanges = calibrateRanges(model, samples);
     samples.dispose();
   }

@@ -1,4 +1,5 @@
-import type { Split } from '../../ml/data/dataset.js';
+import type { Dataset } from '../../ml/data/dataset.js';
+import { classMetrics } from '../../ml/metrics.js';
 import type { Table, TableValue } from '../../results/table.js';
 import type { MeasuredVariant } from './run.js';
 import type { CompressScenario } from './scenario.js';
@@ -9,6 +10,8 @@ export const VARIANT_COLUMNS = [
   'steps',
   'status',
   'failure',
+  'validation_accuracy',
+  'validation_macro_f1',
   'accuracy',
   'macro_precision',
   'macro_recall',
@@ -23,12 +26,32 @@ export const VARIANT_COLUMNS = [
   'effective_flops',
   'weight_precision',
   'activation_format',
+  'warning',
 ] as const;
+
+/** The columns of `classes.csv`: one row per variant and class, scored on the test split. */
+export const CLASS_COLUMNS = ['variant', 'class', 'precision', 'recall', 'f1', 'support'] as const;
+
+/** The columns of `confusion.csv`: one row per variant and (actual, predicted) pair, zeros included. */
+export const CONFUSION_COLUMNS = ['variant', 'actual', 'predicted', 'count'] as const;
+
+/** The three parts of a compression run's data. */
+export interface CompressData {
+  readonly train: Dataset;
+  readonly validation: Dataset;
+  readonly test: Dataset;
+}
 
 /**
  * Result tables of a compression run:
  * - `variants.csv`: one row per variant (the baseline first) with its
- *   held-out scores, encoded size, parameters and FLOPs;
+ *   validation accuracy and macro F1, its test scores (macro averages),
+ *   encoded size, parameters and FLOPs, and a warning (accuracy near
+ *   chance) or nothing;
+ * - `classes.csv`: per variant and class, test precision, recall, F1 and
+ *   support (their means over the classes present are the macro columns);
+ * - `confusion.csv`: per variant, the test confusion matrix in long form
+ *   (actual, predicted, count), every cell;
  * - `estimates.csv`: one row per variant and hardware profile with the
  *   roofline latency and energy of one inference (and the variant's
  *   accuracy and size, for trade-off plots);
@@ -38,16 +61,18 @@ export const VARIANT_COLUMNS = [
  */
 export function compressionTables(
   scenario: CompressScenario,
-  data: Split,
+  data: CompressData,
   measured: readonly MeasuredVariant[],
 ): Record<string, Table> {
-  const variants: TableValue[][] = measured.map(({ variant, measure }) => {
+  const variants: TableValue[][] = measured.map(({ variant, validation, measure, warning }) => {
     const e = measure.evaluation;
     return [
       variant.name,
       variant.steps.join(' > '),
       variant.failure === null ? 'ok' : 'failed',
       variant.failure ?? '',
+      validation.accuracy,
+      validation.f1,
       e.accuracy,
       e.precision,
       e.recall,
@@ -62,7 +87,27 @@ export function compressionTables(
       measure.effectiveFlops,
       measure.precision,
       measure.activationFormat,
+      warning ?? '',
     ];
+  });
+  const classes: TableValue[][] = measured.flatMap(({ variant, measure }) =>
+    classMetrics(measure.evaluation.confusion).map((c) => [
+      variant.name,
+      c.classIndex,
+      c.precision,
+      c.recall,
+      c.f1,
+      c.support,
+    ]),
+  );
+  const confusion: TableValue[][] = measured.flatMap(({ variant, measure }) => {
+    const { confusion: counts, numClasses } = measure.evaluation;
+    return Array.from(counts, (count, i) => [
+      variant.name,
+      Math.floor(i / numClasses),
+      i % numClasses,
+      count,
+    ]);
   });
   const estimates: TableValue[][] = measured.flatMap(({ variant, measure, estimates }) =>
     estimates.map((e) => [
@@ -84,6 +129,7 @@ export function compressionTables(
     model:
       'zoo' in scenario.compress.model ? scenario.compress.model.zoo : scenario.compress.model.file,
     train_samples: data.train.count,
+    validation_samples: data.validation.count,
     test_samples: data.test.count,
     variants: measured.length,
     failed_variants: measured.filter((m) => m.variant.failure !== null).length,
@@ -96,6 +142,8 @@ export function compressionTables(
   return {
     summary: { columns: Object.keys(summary), rows: [Object.values(summary)] },
     variants: { columns: VARIANT_COLUMNS, rows: variants },
+    classes: { columns: CLASS_COLUMNS, rows: classes },
+    confusion: { columns: CONFUSION_COLUMNS, rows: confusion },
     estimates: {
       columns: [
         'variant',

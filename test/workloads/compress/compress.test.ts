@@ -1,25 +1,36 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prunedCount } from '../../../src/compression/index.js';
 import { RandomStreams } from '../../../src/engine/random.js';
 import { parseCostCard } from '../../../src/ml/cost/schema.js';
+import { loadSplit } from '../../../src/ml/data/from-spec.js';
+import { classMetrics } from '../../../src/ml/metrics.js';
 import { getFlatWeights, weightLayout } from '../../../src/ml/models/weights.js';
 import { buildModel } from '../../../src/ml/models/zoo.js';
 import { initBackend, tf } from '../../../src/ml/runtime.js';
-import { decodeModel, encodeModel } from '../../../src/workloads/compress/encode-model.js';
+import {
+  decodeModel,
+  encodeModel,
+  loadEncodedModel,
+} from '../../../src/workloads/compress/encode-model.js';
+import { evaluateDeployed } from '../../../src/workloads/compress/measure.js';
+import { compressStep, type TrainingSpec } from '../../../src/workloads/compress/schema.js';
+import { applyStep } from '../../../src/workloads/compress/steps.js';
 import {
   chooseUnits,
   maskUnits,
   removeUnits,
 } from '../../../src/workloads/compress/structured-prune.js';
+import { nearChanceWarning } from '../../../src/workloads/compress/validation.js';
 import {
   quantizeFlat,
   settle,
   startVariant,
   type Variant,
 } from '../../../src/workloads/compress/variant.js';
+import { loadScenario } from '../../../src/workloads/scenario.js';
 import { edgesim } from '../../helpers/cli.js';
 import { readCsv } from '../../helpers/tables.js';
 
@@ -132,18 +143,147 @@ describe('encoded models', () => {
     );
   });
 
-  it("is as long as its tensors' encodings plus the container: 12 bytes, and 6 plus the name per tensor", () => {
+  it("is as long as its tensors' encodings plus the container: 16 bytes, the metadata, and 6 plus the name per tensor", () => {
     const variant = variantWith(
       (v) => (v.quant = { bits: 8, scheme: 'symmetric', granularity: 'per-channel' }),
     );
-    const { bytes, tensors } = encodeModel(variant);
+    const { bytes, tensors, metadataBytes } = encodeModel(variant);
     const names = tensors.reduce((sum, t) => sum + 6 + Buffer.byteLength(t.name), 0);
-    expect(bytes.length).toBe(12 + names + tensors.reduce((sum, t) => sum + t.bytes.length, 0));
+    expect(bytes.length).toBe(
+      16 + metadataBytes + names + tensors.reduce((sum, t) => sum + t.bytes.length, 0),
+    );
     // An int8 kernel holds one byte per weight: the 12x200 kernel's encoding is at least 2,400 bytes and
     // less than 2,400 + its 200 float32 scales + a header.
     const first = tensors.find((t) => t.format === 'int8')!;
     expect(first.bytes.length).toBeGreaterThanOrEqual(2400);
     expect(first.bytes.length).toBeLessThan(2400 + 200 * 4 + 64);
+  });
+});
+
+describe('model container versions', () => {
+  function variantWith(setup: (v: Variant) => void): Variant {
+    const variant = startVariant('v', mlp(5));
+    setup(variant);
+    settle(variant);
+    return variant;
+  }
+
+  /** The same container as version 1 wrote it: magic, version 1, the tensors (no metadata). */
+  function asVersion1(bytes: Uint8Array): Uint8Array {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(view.getUint32(4, true)).toBe(2);
+    const metadata = view.getUint32(8, true);
+    const out = Uint8Array.from([...bytes.subarray(0, 8), ...bytes.subarray(12 + metadata)]);
+    new DataView(out.buffer).setUint32(4, 1, true);
+    return out;
+  }
+
+  it('rebuilds the model from version 2 bytes alone: architecture, weights and activation ranges', () => {
+    const variant = variantWith((v) => {
+      v.quant = { bits: 8, scheme: 'symmetric', granularity: 'per-channel' };
+      v.activationRanges = Array.from({ length: 4 }, (_, i) => ({ min: -i - 0.1, max: i + 0.3 }));
+    });
+    const rebuilt = loadEncodedModel(encodeModel(variant).bytes);
+    expect(rebuilt.activationRanges).toEqual(variant.activationRanges);
+    expect(rebuilt.handle.outputs).toBe('logits');
+    expect(getFlatWeights(rebuilt.handle.model)).toEqual(getFlatWeights(variant.handle.model));
+    rebuilt.handle.model.dispose();
+    variant.handle.model.dispose();
+  });
+
+  it('still reads the weights of a version 1 container, and refuses to rebuild a model from it', () => {
+    const variant = variantWith(() => {});
+    const bytes = encodeModel(variant).bytes;
+    const old = asVersion1(bytes);
+    expect(decodeModel(old)).toEqual(decodeModel(bytes));
+    expect(() => loadEncodedModel(old)).toThrow(
+      'model container version 1 holds weights only, without the architecture and activation ranges',
+    );
+    expect(() =>
+      decodeModel(Uint8Array.of(...bytes.subarray(0, 4), 3, 0, 0, 0, 0, 0, 0, 0)),
+    ).toThrow('model container version(=3) is not 1 or 2');
+    variant.handle.model.dispose();
+  });
+});
+
+describe('calibration and the validation split', () => {
+  it('calibrates activation ranges on the validation split, never on the training data', async () => {
+    // Training inputs lie in [0, 1); validation inputs in [5, 6): the input range shows which was used.
+    const make = (offset: number, count: number) => ({
+      name: 'toy',
+      features: Float32Array.from({ length: count * 12 }, (_, i) => offset + ((i * 7) % 10) / 10),
+      labels: Int32Array.from({ length: count }, (_, i) => i % 4),
+      count,
+      sampleShape: [12],
+      numClasses: 4,
+    });
+    const variant = startVariant('q', mlp(6));
+    const training: TrainingSpec = {
+      optimizer: 'sgd',
+      learningRate: 0.01,
+      momentum: 0.9,
+      epochs: 1,
+      batchSize: 8,
+    };
+    const context = {
+      train: make(0, 40),
+      validation: make(5, 16),
+      training,
+      seed: 1,
+      file: 'toy.yaml',
+      baseDir: '.',
+    };
+    const step = compressStep.parse({ kind: 'quantize', bits: 8, calibrationSamples: 100 });
+    await applyStep(variant, step, context, { variant: 0, step: 0 });
+    // All 16 validation samples (fewer than 100 asked): values 5.0 .. 5.9.
+    expect(variant.activationRanges![0]!.min).toBeCloseTo(5, 6);
+    expect(variant.activationRanges![0]!.max).toBeCloseTo(5.9, 6);
+    variant.handle.model.dispose();
+  });
+});
+
+describe('quantization-aware training', () => {
+  it("says in the variant's steps that it fake-quantizes the weights only", async () => {
+    const variant = startVariant('qat', mlp(7));
+    const toy = {
+      name: 'toy',
+      features: Float32Array.from({ length: 16 * 12 }, (_, i) => (i % 5) / 5),
+      labels: Int32Array.from({ length: 16 }, (_, i) => i % 4),
+      count: 16,
+      sampleShape: [12],
+      numClasses: 4,
+    };
+    const training: TrainingSpec = {
+      optimizer: 'sgd',
+      learningRate: 0.01,
+      momentum: 0.9,
+      epochs: 1,
+      batchSize: 8,
+    };
+    const context = {
+      train: toy,
+      validation: toy,
+      training,
+      seed: 2,
+      file: 'toy.yaml',
+      baseDir: '.',
+    };
+    const step = compressStep.parse({ kind: 'quantize', bits: 4, mode: 'aware', epochs: 1 });
+    await applyStep(variant, step, context, { variant: 0, step: 0 });
+    expect(variant.steps[0]).toBe('quantize(int4 symmetric per-channel, aware, weights only)');
+    variant.handle.model.dispose();
+  });
+});
+
+describe('near-chance warnings', () => {
+  it('warn when accuracy is at most 1.5 times chance, 1/classes', () => {
+    // 10 classes: chance 0.1, the line at 0.15. 4 classes: chance 0.25, the line at 0.375.
+    expect(nearChanceWarning('tiny', 0.15, 10)).toContain(
+      'compress variant "tiny" ends at test accuracy 0.15, near chance (1/10 = 0.1)',
+    );
+    expect(nearChanceWarning('tiny', 0.1501, 10)).toBeNull();
+    expect(nearChanceWarning('tiny', 0.375, 4)).not.toBeNull();
+    expect(nearChanceWarning('tiny', 0.38, 4)).toBeNull();
   });
 });
 
@@ -283,6 +423,68 @@ describe('edgesim compress', () => {
     expect(Number(summary.model_download_bytes)).toBe(2 * Number(variant.encoded_bytes));
   });
 
+  it('rebuilds the int8-activation and structurally pruned variants from their .edgm files alone, scoring exactly as reported', () => {
+    const loaded = loadScenario(small);
+    if (!('compress' in loaded.scenario)) throw new Error('small.yaml is a compress scenario');
+    const test = loadSplit(loaded.scenario.compress.dataset, dirname(small), 5).test;
+    const rows = readCsv(join(first.cwd, 'a', 'variants.csv'));
+    const confusion = readCsv(join(first.cwd, 'a', 'confusion.csv'));
+    for (const name of ['int8', 'halved', 'baseline']) {
+      const row = rows.find((r) => r.variant === name)!;
+      const bytes = readFileSync(join(first.cwd, 'a', 'models', `${name}.edgm`));
+      const { handle, activationRanges } = loadEncodedModel(bytes);
+      expect(activationRanges === null ? 'float32' : 'int8', name).toBe(row.activation_format);
+      const scores = evaluateDeployed(handle, activationRanges, test);
+      handle.model.dispose();
+      expect(Number(scores.accuracy.toPrecision(12)), name).toBe(Number(row.accuracy));
+      const reported = confusion.filter((r) => r.variant === name).map((r) => Number(r.count));
+      expect(reported, name).toEqual([...scores.confusion]);
+    }
+    expect(rows.find((r) => r.variant === 'int8')!.activation_format).toBe('int8');
+  });
+
+  it("writes each variant's confusion matrix and per-class scores whose means are the macro columns", () => {
+    const summary = readCsv(join(first.cwd, 'a', 'summary.csv'))[0]!;
+    const rows = readCsv(join(first.cwd, 'a', 'variants.csv'));
+    const confusion = readCsv(join(first.cwd, 'a', 'confusion.csv'));
+    const classes = readCsv(join(first.cwd, 'a', 'classes.csv'));
+    const k = 10; // FedProx Synthetic has 10 classes
+    for (const row of rows) {
+      const cells = confusion.filter((r) => r.variant === row.variant);
+      expect(cells).toHaveLength(k * k);
+      const counts = cells.map((c) => Number(c.count));
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(Number(summary.test_samples));
+      const correct = cells
+        .filter((c) => c.actual === c.predicted)
+        .reduce((sum, c) => sum + Number(c.count), 0);
+      expect(correct / Number(summary.test_samples)).toBeCloseTo(Number(row.accuracy), 10);
+      const perClass = classMetrics(counts);
+      const written = classes.filter((r) => r.variant === row.variant);
+      expect(written.map((r) => Number(r.support))).toEqual(perClass.map((c) => c.support));
+      const present = perClass.filter((c) => c.support + c.predicted > 0);
+      const meanF1 = present.reduce((sum, c) => sum + c.f1, 0) / present.length;
+      expect(meanF1).toBeCloseTo(Number(row.macro_f1), 10);
+      for (const [c, r] of written.entries()) expect(Number(r.f1)).toBeCloseTo(perClass[c]!.f1, 10);
+    }
+  });
+
+  it('holds out a tenth of the training split for validation and reports validation scores', () => {
+    const loaded = loadScenario(small);
+    if (!('compress' in loaded.scenario)) throw new Error('small.yaml is a compress scenario');
+    const split = loadSplit(loaded.scenario.compress.dataset, dirname(small), 5);
+    const summary = readCsv(join(first.cwd, 'a', 'summary.csv'))[0]!;
+    const train = Number(summary.train_samples);
+    const validation = Number(summary.validation_samples);
+    expect(train + validation).toBe(split.train.count);
+    // Stratified: each of the 10 classes rounds its tenth by at most half a sample.
+    expect(Math.abs(validation - split.train.count / 10)).toBeLessThanOrEqual(5);
+    expect(Number(summary.test_samples)).toBe(split.test.count);
+    for (const row of readCsv(join(first.cwd, 'a', 'variants.csv'))) {
+      expect(Number(row.validation_accuracy)).toBeGreaterThan(0);
+      expect(Number(row.validation_accuracy)).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('estimates every variant on every profile, and writes the report', () => {
     const rows = readCsv(join(first.cwd, 'a', 'estimates.csv'));
     expect(rows).toHaveLength(5 * 2);
@@ -297,7 +499,11 @@ describe('edgesim compress', () => {
     for (const file of [
       'summary.csv',
       'variants.csv',
+      'classes.csv',
+      'confusion.csv',
       'estimates.csv',
+      'models/int8.edgm',
+      'models/halved.edgm',
       'models/prune80-int4.edgm',
     ]) {
       expect(readFileSync(join(first.cwd, 'b', file)), file).toEqual(
@@ -308,6 +514,41 @@ describe('edgesim compress', () => {
     expect(readFileSync(join(first.cwd, 'c', 'variants.csv'), 'utf8')).not.toBe(
       readFileSync(join(first.cwd, 'a', 'variants.csv'), 'utf8'),
     );
+  }, 120_000);
+});
+
+describe('a variant that learns nothing', () => {
+  it('is flagged near chance on stderr and in variants.csv; the trained baseline is not', () => {
+    // MNIST (10 balanced classes): a logistic student distilled for 0 epochs keeps its seeded
+    // random weights and guesses.
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-compress-chance-'));
+    const file = join(dir, 'chance.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: chance',
+        'seed: 3',
+        'compress:',
+        '  dataset: { kind: mnist }',
+        '  model: { zoo: logistic }',
+        '  train: { optimizer: adam, learningRate: 0.005, epochs: 1, batchSize: 64 }',
+        '  profiles: [raspberry-pi-4]',
+        '  variants:',
+        '    - { name: untrained, steps: [{ kind: distill, student: { zoo: logistic }, epochs: 0 }] }',
+      ].join('\n'),
+    );
+    const run = edgesim(['compress', file, '--out', 'out'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const rows = readCsv(join(dir, 'out', 'variants.csv'));
+    const [baseline, untrained] = [rows[0]!, rows[1]!];
+    expect(Number(untrained.accuracy)).toBeLessThanOrEqual(0.15);
+    expect(untrained.warning).toContain('near chance (1/10 = 0.1)');
+    expect(run.stderr).toContain(
+      `edgesim: warning: compress variant "untrained" ends at test accuracy ${Number(Number(untrained.accuracy).toPrecision(4))}, near chance`,
+    );
+    expect(Number(baseline.accuracy)).toBeGreaterThan(0.15);
+    expect(baseline.warning).toBe('');
+    expect(run.stderr).not.toContain('"baseline"');
   }, 120_000);
 });
 
