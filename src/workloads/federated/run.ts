@@ -20,6 +20,7 @@ import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
 import { startTrainer } from './trainer.js';
 import { prepareTraining, type TrainingContext, trainingSetup } from './training.js';
+import { nearChanceWarning, STDERR_WARNING, type WarningSink } from './warnings.js';
 
 /**
  * Runs a federated scenario: rounds in simulated time on the fleet (see
@@ -28,12 +29,14 @@ import { prepareTraining, type TrainingContext, trainingSetup } from './training
  * evaluated on the held-out split. The cost-only tier simulates the same
  * rounds without training. A round whose training loss or model becomes NaN
  * ends the run as failed, recorded with its round. `progress` hears of each
- * round's end and changes nothing.
+ * round's end and changes nothing. A final global model whose held-out
+ * accuracy stays near chance is reported to `warn` (and in summary.csv).
  */
 export async function runFederated(
   resolved: ResolvedFederated,
   seed: number,
   progress: ProgressReporter = NO_PROGRESS,
+  warn: WarningSink = STDERR_WARNING,
 ): Promise<RunResult> {
   const section = resolved.scenario.federated;
   const real = section.tier === 'real';
@@ -43,7 +46,7 @@ export async function runFederated(
   if (real) ({ trainer, context } = await startTrainer(setup, section.workers));
   else context = await prepareTraining(setup);
   try {
-    return await simulate(resolved, seed, context, trainer, progress);
+    return await simulate(resolved, seed, context, trainer, progress, warn);
   } finally {
     await trainer?.close();
   }
@@ -55,6 +58,7 @@ async function simulate(
   context: TrainingContext,
   trainer: ClientTrainer | undefined,
   progress: ProgressReporter,
+  warn: WarningSink,
 ): Promise<RunResult> {
   const { scenario } = resolved;
   const section = scenario.federated;
@@ -136,6 +140,7 @@ async function simulate(
       status: 'aggregated',
       accuracy: null,
       loss: null,
+      confusion: null,
       trainLoss: null,
       clientLoss: new Map(),
       clientDrift: new Map(),
@@ -173,6 +178,7 @@ async function simulate(
       const score = await inRound(round, trainer.evaluate(global));
       result.accuracy = score.accuracy;
       result.loss = score.loss;
+      result.confusion = score.confusion;
       if (!Number.isFinite(score.loss)) {
         failure = `the global model's loss became ${score.loss} in round ${round}`;
         result.status = 'failed';
@@ -181,10 +187,21 @@ async function simulate(
   }
   roundDone(results.length);
   fleet.finish();
-  const tables = federatedTables(resolved, fleet, results, failure, {
-    modelBytes,
-    flopsPerSample: card.flops,
-  });
+  const evaluated = results.filter((r) => r.accuracy !== null);
+  const finalAccuracy = evaluated[evaluated.length - 1]?.accuracy ?? null;
+  const warning =
+    failure === null && finalAccuracy !== null
+      ? nearChanceWarning(finalAccuracy, context.split.test.numClasses, results.length)
+      : null;
+  if (warning !== null) warn(warning);
+  const tables = federatedTables(
+    resolved,
+    fleet,
+    results,
+    failure,
+    { modelBytes, flopsPerSample: card.flops },
+    warning,
+  );
   // The report (accuracy against time, energy, bytes) is report.ts's, drawn by report/.
   return { tables, backend: context.backend };
 }

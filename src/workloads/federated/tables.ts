@@ -1,4 +1,5 @@
 import type { Fleet } from '../../fleet/fleet.js';
+import { type ClassMetrics, classMetrics } from '../../ml/metrics.js';
 import type { Table, TableValue } from '../../results/table.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { RoundTiming } from './rounds.js';
@@ -12,6 +13,8 @@ export interface RoundResult {
   /** Held-out accuracy and loss of the global model after the round, when evaluated. */
   accuracy: number | null;
   loss: number | null;
+  /** Its held-out confusion matrix, `confusion[actual * classes + predicted]`, when evaluated. */
+  confusion: Int32Array | null;
   /** Example-weighted mean of the clients' training losses. */
   trainLoss: number | null;
   /** Training loss each aggregated client reported. */
@@ -32,7 +35,14 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
  * - `clients.csv`: per selected client per round: outcome, phase times,
  *   energy, bytes, samples, training loss.
  * - `summary.csv`: totals, the final and best accuracy, and the simulated
- *   time, client energy and bytes until the target accuracy was first met.
+ *   time, client energy and bytes until the target accuracy was first met,
+ *   and `warning`: why the result deserves a look (see warnings.ts), or empty.
+ * - `classes.csv`: per evaluated round and class, the global model's
+ *   held-out precision, recall, F1 and support (rounds.csv's precision,
+ *   recall and f1 are their means over the classes present, as sklearn's
+ *   macro averages).
+ * - `confusion.csv`: per evaluated round, the held-out confusion matrix in
+ *   long form (actual, predicted, count), every cell.
  */
 export function federatedTables(
   resolved: ResolvedFederated,
@@ -40,12 +50,15 @@ export function federatedTables(
   results: readonly RoundResult[],
   failure: string | null,
   model: { modelBytes: number; flopsPerSample: number },
+  warning: string | null = null,
 ): Record<string, Table> {
   const section = resolved.scenario.federated;
   const tier = section.tier;
   const groupName = (c: number) => resolved.groups[fleet.groupOf[c]!]!.spec.name;
   const rounds: TableValue[][] = [];
   const clients: TableValue[][] = [];
+  const classes: TableValue[][] = [];
+  const confusion: TableValue[][] = [];
   let timeToTarget: number | null = null;
   let energyToTarget: number | null = null;
   let bytesToTarget: number | null = null;
@@ -72,6 +85,16 @@ export function federatedTables(
       bytesToTarget = bytes;
       roundsToTarget = t.round;
     }
+    const perClass = r.confusion === null ? null : classMetrics(r.confusion);
+    const macro = perClass === null ? null : macroAverages(perClass);
+    if (perClass !== null && r.confusion !== null) {
+      for (const c of perClass)
+        classes.push([t.round, c.classIndex, c.precision, c.recall, c.f1, c.support]);
+      const k = perClass.length;
+      r.confusion.forEach((count, i) => {
+        confusion.push([t.round, Math.floor(i / k), i % k, count]);
+      });
+    }
     rounds.push([
       t.round,
       tier,
@@ -93,6 +116,9 @@ export function federatedTables(
       bytesUp,
       roundEnergy,
       r.accuracy,
+      macro?.precision ?? null,
+      macro?.recall ?? null,
+      macro?.f1 ?? null,
       r.loss,
       r.trainLoss,
     ]);
@@ -128,6 +154,7 @@ export function federatedTables(
     rounds: results.length,
     status: failure === null ? 'ok' : 'failed',
     failure: failure ?? '',
+    warning: warning ?? '',
     model_bytes: model.modelBytes,
     model_flops_per_sample: model.flopsPerSample,
     time_s: last?.timing.endS ?? 0,
@@ -178,11 +205,19 @@ export function federatedTables(
         'bytes_up',
         'energy_j',
         'accuracy',
+        'precision',
+        'recall',
+        'f1',
         'loss',
         'train_loss',
       ],
       rows: rounds,
     },
+    classes: {
+      columns: ['round', 'class', 'precision', 'recall', 'f1', 'support'],
+      rows: classes,
+    },
+    confusion: { columns: ['round', 'actual', 'predicted', 'count'], rows: confusion },
     clients: {
       columns: [
         'round',
@@ -201,5 +236,20 @@ export function federatedTables(
       ],
       rows: clients,
     },
+  };
+}
+
+/** Means of the per-class scores over the classes that are some sample's label or prediction (sklearn's macro). */
+function macroAverages(perClass: readonly ClassMetrics[]): {
+  precision: number;
+  recall: number;
+  f1: number;
+} {
+  const present = perClass.filter((c) => c.support + c.predicted > 0);
+  const meanOf = (pick: (c: ClassMetrics) => number) => mean(present.map(pick));
+  return {
+    precision: meanOf((c) => c.precision),
+    recall: meanOf((c) => c.recall),
+    f1: meanOf((c) => c.f1),
   };
 }

@@ -1,4 +1,4 @@
-import { type LabelScores, lossAndAccuracyFromScores } from '../../ml/evaluate.js';
+import { mergeScores, type RangeScores, type Score } from './scores.js';
 import {
   type ClientResult,
   type ClientTask,
@@ -10,11 +10,7 @@ import {
 } from './training.js';
 import { WorkerPool } from './worker-pool.js';
 
-/** Loss and accuracy of the global model on the held-out split. */
-export interface Score {
-  readonly loss: number;
-  readonly accuracy: number;
-}
+export type { Score } from './scores.js';
 
 /**
  * The real tier's threads: they train the clients of a round and score the
@@ -23,7 +19,7 @@ export interface Score {
 export interface ClientTrainer {
   /** Trains each task from `global`; results come back in task order. */
   train(global: Float32Array, tasks: readonly ClientTask[]): Promise<ClientResult[]>;
-  /** Scores `global` on the held-out split: the same bits as `lossAndAccuracy` in one pass. */
+  /** Scores `global` on the held-out split: loss and accuracy the same bits as `lossAndAccuracy` in one pass, and the confusion matrix. */
   evaluate(global: Float32Array): Promise<Score>;
   close(): Promise<void>;
 }
@@ -39,10 +35,11 @@ export class InProcessTrainer implements ClientTrainer {
   }
 
   async evaluate(global: Float32Array): Promise<Score> {
-    const ranges = scoreRanges(this.context.split.test.count);
-    return lossAndAccuracyFromScores(
-      ranges.map((range) => runJob(this.context, global, { kind: 'score', range }) as LabelScores),
+    const { test } = this.context.split;
+    const parts = scoreRanges(test.count).map(
+      (range) => runJob(this.context, global, { kind: 'score', range }) as RangeScores,
     );
+    return mergeScores(parts, test.numClasses);
   }
 
   async close(): Promise<void> {}
@@ -56,6 +53,7 @@ export class WorkerTrainer implements ClientTrainer {
   constructor(
     private readonly pool: WorkerPool,
     private readonly testCount: number,
+    private readonly numClasses: number,
   ) {}
 
   train(global: Float32Array, tasks: readonly ClientTask[]): Promise<ClientResult[]> {
@@ -67,7 +65,7 @@ export class WorkerTrainer implements ClientTrainer {
 
   async evaluate(global: Float32Array): Promise<Score> {
     const jobs = scoreRanges(this.testCount).map((range) => ({ kind: 'score' as const, range }));
-    return lossAndAccuracyFromScores((await this.pool.run(global, jobs)) as LabelScores[]);
+    return mergeScores((await this.pool.run(global, jobs)) as RangeScores[], this.numClasses);
   }
 
   close(): Promise<void> {
@@ -92,7 +90,8 @@ export async function startTrainer(
   try {
     const context = await prepareTraining(setup);
     pool.workHere(context);
-    return { trainer: new WorkerTrainer(pool, context.split.test.count), context };
+    const { test } = context.split;
+    return { trainer: new WorkerTrainer(pool, test.count, test.numClasses), context };
   } catch (error) {
     await pool.close();
     throw error;

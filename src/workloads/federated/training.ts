@@ -3,7 +3,7 @@ import { InputError } from '../../errors.js';
 import type { Dataset, Split } from '../../ml/data/dataset.js';
 import { loadSplit } from '../../ml/data/from-spec.js';
 import { subset } from '../../ml/data/split.js';
-import { type LabelScores, type SampleRange, scoreLabels } from '../../ml/evaluate.js';
+import type { SampleRange } from '../../ml/evaluate.js';
 import { checkModelFits, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { getFlatWeights, setFlatWeights } from '../../ml/models/weights.js';
@@ -13,6 +13,7 @@ import type { DatasetSpec, ModelSpec } from '../../ml/spec.js';
 import { trainModel } from '../../ml/train.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
+import { type RangeScores, scoreRange } from './scores.js';
 import type { TrainingOptions } from './strategies/client-hook.js';
 
 /**
@@ -139,14 +140,14 @@ export function scoreRanges(count: number): SampleRange[] {
   return ranges;
 }
 
-/** Label scores of the global model on a range of the test set (see `lossAndAccuracyFromScores`). */
+/** The global model's scores on a range of the test set: label scores and confusion counts (see scores.ts). */
 export function scoreGlobal(
   context: TrainingContext,
   global: Float32Array,
   range: SampleRange,
-): LabelScores {
+): RangeScores {
   setFlatWeights(context.handle.model, global);
-  return scoreLabels(context.handle, context.split.test, range, { batchSize: SCORE_BATCH_SIZE });
+  return scoreRange(context.handle, context.split.test, range, SCORE_BATCH_SIZE);
 }
 
 /** A thread's unit of work: train a client, or score the global model on a range of the test set. */
@@ -154,8 +155,8 @@ export type Job =
   | { readonly kind: 'train'; readonly task: ClientTask }
   | { readonly kind: 'score'; readonly range: SampleRange };
 
-/** A job's result: a client's training, or label scores. */
-export type JobResult = ClientResult | LabelScores;
+/** A job's result: a client's training, or a range's scores. */
+export type JobResult = ClientResult | RangeScores;
 
 /** Does `job` from the global weights, in this thread. */
 export function runJob(context: TrainingContext, global: Float32Array, job: Job): JobResult {
@@ -166,8 +167,9 @@ export function runJob(context: TrainingContext, global: Float32Array, job: Job)
 
 /** The arrays a job's result can hand over to another thread instead of copying. */
 export function transferables(result: JobResult): ArrayBuffer[] {
-  const array = 'weights' in result ? result.weights : result.labelProbabilities;
-  return [array.buffer as ArrayBuffer];
+  const arrays =
+    'weights' in result ? [result.weights] : [result.labelProbabilities, result.confusion];
+  return arrays.map((a) => a.buffer as ArrayBuffer);
 }
 
 /** Euclidean distance, accumulated in float64. */

@@ -130,7 +130,7 @@ class StubTrainer implements ClientTrainer {
     }));
   }
   async evaluate() {
-    return { loss: 0, accuracy: 0 };
+    return { loss: 0, accuracy: 0, confusion: new Int32Array(1), numClasses: 1 };
   }
   async close() {}
 }

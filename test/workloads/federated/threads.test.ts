@@ -42,7 +42,7 @@ function task(client: number, proximalMu = 0): ClientTask {
 /** A trainer whose every job runs on one worker thread (this thread takes none). */
 function workerOnly(script?: string): { trainer: WorkerTrainer; pool: WorkerPool } {
   const pool = WorkerPool.start(setup, 1, script);
-  return { trainer: new WorkerTrainer(pool, 2000), pool };
+  return { trainer: new WorkerTrainer(pool, 2000, 10), pool };
 }
 
 describe('a worker thread', () => {
@@ -79,8 +79,18 @@ describe('a worker thread', () => {
     setFlatWeights(context.handle.model, global);
     const whole = lossAndAccuracy(context.handle, context.split.test);
     expect(context.split.test.count).toBe(2000);
-    expect(await worker.evaluate(global)).toEqual(whole);
-    expect(await here.evaluate(global)).toEqual(whole);
+    expect(await worker.evaluate(global)).toMatchObject(whole);
+    expect(await here.evaluate(global)).toMatchObject(whole);
+  });
+
+  it('gives the same confusion matrix on a worker as here, its diagonal the correct digits', async () => {
+    const there = await worker.evaluate(global);
+    const local = await here.evaluate(global);
+    expect(there.confusion).toEqual(local.confusion);
+    const cells = Array.from(local.confusion);
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(2000);
+    const diagonal = cells.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0);
+    expect(diagonal).toBe(Math.round(local.accuracy * 2000));
   });
 });
 
