@@ -40,6 +40,13 @@ export type {
   TrainingOptions,
 } from './strategies/client-hook.js';
 export { PLAIN_TRAINING, PROXIMAL_TRAINING } from './strategies/client-hook.js';
+export {
+  ADAPTIVITY_TAU,
+  FEDADAGRAD_DEFAULTS,
+  FEDADAM_DEFAULTS,
+  FEDAVGM_DEFAULTS,
+  FEDYOGI_DEFAULTS,
+} from './strategies/defaults.js';
 export type { FedAdagradOptions } from './strategies/fedadagrad.js';
 export { FedAdagrad } from './strategies/fedadagrad.js';
 export type { FedAdamOptions } from './strategies/fedadam.js';
@@ -50,7 +57,7 @@ export { FedAvgM } from './strategies/fedavgm.js';
 export type { FedOptDefaults, FedOptOptions } from './strategies/fedopt.js';
 export { FedOpt } from './strategies/fedopt.js';
 export type { FedProxOptions } from './strategies/fedprox.js';
-export { FedProx } from './strategies/fedprox.js';
+export { FedProx, PROXIMAL_FLOPS_PER_PARAMETER } from './strategies/fedprox.js';
 export type { FedYogiOptions } from './strategies/fedyogi.js';
 export { FedYogi } from './strategies/fedyogi.js';
 export type { FedAvgOptions, ServerLearningRateOptions } from './strategies/options.js';
@@ -66,11 +73,13 @@ export type { ScaffoldOptions } from './strategies/scaffold.js';
 export { Scaffold, ScaffoldClient } from './strategies/scaffold.js';
 export type {
   AggregateResult,
+  ClientCost,
   ClientFailure,
   ClientUpdate,
   FitConfig,
   Strategy,
 } from './strategies/strategy.js';
+export { BYTES_PER_PARAMETER } from './strategies/strategy.js';
 export type { ClipOptions } from './strategies/wrappers/clip.js';
 export { ClippedStrategy } from './strategies/wrappers/clip.js';
 export type { WrapperName, WrapperOptions, WrapperSpec } from './strategies/wrappers/registry.js';
