@@ -87,6 +87,13 @@ export type {
   RadioTechnology,
 } from './energy/radio.js';
 export { RADIO_MODELS, RadioMeter } from './energy/radio.js';
+export type { RadioChoice, RadioModelName, RadioModels } from './energy/radio-models.js';
+export {
+  DEFAULT_RADIO_MODELS,
+  RADIO_MODEL_SETS,
+  RADIO_TECHNOLOGIES,
+  radioModels,
+} from './energy/radio-models.js';
 export type {
   Distribution,
   EventCallback,
@@ -156,11 +163,19 @@ export type {
   DeviceCompute,
   InferenceOptions,
   InferenceTimeResult,
+  LatencyCalibration,
+  OperatorClass,
   PrecisionResolution,
   PrecisionThroughput,
   SplitPoint,
 } from './fleet/roofline.js';
-export { inferenceTime, resolvePrecision, splitPoints } from './fleet/roofline.js';
+export {
+  inferenceTime,
+  OPERATOR_CLASSES,
+  operatorClass,
+  resolvePrecision,
+  splitPoints,
+} from './fleet/roofline.js';
 export type {
   BatchNormMode,
   Block,
@@ -215,6 +230,8 @@ export {
   sequential,
   weightBytes,
 } from './ml/cost/index.js';
+export type { ClassMetrics } from './ml/metrics.js';
+export { classMetrics } from './ml/metrics.js';
 export type { Cell, CellPlan } from './network/cells.js';
 export { buildCells } from './network/cells.js';
 export type { Technology } from './network/technologies.js';
@@ -337,6 +354,8 @@ export type {
   SpecChartRequest,
   WorkloadReport,
 } from './vocabulary/workload-report.js';
+export type { EncodedModel } from './workloads/compress/encode-model.js';
+export { loadEncodedModel } from './workloads/compress/encode-model.js';
 export type {
   CompressScenario,
   CompressScenarioInput,
