@@ -27,6 +27,7 @@ const SLOW = [
   'test/ml/train.test.ts',
   'test/workloads/compress/mnist.test.ts',
   'test/workloads/federated/mnist.test.ts',
+  'test/workloads/federated/strategies-mnist.test.ts',
 ];
 const build = ['test/global-setup.ts'];
 
