@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RADIO_MODELS,
@@ -16,6 +18,10 @@ import {
   runInference,
   validateScenario,
 } from '../../src/index.js';
+import type { Table } from '../../src/results/table.js';
+import { prepareScenario } from '../../src/run.js';
+import type { ResolvedFederated } from '../../src/workloads/federated/resolve.js';
+import { runFederated } from '../../src/workloads/federated/run.js';
 import { expectInputError } from '../helpers/input-error.js';
 import { column } from '../helpers/tables.js';
 
@@ -237,4 +243,28 @@ describe('the scenario radio block', () => {
     const error = expectInputError(() => validateScenario(input, FILE));
     expect(error.message).toContain('radio.ethernet.model: expected one of: "estimate"');
   });
+});
+
+describe('the radio block in a federated scenario', () => {
+  /** The small federated fixture, with `radio` added, run in this process. */
+  async function federated(radio: string) {
+    const text = readFileSync('test/fixtures/federated/small.yaml', 'utf8') + radio;
+    const file = join(mkdtempSync(join(tmpdir(), 'edgesim-radio-fl-')), 'scenario.yaml');
+    writeFileSync(file, text);
+    const { prepared } = prepareScenario(file);
+    return (await runFederated(prepared.resolved as ResolvedFederated, 1, undefined, () => {}))
+      .tables;
+  }
+  const energy = (table: Table | undefined, group: string) =>
+    column(table, 'energy_j').filter((_, i) => column(table, 'group')[i] === group);
+
+  it('charges the LTE phones by the chosen set and leaves the Wi-Fi devices alone', async () => {
+    const huang = await federated('');
+    const aro = await federated('radio: { lte: { model: att-aro } }\n');
+    const fleetJ = (t: typeof huang) => column(t.summary, 'fleet_energy_j')[0] as number;
+    // huang2012's higher beta, longer tail and paging power cost the phones more.
+    expect(fleetJ(huang)).toBeGreaterThan(fleetJ(aro));
+    expect(energy(huang.clients, 'phones')).not.toEqual(energy(aro.clients, 'phones'));
+    expect(energy(huang.clients, 'pis')).toEqual(energy(aro.clients, 'pis'));
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { radioModels } from '../../energy/radio.js';
 import { RandomStreams } from '../../engine/random.js';
 import { Simulation } from '../../engine/simulation.js';
 import { InputError } from '../../errors.js';
@@ -64,7 +65,10 @@ async function simulate(
   const section = scenario.federated;
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
-  const fleet = new Fleet(sim, streams, resolved.groups, { baseDir: resolved.baseDir });
+  const fleet = new Fleet(sim, streams, resolved.groups, {
+    baseDir: resolved.baseDir,
+    radio: radioModels(scenario.radio),
+  });
   const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
   const n = resolved.clientCount;
   const train = context.split.train;

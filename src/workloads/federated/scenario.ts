@@ -4,6 +4,7 @@
  * run on it (the `federated:` section, schema.ts).
  */
 import { costField } from '../../cost/spec.js';
+import { radioField } from '../../energy/radio-spec.js';
 import { deviceClassSpec, fleetOf } from '../../fleet/spec.js';
 import { cellsField } from '../../network/cell-spec.js';
 import type { ScenarioInputOf, ScenarioOf } from '../../scenario/header.js';
@@ -14,6 +15,7 @@ export const federatedFields = {
   fleet: fleetOf(deviceClassSpec).describe('Client devices'),
   cells: cellsField,
   cost: costField,
+  radio: radioField,
   federated: federatedSection,
 };
 
