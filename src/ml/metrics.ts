@@ -232,3 +232,18 @@ function checkInputs(probabilities: Float32Array, labels: Int32Array, numClasses
     throw new RangeError(`probabilities[${badScore}](=${probabilities[badScore]}) must be finite`);
   }
 }
+
+/**
+ * How far from chance (1 / classes) towards perfect accuracy a model must
+ * get not to count as near chance: a quarter of the way. With 10 classes
+ * the line is 0.1 + 0.25 x 0.9 = 0.325, which catches a distilled student
+ * that ended at 29% (the audit's case); with 2 classes it is 0.625. A fixed
+ * multiple of chance could not serve both: 3 x 1/2 is already past 100%.
+ */
+export const NEAR_CHANCE_GAP = 0.25;
+
+/** Whether `accuracy` on `numClasses` classes is near chance (see {@link NEAR_CHANCE_GAP}). */
+export function nearChance(accuracy: number, numClasses: number): boolean {
+  const chance = 1 / numClasses;
+  return accuracy - chance <= NEAR_CHANCE_GAP * (1 - chance);
+}

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../ml/data/dataset.js';
 import { splitDataset } from '../../ml/data/split.js';
+import { nearChance } from '../../ml/metrics.js';
 
 /** The training split divided: what trains, and what validates. */
 export interface TrainValidation {
@@ -25,12 +26,9 @@ export function validationSplit(train: Dataset, fraction: number, seed: number):
   return { train: split.train, validation: split.test };
 }
 
-/** Accuracy at or below this multiple of chance (1 / classes) is "near chance". */
-export const NEAR_CHANCE_FACTOR = 1.5;
-
 /**
  * The warning for a trained model whose accuracy stays near chance
- * (accuracy <= 1.5 / classes), or null. Such a model learned little in its
+ * (`nearChance` in ml/metrics.ts), or null. Such a model learned little in its
  * budget: more epochs, another learning rate or a larger model may be needed.
  */
 export function nearChanceWarning(
@@ -39,7 +37,7 @@ export function nearChanceWarning(
   numClasses: number,
 ): string | null {
   const chance = 1 / numClasses;
-  if (!(accuracy <= NEAR_CHANCE_FACTOR * chance)) return null;
+  if (!nearChance(accuracy, numClasses)) return null;
   return `compress variant "${variant}" ends at test accuracy ${round(accuracy)}, near chance (1/${numClasses} = ${round(chance)}): it learned little in its budget (more epochs, another learning rate or a larger model?)`;
 }
 

@@ -4,6 +4,8 @@
  * ...` on stderr), and kept in summary.csv's `warning` column.
  */
 
+import { nearChance } from '../../ml/metrics.js';
+
 /** Where a run's warnings go: one line each. */
 export type WarningSink = (message: string) => void;
 
@@ -12,12 +14,9 @@ export const STDERR_WARNING: WarningSink = (message) => {
   process.stderr.write(`edgesim: warning: ${message}\n`);
 };
 
-/** A final accuracy at or below this multiple of chance (1 / classes) is "near chance". */
-export const NEAR_CHANCE_FACTOR = 1.5;
-
 /**
  * The warning for a final global model whose held-out accuracy is near
- * chance (accuracy <= 1.5 / classes), or null. Such a run learned little in
+ * chance (`nearChance` in ml/metrics.ts), or null. Such a run learned little in
  * its rounds: more rounds, another local or server learning rate, or less
  * skewed data may be needed.
  */
@@ -27,7 +26,7 @@ export function nearChanceWarning(
   rounds: number,
 ): string | null {
   const chance = 1 / numClasses;
-  if (!(accuracy <= NEAR_CHANCE_FACTOR * chance)) return null;
+  if (!nearChance(accuracy, numClasses)) return null;
   return `the final global model's test accuracy ${significant(accuracy)} is near chance (1/${numClasses} = ${significant(chance)}): federated training learned little in ${rounds} rounds (more rounds, another learning rate or server learning rate?)`;
 }
 
