@@ -37,6 +37,26 @@ function figure(kind: QuantityKind | 'factor') {
   ]);
 }
 
+/**
+ * A profile's `price`: what one unit costs to buy and, optionally, `perHour`
+ * to rent one (a cloud accelerator-hour; the cost model charges cloud-tier
+ * servers that have it by the hour instead of their purchase price).
+ */
+const priceField = z.union([
+  quantity('money', { min: 0 }).transform((v) => ({
+    value: v,
+    source: 'scenario',
+    note: undefined as string | undefined,
+    perHour: undefined as { value: number } | undefined,
+  })),
+  z.strictObject({
+    value: quantity('money', { min: 0 }),
+    source: z.string(),
+    note: z.string().optional(),
+    perHour: figure('pricePerTime').optional(),
+  }),
+]);
+
 const efficiency = z.number().positive().max(4);
 
 /** A precision's fitted latency parameters (`edgesim calibrate` writes them; see roofline.ts). */
@@ -80,7 +100,7 @@ export const profileSchema = z
     memory: z.strictObject({ capacity: figure('bytes'), bandwidth: figure('byteRate') }),
     power: z.strictObject({ idle: figure('power'), active: figure('power') }),
     battery: z.strictObject({ capacity: figure('energy') }).optional(),
-    price: figure('money'),
+    price: priceField,
     network: z.strictObject({
       interfaces: z.array(z.enum(INTERFACES)).min(1),
       source: z.string(),
@@ -121,6 +141,8 @@ export interface HardwareProfile extends DeviceCompute {
   /** Battery capacity, J; undefined for mains-powered classes. */
   batteryJ: number | undefined;
   priceUsd: number;
+  /** Rental price of one unit, USD per hour; undefined when the profile gives none. */
+  rentalUsdPerHour: number | undefined;
   interfaces: NetworkInterface[];
 }
 
@@ -160,6 +182,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     activeW: p.power.active.value,
     batteryJ: p.battery?.capacity.value,
     priceUsd: p.price.value,
+    rentalUsdPerHour: p.price.perHour?.value,
     interfaces: p.network.interfaces,
   };
 }

@@ -40,6 +40,8 @@ export class ModelDownloads {
   private readonly bits: number;
   /** Bytes moved by model downloads, those cut short included. */
   bytesMoved = 0;
+  /** The same bytes by device group (over the group's cells). */
+  readonly groupBytes: Float64Array;
   /** Downloads cut short by their device going down. */
   interrupted = 0;
 
@@ -49,6 +51,7 @@ export class ModelDownloads {
     this.readyAtS = new Float64Array(count).fill(Number.NaN);
     this.transfer = new Int32Array(count).fill(-1);
     this.bits = context.bytes * 8;
+    this.groupBytes = new Float64Array(context.fleet.groups.length);
     for (let d = 0; d < count; d++) this.start(d);
   }
 
@@ -80,7 +83,7 @@ export class ModelDownloads {
       return;
     const movedBits = this.context.transfers.abort(this.transfer[d]!);
     this.transfer[d] = -1;
-    this.bytesMoved += movedBits / 8;
+    this.moved(d, movedBits / 8);
     this.interrupted++;
     this.state[d] = NOT_STARTED;
   }
@@ -89,7 +92,12 @@ export class ModelDownloads {
     this.transfer[d] = -1;
     this.state[d] = READY;
     this.readyAtS[d] = this.context.sim.now;
-    this.bytesMoved += this.context.bytes;
+    this.moved(d, this.context.bytes);
     this.context.onReady(d);
   };
+
+  private moved(d: number, bytes: number): void {
+    this.bytesMoved += bytes;
+    this.groupBytes[this.context.fleet.groupOf[d]!]! += bytes;
+  }
 }

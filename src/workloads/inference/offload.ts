@@ -105,6 +105,7 @@ export class OffloadPath {
   private readonly uploaded = (slot: number): void => {
     const request = this.requests.get(slot);
     request.uploadS = this.sim.now - request.transferStartS;
+    this.log.overCell(request.device, this.sizes.inputBytes);
     this.sim.schedule(request.oneWayS, this.atServer, Priority.normal, slot);
   };
 
@@ -131,11 +132,14 @@ export class OffloadPath {
   private readonly downloaded = (slot: number): void => {
     const request = this.requests.get(slot);
     request.downloadS = this.sim.now - request.transferStartS;
+    this.log.overCell(request.device, this.sizes.outputBytes);
     this.log.moved(request.target, 'out', this.sizes.outputBytes);
     this.requests.finish(request, 'completed');
   };
 
-  private readonly transferAborted = (slot: number): void => {
-    this.requests.finish(this.requests.get(slot), 'device-offline');
+  private readonly transferAborted = (slot: number, movedBits: number): void => {
+    const request = this.requests.get(slot);
+    this.log.overCell(request.device, movedBits / 8);
+    this.requests.finish(request, 'device-offline');
   };
 }

@@ -100,17 +100,22 @@ export class RequestLog {
   readonly deviceLocal: Uint32Array;
   readonly serverBytesIn: Float64Array;
   readonly serverBytesOut: Float64Array;
+  /** Bytes each group's devices moved over their cells for requests (both ways, aborted transfers' part included). */
+  readonly groupCellBytes: Float64Array;
   private rows:
     | { group: number; times: RequestTimes; endS: number; outcome: Outcome }[]
     | undefined = [];
 
   constructor(
-    devices: number,
+    /** Group index of each device. */
+    private readonly groupOf: Uint16Array,
     groups: number,
     readonly serverCount: number,
     private readonly rowMode: 'auto' | 'always' | 'never' = 'auto',
   ) {
+    const devices = groupOf.length;
     this.groups = Array.from({ length: groups }, () => new GroupLog(serverCount));
+    this.groupCellBytes = new Float64Array(groups);
     this.deviceRequests = new Uint32Array(devices);
     this.deviceCompleted = new Uint32Array(devices);
     this.deviceLocal = new Uint32Array(devices);
@@ -138,6 +143,11 @@ export class RequestLog {
   moved(server: number, direction: 'in' | 'out', bytes: number): void {
     if (direction === 'in') this.serverBytesIn[server]! += bytes;
     else this.serverBytesOut[server]! += bytes;
+  }
+
+  /** Bytes device `d` moved over its cell for a request. */
+  overCell(d: number, bytes: number): void {
+    this.groupCellBytes[this.groupOf[d]!]! += bytes;
   }
 
   /** The kept rows ordered by arrival (then device), or undefined when not kept. */

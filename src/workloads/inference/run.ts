@@ -44,7 +44,7 @@ export function runInference(
   });
   const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
   const log = new RequestLog(
-    fleet.count,
+    fleet.groupOf,
     resolved.groups.length,
     resolved.servers.length,
     scenario.outputs.requests,

@@ -5,7 +5,7 @@
  * is strict, and every quantity may be written with units.
  */
 import { z } from 'zod';
-import { costField } from '../../cost/spec.js';
+import { fleetCostField } from '../../cost/spec.js';
 import { radioField } from '../../energy/radio-spec.js';
 import { deviceClassFields, fleetOf, profileOverride } from '../../fleet/spec.js';
 import { cellsField } from '../../network/cell-spec.js';
@@ -161,7 +161,7 @@ export const inferenceFields = {
   radio: radioField,
   servers: z.array(server).max(MAX_SERVERS).default([]).describe('Edge and cloud servers'),
   workload: z.strictObject({ inference: inferenceSection }),
-  cost: costField,
+  cost: fleetCostField,
   outputs: z
     .strictObject({
       requests: z

@@ -1,7 +1,7 @@
-import { fleetCost } from '../../cost/fleet-cost.js';
 import type { Fleet } from '../../fleet/fleet.js';
 import { percentile, singleRowTable, type Table, type TableValue } from '../../results/table.js';
 import type { BatchingServer } from './batching-server.js';
+import { costMetrics, costsTable, priceRun } from './cost-tables.js';
 import { devicesTable, latencyTable, requestsTable, serversTable } from './entity-tables.js';
 import type { ModelDownloads } from './model-download.js';
 import { GroupLog, OUTCOMES, type RequestLog } from './request-log.js';
@@ -13,6 +13,7 @@ export interface InferenceTables {
   groups: Table;
   latency: Table;
   servers: Table;
+  costs: Table;
   devices?: Table;
   requests?: Table;
 }
@@ -46,10 +47,9 @@ export function inferenceTables(
     (sum, r, s) => sum + (r.tier === 'cloud' ? log.serverBytesOut[s]! : 0),
     0,
   );
-  const cost = fleetCost(scenario.cost, {
-    energyJ: deviceEnergy.computeJ + deviceEnergy.radioJ + deviceEnergy.idleJ + sum(serverEnergyJ),
-    egressBytes: cloudBytesOut,
-  });
+  const window = { endS, measuredS: endS, completed: everything.outcomes.get('completed')! };
+  const cost = priceRun(resolved, fleet, log, downloads, serverEnergyJ, window);
+  const energyJ = deviceEnergy.computeJ + deviceEnergy.radioJ + deviceEnergy.idleJ;
   const workerSeconds = resolved.servers.reduce((n, r) => n + r.spec.workers, 0) * endS;
   const busy = servers.reduce((n, s) => n + s.stats().busyWorkerSeconds, 0);
   const placement = scenario.workload.inference.placement;
@@ -66,14 +66,11 @@ export function inferenceTables(
     ...requestMetrics(everything, scenario.duration, scenario.workload.inference.slo),
     ...energyMetrics(deviceEnergy, everything.outcomes.get('completed')!),
     energy_servers_j: sum(serverEnergyJ),
-    energy_total_kwh: cost.energyKwh,
-    energy_cost_usd: cost.energyUsd,
-    co2_kg: cost.co2Kg,
+    energy_total_kwh: (energyJ + sum(serverEnergyJ)) / 3.6e6,
     bytes_up: sum(log.serverBytesIn),
     bytes_down: sum(log.serverBytesOut),
     egress_bytes: cloudBytesOut,
-    egress_cost_usd: cost.egressUsd,
-    total_cost_usd: cost.totalUsd,
+    ...costMetrics(cost),
     ...modelDownloadMetrics(resolved, downloads),
     server_utilisation: workerSeconds > 0 ? busy / workerSeconds : 0,
     device_offline_fraction: offlineFraction(fleet, () => true, endS),
@@ -84,6 +81,7 @@ export function inferenceTables(
     groups: groupsTable(resolved, fleet, log, endS),
     latency: latencyTable(resolved, log),
     servers: serversTable(resolved, servers, log, serverEnergyJ, endS),
+    costs: costsTable(cost, window),
     devices: writeDevices(scenario.outputs, fleet.count)
       ? devicesTable(resolved, fleet, log, downloads)
       : undefined,
