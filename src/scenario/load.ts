@@ -9,7 +9,8 @@ export { readDataFile } from './data-file.js';
 
 /**
  * A scenario file as data, ready to validate: `extends` merged in, its
- * `sweep` block (a sweep's, not a run's) and top-level `x-` fields dropped.
+ * `sweep` and `plan` blocks (a sweep's and a plan's, not a run's) and
+ * top-level `x-` fields dropped.
  * Validation against the schema of the file's kind is workloads/scenario.ts's
  * (`loadScenario`): the kinds are the workloads'.
  */
@@ -74,9 +75,9 @@ function withoutExtensionFields(data: unknown): unknown {
   return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
 }
 
-/** A scenario's `sweep` block belongs to `edgesim sweep`; a single run uses the base scenario. */
+/** A scenario's `sweep` and `plan` blocks belong to `edgesim sweep` and `plan`; a single run uses the base scenario. */
 function withoutSweep(data: unknown): unknown {
   if (!isMapping(data)) return data;
-  const { sweep: _sweep, ...rest } = data;
+  const { sweep: _sweep, plan: _plan, ...rest } = data;
   return rest;
 }

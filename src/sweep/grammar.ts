@@ -229,7 +229,8 @@ export function checkRuns<T>(
 
 function splitSweep(raw: unknown): { sweep: unknown; scenario: unknown } {
   if (!isMapping(raw)) return { sweep: undefined, scenario: raw };
-  const { sweep, ...rest } = raw;
+  // A `plan:` block is edgesim plan's; a sweep's runs leave it out.
+  const { sweep, plan: _plan, ...rest } = raw;
   const scenario = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
   return { sweep, scenario };
 }
