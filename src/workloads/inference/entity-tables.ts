@@ -138,7 +138,11 @@ export function devicesTable(
   };
 }
 
-/** requests.csv: the requests the log kept, by arrival, with their stage times and outcome; undefined when it kept none. */
+/**
+ * requests.csv: the requests the log kept, by arrival, with their stage times
+ * and outcome; undefined when it kept none. A completed request's latency is
+ * upload + queue + service + download + RTT.
+ */
 export function requestsTable(resolved: ResolvedInference, log: RequestLog): Table | undefined {
   const rows = log.requestRows();
   if (rows === undefined) return undefined;
@@ -158,6 +162,7 @@ export function requestsTable(resolved: ResolvedInference, log: RequestLog): Tab
       'service_s',
       'batch',
       'download_s',
+      'rtt_s',
       'latency_s',
       'outcome',
     ],
@@ -171,6 +176,7 @@ export function requestsTable(resolved: ResolvedInference, log: RequestLog): Tab
       times.serviceS,
       times.batch,
       times.downloadS,
+      2 * times.oneWayS,
       endS - times.arrivalS,
       outcome,
     ]),

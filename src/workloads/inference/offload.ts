@@ -28,7 +28,8 @@ export interface OffloadSizes {
  * 1. the upload of its input over its device's cell (network/transfer.ts:
  *    promotion, shared link, duty cycle, radio energy);
  * 2. the one-way trip, half the cell's RTT plus half the server's;
- * 3. the server's shared ingress link, if it has one;
+ * 3. the server's shared ingress link, if it has one (its time counts as
+ *    the request's upload);
  * 4. the server's batching queue (a full queue fails it with `queue-full`)
  *    and the roofline time of its batch;
  * 5. the one-way trip back (a device that went down meanwhile fails it with
@@ -113,8 +114,19 @@ export class OffloadPath {
     const request = this.requests.get(slot);
     const side = this.sides[request.target]!;
     this.log.moved(request.target, 'in', this.sizes.inputBytes);
-    if (side.ingress === undefined) this.enqueue(slot);
-    else side.ingress.start(this.uploadBits, this.enqueue, slot);
+    if (side.ingress === undefined) {
+      this.enqueue(slot);
+      return;
+    }
+    request.transferStartS = this.sim.now;
+    side.ingress.start(this.uploadBits, this.throughIngress, slot);
+  };
+
+  /** Through the server's shared ingress: that time counts as upload. */
+  private readonly throughIngress = (slot: number): void => {
+    const request = this.requests.get(slot);
+    request.uploadS += this.sim.now - request.transferStartS;
+    this.enqueue(slot);
   };
 
   private readonly enqueue = (slot: number): void => {

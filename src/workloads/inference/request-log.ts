@@ -17,6 +17,8 @@ export interface RequestTimes {
   readonly queueS: number;
   readonly serviceS: number;
   readonly downloadS: number;
+  /** Half the round trip to its server (0 on the device), s. */
+  readonly oneWayS: number;
   readonly batch: number;
 }
 
@@ -36,10 +38,29 @@ export const LATENCY_BUCKETS_S: readonly number[] = (() => {
 /** Requests kept row by row when outputs.requests is `auto`. */
 export const AUTO_REQUEST_ROWS = 200_000;
 
-/** Per group: counts by outcome, latencies of completed requests, histogram by placement target. */
+/** Where a request's latency goes: the parts that add up to it. */
+export const LATENCY_COMPONENTS = ['upload', 'queue', 'service', 'download', 'rtt'] as const;
+export type LatencyComponent = (typeof LATENCY_COMPONENTS)[number];
+
+/** Where a completed request ran: its device, or an edge or cloud server. */
+export const TARGET_TIERS = ['device', 'edge', 'cloud'] as const;
+export type TargetTier = (typeof TARGET_TIERS)[number];
+
+/** Number of kept columns per completed request: the latency, then each component. */
+const COLUMNS = 1 + LATENCY_COMPONENTS.length;
+
+/**
+ * Per group: counts by outcome, and per completed request its latency, the
+ * components it adds up from (upload, queue, service, download, RTT, in
+ * {@link LATENCY_COMPONENTS} order) and its tier, for exact means and
+ * percentiles; a histogram by placement target.
+ */
 export class GroupLog {
   readonly outcomes = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
-  private latencies = new Float64Array(1024);
+  /** Latency, then each component, of completed requests, s. */
+  private columns: Float64Array[] = Array.from({ length: COLUMNS }, () => new Float64Array(1024));
+  /** Index into TARGET_TIERS of each completed request. */
+  private tiers = new Uint8Array(1024);
   latencyCount = 0;
   /** Histogram counts by target (device = index 0, server s = s + 1), then bucket. */
   readonly histogram: Float64Array[];
@@ -53,19 +74,31 @@ export class GroupLog {
 
   private sorted: Float64Array | undefined;
 
-  add(latencyS: number, target: number): void {
+  /** Records a completed request: its latency (s), stage times, target and tier index. */
+  add(latencyS: number, times: RequestTimes, tier: number): void {
     this.reserve(this.latencyCount + 1);
-    this.latencies[this.latencyCount++] = latencyS;
-    this.histogram[target + 1]![bucketOf(latencyS)]!++;
+    const i = this.latencyCount++;
+    const columns = this.columns;
+    columns[0]![i] = latencyS;
+    columns[1]![i] = times.uploadS;
+    columns[2]![i] = times.queueS;
+    columns[3]![i] = times.serviceS;
+    columns[4]![i] = times.downloadS;
+    columns[5]![i] = 2 * times.oneWayS;
+    this.tiers[i] = tier;
+    this.histogram[times.target + 1]![bucketOf(latencyS)]!++;
     this.sorted = undefined;
   }
 
-  /** Adds everything `other` holds: outcomes, latencies and histograms. */
+  /** Adds everything `other` holds: outcomes, completed requests and histograms. */
   absorb(other: GroupLog): void {
     for (const [outcome, count] of other.outcomes)
       this.outcomes.set(outcome, this.outcomes.get(outcome)! + count);
     this.reserve(this.latencyCount + other.latencyCount);
-    this.latencies.set(other.latencies.subarray(0, other.latencyCount), this.latencyCount);
+    this.columns.forEach((column, c) => {
+      column.set(other.columns[c]!.subarray(0, other.latencyCount), this.latencyCount);
+    });
+    this.tiers.set(other.tiers.subarray(0, other.latencyCount), this.latencyCount);
     this.latencyCount += other.latencyCount;
     other.histogram.forEach((counts, t) => {
       const mine = this.histogram[t]!;
@@ -76,15 +109,37 @@ export class GroupLog {
 
   /** Latencies of completed requests, sorted ascending (sorted once, then shared: do not modify). */
   sortedLatencies(): Float64Array {
-    this.sorted ??= this.latencies.slice(0, this.latencyCount).sort();
+    this.sorted ??= this.latencies().slice().sort();
     return this.sorted;
   }
 
+  /** Latencies of completed requests in the order they completed (a view: do not modify). */
+  latencies(): Float64Array {
+    return this.columns[0]!.subarray(0, this.latencyCount);
+  }
+
+  /** One component of every completed request, in the order of {@link latencies} (a view: do not modify). */
+  component(c: LatencyComponent): Float64Array {
+    return this.columns[1 + LATENCY_COMPONENTS.indexOf(c)]!.subarray(0, this.latencyCount);
+  }
+
+  /** Index into TARGET_TIERS of every completed request, in the same order (a view: do not modify). */
+  tierIndices(): Uint8Array {
+    return this.tiers.subarray(0, this.latencyCount);
+  }
+
   private reserve(count: number): void {
-    if (count <= this.latencies.length) return;
-    const grown = new Float64Array(Math.max(count, this.latencies.length * 2));
-    grown.set(this.latencies.subarray(0, this.latencyCount));
-    this.latencies = grown;
+    const capacity = this.tiers.length;
+    if (count <= capacity) return;
+    const size = Math.max(count, capacity * 2);
+    this.columns = this.columns.map((column) => {
+      const grown = new Float64Array(size);
+      grown.set(column.subarray(0, this.latencyCount));
+      return grown;
+    });
+    const tiers = new Uint8Array(size);
+    tiers.set(this.tiers.subarray(0, this.latencyCount));
+    this.tiers = tiers;
   }
 }
 
@@ -106,14 +161,28 @@ export class RequestLog {
     | { group: number; times: RequestTimes; endS: number; outcome: Outcome }[]
     | undefined = [];
 
-  constructor(
+  readonly serverCount: number;
+  private readonly groupOf: Uint16Array;
+  /** Index into TARGET_TIERS of each server. */
+  private readonly serverTier: Uint8Array;
+  private readonly rowMode: 'auto' | 'always' | 'never';
+
+  constructor(options: {
     /** Group index of each device. */
-    private readonly groupOf: Uint16Array,
-    groups: number,
-    readonly serverCount: number,
-    private readonly rowMode: 'auto' | 'always' | 'never' = 'auto',
-  ) {
+    groupOf: Uint16Array;
+    groups: number;
+    /** Tier of each server. */
+    serverTiers: readonly TargetTier[];
+    /** Whether to keep one row per request (requests.csv); default auto. */
+    rows?: 'auto' | 'always' | 'never';
+  }) {
+    const { groupOf, groups, serverTiers } = options;
     const devices = groupOf.length;
+    const serverCount = serverTiers.length;
+    this.groupOf = groupOf;
+    this.serverCount = serverCount;
+    this.serverTier = Uint8Array.from(serverTiers.map((t) => TARGET_TIERS.indexOf(t)));
+    this.rowMode = options.rows ?? 'auto';
     this.groups = Array.from({ length: groups }, () => new GroupLog(serverCount));
     this.groupCellBytes = new Float64Array(groups);
     this.deviceRequests = new Uint32Array(devices);
@@ -121,7 +190,7 @@ export class RequestLog {
     this.deviceLocal = new Uint32Array(devices);
     this.serverBytesIn = new Float64Array(serverCount);
     this.serverBytesOut = new Float64Array(serverCount);
-    if (rowMode === 'never') this.rows = undefined;
+    if (this.rowMode === 'never') this.rows = undefined;
   }
 
   /** Records a request that ended at `endS` with `outcome`. */
@@ -132,7 +201,8 @@ export class RequestLog {
     if (outcome === 'completed') {
       this.deviceCompleted[request.device]!++;
       if (request.target < 0) this.deviceLocal[request.device]!++;
-      groupLog.add(endS - request.arrivalS, request.target);
+      const tier = request.target < 0 ? 0 : this.serverTier[request.target]!;
+      groupLog.add(endS - request.arrivalS, request, tier);
     }
     if (this.rows === undefined) return;
     this.rows.push({ group, times: request, endS, outcome });

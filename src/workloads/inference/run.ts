@@ -43,12 +43,12 @@ export function runInference(
     radio: resolved.radio,
   });
   const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
-  const log = new RequestLog(
-    fleet.groupOf,
-    resolved.groups.length,
-    resolved.servers.length,
-    scenario.outputs.requests,
-  );
+  const log = new RequestLog({
+    groupOf: fleet.groupOf,
+    groups: resolved.groups.length,
+    serverTiers: resolved.servers.map((s) => s.tier),
+    rows: scenario.outputs.requests,
+  });
   const requests = new LiveRequests(
     sim,
     log,

@@ -3,8 +3,9 @@ import { percentile, singleRowTable, type Table, type TableValue } from '../../r
 import type { BatchingServer } from './batching-server.js';
 import { costMetrics, costsTable, priceRun } from './cost-tables.js';
 import { devicesTable, latencyTable, requestsTable, serversTable } from './entity-tables.js';
+import { breakdownMetrics, breakdownTable, latencyBreakdown } from './latency-breakdown.js';
 import type { ModelDownloads } from './model-download.js';
-import { GroupLog, OUTCOMES, type RequestLog } from './request-log.js';
+import { GroupLog, OUTCOMES, type RequestLog, TARGET_TIERS } from './request-log.js';
 import type { ResolvedInference } from './resolve.js';
 
 /** The tables of an inference run, by file stem. */
@@ -14,6 +15,7 @@ export interface InferenceTables {
   latency: Table;
   servers: Table;
   costs: Table;
+  breakdown: Table;
   devices?: Table;
   requests?: Table;
 }
@@ -64,6 +66,7 @@ export function inferenceTables(
     devices: fleet.count,
     servers: resolved.servers.length,
     ...requestMetrics(everything, scenario.duration, scenario.workload.inference.slo),
+    ...breakdownMetrics(latencyBreakdown(everything)),
     ...energyMetrics(deviceEnergy, everything.outcomes.get('completed')!),
     energy_servers_j: sum(serverEnergyJ),
     energy_total_kwh: (energyJ + sum(serverEnergyJ)) / 3.6e6,
@@ -73,6 +76,8 @@ export function inferenceTables(
     ...costMetrics(cost),
     ...modelDownloadMetrics(resolved, downloads),
     server_utilisation: workerSeconds > 0 ? busy / workerSeconds : 0,
+    utilisation_edge: tierUtilisation(resolved, servers, 'edge', endS),
+    utilisation_cloud: tierUtilisation(resolved, servers, 'cloud', endS),
     device_offline_fraction: offlineFraction(fleet, () => true, endS),
     battery_empty_events: sum(fleet.batteryEmptyCount),
   });
@@ -82,6 +87,13 @@ export function inferenceTables(
     latency: latencyTable(resolved, log),
     servers: serversTable(resolved, servers, log, serverEnergyJ, endS),
     costs: costsTable(cost, window),
+    breakdown: breakdownTable(
+      [
+        { group: '*', log: everything },
+        ...resolved.groups.map((g, i) => ({ group: g.spec.name, log: log.groups[i]! })),
+      ],
+      TARGET_TIERS,
+    ),
     devices: writeDevices(scenario.outputs, fleet.count)
       ? devicesTable(resolved, fleet, log, downloads)
       : undefined,
@@ -158,6 +170,7 @@ function groupsTable(
       profile: group.profile.name,
       devices: group.spec.count,
       ...requestMetrics(log.groups[g]!, scenario.duration, scenario.workload.inference.slo),
+      ...breakdownMetrics(latencyBreakdown(log.groups[g]!)),
       on_device_fraction: ratio(
         sum(devices.map((d) => log.deviceLocal[d]!)),
         log.groups[g]!.outcomes.get('completed')!,
@@ -219,6 +232,23 @@ function serverEnergy(
     workers * profile.idleW * endS +
     (profile.activeW - profile.idleW) * server.stats().busyWorkerSeconds
   );
+}
+
+/** Busy worker-seconds over worker-seconds of the listed servers of `tier`; NaN when none is listed. */
+function tierUtilisation(
+  resolved: ResolvedInference,
+  servers: BatchingServer[],
+  tier: 'edge' | 'cloud',
+  endS: number,
+): number {
+  let busy = 0;
+  let workerSeconds = 0;
+  resolved.servers.forEach((r, s) => {
+    if (r.tier !== tier) return;
+    busy += servers[s]!.stats().busyWorkerSeconds;
+    workerSeconds += r.spec.workers * endS;
+  });
+  return workerSeconds > 0 ? busy / workerSeconds : Number.NaN;
 }
 
 function offlineFraction(fleet: Fleet, include: (d: number) => boolean, endS: number): number {
