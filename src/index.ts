@@ -248,7 +248,14 @@ export { type MetricUnit, metricUnit, parseBound } from './plan/metrics.js';
 export type { PlanAnswer } from './plan/outputs.js';
 export type { CheckedPlan, PlanOptions, PlanOutcome } from './plan/run-plan.js';
 export { checkPlanFile, runPlanFile } from './plan/run-plan.js';
-export type { ConstraintState, Evaluated, SearchResult } from './plan/search.js';
+export type {
+  ConstraintState,
+  Evaluated,
+  RunBatch,
+  RunOutcome as PlanRunOutcome,
+  RunRequest as PlanRunRequest,
+  SearchResult,
+} from './plan/search.js';
 export { searchPlan } from './plan/search.js';
 export type { PlanConstraint, PlanSpec, PlanVariable } from './plan/spec.js';
 export { parsePlan } from './plan/spec.js';

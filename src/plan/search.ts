@@ -6,8 +6,18 @@
  * branch): the first level at which every constraint holds, found with at
  * most ceil(log2(n + 1)) configurations for n levels, since monotonicity says
  * every later level holds too and every earlier one fails. Branches with no
- * monotone variable are single configurations. Every branch advances in
- * lockstep, so each round's runs go to the worker pool together.
+ * monotone variable are single configurations.
+ *
+ * Branches prune each other along the other monotone variables: where a
+ * branch is one level better in one of them than a neighbour, its first
+ * feasible level is no later than the neighbour's upper bound, and the
+ * neighbour's is no earlier than its lower bound. A branch starts once its
+ * better neighbours are done, so a branch whose better neighbour is
+ * infeasible everywhere is infeasible without a run, and each wave of the
+ * staircase starts from the bounds of the one before. An answer learnt from
+ * a neighbour is run (confirmed) before the branch is done. The branches
+ * searching at once advance in lockstep, so each round's runs go to the
+ * worker pool together.
  *
  * Replications are sequential tests (Wald-style, one run at a time): a
  * configuration runs `min` times, then once more while some constraint is
@@ -76,6 +86,8 @@ interface Branch {
   low: number;
   high: number;
   done: boolean;
+  /** Whether its bounds met by pruning and its answer is being run. */
+  confirming: boolean;
   /** The configurations this branch probed, by key. */
   probed: Set<string>;
 }
@@ -87,15 +99,19 @@ export async function searchPlan(spec: PlanSpec, runBatch: RunBatch): Promise<Se
   const evaluated = new Map<string, Evaluated>();
   let runs = 0;
   let round = 0;
+  const pairs = neighbourPairs(spec, searched);
+  const betterOf = branches.map(() => [] as number[]);
+  for (const [w, b] of pairs) betterOf[w]!.push(b);
+  const ready = (index: number) => betterOf[index]!.every((b) => branches[b]!.done);
   const probeOf = (b: Branch): number[] => {
     if (searched < 0) return b.fixed;
     const levels = [...b.fixed];
-    levels[searched] = Math.floor((b.low + b.high) / 2);
+    levels[searched] = b.confirming ? b.high : Math.floor((b.low + b.high) / 2);
     return levels;
   };
   for (;;) {
-    const active = branches.filter((b) => !b.done);
-    if (active.length === 0) break;
+    if (branches.every((b) => b.done)) break;
+    const active = branches.filter((b, i) => !b.done && ready(i));
     const requests: RunRequest[] = [];
     const asked = new Set<string>();
     for (const branch of active) {
@@ -126,6 +142,8 @@ export async function searchPlan(spec: PlanSpec, runBatch: RunBatch): Promise<Se
       continue;
     }
     for (const branch of active) step(branch, evaluated.get(probeOf(branch).join(','))!, searched);
+    if (searched >= 0)
+      prune(branches, pairs, searched, spec.variables[searched]!.levels.length, evaluated);
   }
   return {
     evaluated: [...evaluated.values()].sort((a, b) => a.id - b.id),
@@ -153,7 +171,7 @@ function enumerateBranches(spec: PlanSpec, searched: number): Branch[] {
       fixed[i] = rest % sizes[i]!;
       rest = Math.floor(rest / sizes[i]!);
     }
-    return { fixed, low: 0, high, done: false, probed: new Set<string>() };
+    return { fixed, low: 0, high, done: false, confirming: false, probed: new Set<string>() };
   });
 }
 
@@ -249,9 +267,72 @@ function tHalfWidth(confidence: number, degrees: number): number {
   return t;
 }
 
+/**
+ * Branch pairs (worse, better) one level apart in a monotone variable other
+ * than the searched one, all else equal (branch indices count like an
+ * odometer over the variables, the last fastest).
+ */
+function neighbourPairs(spec: PlanSpec, searched: number): [number, number][] {
+  if (searched < 0) return [];
+  const sizes = spec.variables.map((v, i) => (i === searched ? 1 : v.levels.length));
+  const count = sizes.reduce((a, b) => a * b, 1);
+  const pairs: [number, number][] = [];
+  let stride = 1;
+  for (let m = sizes.length - 1; m >= 0; m--) {
+    if (m !== searched && spec.variables[m]!.monotone) {
+      for (let b = 0; b < count; b++) {
+        if (Math.floor(b / stride) % sizes[m]! < sizes[m]! - 1) pairs.push([b, b + stride]);
+      }
+    }
+    stride *= sizes[m]!;
+  }
+  return pairs;
+}
+
+/**
+ * Narrows the branches still searching by their neighbours' bounds until
+ * nothing changes. A branch whose bounds meet is done if it has run its
+ * answer (or has none), else it runs it next.
+ */
+function prune(
+  branches: Branch[],
+  pairs: readonly [number, number][],
+  searched: number,
+  levels: number,
+  evaluated: ReadonlyMap<string, Evaluated>,
+): void {
+  const searching = (b: Branch) => !b.done && !b.confirming;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [w, b] of pairs) {
+      const worse = branches[w]!;
+      const better = branches[b]!;
+      // Clamped, so noise that breaks monotonicity cannot cross a branch's own bounds.
+      const high = Math.max(Math.min(better.high, worse.high), better.low);
+      if (searching(better) && high !== better.high) {
+        better.high = high;
+        changed = true;
+      }
+      const low = Math.min(Math.max(worse.low, better.low), worse.high);
+      if (searching(worse) && low !== worse.low) {
+        worse.low = low;
+        changed = true;
+      }
+    }
+  }
+  for (const branch of branches) {
+    if (!searching(branch) || branch.low < branch.high) continue;
+    const answer = [...branch.fixed];
+    answer[searched] = branch.high;
+    const ran = evaluated.get(answer.join(','));
+    if (branch.high < levels && ran === undefined) branch.confirming = true;
+    else branch.done = true;
+  }
+}
+
 /** Moves a branch's bisection after its probe was decided. */
 function step(branch: Branch, probe: Evaluated, searched: number): void {
-  if (searched < 0) {
+  if (searched < 0 || branch.confirming) {
     branch.done = true;
     return;
   }
