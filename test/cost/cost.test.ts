@@ -143,6 +143,21 @@ describe('cost model', () => {
     expect(value(summary, 'cloud_rental_usd')).toBeCloseTo(3 * (endS / 3600), 12);
   });
 
+  it('with a warm-up, costs cover the whole run and per 1,000 counts the inferences measured', () => {
+    // Warm-up 500 s: each phone's requests at phase + 10k s with k = 50..99 count, 5,000 in all,
+    // over the 500 s after it. Per 1,000 = monthly cost / monthly inferences
+    // = 1000 x (total x 30 d / end) / (5,000 x 30 d / (end - 500 s)).
+    const warmed = run({ ...deployment(), warmup: '500 s' }).summary;
+    const endS = value(warmed, 'end_s');
+    const total = value(warmed, 'total_cost_usd');
+    expect(value(warmed, 'completed')).toBe(5000);
+    expect(total).toBe(value(summary, 'total_cost_usd'));
+    expect(value(warmed, 'cost_per_1000_inferences_usd')).toBeCloseTo(
+      (1000 * total * (endS - 500)) / (endS * 5000),
+      12,
+    );
+  });
+
   it('a server not listed costs nothing; one listed and idle costs its full share', () => {
     const withoutB = deployment();
     withoutB.servers = withoutB.servers!.filter((s) => s.name !== 't4-b');

@@ -147,6 +147,8 @@ export class GroupLog {
  * What the inference run records about finished requests: enough for exact
  * percentiles and counts per group, per device and per server, plus one row
  * per request when asked for (or, by default, while there are few enough).
+ * Requests arriving during the warm-up are left out of all of it; the bytes
+ * moved (for cost) are counted all run.
  */
 export class RequestLog {
   readonly groups: GroupLog[];
@@ -166,6 +168,7 @@ export class RequestLog {
   /** Index into TARGET_TIERS of each server. */
   private readonly serverTier: Uint8Array;
   private readonly rowMode: 'auto' | 'always' | 'never';
+  private readonly warmupS: number;
 
   constructor(options: {
     /** Group index of each device. */
@@ -175,6 +178,8 @@ export class RequestLog {
     serverTiers: readonly TargetTier[];
     /** Whether to keep one row per request (requests.csv); default auto. */
     rows?: 'auto' | 'always' | 'never';
+    /** Requests arriving before this are not recorded, s; default 0. */
+    warmupS?: number;
   }) {
     const { groupOf, groups, serverTiers } = options;
     const devices = groupOf.length;
@@ -183,6 +188,7 @@ export class RequestLog {
     this.serverCount = serverCount;
     this.serverTier = Uint8Array.from(serverTiers.map((t) => TARGET_TIERS.indexOf(t)));
     this.rowMode = options.rows ?? 'auto';
+    this.warmupS = options.warmupS ?? 0;
     this.groups = Array.from({ length: groups }, () => new GroupLog(serverCount));
     this.groupCellBytes = new Float64Array(groups);
     this.deviceRequests = new Uint32Array(devices);
@@ -193,8 +199,9 @@ export class RequestLog {
     if (this.rowMode === 'never') this.rows = undefined;
   }
 
-  /** Records a request that ended at `endS` with `outcome`. */
+  /** Records a request that ended at `endS` with `outcome`, unless it arrived during the warm-up. */
   record(request: RequestTimes, group: number, endS: number, outcome: Outcome): void {
+    if (request.arrivalS < this.warmupS) return;
     const groupLog = this.groups[group]!;
     groupLog.outcomes.set(outcome, groupLog.outcomes.get(outcome)! + 1);
     this.deviceRequests[request.device]!++;

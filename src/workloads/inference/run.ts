@@ -48,6 +48,7 @@ export function runInference(
     groups: resolved.groups.length,
     serverTiers: resolved.servers.map((s) => s.tier),
     rows: scenario.outputs.requests,
+    warmupS: scenario.warmup,
   });
   const requests = new LiveRequests(
     sim,

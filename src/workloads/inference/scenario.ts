@@ -144,6 +144,11 @@ export const inferenceFields = {
     positiveDuration,
     'Simulated time during which devices send requests',
   ),
+  warmup: quantity(
+    'duration',
+    duration,
+    'Requests arriving before this are left out of every statistic (devices, servers and energy still run, and still cost)',
+  ).default(0),
   model: z.strictObject({
     card: z
       .string()
@@ -183,7 +188,7 @@ export type InferenceScenarioInput = ScenarioInputOf<typeof inferenceFields>;
 export type DeviceGroup = InferenceScenario['fleet'][number];
 export type ServerSpec = InferenceScenario['servers'][number];
 
-/** Group and server names are unique across both lists (results name them). */
+/** Group and server names are unique across both lists (results name them); the warm-up ends before the duration. */
 export function checkInferenceScenario(
   scenario: z.output<z.ZodObject<typeof inferenceFields>>,
   ctx: z.RefinementCtx,
@@ -200,4 +205,12 @@ export function checkInferenceScenario(
   scenario.servers.forEach((s, i) => {
     unique(s.name, ['servers', i, 'name']);
   });
+  if (scenario.warmup >= scenario.duration) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['warmup'],
+      input: scenario.warmup,
+      message: `warmup (${scenario.warmup} s) must end before duration (${scenario.duration} s)`,
+    });
+  }
 }

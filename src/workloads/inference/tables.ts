@@ -49,7 +49,12 @@ export function inferenceTables(
     (sum, r, s) => sum + (r.tier === 'cloud' ? log.serverBytesOut[s]! : 0),
     0,
   );
-  const window = { endS, measuredS: endS, completed: everything.outcomes.get('completed')! };
+  const window = {
+    endS,
+    measuredS: endS - scenario.warmup,
+    completed: everything.outcomes.get('completed')!,
+  };
+  const measuredS = scenario.duration - scenario.warmup;
   const cost = priceRun(resolved, fleet, log, downloads, serverEnergyJ, window);
   const energyJ = deviceEnergy.computeJ + deviceEnergy.radioJ + deviceEnergy.idleJ;
   const workerSeconds = resolved.servers.reduce((n, r) => n + r.spec.workers, 0) * endS;
@@ -62,10 +67,11 @@ export function inferenceTables(
     model: resolved.card.name,
     precision: resolved.precision,
     duration_s: scenario.duration,
+    warmup_s: scenario.warmup,
     end_s: endS,
     devices: fleet.count,
     servers: resolved.servers.length,
-    ...requestMetrics(everything, scenario.duration, scenario.workload.inference.slo),
+    ...requestMetrics(everything, measuredS, scenario.workload.inference.slo),
     ...breakdownMetrics(latencyBreakdown(everything)),
     ...energyMetrics(deviceEnergy, everything.outcomes.get('completed')!),
     energy_servers_j: sum(serverEnergyJ),
@@ -101,9 +107,15 @@ export function inferenceTables(
   };
 }
 
+/**
+ * Counts, throughput over the `measuredS` seconds of arrivals after the
+ * warm-up, latency percentiles of completed requests, the SLO violation rate
+ * over completed requests and the SLO attainment over all of them (a failed
+ * request is a miss).
+ */
 function requestMetrics(
   group: GroupLog,
-  durationS: number,
+  measuredS: number,
   sloS: number,
 ): Record<string, TableValue> {
   const latencies = group.sortedLatencies();
@@ -122,13 +134,14 @@ function requestMetrics(
     completed,
     failed: requests - completed,
     ...failures,
-    throughput_per_s: completed / durationS,
+    throughput_per_s: completed / measuredS,
     latency_mean_s: latencies.length > 0 ? sum(latencies) / latencies.length : Number.NaN,
     latency_p50_s: percentile(latencies, 50),
     latency_p95_s: percentile(latencies, 95),
     latency_p99_s: percentile(latencies, 99),
     slo_s: sloS,
     slo_violation_rate: latencies.length > 0 ? violations / latencies.length : Number.NaN,
+    slo_attainment: requests > 0 ? (latencies.length - violations) / requests : Number.NaN,
   };
 }
 
@@ -169,7 +182,11 @@ function groupsTable(
       group: group.spec.name,
       profile: group.profile.name,
       devices: group.spec.count,
-      ...requestMetrics(log.groups[g]!, scenario.duration, scenario.workload.inference.slo),
+      ...requestMetrics(
+        log.groups[g]!,
+        scenario.duration - scenario.warmup,
+        scenario.workload.inference.slo,
+      ),
       ...breakdownMetrics(latencyBreakdown(log.groups[g]!)),
       on_device_fraction: ratio(
         sum(devices.map((d) => log.deviceLocal[d]!)),
