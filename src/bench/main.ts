@@ -11,12 +11,15 @@ import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, runCases } from './harness.js';
 import { matmulCases } from './matmul.js';
+import { describePlanBench, planBench } from './plan.js';
 import { reportRender } from './report.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
 /**
  * `npm run bench` runs every suite; `npm run bench -- engine compression`
- * runs the named ones. `scale` (the 1,000,000-device inference scenario),
+ * runs the named ones. `plan` (the capacity planner on
+ * $EDGESIM_BENCH_PLAN, else scenarios/plan-cameras.yaml or bench-plan.yaml),
+ * `scale` (the 1,000,000-device inference scenario),
  * `fl-scale` (1,000,000-device cost-only federated learning), `fl-real`
  * (real-tier MNIST on one and two threads) and `fl-ceiling` (the most two
  * threads give on its training) run only when named. On a terminal each suite
@@ -137,6 +140,9 @@ const ALONE: Record<string, Suite> = {
     progress.print(
       `federated real tier: two threads training clients side by side, nothing shared, against one alone: ${ratiosWithMedian(ceilings)}, the most the real tier's two threads can give on this machine`,
     );
+  },
+  plan: async (progress) => {
+    for (const line of describePlanBench(await planBench())) progress.print(line);
   },
   scale: async (progress) => {
     const run = millionDeviceRun(progress);
