@@ -3,6 +3,7 @@
  * before they start, without running anything.
  */
 import { ProfileLibrary } from './fleet/profiles.js';
+import { checkPlanFile } from './plan/run-plan.js';
 import { prepareRun, prepareScenario } from './run.js';
 import { readMergedScenario } from './scenario/load.js';
 import { isMapping } from './scenario/merge.js';
@@ -28,13 +29,15 @@ export interface ValidFile {
  * cards, data and trace files. With a `sweep:` block, also as `sweep` would:
  * the block itself (paths exist, lists, ranges, zip lengths, replications),
  * every run's scenario against the schema, and every point prepared (its
- * files opened) as the sweep prepares it before any run starts. Throws an
+ * files opened) as the sweep prepares it before any run starts. A `plan:`
+ * block is checked as `edgesim plan` checks it. Throws an
  * InputError naming the file, the path and the run at fault.
  */
 export function validateFile(file: string): ValidFile {
   const { loaded } = prepareScenario(file);
   const valid = { file, name: loaded.scenario.name, hash: loaded.hash };
   const raw = readMergedScenario(file);
+  if (isMapping(raw) && raw.plan !== undefined) checkPlanFile(file); // as `edgesim plan` checks it
   if (!isMapping(raw) || raw.sweep === undefined) return valid;
   const plan = expandSweep(raw, file, loaded.scenario.seed);
   const validated = validateRuns(plan, file);

@@ -31,7 +31,7 @@ export function planBenchFile(): string {
 
 /** Plans `file` from scratch (an empty output directory, so nothing is cached) on `workers` threads. */
 export async function planBench(file = planBenchFile(), workers = 2): Promise<PlanBench> {
-  const { spec } = await checkPlanFile(file);
+  const { spec } = checkPlanFile(file);
   const out = mkdtempSync(join(tmpdir(), 'edgesim-bench-plan-'));
   try {
     const started = performance.now(); // wall: benchmark only

@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { claimSweepDir } from '../results/out-dir.js';
-import { type PreparedRun, prepareRun, runPrepared, safeDirName } from '../run.js';
+import { type PreparedRun, prepareRun, runInferenceScenario, safeDirName } from '../run.js';
 import { checkRunBudget } from '../run-budget.js';
 import { readMergedScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
@@ -68,7 +68,7 @@ export interface CheckedPlan {
  * scenario for 1 ms), bounds in their units. Throws an InputError naming
  * `file` and each path at fault.
  */
-export async function checkPlanFile(file: string, seed?: number): Promise<CheckedPlan> {
+export function checkPlanFile(file: string, seed?: number): CheckedPlan {
   const raw = readMergedScenario(file);
   if (!isMapping(raw) || raw.plan === undefined) {
     throw new InputError(file, [
@@ -86,7 +86,7 @@ export async function checkPlanFile(file: string, seed?: number): Promise<Checke
     throw new InputError(file, [{ path: 'plan', message }]);
   }
   const baseSeed = seed ?? validated.seed;
-  const metrics = await summaryColumns(base, file, baseSeed);
+  const metrics = summaryColumns(base, file, baseSeed);
   const spec = parsePlan(block, base, metrics, file);
   checkLevels(spec, base, file);
   return { spec, base, baseSeed, name: validated.name };
@@ -100,7 +100,7 @@ export async function runPlanFile(file: string, options: PlanOptions = {}): Prom
       `--workers ${options.workers} is more than the ${cores} cores this machine has; use --workers ${cores}, or --force`,
     );
   }
-  const checked = await checkPlanFile(file, options.seed);
+  const checked = checkPlanFile(file, options.seed);
   const outDir = options.out ?? join('results', `${safeDirName(checked.name)}-plan`);
   claimSweepDir(outDir, { forceReplace: options.forceReplace === true });
   const runner = new PlanRunner(checked, file, join(outDir, 'runs'), options.force === true);
@@ -188,10 +188,12 @@ class PlanRunner {
 }
 
 /** The columns of the summary.csv a scenario writes: its first millisecond, run. */
-async function summaryColumns(base: Record<string, unknown>, file: string, seed: number) {
+function summaryColumns(base: Record<string, unknown>, file: string, seed: number) {
   const probe = validateScenario({ ...base, duration: 0.001 }, file);
-  const { tables } = await runPrepared(prepareRun(probe, file), seed);
-  return tables.summary!.columns;
+  const prepared = prepareRun(probe, file);
+  if (prepared.kind !== 'inference')
+    throw new TypeError('summaryColumns: not an inference scenario');
+  return runInferenceScenario(prepared.resolved, seed).summary!.columns;
 }
 
 /** Every value of every variable, set alone in the base scenario, must validate. */

@@ -146,17 +146,13 @@ export function parsePlan(
   const variables = readVariables(raw.variables, scenario, problems);
   const known = new Set(metrics);
   const checkMetric = (metric: string, where: string) => {
-    if (!known.has(metric)) {
-      const message = `unknown metric "${metric}"; expected a column of this scenario's summary.csv: ${metrics.join(', ')}`;
-      problems.push({ path: where, message, value: metric });
-    }
+    if (!known.has(metric)) problems.push({ path: where, message: unknownMetric(metric, metrics) });
   };
   const constraints = raw.constraints.map((c, i) => {
     const where = `plan.constraints[${i}]`;
     checkMetric(c.metric, `${where}.metric`);
     const bound = parseBound(c.metric, c.bound);
-    if (!bound.ok)
-      problems.push({ path: `${where}.bound`, message: bound.message, value: c.bound });
+    if (!bound.ok) problems.push({ path: `${where}.bound`, message: bound.message });
     const confidence = parseQuantity(c.confidence, 'fraction', {
       min: 0.5,
       max: 1,
@@ -183,6 +179,20 @@ export function parsePlan(
   }
   if (problems.length > 0) throw new InputError(file, problems);
   return { variables, constraints, objective: { metric, sense }, replications: raw.replications };
+}
+
+/** Why a metric is unknown, naming the columns that share a word with it first. */
+function unknownMetric(metric: string, metrics: readonly string[]): string {
+  const words = new Set(metric.split('_').filter((w) => w.length > 1));
+  const shared = (m: string) => m.split('_').filter((w) => words.has(w)).length;
+  const similar = metrics
+    .map((m, i) => ({ m, i, n: shared(m) }))
+    .filter((c) => c.n > 0)
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .slice(0, 8)
+    .map((c) => c.m);
+  const hint = similar.length > 0 ? `; similar: ${similar.join(', ')}` : '';
+  return `unknown metric "${metric}": expected one of the ${metrics.length} columns of this scenario's summary.csv${hint}`;
 }
 
 type RawVariable = z.output<typeof variableSchema>;
