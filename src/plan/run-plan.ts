@@ -189,7 +189,9 @@ class PlanRunner {
 
 /** The columns of the summary.csv a scenario writes: its first millisecond, run. */
 function summaryColumns(base: Record<string, unknown>, file: string, seed: number) {
-  const probe = validateScenario({ ...base, duration: 0.001 }, file);
+  // No warm-up: it must end before the probe's 1 ms does.
+  const { warmup: _warmup, ...rest } = base;
+  const probe = validateScenario({ ...rest, duration: 0.001 }, file);
   const prepared = prepareRun(probe, file);
   if (prepared.kind !== 'inference')
     throw new TypeError('summaryColumns: not an inference scenario');
