@@ -26,6 +26,8 @@ export interface PlanAnswer {
   gridConfigurations: number;
   /** Configurations each branch of the search evaluated. */
   evaluationsPerBranch: number[];
+  /** What the report marks: the configurations on the front, and the chosen one's id. */
+  marks: { front: ReadonlySet<number>; chosen: number | undefined };
 }
 
 /** Writes plan.csv, plan.json and (with an answer) chosen.json into `outDir`; returns the answer. */
@@ -43,6 +45,7 @@ export function writePlanOutputs(
     evaluated: result.evaluated.length,
     gridConfigurations,
     evaluationsPerBranch: result.evaluationsPerBranch,
+    marks: { front, chosen: chosen?.id },
   };
   let scenario: unknown = null;
   if (chosen !== undefined) {

@@ -28,6 +28,7 @@ import type { RunTask } from '../sweep/task.js';
 import { scenarioKind } from '../workloads/registry.js';
 import { type ValidatedScenario, validateScenario } from '../workloads/scenario.js';
 import { type PlanAnswer, writePlanOutputs } from './outputs.js';
+import { writePlanReport } from './report.js';
 import { type RunOutcome, type RunRequest, searchPlan } from './search.js';
 import { type PlanSpec, parsePlan } from './spec.js';
 
@@ -108,6 +109,7 @@ export async function runPlanFile(file: string, options: PlanOptions = {}): Prom
   try {
     const result = await searchPlan(checked.spec, (requests) => runner.run(requests, pool));
     const answer = writePlanOutputs(outDir, checked, result);
+    await writePlanReport(outDir, checked, result, answer.marks);
     if (answer.chosen === undefined) {
       throw new RunFailedError(
         `no configuration met every constraint (${result.evaluated.length} evaluated); see ${join(outDir, 'plan.csv')}`,

@@ -82,6 +82,11 @@ describe('edgesim plan on an M/D/c edge tier', () => {
     const chosen = JSON.parse(readFileSync(join(dir, 'out', 'chosen.json'), 'utf8'));
     expect(chosen.servers[0].workers).toBe(answer);
     expect(chosen.plan).toBeUndefined();
+    const front = JSON.parse(
+      readFileSync(join(dir, 'out', 'report', 'plan-front.vl.json'), 'utf8'),
+    );
+    expect(front.layer[2].data.values).toEqual([{ bound: fixedS + serviceS + boundS }]);
+    expect(front.layer[3].data.values.map((p: { config: number }) => p.config)).toHaveLength(1);
   });
 });
 
