@@ -71,3 +71,17 @@ export function parseBound(
 function notFinite(value: number): { ok: false; message: string } {
   return { ok: false, message: `expected a finite number, got ${value}` };
 }
+
+/**
+ * A metric's value in one run's summary row: the column as a number, or for
+ * `a / b` the ratio of the two (NaN when a column is missing or not a number).
+ */
+export function metricValue(summary: Readonly<Record<string, string>>, metric: string): number {
+  const slash = metric.indexOf(' / ');
+  if (slash < 0) return toNumber(summary[metric]);
+  return toNumber(summary[metric.slice(0, slash)]) / toNumber(summary[metric.slice(slash + 3)]);
+}
+
+function toNumber(cell: string | undefined): number {
+  return cell === undefined || cell === '' ? Number.NaN : Number(cell);
+}

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { formatCell, textTableToCsv } from '../results/csv.js';
 import { writeAtomically } from '../sweep/run-sweep.js';
 import { VERSION } from '../version.js';
+import { metricValue } from './metrics.js';
 import { type CheckedPlan, configure } from './run-plan.js';
 import type { Evaluated, SearchResult } from './search.js';
 import { meanAndError } from './stats.js';
@@ -203,7 +204,7 @@ function firstSummary(config: Evaluated): Record<string, string> | undefined {
 }
 
 function metricValues(config: Evaluated, metric: string): number[] {
-  return summaries(config).map((s) => Number(s[metric]));
+  return summaries(config).map((s) => metricValue(s, metric));
 }
 
 function metricMean(config: Evaluated, metric: string): number {

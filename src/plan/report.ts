@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { renderWorkloadReport } from '../report/workload-report.js';
 import { writeAtomically } from '../sweep/run-sweep.js';
 import type { WorkloadReport } from '../vocabulary/workload-report.js';
+import { metricValue } from './metrics.js';
 import type { CheckedPlan } from './run-plan.js';
 import type { Evaluated, SearchResult } from './search.js';
 import { meanAndError } from './stats.js';
@@ -38,7 +39,7 @@ function planReport(
   const x = constraint.metric;
   const y = checked.spec.objective.metric;
   const mean = (c: Evaluated, m: string) =>
-    meanAndError(c.outcomes.flatMap((o) => (o.ok ? [Number(o.summary[m])] : []))).mean;
+    meanAndError(c.outcomes.flatMap((o) => (o.ok ? [metricValue(o.summary, m)] : []))).mean;
   const points = result.evaluated
     .filter((c) => c.error === undefined)
     .map((c) => ({

@@ -28,6 +28,7 @@
  * configuration is marked as not confidently decided.
  */
 
+import { metricValue } from './metrics.js';
 import type { PlanConstraint, PlanSpec } from './spec.js';
 import { meanAndError, studentTCdf, studentTQuantile } from './stats.js';
 
@@ -229,7 +230,7 @@ export function constraintState(
   constraint: PlanConstraint,
   summaries: readonly Record<string, string>[],
 ): ConstraintState {
-  const values = summaries.map((s) => Number(s[constraint.metric]));
+  const values = summaries.map((s) => metricValue(s, constraint.metric));
   const n = values.length;
   const { mean, standardError } = meanAndError(values);
   const margin = constraint.op === '<=' ? constraint.bound - mean : mean - constraint.bound;

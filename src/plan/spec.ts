@@ -82,9 +82,17 @@ const constraintSchema = z.strictObject({
   bound: z.union([z.number(), z.string()]),
   confidence: z.union([z.number(), z.string()]).default(0.95),
 });
+/** An objective may also be a ratio of two columns: `devices / cost_per_month_usd`. */
+const objectiveMetric = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]*( *\/ *[a-z][a-z0-9_]*)?$/,
+    'must be a summary.csv column name, or two joined by / (devices / cost_per_month_usd)',
+  )
+  .transform((m) => m.replace(/ *\/ */g, ' / '));
 const objectiveSchema = z.union([
-  z.strictObject({ minimise: metricName }),
-  z.strictObject({ maximise: metricName }),
+  z.strictObject({ minimise: objectiveMetric }),
+  z.strictObject({ maximise: objectiveMetric }),
 ]);
 const planSchema = z.strictObject({
   variables: z.record(z.string(), variableSchema).refine((v) => Object.keys(v).length > 0, {
@@ -123,6 +131,7 @@ export interface PlanConstraint {
 export interface PlanSpec {
   variables: PlanVariable[];
   constraints: PlanConstraint[];
+  /** A column, or `a / b` (the ratio per replication). */
   objective: { metric: string; sense: 'minimise' | 'maximise' };
   replications: { min: number; max: number };
 }
@@ -171,7 +180,7 @@ export function parsePlan(
   });
   const sense = 'minimise' in raw.objective ? 'minimise' : 'maximise';
   const metric = 'minimise' in raw.objective ? raw.objective.minimise : raw.objective.maximise;
-  checkMetric(metric, `plan.objective.${sense}`);
+  for (const part of metric.split(' / ')) checkMetric(part, `plan.objective.${sense}`);
   const size = variables.reduce((n, v) => n * v.levels.length, 1);
   if (size > MAX_PLAN_CONFIGURATIONS) {
     const message = `the space holds ${size} configurations; at most ${MAX_PLAN_CONFIGURATIONS} are allowed`;

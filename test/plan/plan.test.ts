@@ -110,6 +110,29 @@ describe('plan outputs', () => {
   });
 });
 
+describe('an objective may be a ratio of two summary columns', () => {
+  it('maximises completed requests per server joule, per replication', async () => {
+    const plan = {
+      variables: { 'servers[0].workers': { values: [1, 2, 4] } },
+      objective: { maximise: 'completed/energy_servers_j' },
+      replications: { min: 1, max: 1 },
+    };
+    const dir = temp();
+    const file = writeScenario(dir, mdcScenario(10, plan, 5));
+    const outcome = await runPlanFile(file, { workers: 1, out: join(dir, 'out') });
+    // Same requests served; fewer workers draw less idle power.
+    expect(outcome.chosen?.values).toEqual({ 'servers[0].workers': 1 });
+    const [header, ...rows] = readFileSync(join(dir, 'out', 'plan.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const column = header!.split(',').indexOf('completed / energy_servers_j');
+    expect(column).toBeGreaterThan(0);
+    const ratios = rows.map((r) => Number(r.split(',')[column]));
+    expect(ratios[0]).toBeGreaterThan(ratios[1]!);
+    expect(ratios[1]).toBeGreaterThan(ratios[2]!);
+  });
+});
+
 describe('bad plan input is rejected with the path and what was expected', () => {
   const good = {
     variables: { 'servers[0].workers': { min: 1, max: 4, monotone: 'increasing' } },
