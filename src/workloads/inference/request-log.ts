@@ -57,13 +57,20 @@ const COLUMNS = 1 + LATENCY_COMPONENTS.length;
  */
 export class GroupLog {
   readonly outcomes = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
-  /** Latency, then each component, of completed requests, s. */
-  private columns: Float64Array[] = Array.from({ length: COLUMNS }, () => new Float64Array(1024));
-  /** Index into TARGET_TIERS of each completed request. */
-  private tiers = new Uint8Array(1024);
+  /** Completed requests so far. */
   latencyCount = 0;
   /** Histogram counts by target (device = index 0, server s = s + 1), then bucket. */
   readonly histogram: Float64Array[];
+  /**
+   * Completed requests in blocks, filled in turn and never copied while the
+   * run adds to them (growing one array by doubling copied it all, again and
+   * again); the tables read them block by block.
+   */
+  private filled: RequestBlock[] = [];
+  /** The block being filled, and how many of its rows are. */
+  private block: RequestBlock | undefined;
+  private fill = 0;
+  private sorted: Float64Array | undefined;
 
   constructor(targets: number) {
     this.histogram = Array.from(
@@ -72,33 +79,30 @@ export class GroupLog {
     );
   }
 
-  private sorted: Float64Array | undefined;
-
   /** Records a completed request: its latency (s), stage times, target and tier index. */
   add(latencyS: number, times: RequestTimes, tier: number): void {
-    this.reserve(this.latencyCount + 1);
-    const i = this.latencyCount++;
-    const columns = this.columns;
+    let block = this.block;
+    if (block === undefined || this.fill === block.tiers.length) block = this.nextBlock();
+    const i = this.fill++;
+    const columns = block.columns;
     columns[0]![i] = latencyS;
     columns[1]![i] = times.uploadS;
     columns[2]![i] = times.queueS;
     columns[3]![i] = times.serviceS;
     columns[4]![i] = times.downloadS;
     columns[5]![i] = 2 * times.oneWayS;
-    this.tiers[i] = tier;
+    block.tiers[i] = tier;
+    this.latencyCount++;
     this.histogram[times.target + 1]![bucketOf(latencyS)]!++;
     this.sorted = undefined;
   }
 
-  /** Adds everything `other` holds: outcomes, completed requests and histograms. */
+  /** Adds everything `other` holds: outcomes, completed requests (shared, not copied) and histograms. */
   absorb(other: GroupLog): void {
     for (const [outcome, count] of other.outcomes)
       this.outcomes.set(outcome, this.outcomes.get(outcome)! + count);
-    this.reserve(this.latencyCount + other.latencyCount);
-    this.columns.forEach((column, c) => {
-      column.set(other.columns[c]!.subarray(0, other.latencyCount), this.latencyCount);
-    });
-    this.tiers.set(other.tiers.subarray(0, other.latencyCount), this.latencyCount);
+    this.closeBlock();
+    this.filled.push(...other.blocks());
     this.latencyCount += other.latencyCount;
     other.histogram.forEach((counts, t) => {
       const mine = this.histogram[t]!;
@@ -109,38 +113,62 @@ export class GroupLog {
 
   /** Latencies of completed requests, sorted ascending (sorted once, then shared: do not modify). */
   sortedLatencies(): Float64Array {
-    this.sorted ??= this.latencies().slice().sort();
+    if (this.sorted === undefined) {
+      const sorted = new Float64Array(this.latencyCount);
+      let at = 0;
+      for (const block of this.blocks()) {
+        sorted.set(block.columns[0]!, at);
+        at += block.tiers.length;
+      }
+      this.sorted = sorted.sort();
+    }
     return this.sorted;
   }
 
-  /** Latencies of completed requests in the order they completed (a view: do not modify). */
-  latencies(): Float64Array {
-    return this.columns[0]!.subarray(0, this.latencyCount);
+  /**
+   * The completed requests, in blocks in the order they completed: each
+   * block's `columns` are the latency then each of LATENCY_COMPONENTS (s),
+   * its `tiers` the index into TARGET_TIERS (shared: do not modify).
+   */
+  blocks(): readonly RequestBlock[] {
+    this.closeBlock();
+    return this.filled;
   }
 
-  /** One component of every completed request, in the order of {@link latencies} (a view: do not modify). */
-  component(c: LatencyComponent): Float64Array {
-    return this.columns[1 + LATENCY_COMPONENTS.indexOf(c)]!.subarray(0, this.latencyCount);
-  }
-
-  /** Index into TARGET_TIERS of every completed request, in the same order (a view: do not modify). */
-  tierIndices(): Uint8Array {
-    return this.tiers.subarray(0, this.latencyCount);
-  }
-
-  private reserve(count: number): void {
-    const capacity = this.tiers.length;
-    if (count <= capacity) return;
-    const size = Math.max(count, capacity * 2);
-    this.columns = this.columns.map((column) => {
-      const grown = new Float64Array(size);
-      grown.set(column.subarray(0, this.latencyCount));
-      return grown;
+  /** Keeps the filled part of the block being filled. */
+  private closeBlock(): void {
+    const block = this.block;
+    if (block === undefined) return;
+    const n = this.fill;
+    if (n === 0) return;
+    this.filled.push({
+      columns: block.columns.map((column) => column.subarray(0, n)),
+      tiers: block.tiers.subarray(0, n),
     });
-    const tiers = new Uint8Array(size);
-    tiers.set(this.tiers.subarray(0, this.latencyCount));
-    this.tiers = tiers;
+    this.block = undefined;
+    this.fill = 0;
   }
+
+  /** Starts a new block, twice the size of the last (1,024 to 65,536 rows). */
+  private nextBlock(): RequestBlock {
+    const last = this.block?.tiers.length ?? 512;
+    this.closeBlock();
+    this.block = emptyBlock(Math.min(last * 2, 65_536));
+    return this.block;
+  }
+}
+
+/** Rows of completed requests: latency, then each component (s), and tier index. */
+export interface RequestBlock {
+  readonly columns: readonly Float64Array[];
+  readonly tiers: Uint8Array;
+}
+
+function emptyBlock(rows: number): RequestBlock {
+  return {
+    columns: Array.from({ length: COLUMNS }, () => new Float64Array(rows)),
+    tiers: new Uint8Array(rows),
+  };
 }
 
 /**

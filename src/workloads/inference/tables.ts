@@ -3,7 +3,13 @@ import { percentile, singleRowTable, type Table, type TableValue } from '../../r
 import type { BatchingServer } from './batching-server.js';
 import { costMetrics, costsTable, priceRun } from './cost-tables.js';
 import { devicesTable, latencyTable, requestsTable, serversTable } from './entity-tables.js';
-import { breakdownMetrics, breakdownTable, latencyBreakdown } from './latency-breakdown.js';
+import {
+  breakdownBuffers,
+  breakdownMetrics,
+  breakdownTable,
+  type LatencyBreakdown,
+  latencyBreakdown,
+} from './latency-breakdown.js';
 import type { ModelDownloads } from './model-download.js';
 import { GroupLog, OUTCOMES, type RequestLog, TARGET_TIERS } from './request-log.js';
 import type { ResolvedInference } from './resolve.js';
@@ -55,6 +61,9 @@ export function inferenceTables(
     completed: everything.outcomes.get('completed')!,
   };
   const measuredS = scenario.duration - scenario.warmup;
+  const buffers = breakdownBuffers(everything.latencyCount);
+  const overall = latencyBreakdown(everything, undefined, buffers);
+  const byGroup = log.groups.map((group) => latencyBreakdown(group, undefined, buffers));
   const cost = priceRun(resolved, fleet, log, downloads, serverEnergyJ, window);
   const energyJ = deviceEnergy.computeJ + deviceEnergy.radioJ + deviceEnergy.idleJ;
   const workerSeconds = resolved.servers.reduce((n, r) => n + r.spec.workers, 0) * endS;
@@ -72,7 +81,7 @@ export function inferenceTables(
     devices: fleet.count,
     servers: resolved.servers.length,
     ...requestMetrics(everything, measuredS, scenario.workload.inference.slo),
-    ...breakdownMetrics(latencyBreakdown(everything)),
+    ...breakdownMetrics(overall),
     ...energyMetrics(deviceEnergy, everything.outcomes.get('completed')!),
     energy_servers_j: sum(serverEnergyJ),
     energy_total_kwh: (energyJ + sum(serverEnergyJ)) / 3.6e6,
@@ -89,16 +98,21 @@ export function inferenceTables(
   });
   return {
     summary,
-    groups: groupsTable(resolved, fleet, log, endS),
+    groups: groupsTable(resolved, fleet, log, byGroup, endS),
     latency: latencyTable(resolved, log),
     servers: serversTable(resolved, servers, log, serverEnergyJ, endS),
     costs: costsTable(cost, window),
     breakdown: breakdownTable(
       [
-        { group: '*', log: everything },
-        ...resolved.groups.map((g, i) => ({ group: g.spec.name, log: log.groups[i]! })),
+        { group: '*', log: everything, all: overall },
+        ...resolved.groups.map((g, i) => ({
+          group: g.spec.name,
+          log: log.groups[i]!,
+          all: byGroup[i]!,
+        })),
       ],
       TARGET_TIERS,
+      buffers,
     ),
     devices: writeDevices(scenario.outputs, fleet.count)
       ? devicesTable(resolved, fleet, log, downloads)
@@ -164,6 +178,7 @@ function groupsTable(
   resolved: ResolvedInference,
   fleet: Fleet,
   log: RequestLog,
+  breakdowns: readonly LatencyBreakdown[],
   endS: number,
 ): Table {
   const { scenario } = resolved;
@@ -187,7 +202,7 @@ function groupsTable(
         scenario.duration - scenario.warmup,
         scenario.workload.inference.slo,
       ),
-      ...breakdownMetrics(latencyBreakdown(log.groups[g]!)),
+      ...breakdownMetrics(breakdowns[g]!),
       on_device_fraction: ratio(
         sum(devices.map((d) => log.deviceLocal[d]!)),
         log.groups[g]!.outcomes.get('completed')!,
@@ -220,8 +235,9 @@ function modelDownloadMetrics(
   };
 }
 
-/** All groups' logs merged into one, for the overall summary. */
+/** All groups' logs merged into one, for the overall summary (a single group's own log). */
 function mergedLog(log: RequestLog): GroupLog {
+  if (log.groups.length === 1) return log.groups[0]!;
   const merged = new GroupLog(log.serverCount);
   for (const group of log.groups) merged.absorb(group);
   return merged;

@@ -9,6 +9,8 @@ import {
   type Table,
   validateScenario,
 } from '../../../src/index.js';
+import { percentile } from '../../../src/results/table.js';
+import { p95Of } from '../../../src/workloads/inference/latency-breakdown.js';
 import { column } from '../../helpers/tables.js';
 
 const FILE = resolve('test/fixtures/inline.yaml');
@@ -207,5 +209,21 @@ describe('bottleneck and utilisation', () => {
       busyS.reduce((a, b) => a + b, 0) / workerS,
       12,
     );
+  });
+});
+
+describe('p95Of', () => {
+  it('equals the percentile of the sorted values to the bit, with and without ties', () => {
+    // A deterministic scramble (Weyl sequence) with heavy ties: values 0..49 repeated.
+    for (const n of [1, 2, 3, 20, 21, 1000, 4097]) {
+      const distinct = Float64Array.from({ length: n }, (_, i) => ((i * 0.6180339887) % 1) * 7);
+      const tied = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 50);
+      for (const values of [distinct, tied]) {
+        const before = values.slice();
+        expect(p95Of(values)).toBe(percentile(values.slice().sort(), 95));
+        expect(p95Of(values, new Float64Array(n + 3))).toBe(percentile(values.slice().sort(), 95));
+        expect(values).toEqual(before);
+      }
+    }
   });
 });
