@@ -11,8 +11,9 @@ import { formatCell, textTableToCsv } from '../results/csv.js';
 import { writeAtomically } from '../sweep/run-sweep.js';
 import { VERSION } from '../version.js';
 import { metricValue } from './metrics.js';
-import { type CheckedPlan, configure } from './run-plan.js';
+import type { CheckedPlan } from './run-plan.js';
 import type { Evaluated, SearchResult } from './search.js';
+import { configure } from './spec.js';
 import { meanAndError } from './stats.js';
 
 /** The answer: the chosen configuration (undefined when none is feasible) and what the search cost. */

@@ -30,7 +30,7 @@ import { type ValidatedScenario, validateScenario } from '../workloads/scenario.
 import { type PlanAnswer, writePlanOutputs } from './outputs.js';
 import { writePlanReport } from './report.js';
 import { type RunOutcome, type RunRequest, searchPlan } from './search.js';
-import { type PlanSpec, parsePlan } from './spec.js';
+import { configure, type PlanSpec, parsePlan } from './spec.js';
 
 export interface PlanOptions {
   /** Base seed (default: the scenario's). */
@@ -121,18 +121,10 @@ export async function runPlanFile(file: string, options: PlanOptions = {}): Prom
   }
 }
 
-/** The base scenario with a configuration's values set (unvalidated). */
-export function configure(spec: PlanSpec, base: unknown, levels: readonly number[]): unknown {
-  const scenario = structuredClone(base);
-  spec.variables.forEach((v, i) => {
-    assignPath(scenario, v.segments, structuredClone(v.levels[levels[i]!]));
-  });
-  return scenario;
-}
-
 /** Runs a configuration's replications: from the cache when there, else on the pool. */
 class PlanRunner {
   cached = 0;
+  private rounds = 0;
   private readonly library = new ProfileLibrary();
 
   constructor(
@@ -162,6 +154,10 @@ class PlanRunner {
         outcomes[index] = { ok: true, summary: entry.summary };
       } else tasks.push({ index, seed, key, runsDir: this.runsDir, run: { prepared: config.run } });
     });
+    const configs = prepared.size;
+    process.stderr.write(
+      `edgesim: plan round ${++this.rounds}: ${configs} configuration${configs === 1 ? '' : 's'}, ${requests.length} runs (${requests.length - tasks.length} cached)\n`,
+    );
     await pool.run(tasks, (report) => {
       outcomes[report.index] = report.ok
         ? { ok: true, summary: report.summary }
@@ -203,7 +199,7 @@ function summaryColumns(base: Record<string, unknown>, file: string, seed: numbe
 /** Every value of every variable, set alone in the base scenario, must validate. */
 function checkLevels(spec: PlanSpec, base: unknown, file: string): void {
   const problems: InputProblem[] = [];
-  spec.variables.forEach((variable, i) => {
+  spec.variables.forEach((variable) => {
     const n = variable.levels.length;
     // A long integer range is checked at its ends (the schema's limits are intervals).
     const checked = n > 64 ? [0, n - 1] : variable.levels.map((_, k) => k);
@@ -223,7 +219,6 @@ function checkLevels(spec: PlanSpec, base: unknown, file: string): void {
         }
       }
     }
-    void i;
   });
   if (problems.length > 0) throw new InputError(file, problems);
 }

@@ -25,6 +25,7 @@ import { InputError, type InputProblem } from '../errors.js';
 import { toProblems } from '../scenario/problems.js';
 import { parseQuantity } from '../scenario/units.js';
 import {
+  assignPath,
   formatSegments,
   type PathSegment,
   parsePath,
@@ -252,4 +253,13 @@ function readVariables(
 function integerRange(min: number, max: number, step: number): number[] {
   const count = Math.min(Math.floor((max - min) / step) + 1, MAX_PLAN_CONFIGURATIONS + 1);
   return Array.from({ length: count }, (_, i) => min + i * step);
+}
+
+/** The base scenario with a configuration's values (a level index per variable) set; unvalidated. */
+export function configure(spec: PlanSpec, base: unknown, levels: readonly number[]): unknown {
+  const scenario = structuredClone(base);
+  spec.variables.forEach((v, i) => {
+    assignPath(scenario, v.segments, structuredClone(v.levels[levels[i]!]));
+  });
+  return scenario;
 }
