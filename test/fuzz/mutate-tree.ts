@@ -331,10 +331,22 @@ function show(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** Replaces each `deepNest` placeholder in YAML text by `depth` nested flow lists. */
+/**
+ * Most bytes the nests of one mutant may add: past the 1 MB scenario limit
+ * already, and far below V8's longest string. A nest inside a list that a
+ * later mutation grew to thousands of copies would otherwise exceed it.
+ */
+const DEEPNEST_BUDGET = 16 * 2 ** 20;
+
+/**
+ * Replaces each `deepNest` placeholder in YAML text by `depth` nested flow
+ * lists; once the nests have added DEEPNEST_BUDGET bytes, the rest become `[]`.
+ */
 export function expandDeepNests(text: string): string {
+  let added = 0;
   return text.replace(/DEEPNEST_(\d+)_MARKER/g, (_m, depth: string) => {
-    const n = Number(depth);
+    const n = added + 2 * Number(depth) > DEEPNEST_BUDGET ? 1 : Number(depth);
+    added += 2 * n;
     return `${'['.repeat(n)}${']'.repeat(n)}`;
   });
 }
