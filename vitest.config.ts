@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const DIST = [
   'test/cli/**/*.test.ts',
   'test/fuzz/**/*.test.ts',
+  'test/plan/threads.test.ts',
   'test/results/out-dir.test.ts',
   'test/resource-guards.test.ts',
   'test/scenario/input-files.test.ts',
