@@ -82,7 +82,7 @@ export function inferenceTables(
     servers: resolved.servers.length,
     ...requestMetrics(everything, measuredS, scenario.workload.inference.slo),
     ...breakdownMetrics(overall),
-    ...energyMetrics(deviceEnergy, everything.outcomes.get('completed')!),
+    ...energyMetrics(deviceEnergy, runCompletions(everything, scenario.warmup, endS)),
     energy_servers_j: sum(serverEnergyJ),
     energy_total_kwh: (energyJ + sum(serverEnergyJ)) / 3.6e6,
     bytes_up: sum(log.serverBytesIn),
@@ -159,6 +159,17 @@ function requestMetrics(
   };
 }
 
+/**
+ * Completions over the whole run at the measured rate: with a warm-up, the
+ * energy of the whole run is divided by the completions measured after it
+ * scaled to the run (per inference = energy per second over inferences per
+ * second), as cost per 1,000 inferences is; without one, the completions.
+ */
+function runCompletions(group: GroupLog, warmupS: number, endS: number): number {
+  const completed = group.outcomes.get('completed')!;
+  return warmupS > 0 && endS > warmupS ? (completed * endS) / (endS - warmupS) : completed;
+}
+
 function energyMetrics(energy: EnergySplit, completed: number): Record<string, TableValue> {
   const totalJ = energy.computeJ + energy.radioJ + energy.idleJ;
   const per = (j: number) => (completed > 0 ? j / completed : Number.NaN);
@@ -207,7 +218,10 @@ function groupsTable(
         sum(devices.map((d) => log.deviceLocal[d]!)),
         log.groups[g]!.outcomes.get('completed')!,
       ),
-      ...energyMetrics(energyOf(fleet, inGroup), log.groups[g]!.outcomes.get('completed')!),
+      ...energyMetrics(
+        energyOf(fleet, inGroup),
+        runCompletions(log.groups[g]!, scenario.warmup, endS),
+      ),
       battery_life_h: capacityJ === undefined ? null : mean(lifeH),
       battery_empty_events: sum(devices.map((d) => fleet.batteryEmptyCount[d]!)),
       offline_fraction: offlineFraction(fleet, inGroup, endS),

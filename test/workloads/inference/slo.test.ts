@@ -158,6 +158,12 @@ describe('warm-up', () => {
     expect(value(warmed.summary, 'slo_attainment')).toBe(
       completedLatencies.filter((l) => l <= 0.02).length / after.length,
     );
+    // Energy covers the whole run, so per inference it is energy per second over measured inferences per second.
+    const endS = value(warmed.summary, 'end_s');
+    expect(value(warmed.summary, 'energy_per_inference_j')).toBeCloseTo(
+      value(warmed.summary, 'energy_devices_j') / endS / (completed.length / (endS - 5)),
+      9,
+    );
     // The transient is real: the p95 with and without the first 5 s differ.
     expect(value(warmed.summary, 'latency_p95_s')).not.toBe(value(whole.summary, 'latency_p95_s'));
   });
