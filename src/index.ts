@@ -6,6 +6,26 @@
  * Names kept for compatibility are marked deprecated at the end.
  */
 
+export type { CommandOutcome, CommandReportOptions } from './check/command.js';
+export { checkCommand, compareCommand } from './check/command.js';
+export type { CompareFailOn, CompareOptions } from './check/compare.js';
+export { compareDirs } from './check/compare.js';
+export { METRIC_DIRECTIONS, type MetricDirection, metricDirection } from './check/directions.js';
+export type { CheckResult } from './check/judge.js';
+export type {
+  CheckReport,
+  CompareReport,
+  ExpectationResult,
+  MetricComparison,
+} from './check/report-schema.js';
+export {
+  checkReportJsonSchema,
+  checkReportSchema,
+  compareReportJsonSchema,
+  compareReportSchema,
+} from './check/report-schema.js';
+export type { CheckedExpectations, CheckOptions } from './check/run-check.js';
+export { checkExpectations, runCheckFile } from './check/run-check.js';
 export type {
   CalibrationOptions,
   ClusterInit,

@@ -2,6 +2,7 @@
  * What `edgesim validate` checks: everything `run` and `sweep` would check
  * before they start, without running anything.
  */
+import { checkExpectations } from './check/run-check.js';
 import { ProfileLibrary } from './fleet/profiles.js';
 import { checkPlanFile } from './plan/run-plan.js';
 import { prepareRun, prepareScenario } from './run.js';
@@ -30,7 +31,8 @@ export interface ValidFile {
  * the block itself (paths exist, lists, ranges, zip lengths, replications),
  * every run's scenario against the schema, and every point prepared (its
  * files opened) as the sweep prepares it before any run starts. A `plan:`
- * block is checked as `edgesim plan` checks it. Throws an
+ * block is checked as `edgesim plan` checks it, an `expect:` block as
+ * `edgesim check` checks it. Throws an
  * InputError naming the file, the path and the run at fault.
  */
 export function validateFile(file: string): ValidFile {
@@ -38,6 +40,7 @@ export function validateFile(file: string): ValidFile {
   const valid = { file, name: loaded.scenario.name, hash: loaded.hash };
   const raw = readMergedScenario(file);
   if (isMapping(raw) && raw.plan !== undefined) checkPlanFile(file); // as `edgesim plan` checks it
+  if (isMapping(raw) && raw.expect !== undefined) checkExpectations(file); // as `edgesim check` does
   if (!isMapping(raw) || raw.sweep === undefined) return valid;
   const plan = expandSweep(raw, file, loaded.scenario.seed);
   const validated = validateRuns(plan, file);

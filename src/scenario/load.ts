@@ -9,8 +9,8 @@ export { readDataFile } from './data-file.js';
 
 /**
  * A scenario file as data, ready to validate: `extends` merged in, its
- * `sweep` and `plan` blocks (a sweep's and a plan's, not a run's) and
- * top-level `x-` fields dropped.
+ * `sweep`, `plan` and `expect` blocks (a sweep's, a plan's and a check's,
+ * not a run's) and top-level `x-` fields dropped.
  * Validation against the schema of the file's kind is workloads/scenario.ts's
  * (`loadScenario`): the kinds are the workloads'.
  */
@@ -75,9 +75,9 @@ function withoutExtensionFields(data: unknown): unknown {
   return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
 }
 
-/** A scenario's `sweep` and `plan` blocks belong to `edgesim sweep` and `plan`; a single run uses the base scenario. */
+/** A scenario's `sweep`, `plan` and `expect` blocks belong to `edgesim sweep`, `plan` and `check`; a single run uses the base scenario. */
 function withoutSweep(data: unknown): unknown {
   if (!isMapping(data)) return data;
-  const { sweep: _sweep, plan: _plan, ...rest } = data;
+  const { sweep: _sweep, plan: _plan, expect: _expect, ...rest } = data;
   return rest;
 }

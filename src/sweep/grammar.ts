@@ -229,8 +229,8 @@ export function checkRuns<T>(
 
 function splitSweep(raw: unknown): { sweep: unknown; scenario: unknown } {
   if (!isMapping(raw)) return { sweep: undefined, scenario: raw };
-  // A `plan:` block is edgesim plan's; a sweep's runs leave it out.
-  const { sweep, plan: _plan, ...rest } = raw;
+  // `plan:` and `expect:` blocks are edgesim plan's and check's; a sweep's runs leave them out.
+  const { sweep, plan: _plan, expect: _expect, ...rest } = raw;
   const scenario = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
   return { sweep, scenario };
 }
