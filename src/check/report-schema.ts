@@ -99,12 +99,24 @@ export type CheckReport = z.infer<typeof checkReportSchema>;
 export type MetricComparison = z.infer<typeof metricComparisonSchema>;
 export type CompareReport = z.infer<typeof compareReportSchema>;
 
-/** JSON Schema (draft 2020-12) of `edgesim check --json`. */
-export function checkReportJsonSchema(): object {
-  return z.toJSONSchema(checkReportSchema);
+/**
+ * JSON Schema (draft 2020-12) of a report: zod's, with objects left open to
+ * fields that a later edgesim adds within the same `schema` version.
+ */
+function published(schema: z.ZodType): object {
+  return z.toJSONSchema(schema, {
+    override: (ctx) => {
+      delete ctx.jsonSchema.additionalProperties;
+    },
+  });
 }
 
-/** JSON Schema (draft 2020-12) of `edgesim compare --json`. */
+/** JSON Schema of `edgesim check --json` (published as docs/schemas/check-report.schema.json). */
+export function checkReportJsonSchema(): object {
+  return published(checkReportSchema);
+}
+
+/** JSON Schema of `edgesim compare --json` (published as docs/schemas/compare-report.schema.json). */
 export function compareReportJsonSchema(): object {
-  return z.toJSONSchema(compareReportSchema);
+  return published(compareReportSchema);
 }
