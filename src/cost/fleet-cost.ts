@@ -36,8 +36,8 @@ export function fleetCost(
   };
 }
 
-/** The month costs are normalised to: 30 days, s. */
-export const MONTH_S = 30 * 86_400;
+/** The month costs are normalised to: 730 h, the `month` unit of scenarios and reports. */
+export { MONTH_S } from '../scenario/units.js';
 
 /** What a deployment pays for, in costs.csv's order. */
 export const COST_COMPONENTS = [

@@ -88,32 +88,32 @@ describe('cost model', () => {
     expect(value(summary, 'completed')).toBe(10_000);
   });
 
-  it('amortises 2 T4 at $2,000 over 3 years: $109.59 a month', () => {
-    // 2 x $2,000 x (30 x 86,400 s) / (3 x 8,760 x 3,600 s) = $4,000 x 2,592,000 / 94,608,000 = $109.589
-    expect(cents(line(costs, 'capex', 'edge', 'per_month_usd'))).toBe(109.59);
+  it('amortises 2 T4 at $2,000 over 3 years: $111.11 a month', () => {
+    // 2 x $2,000 x 730 h / (3 x 8,760 h) = $4,000 / 36 = $111.111
+    expect(cents(line(costs, 'capex', 'edge', 'per_month_usd'))).toBe(111.11);
   });
 
-  it('rents the A100 by the hour instead of buying it: $2,160.00 a month, no capex, no energy bill', () => {
-    // $3/h x 720 h = $2,160
-    expect(cents(line(costs, 'rental', 'cloud', 'per_month_usd'))).toBe(2160);
+  it('rents the A100 by the hour instead of buying it: $2,190.00 a month, no capex, no energy bill', () => {
+    // $3/h x 730 h = $2,190
+    expect(cents(line(costs, 'rental', 'cloud', 'per_month_usd'))).toBe(2190);
     expect(line(costs, 'capex', 'cloud', 'period_usd')).toBe(0);
     expect(line(costs, 'energy', 'cloud', 'period_usd')).toBe(0);
     expect(line(costs, 'host_energy', 'cloud', 'period_usd')).toBe(0);
   });
 
-  it('charges the idle T4s their idle power: $1.83 a month', () => {
-    // 2 x 10 W x 720 h = 14.4 kWh x $0.127/kWh = $1.8288
-    expect(cents(line(costs, 'energy', 'edge', 'per_month_usd'))).toBe(1.83);
+  it('charges the idle T4s their idle power: $1.85 a month', () => {
+    // 2 x 10 W x 730 h = 14.6 kWh x $0.127/kWh = $1.8542
+    expect(cents(line(costs, 'energy', 'edge', 'per_month_usd'))).toBe(1.85);
   });
 
-  it('charges each T4 host 200 W and the PUE of 1.5 over card and host: $55.78 a month', () => {
-    // per server 200 W + 0.5 x (10 W + 200 W) = 305 W; 2 x 305 W x 720 h = 439.2 kWh x $0.127 = $55.7784
-    expect(cents(line(costs, 'host_energy', 'edge', 'per_month_usd'))).toBe(55.78);
+  it('charges each T4 host 200 W and the PUE of 1.5 over card and host: $56.55 a month', () => {
+    // per server 200 W + 0.5 x (10 W + 200 W) = 305 W; 2 x 305 W x 730 h = 445.3 kWh x $0.127 = $56.5531
+    expect(cents(line(costs, 'host_energy', 'edge', 'per_month_usd'))).toBe(56.55);
   });
 
-  it('amortises 100 phones at $400 over 3 years: $1,095.89 a month', () => {
-    // 100 x $400 x 2,592,000 / 94,608,000 = $1,095.890
-    expect(cents(line(costs, 'capex', 'device', 'per_month_usd'))).toBe(1095.89);
+  it('amortises 100 phones at $400 over 3 years: $1,111.11 a month', () => {
+    // 100 x $400 x 730 h / 26,280 h = $40,000 / 36 = $1,111.111
+    expect(cents(line(costs, 'capex', 'device', 'per_month_usd'))).toBe(1111.11);
   });
 
   it('charges LTE data both ways: 1.02 GB at $2/GB = $2.04 over the run', () => {
@@ -162,8 +162,8 @@ describe('cost model', () => {
     const withoutB = deployment();
     withoutB.servers = withoutB.servers!.filter((s) => s.name !== 't4-b');
     const fewer = run(withoutB).costs;
-    // One T4 instead of two: half the capex, $54.79 a month.
-    expect(cents(line(fewer, 'capex', 'edge', 'per_month_usd'))).toBe(54.79);
+    // One T4 instead of two: half the capex, $2,000 / 36 = $55.56 a month.
+    expect(cents(line(fewer, 'capex', 'edge', 'per_month_usd'))).toBe(55.56);
   });
 });
 

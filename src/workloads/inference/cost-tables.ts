@@ -13,7 +13,7 @@ import type { ResolvedInference } from './resolve.js';
 /*
  * What an inference run costs: the summary's cost columns and costs.csv, from
  * the cost model (cost/fleet-cost.ts). Every amount is over the simulated
- * period (0 to the end of the run), per 30-day month (x MONTH_S / period) and
+ * period (0 to the end of the run), per 730-hour month (x MONTH_S / period) and
  * per 1,000 inferences (the monthly amount over the inferences completed per
  * month, counted over the measured window, after any warm-up).
  */
