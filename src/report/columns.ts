@@ -102,6 +102,16 @@ export const CURATED_METRICS: readonly string[] = [
 /** A column name split into words and unit, e.g. `compute_j_per_inference` -> compute, J/inference. */
 function splitUnit(column: string): { base: string; unit: string | null } {
   const name = column.toLowerCase();
+  // Already normalised by the workload (`cost_per_month_usd`, `cost_per_1000_inferences_usd`):
+  // a per-item tail, so a report does not scale them per period again.
+  const normalised = /_per_(month|1000_inferences)_(usd|j|kwh|bytes)$/.exec(name);
+  if (normalised !== null) {
+    const unit = unitOf(`x_${normalised[2]}`) ?? normalised[2]!;
+    return {
+      base: column.slice(0, normalised.index),
+      unit: `${unit}/${normalised[1]!.replace('_', ' ')}`,
+    };
+  }
   const per = /_(s|j|kwh|usd|bytes)_per_([a-z]+)$/.exec(name);
   if (per !== null) {
     const unit = unitOf(`x_${per[1]}`) ?? per[1]!;

@@ -154,6 +154,8 @@ describe('unit labels', () => {
     ['slo_violation_rate', 'fraction', 'slo violation rate (fraction)'],
     ['bytes_up', 'bytes', 'bytes up (bytes)'],
     ['compute_j_per_inference', 'J/inference', 'compute (J/inference)'],
+    ['cost_per_month_usd', 'USD/month', 'cost (USD/month)'],
+    ['cost_per_1000_inferences_usd', 'USD/1000 inferences', 'cost (USD/1000 inferences)'],
     ['rounds', null, 'rounds'],
   ])('%s is in %s', (column, unit, label) => {
     expect(unitOf(column)).toBe(unit);
@@ -382,6 +384,14 @@ describe('display units', () => {
   it("keeps the column's own unit when no value is finite and nonzero", () => {
     expect(auto('latency_p95_s', [0, Number.NaN])).toBe('s');
     expect(auto('energy_total_kwh', [])).toBe('kWh');
+  });
+
+  it('does not scale a cost the run already normalised per month or per 1,000 inferences', () => {
+    expect(autoUnit(quantity('cost_per_month_usd'), [2772], true)).toEqual({
+      symbol: '$/month',
+      factor: 1,
+    });
+    expect(auto('cost_per_1000_inferences_usd', [0.8], true)).toBe('$/1000 inferences');
   });
 
   it('shows cost per month (730 h) when every run has a duration', () => {
