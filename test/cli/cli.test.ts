@@ -16,6 +16,8 @@ describe('edgesim run', () => {
     const { code, cwd, stdout } = edgesim(['run', small]);
     expect(code).toBe(0);
     expect(readdirSync(join(cwd, 'results', 'small')).sort()).toEqual([
+      'breakdown.csv',
+      'costs.csv',
       'devices.csv',
       'groups.csv',
       'latency.csv',
@@ -31,7 +33,7 @@ describe('edgesim run', () => {
     const first = edgesim(['run', small, '--out', 'a']);
     expect(edgesim(['run', small, '--out', 'b'], first.cwd).code).toBe(0);
     const a = csvFiles(join(first.cwd, 'a'));
-    expect(Object.keys(a)).toHaveLength(6);
+    expect(Object.keys(a)).toHaveLength(8);
     expect(csvFiles(join(first.cwd, 'b'))).toEqual(a);
   });
 
