@@ -97,8 +97,17 @@ export {
   valueFormatOf,
   valuesSizeBytes,
 } from './compression/index.js';
-export type { CostRates, FleetCost } from './cost/fleet-cost.js';
-export { fleetCost } from './cost/fleet-cost.js';
+export type {
+  CostBreakdown,
+  CostComponent,
+  CostLine,
+  CostRates,
+  FleetCost,
+  OwnershipRates,
+  PricedGroup,
+  PricedServer,
+} from './cost/fleet-cost.js';
+export { COST_COMPONENTS, fleetCost, fleetCostBreakdown } from './cost/fleet-cost.js';
 export { DeviceEnergy, PowerState } from './energy/device-energy.js';
 export type {
   RadioEnergyJ,
@@ -509,6 +518,8 @@ export {
   resolveInference,
   runInferenceTables,
 } from './workloads/inference/index.js';
+export type { LatencyBreakdown } from './workloads/inference/latency-breakdown.js';
+export { latencyBreakdown } from './workloads/inference/latency-breakdown.js';
 export {
   choosePlacement,
   expectedDeviceEnergyJ,
