@@ -13,7 +13,9 @@
  *   (default 5%): without it, 60 metrics at 95% each flag about three by
  *   chance.
  * - A metric is `same` when its interval holds 0 or lies within +-noise of
- *   the baseline mean (criterion.rs's noise threshold); otherwise
+ *   the baseline mean (criterion.rs's noise threshold, whose defaults, 1%
+ *   and 95% confidence, these share: bheisler/criterion.rs src/lib.rs at
+ *   567405d, lines 408-413); otherwise
  *   `improved` or `regressed` by its direction (directions.ts), or
  *   `changed` when it has none. With one run a side there is no interval:
  *   equal means are `same`, others `changed`.
