@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { md1MeanWaitS, runCheckFile } from '../../src/index.js';
+import { md1MeanWaitS, runCheckFile, runScenarioFile } from '../../src/index.js';
+import { validateFile } from '../../src/validate.js';
 import { writeScenario } from '../plan/mdc.js';
 import { md1Scenario, serviceTimeS, temp } from './md1.js';
 
@@ -99,5 +100,19 @@ describe('edgesim check refuses bad input before running', () => {
   it('rejects approx without a tolerance', async () => {
     const message = await problems({ metrics: { latency_p95_s: { approx: 0.1 } } });
     expect(message).toMatch(/expect\.metrics\.latency_p95_s: approx needs one tolerance/);
+  });
+});
+
+describe('the expect: block in a scenario file', () => {
+  it('is left out by run and checked by validate', async () => {
+    const dir = temp();
+    const good = { metrics: { latency_mean_s: { max: '1 s' } } };
+    const file = writeScenario(dir, md1Scenario(RHO, serviceS, 2, { expect: good }));
+    const run = await runScenarioFile(file, { out: join(dir, 'run') });
+    expect(run.tables.summary?.columns).toContain('latency_mean_s');
+    expect(validateFile(file).name).toBe('mdc-plan');
+    const bad = { metrics: { latency_mean_s: { max: '1 kg' } } };
+    const badFile = writeScenario(dir, md1Scenario(RHO, serviceS, 2, { expect: bad }), 'bad.yaml');
+    expect(() => validateFile(badFile)).toThrow(/expect\.metrics\.latency_mean_s\.max/);
   });
 });
