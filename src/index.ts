@@ -11,6 +11,7 @@ export { checkCommand, compareCommand } from './check/command.js';
 export type { CompareFailOn, CompareOptions } from './check/compare.js';
 export { compareDirs } from './check/compare.js';
 export { METRIC_DIRECTIONS, type MetricDirection, metricDirection } from './check/directions.js';
+export { expectationsJsonSchema } from './check/expectations.js';
 export type { CheckResult } from './check/judge.js';
 export type {
   CheckReport,

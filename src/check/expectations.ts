@@ -204,3 +204,12 @@ export function unknownMetric(metric: string, known: readonly string[]): string 
   const more = ordered.length - listed.length;
   return `${head}${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
+
+/**
+ * JSON Schema (draft 2020-12) of an expectations file, for editors
+ * (published as docs/schemas/expectations.schema.json). It checks the
+ * fields; units and metric names are checked by `check` and `validate`.
+ */
+export function expectationsJsonSchema(): object {
+  return z.toJSONSchema(expectSchema, { io: 'input', unrepresentable: 'any' });
+}

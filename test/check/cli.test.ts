@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 describe('published report schemas', () => {
-  it('are the ones edgesim builds (regenerate docs/schemas with scripts in docs/ci.md)', () => {
+  it('are the ones edgesim builds (regenerate them as docs/ci.md says)', () => {
     const read = (name: string) => JSON.parse(readFileSync(join('docs', 'schemas', name), 'utf8'));
     expect(read('check-report.schema.json')).toEqual(checkReportJsonSchema());
     expect(read('compare-report.schema.json')).toEqual(compareReportJsonSchema());

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { meanInterval, welchInterval } from '../../src/check/interval.js';
-import { metricDirection, studentTQuantile } from '../../src/index.js';
+import { expectationsJsonSchema, metricDirection, studentTQuantile } from '../../src/index.js';
 
 describe('confidence intervals', () => {
   it('of a mean: [1, 2, 3] at 95% is 2 +- t(0.975, 2) / sqrt(3) = 2 +- 2.4841', () => {
@@ -45,5 +46,12 @@ describe('metric directions', () => {
   it('are none for configuration, counts and utilisation', () => {
     for (const metric of ['slo_s', 'duration_s', 'devices', 'bytes_up', 'server_utilisation'])
       expect([metric, metricDirection(metric)]).toEqual([metric, 'none']);
+  });
+});
+
+describe('the expectations file schema', () => {
+  it('is published in docs/schemas as edgesim builds it', () => {
+    const file = JSON.parse(readFileSync('docs/schemas/expectations.schema.json', 'utf8'));
+    expect(file).toEqual(expectationsJsonSchema());
   });
 });
