@@ -11,6 +11,7 @@ const DIST = [
   'test/cli/**/*.test.ts',
   'test/fuzz/**/*.test.ts',
   'test/plan/threads.test.ts',
+  'test/check/cli.test.ts',
   'test/results/out-dir.test.ts',
   'test/resource-guards.test.ts',
   'test/scenario/input-files.test.ts',

@@ -79,7 +79,7 @@ export function checkPlanFile(file: string, seed?: number): CheckedPlan {
       },
     ]);
   }
-  const { plan: block, sweep: _sweep, ...rest } = raw;
+  const { plan: block, sweep: _sweep, expect: _expect, ...rest } = raw;
   const base = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
   const validated = validateScenario(base, file);
   if (scenarioKind(validated) !== 'inference') {

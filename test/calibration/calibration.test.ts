@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrate, fidelity, profileNames } from '../../src/calibration/index.js';
 import { ProfileLibrary } from '../../src/fleet/profiles.js';
 import { inferenceTime, operatorClass } from '../../src/fleet/roofline.js';
-import { MODEL_ZOO } from '../../src/ml/cost/index.js';
-import { conv2d, dense, depthwiseConv2d, sequential } from '../../src/ml/cost/index.js';
+import { conv2d, dense, depthwiseConv2d, MODEL_ZOO, sequential } from '../../src/ml/cost/index.js';
 
 const library = new ProfileLibrary();
 const resnet50 = MODEL_ZOO['resnet-50']!();
