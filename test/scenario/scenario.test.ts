@@ -34,7 +34,17 @@ describe('loading scenarios', () => {
     expect(scenario.workload.inference.input).toBe(150_000);
     expect(scenario.fleet[0]!.arrivals).toEqual({ kind: 'poisson', rate: 2 });
     expect(scenario.fleet[1]!.battery!.initialCharge).toBe(0.6);
-    expect(scenario.cost).toEqual({ electricity: 0.127, carbon: 370, egress: 0.09 });
+    // The ownership fields take their defaults: 3 years of 8,760 h, no host, PUE 1, no data plan.
+    expect(scenario.cost).toEqual({
+      electricity: 0.127,
+      carbon: 370,
+      egress: 0.09,
+      amortisation: 3 * 8760 * 3600,
+      includeDevices: false,
+      hostPower: 0,
+      pue: 1,
+      data: {},
+    });
   });
 
   it('reads the same scenario from JSON as from YAML, with the same hash', () => {

@@ -45,13 +45,14 @@ const SHARD2 = 'shard-2-of-2.csv';
 
 /** The `devices` cell (the 8th column) of a cache entry's summary row. */
 function devicesOf(entry: string): string | undefined {
-  return readFileSync(entry, 'utf8').split('\n')[1]?.split(',')[7];
+  const [header = '', row = ''] = readFileSync(entry, 'utf8').split('\n');
+  return row.split(',')[header.split(',').indexOf('devices')];
 }
 
 /** A summary row with its `devices` cell replaced. */
-function setDevices(row: string, devices: string): string {
+function setDevices(row: string, devices: string, header: string): string {
   const cells = row.split(',');
-  cells[7] = devices;
+  cells[header.split(',').indexOf('devices')] = devices;
   return cells.join(',');
 }
 
@@ -219,7 +220,9 @@ describe('sweep cache entries carry the hash of their content', () => {
     [
       'edited',
       (file: string) =>
-        editLines(file, (lines) => lines.map((l, i) => (i === 1 ? setDevices(l, '9') : l))),
+        editLines(file, (lines) =>
+          lines.map((l, i) => (i === 1 ? setDevices(l, '9', lines[0]!) : l)),
+        ),
       'content hash mismatch',
     ],
     ['emptied', (file: string) => truncateSync(file, 0), 'empty'],
