@@ -75,7 +75,7 @@ export interface RunFileOptions extends RunOptions {
   seed?: number;
   /** Output directory; default `results/<scenario name>`. */
   out?: string;
-  /** Told of what the run ignored (a sweep block); default: a line on stderr. */
+  /** Told of what the run ignored (a sweep, plan or expect block); default: a line on stderr. */
   warn?: (message: string) => void;
   /** Write into an output directory that holds files edgesim did not write (see results/out-dir.ts). */
   forceReplace?: boolean;
@@ -107,9 +107,9 @@ export async function runScenarioFile(
     file,
     ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
   });
-  if (hasSweepBlock(file))
+  for (const { block, use } of ignoredBlocks(file))
     (options.warn ?? printWarning)(
-      `${file} has a sweep: block; this runs its base scenario only (to run the sweep: edgesim sweep ${file})`,
+      `${file} has ${block === 'expect' ? 'an' : 'a'} ${block}: block; this runs its base scenario only (${use} ${file})`,
     );
   const seed = options.seed ?? loaded.scenario.seed;
   const outDir = options.out ?? join('results', safeDirName(loaded.scenario.name));
@@ -166,9 +166,17 @@ function manifestFor(
 }
 
 /** Whether a scenario file (with what it `extends`) has a `sweep` block, which a single run ignores. */
-function hasSweepBlock(file: string): boolean {
+/** Blocks a run leaves to other commands, and the command that uses each. */
+const OTHER_COMMANDS_BLOCKS = [
+  { block: 'sweep', use: 'to run the sweep: edgesim sweep' },
+  { block: 'plan', use: 'to search the plan: edgesim plan' },
+  { block: 'expect', use: 'to check the expectations: edgesim check' },
+] as const;
+
+/** The blocks of `file` that `run` ignores. */
+function ignoredBlocks(file: string): (typeof OTHER_COMMANDS_BLOCKS)[number][] {
   const data = readMergedScenario(file);
-  return isMapping(data) && data.sweep !== undefined;
+  return OTHER_COMMANDS_BLOCKS.filter(({ block }) => isMapping(data) && data[block] !== undefined);
 }
 
 function printWarning(message: string): void {

@@ -64,6 +64,22 @@ describe('edgesim run', () => {
     expect(csvFiles(join(dir, 'a'))).toEqual(csvFiles(join(dir, 'b')));
   });
 
+  it('warns likewise of plan: and expect: blocks, naming plan and check', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-cli-'));
+    const blocks =
+      '\nplan:\n  variables:\n    servers[0].workers: { min: 1, max: 4, monotone: increasing }\n' +
+      '  constraints:\n    - { metric: latency_p95_s, op: "<=", bound: 1 s }\n' +
+      '  objective: { minimise: energy_servers_j }\n' +
+      'expect:\n  metrics:\n    latency_p95_s: { max: 1 s }\n';
+    writeFileSync(join(dir, 'both.yaml'), readFileSync(small, 'utf8') + blocks);
+    const run = edgesim(['run', 'both.yaml', '--out', 'a'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'edgesim: warning: both.yaml has a plan: block; this runs its base scenario only (to search the plan: edgesim plan both.yaml)\n' +
+        'edgesim: warning: both.yaml has an expect: block; this runs its base scenario only (to check the expectations: edgesim check both.yaml)\n',
+    );
+  });
+
   it('keeps wall time out of the CSVs and records it in the manifest', () => {
     const { cwd } = edgesim(['run', small, '--out', 'a', '--seed', '3']);
     const manifest = JSON.parse(readFileSync(join(cwd, 'a', 'manifest.json'), 'utf8'));
