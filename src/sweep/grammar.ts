@@ -35,14 +35,8 @@ import { isMapping } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
 import { scenarioKind } from '../workloads/registry.js';
 import { SCENARIO_KINDS, type ValidatedScenario, validateScenario } from '../workloads/scenario.js';
-import {
-  assignPath,
-  formatSegments,
-  type PathSegment,
-  parsePath,
-  pathProblem,
-  schemaFields,
-} from './paths.js';
+import { type Dimension, expandRuns, type Parameter } from './expand-runs.js';
+import { formatSegments, parsePath, pathProblem, schemaFields } from './paths.js';
 import { type Bounds, checkRange, latinHypercube, sample } from './sampling.js';
 
 export { parseShard, type Shard, shardRuns } from './shard.js';
@@ -111,18 +105,6 @@ const sweepSchema = z.strictObject({
 const fileSchema = z.object({ sweep: sweepSchema });
 type SweepSpec = z.output<typeof sweepSchema>;
 
-/** A swept path, where the sweep block declares it, and its segments. */
-interface Parameter {
-  path: string;
-  where: string;
-  segments: PathSegment[];
-}
-/** One axis of the product: its parameters and, per level, one value for each. */
-interface Dimension {
-  parameters: Parameter[];
-  levels: unknown[][];
-}
-
 /**
  * Expands a scenario's `sweep:` block into runs. `raw` is the merged
  * (`extends` applied), unvalidated scenario including `sweep`; top-level `x-`
@@ -146,9 +128,8 @@ export function expandSweep(raw: unknown, file: string, baseSeed: number): Sweep
   const hash = createHash('sha256').update(
     canonicalJson({ parameters, replications: spec.replications }),
   );
-  const runs = expandRuns(scenario, dimensions, spec.replications, baseSeed, (json) =>
-    hash.update(`\n${json}`),
-  );
+  const seeds = Array.from({ length: spec.replications }, (_, r) => replicationSeed(baseSeed, r));
+  const runs = expandRuns(scenario, dimensions, seeds, (json) => hash.update(`\n${json}`));
   return { runs, parameters, replications: spec.replications, sweepHash: hash.digest('hex') };
 }
 
@@ -332,81 +313,4 @@ function declareParameter(
   }
   const fieldsOf = fieldsOfKind[scenarioKind(scenario)];
   return { parameter, problem: pathProblem(scenario, segments, { fieldsOf }) };
-}
-
-function expandRuns(
-  scenario: unknown,
-  dimensions: Dimension[],
-  replications: number,
-  baseSeed: number,
-  onRunJson: (canonical: string) => void,
-): SweepRun[] {
-  const points = dimensions.reduce((n, d) => n * d.levels.length, 1);
-  const seeds = Array.from({ length: replications }, (_, r) => replicationSeed(baseSeed, r));
-  const runs: SweepRun[] = [];
-  for (let point = 0; point < points; point++) {
-    const levels = levelsAt(point, dimensions);
-    const chosen = dimensions.flatMap((d, i) =>
-      d.parameters.map((parameter, k) => ({ parameter, value: d.levels[levels[i]!]![k] })),
-    );
-    const params = Object.fromEntries(
-      chosen.map(({ parameter, value }) => [parameter.path, value]),
-    );
-    const base = structuredClone(scenario);
-    for (const { parameter, value } of chosen) {
-      assignPath(base, parameter.segments, structuredClone(value));
-    }
-    // Replications differ only in the top-level seed: each shares the point's
-    // nested values (nothing downstream mutates a run's scenario).
-    const json = runJsonAt(base, params, point);
-    for (const [replication, seed] of seeds.entries()) {
-      const copy = isMapping(base) ? { ...base, seed } : base;
-      const run = { index: runs.length, point, replication, seed, params: { ...params } };
-      onRunJson(json(run.index, replication, seed));
-      runs.push({ ...run, scenario: copy });
-    }
-  }
-  return runs;
-}
-
-/**
- * `canonicalJson(run)` for each replication of one point, serialising the
- * point's scenario once: keys sort, so the run is
- * `{"index","params","point","replication","scenario","seed"}` and the
- * scenario's own `seed` falls between its keys that sort before and after it.
- */
-function runJsonAt(
-  base: unknown,
-  params: Record<string, unknown>,
-  point: number,
-): (index: number, replication: number, seed: number) => string {
-  const paramsJson = canonicalJson(params);
-  const head = (index: number, replication: number) =>
-    `{"index":${index},"params":${paramsJson},"point":${point},"replication":${replication},"scenario":`;
-  if (!isMapping(base)) {
-    const scenario = canonicalJson(base);
-    return (index, replication, seed) => `${head(index, replication)}${scenario},"seed":${seed}}`;
-  }
-  const entries = Object.keys(base)
-    .filter((key) => key !== 'seed' && base[key] !== undefined)
-    .sort()
-    .map((key) => ({ key, json: `${JSON.stringify(key)}:${canonicalJson(base[key])}` }));
-  const before = entries.filter((e) => e.key < 'seed').map((e) => e.json);
-  const after = entries.filter((e) => e.key > 'seed').map((e) => e.json);
-  return (index, replication, seed) => {
-    const scenario = `{${[...before, `"seed":${seed}`, ...after].join(',')}}`;
-    return `${head(index, replication)}${scenario},"seed":${seed}}`;
-  };
-}
-
-/** The level of each dimension at `point`: a mixed-radix odometer, last dimension fastest. */
-function levelsAt(point: number, dimensions: readonly Dimension[]): number[] {
-  const levels = new Array<number>(dimensions.length);
-  let rest = point;
-  for (let i = dimensions.length - 1; i >= 0; i--) {
-    const size = dimensions[i]!.levels.length;
-    levels[i] = rest % size;
-    rest = Math.floor(rest / size);
-  }
-  return levels;
 }
