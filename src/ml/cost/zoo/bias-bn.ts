@@ -1,6 +1,5 @@
 import type { Block } from '../graph.js';
 import {
-  batchNorm,
   type Conv2dOptions,
   conv2d,
   type DenseOptions,
@@ -8,7 +7,7 @@ import {
   dense,
   depthwiseConv2d,
 } from '../layers.js';
-import type { BatchNormMode } from './conv-bn.js';
+import { type BatchNormMode, withBn } from './conv-bn.js';
 
 /**
  * Layers that keep their bias and are then batch-normalised: Keras's
@@ -24,7 +23,7 @@ export function convBiasBn(
   options: Conv2dOptions & { name: string },
   mode: BatchNormMode,
 ): Block[] {
-  return withBiasBn((o) => conv2d(o), options, mode);
+  return withBn((o) => conv2d(o), options, mode, true);
 }
 
 /** A depthwise convolution with bias followed by batch norm (and its activation), in the given mode. */
@@ -32,7 +31,7 @@ export function depthwiseBiasBn(
   options: DepthwiseConv2dOptions & { name: string },
   mode: BatchNormMode,
 ): Block[] {
-  return withBiasBn((o) => depthwiseConv2d(o), options, mode);
+  return withBn((o) => depthwiseConv2d(o), options, mode, true);
 }
 
 /** A dense layer with bias followed by batch norm (and its activation), in the given mode. */
@@ -40,18 +39,5 @@ export function denseBiasBn(
   options: DenseOptions & { name: string },
   mode: BatchNormMode,
 ): Block[] {
-  return withBiasBn((o) => dense(o), options, mode);
-}
-
-function withBiasBn<O extends { name: string; activation?: string; bias?: boolean }>(
-  layer: (options: O) => Block,
-  options: O,
-  mode: BatchNormMode,
-): Block[] {
-  if (mode === 'folded') return [layer({ ...options, bias: true })];
-  // The activation moves to the BN layer, which is where it runs when BN is not folded.
-  return [
-    layer({ ...options, bias: true, activation: undefined }),
-    batchNorm({ name: `${options.name}_bn`, activation: options.activation }),
-  ];
+  return withBn((o) => dense(o), options, mode, true);
 }

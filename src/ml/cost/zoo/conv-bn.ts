@@ -38,15 +38,21 @@ export function depthwiseBn(
   return withBn((o) => depthwiseConv2d(o), options, mode);
 }
 
-function withBn<O extends { name: string; activation?: string; bias?: boolean }>(
+/**
+ * A layer followed by batch norm: folded, the layer with a bias; separate,
+ * the layer (with its own bias only when `keepBias`, as reference models that
+ * keep a bias before batch norm do) and then the BN layer.
+ */
+export function withBn<O extends { name: string; activation?: string; bias?: boolean }>(
   layer: (options: O) => Block,
   options: O,
   mode: BatchNormMode,
+  keepBias = false,
 ): Block[] {
   if (mode === 'folded') return [layer({ ...options, bias: true })];
   // The activation moves to the BN layer, which is where it runs when BN is not folded.
   return [
-    layer({ ...options, bias: false, activation: undefined }),
+    layer({ ...options, bias: keepBias, activation: undefined }),
     batchNorm({ name: `${options.name}_bn`, activation: options.activation }),
   ];
 }
