@@ -37,7 +37,7 @@ export function fleetCost(
 }
 
 /** The month costs are normalised to: 730 h, the `month` unit of scenarios and reports. */
-export { MONTH_S } from '../scenario/units.js';
+export { MONTH_S } from '../vocabulary/periods.js';
 
 /** What a deployment pays for, in costs.csv's order. */
 export const COST_COMPONENTS = [

@@ -5,8 +5,9 @@
  * the data's magnitude (0.043 s as 43 ms, 8e10 bytes as 80 GB, 5e6 J as
  * 1.39 kWh) or named by the scenario (`latency_p95_s as ms`). Totals over a
  * run (cost, energy, bytes, CO2) may also be shown per period (`$/month`),
- * scaled by the run's `duration_s`. This file imports nothing.
+ * scaled by the run's `duration_s`. It imports only the calendar periods.
  */
+import { MONTH_S, YEAR_S } from '../vocabulary/periods.js';
 
 /** What a column measures. */
 export type Dimension =
@@ -98,14 +99,14 @@ const UNITS: Readonly<Record<Dimension, readonly UnitDef[]>> = {
 };
 
 /** A month as cloud price lists count it: 730 hours. */
-export const MONTH_S = 730 * 3600;
+export { MONTH_S };
 
 /** Periods a total may be shown per (`$/month`), s. */
 const PERIODS: Readonly<Record<string, number>> = {
   h: 3600,
   day: 86_400,
   month: MONTH_S,
-  year: 8760 * 3600,
+  year: YEAR_S,
 };
 
 /**

@@ -144,9 +144,6 @@ const CUSTOM_UNITS: ReadonlyArray<readonly [name: string, definition: UnitDef]> 
   ['req', { definition: '1', aliases: ['reqs', 'request', 'requests'] }],
   ['percent', { definition: '0.01' }],
 ];
-/** A month of 730 h (a twelfth of 8,760 h), s: what costs are normalised to and the `month` unit is. */
-export const MONTH_S = 730 * 3600;
-
 /** Built-ins redefined: `bit` gains prefixes ("Mbit"); month and year use 365-day years. */
 const OVERRIDDEN_UNITS: ReadonlyArray<readonly [name: string, definition: UnitDef]> = [
   ['bit', { definition: '1 b', prefixes: 'binary_short', aliases: ['bits'] }],
