@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RunFailedError } from '../../errors.js';
+import type { Attackers } from './attacks/index.js';
 import type { RoundTiming } from './rounds.js';
 import type { FederatedSection } from './schema.js';
 import type { ClientContext } from './strategies/client-hook.js';
@@ -28,6 +29,8 @@ export interface RoundInput {
   /** The run's seed (each client's training seed derives from it: {@link clientSeed}). */
   readonly seed: number;
   readonly local: FederatedSection['local'];
+  /** Which clients are malicious (see attacks/); none when absent. */
+  readonly attackers?: Attackers;
 }
 
 /** What a round's training gave: the strategy's result, each client's loss and drift, or why it failed. */

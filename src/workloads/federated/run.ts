@@ -10,6 +10,7 @@ import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
+import { chooseAttackers } from './attacks/index.js';
 import { partition } from './partitioners/registry.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
@@ -128,6 +129,7 @@ async function simulate(
     deadlineS: section.deadline,
   });
 
+  const attackers = chooseAttackers(section.attack, n, streams);
   let global = getFlatWeights(context.handle.model);
   const results: RoundResult[] = [];
   let failure: string | null = null;
@@ -165,6 +167,7 @@ async function simulate(
       indices,
       seed,
       local: section.local,
+      attackers,
     });
     result.clientLoss = outcome.losses;
     result.clientDrift = outcome.drift;

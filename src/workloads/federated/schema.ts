@@ -10,6 +10,7 @@ import {
   MAX_TRAINING_WORKERS,
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
+import { attackSpec } from './attacks/index.js';
 import { partitionSpec } from './partitioners/registry.js';
 import { SELECTOR_NAMES } from './selectors/registry.js';
 import { strategySpec } from './strategies/registry.js';
@@ -125,6 +126,7 @@ export const federatedSection = z.strictObject({
     .default(1)
     .describe('Worker threads training clients (real tier); results do not depend on it'),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('wasm'),
+  attack: attackSpec.optional(),
   samplesPerClient: z
     .number()
     .int()
