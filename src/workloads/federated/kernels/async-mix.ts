@@ -1,0 +1,62 @@
+/**
+ * Asynchronous federated learning's server steps on flat parameter vectors.
+ *
+ * FedAsync: Xie, Koyejo, Gupta, "Asynchronous Federated Optimization",
+ * arXiv:1903.03934, Algorithm 1: the server mixes each arriving model into
+ * the global one, x_t = (1 − α_t)·x_{t−1} + α_t·x_new ({@link mixInPlace}).
+ *
+ * FedBuff: Nguyen, Malik, Zhan, Yousefpour, Rabbat, Malek, Huba, "Federated
+ * Learning with Buffered Asynchronous Aggregation", AISTATS 2022
+ * (arXiv:2106.06639), Algorithm 1: the server buffers each client's delta
+ * (its model minus the version it downloaded), scaled by s(staleness)
+ * ({@link scaledModel} turns one into a model on the current global, so the
+ * strategy's own aggregation and server optimiser apply to it).
+ *
+ * Each function computes in float64 per element, in index order, and rounds
+ * once to float32 on store.
+ */
+import { output, requireSameLength } from './vector.js';
+
+/**
+ * global ← (1 − a)·global + a·local, in place, for a mixing weight a in
+ * [0, 1]. With a = 1 the result is `local` exactly; with a = 0, `global`.
+ * Returns `global`.
+ */
+export function mixInPlace(global: Float32Array, local: Float32Array, a: number): Float32Array {
+  requireSameLength('global', global, 'local', local);
+  if (!(a >= 0 && a <= 1)) throw new RangeError(`a(=${a}) must be in [0, 1]`);
+  const keep = 1 - a;
+  const n = global.length;
+  let i = 0;
+  // Four elements per iteration: V8 re-checks the arrays once per iteration (see weighted-average.ts).
+  for (; i + 4 <= n; i += 4) {
+    global[i] = keep * global[i]! + a * local[i]!;
+    global[i + 1] = keep * global[i + 1]! + a * local[i + 1]!;
+    global[i + 2] = keep * global[i + 2]! + a * local[i + 2]!;
+    global[i + 3] = keep * global[i + 3]! + a * local[i + 3]!;
+  }
+  for (; i < n; i++) global[i] = keep * global[i]! + a * local[i]!;
+  return global;
+}
+
+/**
+ * global + w·(local − base): a client's delta from the version it trained
+ * on (`base`), scaled by w and put on the current `global`. When `base` is
+ * `global` (no staleness) and w = 1 the result is `local` itself, unchanged,
+ * so a fresh update aggregates with the same bits as in a synchronous round.
+ */
+export function scaledModel(
+  global: Float32Array,
+  base: Float32Array,
+  local: Float32Array,
+  w: number,
+  out?: Float32Array,
+): Float32Array {
+  requireSameLength('global', global, 'base', base);
+  requireSameLength('global', global, 'local', local);
+  if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`w(=${w}) must be finite and >= 0`);
+  if (w === 1 && base === global) return local;
+  const result = output(global.length, out);
+  for (let i = 0; i < global.length; i++) result[i] = global[i]! + w * (local[i]! - base[i]!);
+  return result;
+}
