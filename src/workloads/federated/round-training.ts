@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RunFailedError } from '../../errors.js';
-import type { Attackers } from './attacks/index.js';
+import { type Attackers, attackTraining, attackUpdates } from './attacks/index.js';
 import type { RoundTiming } from './rounds.js';
 import type { FederatedSection } from './schema.js';
 import type { ClientContext } from './strategies/client-hook.js';
@@ -10,8 +10,9 @@ import type { ClientResult, ClientTask } from './training.js';
 
 /**
  * The real tier's part of a round: the clients whose updates arrived train
- * (their strategy's client hook around each), and the strategy aggregates
- * their updates in client-id order.
+ * (their strategy's client hook around each), attackers among them change
+ * their updates (attacks/), and the strategy aggregates the updates in
+ * client-id order.
  */
 
 /** What the training of one round needs. */
@@ -29,8 +30,8 @@ export interface RoundInput {
   /** The run's seed (each client's training seed derives from it: {@link clientSeed}). */
   readonly seed: number;
   readonly local: FederatedSection['local'];
-  /** Which clients are malicious (see attacks/); none when absent. */
-  readonly attackers?: Attackers;
+  /** Which clients are malicious and their attack (see attacks/); none when absent. */
+  readonly attackers?: Attackers | undefined;
 }
 
 /** What a round's training gave: the strategy's result, each client's loss and drift, or why it failed. */
@@ -46,8 +47,10 @@ export interface RoundTraining {
 /**
  * Trains the round's arrived clients and aggregates them: for each client in
  * id order, the hook's `prepare` makes its training options; the trainer
- * trains them all; the hook's `finish` turns each result into its update;
- * `aggregateFit` gets the updates and the round's failed clients. A thread
+ * trains them all (an attacker's job flips its labels under `label-flip`);
+ * the hook's `finish` turns each result into its update; attackers' updates
+ * are replaced per their attack; `aggregateFit` gets the updates and the
+ * round's failed clients. A thread
  * that fails rejects with a RunFailedError naming the round.
  */
 export async function trainRound(input: RoundInput): Promise<RoundTraining> {
@@ -71,6 +74,7 @@ export async function trainRound(input: RoundInput): Promise<RoundTraining> {
     local: context.local,
     seed: context.seed,
     ...hook.prepare(context),
+    ...attackTraining(input.attackers, context.clientId),
   }));
   const trained = await inRound(round, trainer.train(global, tasks));
   const losses = new Map(trained.map((r) => [r.client, r.loss]));
@@ -83,9 +87,10 @@ export async function trainRound(input: RoundInput): Promise<RoundTraining> {
       drift,
       failure: `client ${diverged.client}'s training loss became NaN in round ${round}`,
     };
-  const updates = trained.map((r, i) =>
+  const finished = trained.map((r, i) =>
     hook.finish(contexts[i]!, { update: plainUpdate(r), steps: r.steps }),
   );
+  const updates = attackUpdates(input.attackers, global, finished, round);
   const failures = timing.clients
     .filter((r) => r.outcome !== 'aggregated')
     .map((r) => ({ clientId: r.client, reason: r.outcome }));

@@ -11,6 +11,7 @@ import { buildModel } from '../../ml/models/zoo.js';
 import { type BackendPreference, initBackend } from '../../ml/runtime.js';
 import type { DatasetSpec, ModelSpec } from '../../ml/spec.js';
 import { trainModel } from '../../ml/train.js';
+import { flipLabels } from './attacks/label-flip.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
 import { type RangeScores, scoreRange } from './scores.js';
@@ -59,6 +60,8 @@ export interface ClientTask extends TrainingOptions {
   readonly indices: Int32Array;
   readonly local: FederatedSection['local'];
   readonly seed: number;
+  /** A label-flipping attacker: its samples are relabelled l → numClasses − 1 − l (attacks/label-flip.ts). */
+  readonly flipLabels?: boolean;
 }
 
 /** What local training returned. */
@@ -98,6 +101,7 @@ export function trainClient(
   const { handle, split } = context;
   setFlatWeights(handle.model, global);
   const data = subset(split.train, task.indices);
+  if (task.flipLabels) flipLabels(data.labels, data.numClasses);
   const result = trainModel(handle, data, {
     optimizer: task.local.optimizer,
     learningRate: task.local.learningRate,
