@@ -6,25 +6,81 @@
  * line here.
  */
 import { z } from 'zod';
-import { UsageError } from '../../../../errors.js';
+import { type InputProblem, UsageError } from '../../../../errors.js';
 import { checkStrictOptions } from '../options.js';
 import type { Strategy } from '../strategy.js';
+import {
+  type BulyanOptions,
+  BulyanStrategy,
+  bulyanClientProblems,
+  bulyanOptions,
+} from './bulyan.js';
 import { type ClipOptions, ClippedStrategy, clipOptions } from './clip.js';
+import {
+  type KrumOptions,
+  KrumStrategy,
+  krumClientProblems,
+  krumOptions,
+  type MultiKrumOptions,
+  MultiKrumStrategy,
+  multiKrumOptions,
+} from './krum.js';
+import { MedianStrategy, medianOptions } from './median.js';
+import type { ClientCountProblem } from './robust.js';
+import {
+  type TrimmedMeanOptions,
+  TrimmedMeanStrategy,
+  trimmedMeanOptions,
+} from './trimmed-mean.js';
 
 /** Every option any registered wrapper reads. */
-export type WrapperOptions = Partial<ClipOptions>;
+export type WrapperOptions = Partial<
+  ClipOptions & TrimmedMeanOptions & MultiKrumOptions & BulyanOptions
+>;
 
-/** Name → its strict options and how it wraps a strategy (throwing a RangeError naming a bad option). */
+/** How a registered wrapper is built and checked. */
+interface WrapperEntry {
+  /** Its options as a scenario writes them (strict). */
+  readonly options: z.ZodObject;
+  /** Wraps `inner`, throwing a RangeError naming a bad option. */
+  readonly wrap: (inner: Strategy, options: WrapperOptions) => Strategy;
+  /** Its options' problems against the scenario's clients per round (robust rules' bounds on f). */
+  readonly clientProblems?: (
+    options: WrapperOptions,
+    clientsPerRound: number,
+  ) => ClientCountProblem[];
+}
+
+/** Name → its strict options, how it wraps a strategy, and its checks against the clients per round. */
 export const WRAPPERS = {
   clip: {
     options: clipOptions,
-    wrap: (inner: Strategy, options: WrapperOptions) =>
-      new ClippedStrategy(inner, options as ClipOptions),
+    wrap: (inner, options) => new ClippedStrategy(inner, options as ClipOptions),
   },
-} as const satisfies Record<
-  string,
-  { options: z.ZodObject; wrap: (inner: Strategy, options: WrapperOptions) => Strategy }
->;
+  median: {
+    options: medianOptions,
+    wrap: (inner) => new MedianStrategy(inner),
+  },
+  'trimmed-mean': {
+    options: trimmedMeanOptions,
+    wrap: (inner, options) => new TrimmedMeanStrategy(inner, options as TrimmedMeanOptions),
+  },
+  krum: {
+    options: krumOptions,
+    wrap: (inner, options) => new KrumStrategy(inner, options as KrumOptions),
+    clientProblems: krumClientProblems,
+  },
+  'multi-krum': {
+    options: multiKrumOptions,
+    wrap: (inner, options) => new MultiKrumStrategy(inner, options as MultiKrumOptions),
+    clientProblems: krumClientProblems,
+  },
+  bulyan: {
+    options: bulyanOptions,
+    wrap: (inner, options) => new BulyanStrategy(inner, options as BulyanOptions),
+    clientProblems: bulyanClientProblems,
+  },
+} as const satisfies Record<string, WrapperEntry>;
 
 /** A registered wrapper's name. */
 export type WrapperName = keyof typeof WRAPPERS;
@@ -65,4 +121,25 @@ export function wrapStrategy(strategy: Strategy, wrappers: readonly WrapperSpec[
       throw error;
     }
   }, strategy);
+}
+
+/**
+ * The problems of a validated `wrap` list against the scenario's clients per
+ * round (Krum needs n > 2f + 2, Bulyan n >= 4f + 3, Multi-Krum m <= n − f),
+ * each at its option's path, such as `federated.strategy.wrap[0].f`.
+ */
+export function wrapperClientProblems(
+  wrappers: readonly WrapperSpec[],
+  clientsPerRound: number,
+): InputProblem[] {
+  return wrappers.flatMap((spec, i) => {
+    const entry: WrapperEntry | undefined = Object.hasOwn(WRAPPERS, spec.name)
+      ? WRAPPERS[spec.name]
+      : undefined;
+    return (entry?.clientProblems?.(spec, clientsPerRound) ?? []).map((p) => ({
+      path: `federated.strategy.wrap[${i}].${p.option}`,
+      message: p.message,
+      value: p.value,
+    }));
+  });
 }
