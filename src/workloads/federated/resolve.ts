@@ -9,6 +9,7 @@ import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';
 import { strategyFromSpec } from './strategies/registry.js';
 import type { Strategy } from './strategies/strategy.js';
+import { wrapperClientProblems } from './strategies/wrappers/registry.js';
 
 /** A federated scenario with its profiles read and its strategy checked. */
 export interface ResolvedFederated {
@@ -81,6 +82,7 @@ export function resolveFederated(
     if (!(error instanceof UsageError)) throw error;
     problems.push({ path: 'federated.strategy', message: error.message });
   }
+  problems.push(...wrapperClientProblems(section.strategy.wrap ?? [], section.clientsPerRound));
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
     problems.push({
       path: 'federated.model.file',
