@@ -117,8 +117,8 @@ export const LAYERS = [
   },
   {
     name: 'app',
-    why: 'sweeps, planning, checks, calibration and validation, built on runs and the layers below',
-    paths: ['sweep/', 'plan/', 'check/', 'calibration/', 'validate.ts'],
+    why: 'sweeps, planning, checks, timings, calibration and validation, built on runs and the layers below',
+    paths: ['sweep/', 'plan/', 'check/', 'perf/', 'calibration/', 'validate.ts'],
     mayImport: [...DOMAIN, 'workloads', 'report', 'run'],
   },
   {

@@ -17,6 +17,9 @@ const COLOURS: Record<string, string> = {
   regressed: '31',
   inconclusive: '33',
   changed: '33',
+  faster: '32',
+  slower: '33',
+  new: '33',
 };
 
 function paint(verdict: string, colour: boolean): string {
@@ -34,7 +37,7 @@ function percent(value: number | null): string {
 }
 
 /** Columns padded to their widest cell; the verdict (last column) is painted after padding. */
-function table(header: string[], rows: string[][], colour: boolean): string {
+export function table(header: string[], rows: string[][], colour: boolean): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[], paintLast: boolean) =>
     cells
@@ -101,14 +104,16 @@ function xml(text: string): string {
   );
 }
 
-interface Case {
+/** One JUnit test case. */
+export interface Case {
   name: string;
   classname: string;
   outcome: 'pass' | 'failure' | 'skipped';
   message: string;
 }
 
-function junit(suite: string, cases: readonly Case[]): string {
+/** JUnit XML of one test suite (a run of a command). */
+export function junit(suite: string, cases: readonly Case[]): string {
   const failures = cases.filter((c) => c.outcome === 'failure').length;
   const skipped = cases.filter((c) => c.outcome === 'skipped').length;
   const body = cases.map((c) => {

@@ -2,18 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { forTerminal } from '../terminal.js';
 import { useColour } from './check.js';
-
-function parseFraction(flag: string, min: number, max: number) {
-  return (value: string): number => {
-    const percent = /^(\d+(\.\d+)?)%$/.exec(value);
-    const fraction = percent ? Number(percent[1]) / 100 : Number(value);
-    if (value.trim() === '' || !(fraction >= min && fraction < max))
-      throw new UsageError(
-        `${flag}: expected a fraction in [${min}, ${max}) such as 1%, got "${value}"`,
-      );
-    return fraction;
-  };
-}
+import { parseFraction } from './options.js';
 
 function parseFailOn(value: string): 'regressed' | 'changed' {
   if (value === 'regressed' || value === 'changed') return value;

@@ -17,3 +17,26 @@ export function parseEventLimit(value: string): number {
   }
   return events;
 }
+
+/** A parser of a fraction flag in [min, max), written as 0.2 or 20%. */
+export function parseFraction(flag: string, min: number, max: number) {
+  return (value: string): number => {
+    const percent = /^(\d+(\.\d+)?)%$/.exec(value);
+    const fraction = percent ? Number(percent[1]) / 100 : Number(value);
+    if (value.trim() === '' || !(fraction >= min && fraction < max))
+      throw new UsageError(
+        `${flag}: expected a fraction in [${min}, ${max}) such as 1%, got "${value}"`,
+      );
+    return fraction;
+  };
+}
+
+/** A parser of an integer flag of at least `min`. */
+export function parseCount(flag: string, min: number) {
+  return (value: string): number => {
+    const count = Number(value);
+    if (!/^\d+$/.test(value) || !(count >= min) || !Number.isSafeInteger(count))
+      throw new UsageError(`${flag}: expected an integer >= ${min}, got "${value}"`);
+    return count;
+  };
+}

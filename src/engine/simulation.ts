@@ -1,5 +1,6 @@
 import { type EventCallback, type EventId, EventQueue } from './event-queue.js';
 import { type ProcessBody, startProcess } from './process.js';
+import { INJECTED_SLOWDOWN, slowedCall } from './slowdown.js';
 
 /** Priorities for events at the same instant: lower fires first. */
 export const Priority = { urgent: 0, normal: 1, late: 2 } as const;
@@ -84,7 +85,8 @@ export class Simulation {
     if (callback === undefined) return false;
     this.clockS = this.queue.lastTimeS;
     this.fired++;
-    callback(this.queue.lastArg);
+    if (INJECTED_SLOWDOWN > 0) slowedCall(callback, this.queue.lastArg);
+    else callback(this.queue.lastArg);
     return true;
   }
 
@@ -104,7 +106,8 @@ export class Simulation {
       this.clockS = queue.lastTimeS;
       this.fired++;
       count++;
-      callback(queue.lastArg);
+      if (INJECTED_SLOWDOWN > 0) slowedCall(callback, queue.lastArg);
+      else callback(queue.lastArg);
       if (stopWhen?.()) return 'condition';
     }
   }

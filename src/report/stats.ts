@@ -140,3 +140,45 @@ export function chartNumber(value: number): number | null {
   if (!Number.isFinite(value)) return null;
   return Number.isInteger(value) ? value : Number(value.toPrecision(12));
 }
+
+/**
+ * The standard normal CDF, through erfc by the Chebyshev fit of Numerical
+ * Recipes in C, 2nd ed., section 6.2 (`erfcc`, fractional error < 1.2e-7).
+ */
+export function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.5 * Math.abs(z / Math.SQRT2));
+  const x = Math.abs(z / Math.SQRT2);
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t *
+                              (-1.13520398 +
+                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+/** The standard normal quantile, by bisection on {@link normalCdf} (to 1e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`p(=${p}) must be in (0, 1)`);
+  let low = -40;
+  let high = 40;
+  while (high - low > 1e-9) {
+    const mid = (low + high) / 2;
+    if (normalCdf(mid) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
