@@ -1,0 +1,200 @@
+/**
+ * The asynchronous modes on the small synthetic scenario (logistic regression, in this
+ * process): FedAsync with alpha = 1 and one client at a time is sequential training;
+ * FedBuff with K = concurrency = the clients and no staleness is the synchronous rounds
+ * through the same server optimiser; the staleness recorded is the version difference; bad
+ * settings are errors naming their path.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../../src/engine/random.js';
+import { subset } from '../../../src/ml/data/split.js';
+import { lossAndAccuracy } from '../../../src/ml/evaluate.js';
+import { trainModel } from '../../../src/ml/train.js';
+import type { Table, TableValue } from '../../../src/results/table.js';
+import { prepareScenario, type RunTables } from '../../../src/run.js';
+import { partition } from '../../../src/workloads/federated/partitioners/registry.js';
+import type { ResolvedFederated } from '../../../src/workloads/federated/resolve.js';
+import { clientSeed } from '../../../src/workloads/federated/round-training.js';
+import { runFederated } from '../../../src/workloads/federated/run.js';
+import { prepareTraining, trainingSetup } from '../../../src/workloads/federated/training.js';
+import { loadScenario } from '../../../src/workloads/scenario.js';
+import { expectInputError } from '../../helpers/input-error.js';
+
+const small = resolve('test/fixtures/federated/small.yaml');
+
+/** The small scenario with its 4 battery phones removed (8 Raspberry Pis on one access point) and `extra` appended to its federated section. */
+function pisOnly(extra: string, replacements: [string, string][] = []): string {
+  let text = readFileSync(small, 'utf8').replace(
+    / {2}- name: phones[\s\S]*?initialCharge: 50% }\n/,
+    '',
+  );
+  for (const [from, to] of replacements) {
+    if (!text.includes(from)) throw new Error(`small.yaml no longer has "${from}"`);
+    text = text.replace(from, to);
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'edgesim-fl-async-')), 'scenario.yaml');
+  writeFileSync(file, `${text.trimEnd()}\n${extra}`);
+  return file;
+}
+
+async function run(file: string, seed = 3): Promise<RunTables> {
+  const { prepared } = prepareScenario(file);
+  return (await runFederated(prepared.resolved as ResolvedFederated, seed, undefined, () => {}))
+    .tables;
+}
+
+function records(table: Table | undefined): Record<string, TableValue>[] {
+  if (table === undefined) throw new Error('missing table');
+  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]!])));
+}
+
+describe('FedAsync with alpha = 1 and concurrency 1', () => {
+  it('is sequential training: each client in turn from the previous client’s model', async () => {
+    // Prepare: 6 server updates, one client at a time, each update replacing the global model.
+    const file = pisOnly(
+      '  mode: async\n  async: { alpha: 1, concurrency: 1, updates: 6, evaluateEvery: 6 }\n',
+    );
+    // Execute
+    const tables = await run(file);
+    const trips = records(tables.clients);
+    const last = records(tables.updates).at(-1)!;
+    // Assert: by hand, train the dispatched clients one after another from the initial model,
+    // each with its data (the scenario's partition) and the seed of round version + 1.
+    expect(trips.map((t) => t.version)).toEqual([0, 1, 2, 3, 4, 5, 6]); // the 7th is cut off
+    const { prepared } = prepareScenario(file);
+    const resolved = prepared.resolved as ResolvedFederated;
+    const context = await prepareTraining(trainingSetup(resolved, 3));
+    const train = context.split.train;
+    const section = resolved.scenario.federated;
+    const indices = partition(
+      section.partition,
+      train.labels,
+      8,
+      train.numClasses,
+      new RandomStreams(3).stream('partition'),
+    );
+    for (const trip of trips.slice(0, 6)) {
+      const client = trip.client as number;
+      trainModel(context.handle, subset(train, indices[client]!), {
+        ...section.local,
+        seed: clientSeed(3, (trip.version as number) + 1, client),
+      });
+    }
+    const expected = lossAndAccuracy(context.handle, context.split.test);
+    expect(last.accuracy as number).toBeCloseTo(expected.accuracy, 6);
+    expect(last.loss as number).toBeCloseTo(expected.loss, 6);
+  }, 120_000);
+});
+
+describe('FedBuff with K = concurrency = the clients and no staleness', () => {
+  it.each([
+    ['fedavg', '{ name: fedavg }'],
+    ['fedadam', '{ name: fedadam }'],
+  ])(
+    'gives the synchronous rounds of %s, bit for bit',
+    async (_name, strategy) => {
+      // Prepare: every one of the 8 clients each round; FedBuff buffers all 8.
+      const replacements: [string, string][] = [
+        ['clientsPerRound: 4', 'clientsPerRound: 8'],
+        ['overCommit: 1.5', 'overCommit: 1'],
+        ['strategy: { name: fedavg }', `strategy: ${strategy}`],
+      ];
+      const sync = await run(pisOnly('', replacements));
+      const buffered = await run(
+        pisOnly('  mode: buffered\n  async: { bufferSize: 8, concurrency: 8 }\n', replacements),
+      );
+      // Assert: the same held-out loss and accuracy after every round, to the last bit.
+      const rounds = records(sync.rounds);
+      const updates = records(buffered.updates);
+      expect(updates.length).toBe(4);
+      expect(updates.every((u) => u.staleness_max === 0)).toBe(true);
+      expect(updates.map((u) => [u.loss, u.accuracy, u.train_loss])).toEqual(
+        rounds.map((r) => [r.loss, r.accuracy, r.train_loss]),
+      );
+    },
+    120_000,
+  );
+});
+
+describe('staleness', () => {
+  it('is the number of versions made between a trip’s download and its arrival', async () => {
+    // Prepare: 3 clients at once on the whole small fleet (Pis, slower phones, a battery), each
+    // device's speed spread so that no two updates arrive at the same instant.
+    const file = resolve(mkdtempSync(join(tmpdir(), 'edgesim-fl-async-')), 'scenario.yaml');
+    writeFileSync(
+      file,
+      readFileSync(small, 'utf8')
+        .replace(
+          /network: \{ technology: (\w+)(.*)\}/g,
+          'network: { technology: $1$2}\n    spread: { throughputCv: 0.5 }',
+        )
+        .replace(
+          '  rounds: 4',
+          '  rounds: 4\n  tier: cost-only\n  mode: async\n  async: { concurrency: 3, updates: 40 }',
+        ),
+    );
+    // Execute
+    const tables = await run(file);
+    const trips = records(tables.clients);
+    const updates = records(tables.updates);
+    // Assert: a trip's version is the count of server updates at or before its start; each
+    // contribution's staleness is (its update's version − 1) − that count.
+    const updatesBy = (timeS: number) =>
+      updates.filter((u) => (u.time_s as number) <= timeS).length;
+    for (const trip of trips) expect(trip.version).toBe(updatesBy(trip.start_s as number));
+    for (const u of updates) {
+      const clients = String(u.clients).split(';').map(Number);
+      const staleness = String(u.staleness).split(';').map(Number);
+      clients.forEach((client, i) => {
+        // A client makes one trip at a time: its update is from its latest trip started before then
+        const trip = trips
+          .filter((t) => t.client === client && (t.start_s as number) < (u.time_s as number))
+          .at(-1)!;
+        expect(trip.outcome).toBe('aggregated');
+        expect(staleness[i]).toBe((u.version as number) - 1 - (trip.version as number));
+      });
+    }
+    expect(Math.max(...updates.map((u) => u.staleness_max as number))).toBeGreaterThan(0);
+  });
+});
+
+describe('bad asynchronous settings name their path', () => {
+  const withAsync = (mode: string, block: string) =>
+    pisOnly(`  mode: ${mode}\n  async: ${block}\n`);
+  it.each([
+    ['buffered', '{ bufferSize: 9 }', 'federated.async.bufferSize'],
+    ['async', '{ concurrency: 9 }', 'federated.async.concurrency'],
+    ['async', '{ concurrency: 0 }', 'federated.async.concurrency'],
+    ['async', '{ alpha: 0 }', 'federated.async.alpha'],
+    ['async', '{ alpha: 1.5 }', 'federated.async.alpha'],
+    ['async', '{ staleness: { kind: polynomial, a: 0 } }', 'federated.async.staleness.a'],
+    ['async', '{ staleness: { kind: hinge, a: 10, b: -1 } }', 'federated.async.staleness.b'],
+    ['async', '{ staleness: { kind: hinge, a: -1, b: 4 } }', 'federated.async.staleness.a'],
+    ['buffered', '{ maxStaleness: -1 }', 'federated.async.maxStaleness'],
+  ])('%s %s: %s', (mode, block, path) => {
+    const error = expectInputError(() => prepareScenario(withAsync(mode, block)));
+    expect(error.problems.map((p) => p.path)).toContain(path);
+  });
+
+  it('a selection other than random, or SCAFFOLD, in an asynchronous mode', () => {
+    const oort = expectInputError(() =>
+      prepareScenario(pisOnly('  mode: async\n  selection: oort\n')),
+    );
+    expect(oort.problems.map((p) => p.path)).toContain('federated.selection');
+    const scaffold = expectInputError(() =>
+      prepareScenario(
+        pisOnly('  mode: buffered\n', [
+          ['strategy: { name: fedavg }', 'strategy: { name: scaffold }'],
+        ]),
+      ),
+    );
+    expect(scaffold.problems.map((p) => p.path)).toContain('federated.strategy');
+  });
+
+  it('sync mode ignores the async block (a sweep over mode keeps it)', () => {
+    expect(() => loadScenario(withAsync('sync', '{ bufferSize: 9 }'))).not.toThrow();
+  });
+});
