@@ -1,12 +1,12 @@
 /**
  * One timed run, in a fresh process, for `edgesim bench`: imports an edgesim
- * build (this one, or the baseline build of `--against`), runs a scenario
- * file into an output directory with its public `runScenarioFile`, and
+ * build's dist/run.js (this build's, or the baseline build's of `--against`),
+ * runs a scenario file into an output directory with its `runScenarioFile`, and
  * prints one line of JSON on stdout: the wall and CPU seconds of the run
  * (loading, simulating, writing the results and report) and of the import
  * before it. CPU time is the whole process's, every thread's, user and system.
  *
- * Usage: node time-run.js <build index.js> <scenario> <out dir> [seed]
+ * Usage: node time-run.js <build run.js> <scenario> <out dir> [seed]
  * Exit codes are edgesim's: 2 for bad input, 1 for a failed run.
  */
 import { pathToFileURL } from 'node:url';
@@ -25,7 +25,7 @@ function cpuSeconds(): number {
 
 const [entry, scenario, out, seed] = process.argv.slice(2);
 if (entry === undefined || scenario === undefined || out === undefined) {
-  console.error('usage: time-run.js <build index.js> <scenario> <out dir> [seed]');
+  console.error('usage: time-run.js <build run.js> <scenario> <out dir> [seed]');
   process.exit(2);
 }
 const importStarted = performance.now(); // wall: benchmark only
