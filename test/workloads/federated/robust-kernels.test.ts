@@ -5,7 +5,9 @@
  * are worked out by hand in the comments; each client model is a row, each
  * coordinate a column.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compileWat } from '../../../scripts/build-simd.js';
 import { RandomStreams } from '../../../src/engine/random.js';
 import {
   bulyan,
@@ -14,6 +16,7 @@ import {
   requireBulyan,
 } from '../../../src/workloads/federated/kernels/robust/bulyan.js';
 import { coordinateMedian } from '../../../src/workloads/federated/kernels/robust/coordinate-median.js';
+import { DISTANCES_WASM_BASE64 } from '../../../src/workloads/federated/kernels/robust/distances-wasm.js';
 import { krumScores, multiKrum } from '../../../src/workloads/federated/kernels/robust/krum.js';
 import { pairwiseSquaredDistances } from '../../../src/workloads/federated/kernels/robust/pairwise-distances.js';
 import { trimmedMean } from '../../../src/workloads/federated/kernels/robust/trimmed-mean.js';
@@ -139,6 +142,33 @@ describe('pairwiseSquaredDistances', () => {
       expect(d[k * 11 + l]).toBe(sum);
       expect(d[l * 11 + k]).toBe(sum);
     }
+  });
+});
+
+describe('the SIMD path of pairwiseSquaredDistances', () => {
+  it.each([
+    [1, 5],
+    [2, 1500],
+    [3, 7],
+    [9, 4000],
+    [18, 333],
+    [33, 1025],
+  ])('gives the bits of the JavaScript loop for %i clients of %i parameters', (n, length) => {
+    const models = randomModels(n, length, n + length);
+    // Extremes in client 0: infinities (NaN distances), a subnormal, −0 and huge values.
+    const extremes = [Number.POSITIVE_INFINITY, -3.4e38, 1e-45, -0, 3.4e38, Number.NaN];
+    extremes.forEach((v, i) => {
+      if (i < length) models[0]![i] = v;
+    });
+    const js = pairwiseSquaredDistances(models, 'js');
+    const simd = pairwiseSquaredDistances(models, 'simd');
+    expect(Array.from(simd)).toEqual(Array.from(js)); // NaN equals NaN whatever its payload
+  });
+
+  it('runs the module compiled from distances.wat', async () => {
+    const source = readFileSync('src/workloads/federated/kernels/robust/distances.wat', 'utf8');
+    const bytes = await compileWat(source, 'distances.wat');
+    expect(Buffer.from(bytes).toString('base64')).toBe(DISTANCES_WASM_BASE64);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Squared Euclidean distances between every pair of client models, the
  * input of Krum, Multi-Krum and Bulyan's selection: computed once per round,
- * n(n−1)/2 distances, each summed in float64 in element order.
+ * n(n−1)/2 distances, each summed in float64 in element order. Where
+ * WebAssembly SIMD runs, the loop of distances.wat computes the same bits
+ * (distances-simd.ts); this JavaScript loop is its reference and fallback.
  *
  * The parameter axis is cut into blocks that stay in L2 cache, and within a
  * block the pairs are taken in tiles of 2 × 4 (clients k, k+1 against
@@ -11,20 +13,43 @@
  * 3.8 s, 2 × 4 ≈ 2.5–2.8 s). Each pair's sum still adds its elements one at
  * a time in order, so tiling changes no bit.
  */
+import { simdPairwiseSquaredDistances } from './distances-simd.js';
 import { checkedLength } from './select.js';
 
 /** Elements per block: 2048 float32 of 100 clients are 800 KiB. */
 const BLOCK = 2048;
+/** Shorter models take the JavaScript loop: setting up the SIMD memory costs more than it saves. */
+const SIMD_MIN_LENGTH = 1024;
+
+/** Which loop computes the distances: `auto` (SIMD for long models, where available), `js` or `simd`. */
+export type DistancePath = 'auto' | 'js' | 'simd';
 
 /**
  * The n × n matrix (row-major) of ‖updates[k] − updates[l]‖², with a zero
  * diagonal and d[k][l] = d[l][k] bit for bit. Each distance is
  * Σ_i (u_k[i] − u_l[i])², differences, squares and sums in float64, the sum
  * from +0 in element order. `updates` (at least one, all of one length) are
- * not modified.
+ * not modified. Every `path` gives the same bits; `simd` throws where
+ * WebAssembly SIMD is missing.
  */
-export function pairwiseSquaredDistances(updates: readonly Float32Array[]): Float64Array {
+export function pairwiseSquaredDistances(
+  updates: readonly Float32Array[],
+  path: DistancePath = 'auto',
+): Float64Array {
   const length = checkedLength('pairwiseSquaredDistances', updates);
+  if (path === 'simd' || (path === 'auto' && length >= SIMD_MIN_LENGTH)) {
+    const d = simdPairwiseSquaredDistances(updates, length);
+    if (d !== undefined) return d;
+    if (path === 'simd') throw new Error('WebAssembly SIMD is not available in this runtime');
+  }
+  return jsPairwiseSquaredDistances(updates, length);
+}
+
+/** The JavaScript loop of {@link pairwiseSquaredDistances}. */
+function jsPairwiseSquaredDistances(
+  updates: readonly Float32Array[],
+  length: number,
+): Float64Array {
   const n = updates.length;
   const d = new Float64Array(n * n);
   for (let start = 0; start < length; start += BLOCK) {
