@@ -42,8 +42,12 @@ export class KrumStrategy extends SelectionStrategy {
   readonly f: number;
   readonly m: number;
 
-  constructor(inner: Strategy, options: KrumOptions & { m?: number }, suffix = 'krum') {
-    super(inner, suffix);
+  constructor(
+    inner: Strategy,
+    options: KrumOptions & { m?: number },
+    private readonly rule = 'krum',
+  ) {
+    super(inner, rule);
     const { f, m = 1 } = options;
     if (!(Number.isInteger(f) && f >= 0)) throw new RangeError(`f(=${f}) must be an integer >= 0`);
     if (!(Number.isInteger(m) && m >= 1)) throw new RangeError(`m(=${m}) must be an integer >= 1`);
@@ -57,7 +61,7 @@ export class KrumStrategy extends SelectionStrategy {
   }
 
   protected describeNeed(): string {
-    return `${this.name.split('+').at(-1)} with f=${this.f}${this.m > 1 ? `, m=${this.m}` : ''} needs at least ${this.minResults()} results`;
+    return `${this.rule} with f=${this.f}${this.m > 1 ? `, m=${this.m}` : ''} needs at least ${this.minResults()} results`;
   }
 
   protected select(models: readonly Float32Array[]): number[] {
