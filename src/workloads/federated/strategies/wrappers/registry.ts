@@ -95,7 +95,10 @@ export const wrapperSpec = z
   .looseObject({ name: z.enum(names) })
   .describe(
     `A strategy wrapper: ${Object.entries(WRAPPERS)
-      .map(([name, w]) => `${name} (${Object.keys(w.options.shape).join(', ')})`)
+      .map(([name, w]) => {
+        const options = Object.keys(w.options.shape);
+        return options.length === 0 ? name : `${name} (${options.join(', ')})`;
+      })
       .join('; ')}`,
   )
   .transform((spec, ctx): WrapperSpec => {
