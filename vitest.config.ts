@@ -12,6 +12,7 @@ const DIST = [
   'test/fuzz/**/*.test.ts',
   'test/plan/threads.test.ts',
   'test/check/cli.test.ts',
+  'test/perf/cli.test.ts',
   'test/results/out-dir.test.ts',
   'test/resource-guards.test.ts',
   'test/scenario/input-files.test.ts',

@@ -274,6 +274,11 @@ export {
   nextStepS,
   parseMahimahi,
 } from './network/traces.js';
+export type { BenchOptions } from './perf/command.js';
+export { benchCommand } from './perf/command.js';
+export type { Benchmark, BenchReport, Verdict as BenchVerdict } from './perf/report.js';
+export { benchReportJsonSchema, benchReportSchema, compareTimings } from './perf/report.js';
+export { ratioInterval } from './perf/timing-stats.js';
 export { type MetricUnit, metricUnit, parseBound } from './plan/metrics.js';
 export type { PlanAnswer } from './plan/outputs.js';
 export type { CheckedPlan, PlanOptions, PlanOutcome } from './plan/run-plan.js';

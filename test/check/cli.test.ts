@@ -3,33 +3,13 @@
  * exit codes, JSON that validates against the published JSON Schema, JUnit
  * XML read by a real XML parser, no colour when stdout is not a terminal.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { checkReportJsonSchema, compareReportJsonSchema } from '../../src/index.js';
 import { edgesim } from '../helpers/cli.js';
+import { junitCases, published, publishedJson } from '../helpers/reports.js';
 import { writeScenario } from '../plan/mdc.js';
 import { md1Scenario, serviceTimeS, temp } from './md1.js';
-
-/** The published schema (docs/schemas), as a validator. */
-function published(name: string): z.ZodType {
-  const schema = JSON.parse(readFileSync(join('docs', 'schemas', name), 'utf8'));
-  return z.fromJSONSchema(schema);
-}
-
-/** Test cases of a JUnit file, parsed. */
-function junitCases(file: string): { name: string; failure?: unknown; skipped?: unknown }[] {
-  const text = readFileSync(file, 'utf8');
-  expect(XMLValidator.validate(text)).toBe(true);
-  const parsed = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    isArray: (name) => name === 'testcase',
-  }).parse(text);
-  return parsed.testsuites.testsuite.testcase;
-}
 
 let serviceS = 0;
 beforeAll(async () => {
@@ -38,9 +18,8 @@ beforeAll(async () => {
 
 describe('published report schemas', () => {
   it('are the ones edgesim builds (regenerate them as docs/ci.md says)', () => {
-    const read = (name: string) => JSON.parse(readFileSync(join('docs', 'schemas', name), 'utf8'));
-    expect(read('check-report.schema.json')).toEqual(checkReportJsonSchema());
-    expect(read('compare-report.schema.json')).toEqual(compareReportJsonSchema());
+    expect(publishedJson('check-report.schema.json')).toEqual(checkReportJsonSchema());
+    expect(publishedJson('compare-report.schema.json')).toEqual(compareReportJsonSchema());
   });
 });
 
