@@ -240,6 +240,28 @@ describe('Bulyan', () => {
     expect(closestToMedianMean(column(0, 2, 4, 5, 6), 1)).toEqual(f32(11 / 3));
   });
 
+  it('matches the definition on random values, ties included, for f = 1 to 3 and every θ', () => {
+    // By definition: sort, take numpy's median, drop 2f times the end farther from it (the upper
+    // one on a tie), average the rest. Values are multiples of 1/8, so every sum is exact.
+    for (let f = 1; f <= 3; f++)
+      for (let theta = 2 * f + 1; theta <= 4 * f + 6; theta++) {
+        const models = randomModels(theta, 50, 100 * f + theta).map((m) =>
+          m.map((v) => Math.round(v * 8) / 8),
+        );
+        const expected = Array.from({ length: 50 }, (_, i) => {
+          const s = models.map((m) => m[i]!).sort((a, b) => a - b);
+          const h = theta >> 1;
+          const median = theta % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+          let [lo, hi] = [0, theta - 1];
+          for (let dropped = 0; dropped < 2 * f; dropped++)
+            if (median - s[lo]! > s[hi]! - median) lo++;
+            else hi--;
+          return s.slice(lo, hi + 1).reduce((a, v) => a + v, 0) / (theta - 2 * f);
+        });
+        expect(closestToMedianMean(models, f)).toEqual(Float32Array.from(expected));
+      }
+  });
+
   it('refuses n < 4f + 3', () => {
     expect(() => requireBulyan(6, 1)).toThrow('Bulyan needs n >= 4f + 3 updates: n(=6) with f(=1)');
     expect(() => requireBulyan(7, 1)).not.toThrow();
