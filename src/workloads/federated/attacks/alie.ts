@@ -1,7 +1,7 @@
 /**
  * "A little is enough" (ALIE): Baruch, Baruch, Goldberg, "A Little Is Enough:
  * Circumventing Defenses For Distributed Learning", NeurIPS 2019
- * (arXiv:1902.06156), §3 (the perturbation range) and Algorithm 3. Every
+ * (arXiv:1902.06156), §3 (the perturbation range; the attack on convergence). Every
  * attacker sends the same model, per coordinate j the mean μ_j minus z
  * standard deviations σ_j of the benign updates: close enough to the benign
  * ones that median, trimmed mean and Krum keep it, consistently on one side so
