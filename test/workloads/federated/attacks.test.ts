@@ -185,6 +185,11 @@ describe('attackUpdates: what the server receives', () => {
     expect(received[4]!.weights).toEqual(f32(2 - 0.2533471031357998, 4));
   });
 
+  it('ALIE with z given uses it instead of z_max: z = 1 sends (2 - 1, 4)', () => {
+    const received = attackUpdates(attackersOf({ kind: 'alie', z: 1 }), from, updates, 1);
+    expect(received[4]!.weights).toEqual(f32(1, 4));
+  });
+
   it('gaussian: the same round gives the same noise, another round other noise', () => {
     const attackers = attackersOf({ kind: 'gaussian', sigma: 1 });
     const noise = (round: number) => attackUpdates(attackers, from, updates, round)[4]!.weights;
