@@ -9,12 +9,12 @@
  * (scipy/stats/_stats_py.py: `lowercut = int(proportiontocut * nobs)`),
  * so β in [0, 0.5) always keeps at least one value.
  *
- * The kept values are found by two selections (see select.ts), not by
+ * The kept values are found by selecting two ranks (see select.ts), not by
  * sorting; they are summed in float64 from +0 in the order the selections
  * leave them (fixed for given inputs), divided by their count and rounded
  * once to float32. A coordinate with a NaN among its values is NaN.
  */
-import { type CoordinateRule, reduceCoordinates, selectInPlace } from './select.js';
+import { type CoordinateRule, reduceCoordinates, selectTwoInPlace } from './select.js';
 
 /** Values dropped at each end of n: floor(beta·n), as scipy.stats.trim_mean. */
 export function trimmedCount(beta: number, n: number): number {
@@ -25,10 +25,7 @@ export function trimmedCount(beta: number, n: number): number {
 export function trimmedMeanRule(trim: number): CoordinateRule {
   return (values, offset, n) => {
     const last = offset + n - 1;
-    if (trim > 0) {
-      selectInPlace(values, offset, last, offset + trim);
-      selectInPlace(values, offset + trim, last, last - trim);
-    }
+    if (trim > 0) selectTwoInPlace(values, offset, last, offset + trim, last - trim);
     let sum = 0;
     for (let i = offset + trim; i <= last - trim; i++) sum += values[i]!;
     return sum / (n - 2 * trim);
