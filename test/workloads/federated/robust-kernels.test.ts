@@ -95,6 +95,14 @@ describe('trimmedMean', () => {
     expect(trimmedMean(column(4, 1, 3, 2), 0.25)).toEqual(f32(2.5));
   });
 
+  it('keeps only the median of an odd count when floor(β·n) = (n − 1)/2', () => {
+    // n = 5, β = 0.4: floor(2) = 2 dropped at each end of {5, 1, 4, 2, 3}: 3 is left.
+    expect(trimmedMean(column(5, 1, 4, 2, 3), 0.4)).toEqual(f32(3));
+    // n = 41, β = 0.49: floor(20.09) = 20 at each end, the median alone.
+    const models = randomModels(41, 200, 13);
+    expect(trimmedMean(models, 0.49)).toEqual(coordinateMedian(models));
+  });
+
   it('gives +0 for −0 values and NaN where a value is NaN', () => {
     expect(Object.is(trimmedMean(column(-0, -0, -0), 0.2)[0], 0)).toBe(true);
     expect(trimmedMean(column(1, Number.NaN, 3), 0.2)[0]).toBeNaN();
