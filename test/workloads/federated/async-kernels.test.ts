@@ -1,7 +1,13 @@
 /** FedAsync's mixing kernel, FedBuff's scaled delta and the staleness weights, on hand-worked values. */
 import { describe, expect, it } from 'vitest';
+import { FedAsyncServer, FedBuffServer } from '../../../src/workloads/federated/async/server.js';
 import { stalenessWeight } from '../../../src/workloads/federated/async/staleness.js';
-import { mixInPlace, scaledModel } from '../../../src/workloads/federated/kernels/async-mix.js';
+import {
+  bufferedAverage,
+  mixInPlace,
+  scaledModel,
+} from '../../../src/workloads/federated/kernels/async-mix.js';
+import { FedAvg } from '../../../src/workloads/federated/strategies/fedavg.js';
 
 const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
 
@@ -51,6 +57,37 @@ describe('scaledModel', () => {
   });
 });
 
+describe('bufferedAverage', () => {
+  it('is global + Σ c_k·(local_k − base_k), the mean of the scaled models', () => {
+    // Two updates on two bases: c = [0.25, 0.5].
+    // Element 0: 1 + 0.25·(3 − 1) + 0.5·(2 − 4) = 1 + 0.5 − 1 = 0.5.
+    // Element 1: 2 + 0.25·(2 − 2) + 0.5·(8 − 0) = 6.
+    const out = bufferedAverage(
+      f32(1, 2),
+      [f32(3, 2), f32(2, 8)],
+      [f32(1, 2), f32(4, 0)],
+      [0.25, 0.5],
+    );
+    expect(out).toEqual(f32(0.5, 6));
+  });
+
+  it('agrees with averaging the scaled models, across block boundaries', () => {
+    const n = 10_000; // more than one 4096-element block
+    const wave = (phase: number) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + phase));
+    const global = wave(0);
+    const locals = [wave(1), wave(2), wave(3)];
+    const bases = [wave(4), global, wave(4)];
+    const c = [0.2, 0.3, 0.5];
+    const out = bufferedAverage(global, locals, bases, c);
+    for (const i of [0, 4095, 4096, 9999]) {
+      const expected =
+        global[i]! + c.reduce((s, ck, k) => s + ck * (locals[k]![i]! - bases[k]![i]!), 0);
+      expect(out[i]).toBe(Math.fround(expected));
+    }
+  });
+});
+
 describe('stalenessWeight', () => {
   it('constant is 1 at any staleness', () => {
     expect(stalenessWeight({ kind: 'constant' }, 0)).toBe(1);
@@ -73,5 +110,40 @@ describe('stalenessWeight', () => {
   it('rejects a negative or fractional staleness', () => {
     expect(() => stalenessWeight({ kind: 'constant' }, -1)).toThrow('staleness(=-1)');
     expect(() => stalenessWeight({ kind: 'constant' }, 0.5)).toThrow(RangeError);
+  });
+});
+
+describe('the asynchronous servers', () => {
+  it('FedAsync mixes each update with alpha·s(staleness)', () => {
+    // alpha 0.5, polynomial a = 1: staleness 1 gives a = 0.5·(1/2) = 0.25.
+    const server = new FedAsyncServer(f32(4, 0), 0.5, { kind: 'polynomial', a: 1 });
+    server.receive({
+      update: { clientId: 0, numExamples: 1, weights: f32(8, 4) },
+      base: f32(0, 0),
+      staleness: 1,
+    });
+    server.apply(1);
+    expect(server.global).toEqual(f32(5, 1)); // 0.75·4 + 0.25·8, 0.25·4
+  });
+
+  it('FedBuff gives FedAvg the example-weighted mean of global + s·(local − base)', () => {
+    // global [1, 1]; client 1 (3 examples) fresh-but-stale-base with s = 1/√(1+3) = 0.5;
+    // client 0 (1 example) with staleness 0 on the global: s = 1.
+    // scaled: client 0: [1, 1] + ([3, 5] − [1, 1]) = [3, 5]; client 1: [1, 1] + 0.5·([4, 0] − [2, 2]) = [2, 0].
+    // mean by examples: ([3, 5] + 3·[2, 0]) / 4 = [2.25, 1.25].
+    const global = f32(1, 1);
+    const server = new FedBuffServer(global, new FedAvg(), { kind: 'polynomial', a: 0.5 });
+    server.receive({
+      update: { clientId: 1, numExamples: 3, weights: f32(4, 0) },
+      base: f32(2, 2),
+      staleness: 3,
+    });
+    server.receive({
+      update: { clientId: 0, numExamples: 1, weights: f32(3, 5) },
+      base: global,
+      staleness: 0,
+    });
+    server.apply(1);
+    expect(server.global).toEqual(f32(2.25, 1.25));
   });
 });

@@ -5,7 +5,8 @@
  * timeline (timeline.ts) says when a server update happens; `apply` makes
  * the new version then.
  */
-import { mixInPlace, scaledModel } from '../kernels/async-mix.js';
+import { bufferedAverage, mixInPlace, scaledModel } from '../kernels/async-mix.js';
+import { FedAvg } from '../strategies/fedavg.js';
 import type { ClientUpdate, Strategy } from '../strategies/strategy.js';
 import { type StalenessSpec, stalenessWeight } from './staleness.js';
 
@@ -77,6 +78,8 @@ export class FedAsyncServer implements AsyncServer {
  * aggregation and server optimiser as one round (`round` = the version),
  * in client-id order then arrival order. A fresh update enters with its own
  * bits, so with no staleness this is a synchronous round of the strategy.
+ * The FedAvg family, whose aggregation is the example-weighted mean, gets a
+ * stale buffer's mean precomputed in one pass (see `averaged`).
  */
 export class FedBuffServer implements AsyncServer {
   private buffer: ArrivingUpdate[] = [];
@@ -94,22 +97,65 @@ export class FedBuffServer implements AsyncServer {
   apply(version: number): AppliedUpdate {
     const ordered = this.buffer
       .map((arriving, order) => ({ arriving, order }))
-      .sort((a, b) => a.arriving.update.clientId - b.arriving.update.clientId || a.order - b.order);
+      .sort((a, b) => a.arriving.update.clientId - b.arriving.update.clientId || a.order - b.order)
+      .map(({ arriving }) => arriving);
     this.buffer = [];
-    // In place: the server owns an update once it has arrived (no second copy of K models).
-    const updates = ordered.map(({ arriving: { update, base, staleness } }) => ({
-      ...update,
-      weights: scaledModel(
-        this.global,
-        base,
-        update.weights,
-        stalenessWeight(this.staleness, staleness),
-        update.weights,
-      ),
-    }));
+    const fresh = ordered.every((a) => a.base === this.global && a.staleness === 0);
+    const updates =
+      !fresh && this.strategy instanceof FedAvg
+        ? [this.averaged(ordered)]
+        : ordered.map(({ update, base, staleness }) => ({
+            ...update,
+            // In place: the server owns an update once it has arrived (no second copy of K models).
+            weights: scaledModel(
+              this.global,
+              base,
+              update.weights,
+              stalenessWeight(this.staleness, staleness),
+              update.weights,
+            ),
+          }));
     const result = this.strategy.aggregateFit(version, this.global, updates, []);
     if (result.kind === 'skipped') return { aggregated: false, loss: undefined };
     this.global = result.weights;
     return { aggregated: true, loss: result.loss };
+  }
+
+  /**
+   * The FedAvg family averages by examples, so the buffer's example-weighted
+   * mean of scaled models can go to it as one update of all their examples
+   * (its mean of one update is that update, exactly), built in one pass by
+   * {@link bufferedAverage} instead of K scaled models. Other strategies
+   * (robust wrappers) get every scaled model.
+   */
+  private averaged(ordered: readonly ArrivingUpdate[]): ClientUpdate {
+    let examples = 0;
+    let lossSum = 0;
+    let lossExamples = 0;
+    for (const { update } of ordered) {
+      examples += update.numExamples;
+      if (update.loss !== undefined) {
+        lossSum += update.numExamples * update.loss;
+        lossExamples += update.numExamples;
+      }
+    }
+    const weights =
+      examples === 0
+        ? Float32Array.from(this.global)
+        : bufferedAverage(
+            this.global,
+            ordered.map((a) => a.update.weights),
+            ordered.map((a) => a.base),
+            ordered.map(
+              (a) =>
+                (a.update.numExamples * stalenessWeight(this.staleness, a.staleness)) / examples,
+            ),
+          );
+    return {
+      clientId: ordered[0]!.update.clientId,
+      numExamples: examples,
+      weights,
+      ...(lossExamples > 0 ? { loss: lossSum / lossExamples } : {}),
+    };
   }
 }

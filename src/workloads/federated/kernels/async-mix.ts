@@ -16,6 +16,7 @@
  * once to float32 on store.
  */
 import { output, requireSameLength } from './vector.js';
+import { accumulateBlock } from './weighted-average.js';
 
 /**
  * global ← (1 − a)·global + a·local, in place, for a mixing weight a in
@@ -58,5 +59,58 @@ export function scaledModel(
   if (w === 1 && base === global) return local;
   const result = output(global.length, out);
   for (let i = 0; i < global.length; i++) result[i] = global[i]! + w * (local[i]! - base[i]!);
+  return result;
+}
+
+/** Elements per block: one float64 accumulator block of 32 KiB stays in L1 (as weighted-average.ts). */
+const BLOCK = 4096;
+
+/**
+ * FedBuff's buffered average in one pass: global + Σ_k c_k·(local_k −
+ * base_k), with c_k = n_k·s_k / Σ_j n_j (examples times staleness weight
+ * over the examples): the example-weighted mean of the scaled models
+ * global + s_k·(local_k − base_k), without building them. The updates of
+ * one version share their base, so it is computed as global + Σ_k
+ * c_k·local_k − Σ_v C_v·base_v over the distinct bases (C_v: the sum of
+ * their updates' c_k): per element, the local terms in the given order then
+ * the base terms in order of first appearance, added in float64 from +0 with
+ * weighted-average.ts's blocked kernel (a contribution costs what it costs
+ * FedAvg), then added to the global element and rounded once.
+ */
+export function bufferedAverage(
+  global: Float32Array,
+  locals: readonly Float32Array[],
+  bases: readonly Float32Array[],
+  coefficients: readonly number[],
+  out?: Float32Array,
+): Float32Array {
+  const count = locals.length;
+  if (bases.length !== count || coefficients.length !== count)
+    throw new RangeError(
+      `bases.length(=${bases.length}) and coefficients.length(=${coefficients.length}) must equal locals.length(=${count})`,
+    );
+  const distinct: Float32Array[] = [];
+  const baseWeights: number[] = [];
+  for (let k = 0; k < count; k++) {
+    requireSameLength('global', global, `locals[${k}]`, locals[k]!);
+    requireSameLength('global', global, `bases[${k}]`, bases[k]!);
+    const c = coefficients[k]!;
+    if (!Number.isFinite(c)) throw new RangeError(`coefficients[${k}](=${c}) must be finite`);
+    const at = distinct.indexOf(bases[k]!);
+    if (at < 0) {
+      distinct.push(bases[k]!);
+      baseWeights.push(-c);
+    } else baseWeights[at]! -= c;
+  }
+  const length = global.length;
+  const result = output(length, out);
+  const acc = new Float64Array(Math.min(BLOCK, length));
+  for (let start = 0; start < length; start += BLOCK) {
+    const end = Math.min(length, start + BLOCK);
+    acc.fill(0);
+    accumulateBlock(acc, locals, coefficients, start, end);
+    accumulateBlock(acc, distinct, baseWeights, start, end);
+    for (let i = start, j = 0; i < end; i++, j++) result[i] = global[i]! + acc[j]!;
+  }
   return result;
 }

@@ -52,7 +52,7 @@ export function weightedAverage(
 }
 
 /** acc[i − start] += Σ_k w_k·u_k[i] over i in [start, end), clients in order. */
-function accumulateBlock(
+export function accumulateBlock(
   acc: Float64Array,
   updates: readonly Float32Array[],
   weights: readonly number[],
