@@ -7,9 +7,18 @@ import type { SpecChartRequest, WorkloadReport } from '../../vocabulary/workload
  * cumulative bytes moved; null when no round was evaluated. report/ draws it
  * (`report/report.html`, and `.vl.json` and `.svg` per chart). (A sweep over
  * strategies charts their time, energy and bytes to the target accuracy from
- * the summaries.)
+ * the summaries.) An asynchronous run (updates.csv) charts the same axes
+ * after each evaluated server update, and its staleness histogram.
  */
-export function federatedReport(title: string, rounds: Table): WorkloadReport | null {
+export function federatedReport(
+  title: string,
+  tables: Readonly<Record<string, Table>>,
+): WorkloadReport | null {
+  if (tables.updates !== undefined) return asyncReport(title, tables.updates, tables.staleness);
+  return roundsReport(title, tables.rounds!);
+}
+
+function roundsReport(title: string, rounds: Table): WorkloadReport | null {
   const col = (name: string) => rounds.columns.indexOf(name);
   let energyJ = 0;
   let bytes = 0;
@@ -34,29 +43,8 @@ export function federatedReport(title: string, rounds: Table): WorkloadReport | 
       });
   }
   if (points.length === 0) return null;
-  const chart = (
-    field: 'time_s' | 'energy_j' | 'bytes',
-    label: string,
-    name: string,
-  ): SpecChartRequest => ({
-    kind: 'spec',
-    name,
-    title: `Accuracy vs ${label}`,
-    subtitle: 'global model on the held-out split, after each evaluated round',
-    spec: {
-      data: { values: points },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field, type: 'quantitative', title: label },
-        y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { zero: false } },
-        tooltip: [
-          { field: 'round', type: 'quantitative' },
-          { field, type: 'quantitative', title: label, format: '.4~g' },
-          { field: 'accuracy', type: 'quantitative', format: '.4f' },
-        ],
-      },
-    },
-  });
+  const chart = (field: Field, label: string, name: string) =>
+    accuracyChart(points, field, label, name, 'round');
   return {
     title: `${title}: federated learning`,
     parameters: [],
@@ -66,5 +54,89 @@ export function federatedReport(title: string, rounds: Table): WorkloadReport | 
       chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
       chart('bytes', 'bytes moved', 'accuracy-vs-bytes'),
     ],
+  };
+}
+
+type Field = 'time_s' | 'energy_j' | 'bytes';
+
+/** Accuracy against `field`, one point per evaluation; `step` names the round or the server update. */
+function accuracyChart(
+  points: readonly object[],
+  field: Field,
+  label: string,
+  name: string,
+  step: 'round' | 'version',
+): SpecChartRequest {
+  return {
+    kind: 'spec',
+    name,
+    title: `Accuracy vs ${label}`,
+    subtitle: `global model on the held-out split, after each evaluated ${step === 'round' ? 'round' : 'server update'}`,
+    spec: {
+      data: { values: points },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field, type: 'quantitative', title: label },
+        y: { field: 'accuracy', type: 'quantitative', title: 'accuracy', scale: { zero: false } },
+        tooltip: [
+          { field: step, type: 'quantitative' },
+          { field, type: 'quantitative', title: label, format: '.4~g' },
+          { field: 'accuracy', type: 'quantitative', format: '.4f' },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * The asynchronous modes' report: accuracy against simulated time, clients'
+ * energy and bytes after each evaluated server update (the same axes as a
+ * sync run's, so the two compare), and the staleness histogram.
+ */
+function asyncReport(
+  title: string,
+  updates: Table,
+  staleness: Table | undefined,
+): WorkloadReport | null {
+  const col = (name: string) => updates.columns.indexOf(name);
+  const points = updates.rows
+    .filter((row) => typeof row[col('accuracy')] === 'number')
+    .map((row) => ({
+      version: row[col('version')] as number,
+      time_s: row[col('time_s')] as number,
+      energy_j: row[col('energy_j')] as number,
+      bytes: (row[col('bytes_down')] as number) + (row[col('bytes_up')] as number),
+      accuracy: row[col('accuracy')] as number,
+    }));
+  if (points.length === 0) return null;
+  const chart = (field: Field, label: string, name: string) =>
+    accuracyChart(points, field, label, name, 'version');
+  const charts = [
+    chart('time_s', 'simulated time (s)', 'accuracy-vs-time'),
+    chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
+    chart('bytes', 'bytes moved', 'accuracy-vs-bytes'),
+  ];
+  if (staleness !== undefined && staleness.rows.length > 0)
+    charts.push({
+      kind: 'spec',
+      name: 'staleness',
+      title: 'Staleness of the updates used',
+      subtitle: 'versions made between a client’s download and its update’s arrival',
+      spec: {
+        data: {
+          values: staleness.rows.map((row) => ({ staleness: row[0], updates: row[1] })),
+        },
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'staleness', type: 'ordinal', title: 'staleness (versions)' },
+          y: { field: 'updates', type: 'quantitative', title: 'client updates' },
+        },
+      },
+    });
+  return {
+    title: `${title}: asynchronous federated learning`,
+    parameters: [],
+    facts: [`${updates.rows.length} server updates`],
+    charts,
   };
 }

@@ -5,6 +5,7 @@ import type { FleetGroup } from '../../fleet/fleet.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { traceProblems } from '../trace-files.js';
+import { asyncProblems } from './async/checks.js';
 import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';
 import { strategyFromSpec } from './strategies/registry.js';
@@ -76,13 +77,16 @@ export function resolveFederated(
       value: section.clientsPerRound,
     });
   const strategy = () => strategyFromSpec(section.strategy, { totalClients: first });
+  let built: Strategy | undefined;
   try {
-    problems.push(...localOptimizerProblems(strategy(), section.local.optimizer));
+    built = strategy();
+    problems.push(...localOptimizerProblems(built, section.local.optimizer));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     problems.push({ path: 'federated.strategy', message: error.message });
   }
   problems.push(...wrapperClientProblems(section.strategy.wrap ?? [], section.clientsPerRound));
+  problems.push(...asyncProblems(section, first, built));
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
     problems.push({
       path: 'federated.model.file',

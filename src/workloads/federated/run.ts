@@ -1,28 +1,18 @@
-import { radioModels } from '../../energy/radio.js';
-import { RandomStreams } from '../../engine/random.js';
-import { Simulation } from '../../engine/simulation.js';
-import { InputError } from '../../errors.js';
-import { Fleet } from '../../fleet/fleet.js';
-import { resolvePrecision } from '../../fleet/roofline.js';
-import { costCardFromModel } from '../../ml/cost/from-model.js';
 import { getFlatWeights } from '../../ml/models/weights.js';
-import { buildCells } from '../../network/cells.js';
-import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
+import { simulateAsync } from './async/run.js';
 import { chooseAttackers } from './attacks/index.js';
-import { partition } from './partitioners/registry.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
 import { RoundRunner } from './rounds.js';
-import type { FederatedSection } from './schema.js';
 import { createSelector } from './selectors/registry.js';
-import { BYTES_PER_PARAMETER, type ClientCost } from './strategies/strategy.js';
 import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
 import { startTrainer } from './trainer.js';
 import { prepareTraining, type TrainingContext, trainingSetup } from './training.js';
 import { nearChanceWarning, STDERR_WARNING, type WarningSink } from './warnings.js';
+import { federatedWorld } from './world.js';
 
 /**
  * Runs a federated scenario: rounds in simulated time on the fleet (see
@@ -62,38 +52,12 @@ async function simulate(
   progress: ProgressReporter,
   warn: WarningSink,
 ): Promise<RunResult> {
-  const { scenario } = resolved;
-  const section = scenario.federated;
-  const sim = new Simulation();
-  const streams = new RandomStreams(seed);
-  const fleet = new Fleet(sim, streams, resolved.groups, {
-    baseDir: resolved.baseDir,
-    radio: radioModels(scenario.radio),
-  });
-  const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
+  const section = resolved.scenario.federated;
+  const world = federatedWorld(resolved, seed, context, trainer !== undefined);
+  if (section.mode !== undefined && section.mode !== 'sync')
+    return simulateAsync({ resolved, seed, world, context, trainer, progress, warn });
+  const { sim, streams, fleet, cells, cellOf, indices, samples, strategy, cost } = world;
   const n = resolved.clientCount;
-  const train = context.split.train;
-  const indices = clientSamples(
-    resolved,
-    train.labels,
-    train.numClasses,
-    streams,
-    trainer !== undefined,
-  );
-  const perClient = trainer === undefined ? section.samplesPerClient : undefined;
-  const samples = Float64Array.from({ length: n }, (_, c) => perClient ?? indices[c]?.length ?? 0);
-  const card = costCardFromModel(context.handle.model, 'federated');
-  const modelBytes = card.params * BYTES_PER_PARAMETER;
-  const strategy = resolved.strategy();
-  const cost = strategy.clientCost(card.params);
-  const trainFlops = (c: number) =>
-    localTrainingFlops(card.flops, samples[c]!, section.local, cost);
-  const rates = resolved.groups.map((g) => {
-    const precision = resolvePrecision(g.profile, 'fp32');
-    return precision.ok ? g.profile.throughput[precision.precision]!.achievableFlops : 0;
-  });
-  const secondsPerFlop = (c: number) =>
-    1 / (rates[fleet.groupOf[c]!]! * fleet.throughputFactor[c]!);
   const lastLoss = new Float64Array(n).fill(Number.NaN);
   const goal = section.clientsPerRound;
   const selector = createSelector(section.selection, {
@@ -104,7 +68,7 @@ async function simulate(
       const cell = cells[cellOf[c]!]!;
       return (
         (cost.bytesDown * 8) / cell.downlink.capacity +
-        trainFlops(c) * secondsPerFlop(c) +
+        world.trips.trainFlops(c) * world.trips.secondsPerFlop(c) +
         (cost.bytesUp * 8) / cell.uplink.capacity
       );
     },
@@ -112,16 +76,7 @@ async function simulate(
     candidates: section.candidates,
   });
   const runner = new RoundRunner({
-    sim,
-    fleet,
-    cells,
-    cellOf,
-    transfers: new Transfers(sim, fleet, cells, cellOf),
-    serverRttS: section.server.rtt,
-    bytesDown: cost.bytesDown,
-    bytesUp: cost.bytesUp,
-    trainFlops,
-    secondsPerFlop,
+    ...world.trips,
     eligible: (c) => fleet.isOnline(c) && samples[c]! > 0,
     selector,
     goal,
@@ -206,48 +161,11 @@ async function simulate(
     fleet,
     results,
     failure,
-    { modelBytes, flopsPerSample: card.flops },
+    { modelBytes: world.modelBytes, flopsPerSample: world.flopsPerSample },
     warning,
   );
   // The report (accuracy against time, energy, bytes) is report.ts's, drawn by report/.
   return { tables, backend: context.backend };
 }
 
-/** Each client's training samples: the partition of the training split (both tiers, unless cost-only gives samplesPerClient). */
-function clientSamples(
-  resolved: ResolvedFederated,
-  labels: Int32Array,
-  numClasses: number,
-  streams: RandomStreams,
-  real: boolean,
-): (Int32Array | undefined)[] {
-  const section = resolved.scenario.federated;
-  const n = resolved.clientCount;
-  if (!real && section.samplesPerClient !== undefined) return new Array(n);
-  if (n > labels.length)
-    throw new InputError(resolved.file, [
-      {
-        path:
-          section.samplesPerClient === undefined && !real ? 'federated.samplesPerClient' : 'fleet',
-        message: `${n} clients cannot share ${labels.length} training samples${real ? '' : '; give samplesPerClient for the cost-only tier'}`,
-      },
-    ]);
-  return partition(section.partition, labels, n, numClasses, streams.stream('partition'));
-}
-
-/**
- * FLOPs of one client's local training in a round: forward and backward
- * passes over its samples each epoch (the backward taken as twice the
- * forward), plus what the strategy adds to each of its optimizer steps
- * (FedProx's proximal gradient, SCAFFOLD's correction), with
- * ceil(samples / batchSize) steps per epoch.
- */
-export function localTrainingFlops(
-  flopsPerSample: number,
-  samples: number,
-  local: Pick<FederatedSection['local'], 'epochs' | 'batchSize'>,
-  cost: Pick<ClientCost, 'flopsPerStep'>,
-): number {
-  const steps = local.epochs * Math.ceil(samples / local.batchSize);
-  return 3 * flopsPerSample * samples * local.epochs + steps * cost.flopsPerStep;
-}
+export { localTrainingFlops } from './world.js';

@@ -10,6 +10,7 @@ import {
   MAX_TRAINING_WORKERS,
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
+import { asyncSpec, federatedMode } from './async/schema.js';
 import { attackSpec } from './attacks/index.js';
 import { partitionSpec } from './partitioners/registry.js';
 import { SELECTOR_NAMES } from './selectors/registry.js';
@@ -74,6 +75,8 @@ export const federatedSection = z.strictObject({
   partition: partitionSpec.default({ kind: 'iid' }),
   model: modelSpec,
   strategy: strategySpec,
+  mode: federatedMode,
+  async: asyncSpec.optional(),
   rounds: z.number().int().min(1).max(MAX_ROUNDS),
   clientsPerRound: clients().describe('Updates the server aggregates per round (K)'),
   overCommit: z

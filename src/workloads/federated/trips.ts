@@ -60,6 +60,8 @@ export interface TripEvents {
   dropped(trip: Trip): void;
   /** A device came online. */
   deviceUp?(device: number): void;
+  /** A device is going offline (after its trip, if any, was stopped; it still counts as online). */
+  deviceDown?(device: number): void;
 }
 
 /** A client on its trip. */
@@ -88,10 +90,12 @@ export class Trips {
     o.fleet.listen({
       deviceDown: (d) => {
         const trip = this.active.get(d);
-        if (trip === undefined || trip.phase === 'done') return;
-        const battery = o.fleet.batteryJ[d]!;
-        this.stop(trip, battery <= 1e-6 ? 'battery-empty' : 'offline');
-        this.events.dropped(trip);
+        if (trip !== undefined && trip.phase !== 'done') {
+          const battery = o.fleet.batteryJ[d]!;
+          this.stop(trip, battery <= 1e-6 ? 'battery-empty' : 'offline');
+          this.events.dropped(trip);
+        }
+        this.events.deviceDown?.(d);
       },
       deviceUp: (d) => this.events.deviceUp?.(d),
     });

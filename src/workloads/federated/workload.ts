@@ -20,5 +20,5 @@ export const federatedWorkload: Workload<
     const { runFederated } = await import('./run.js');
     return runFederated(resolved, seed, progress);
   },
-  report: (resolved, tables) => federatedReport(resolved.scenario.name, tables.rounds!),
+  report: (resolved, tables) => federatedReport(resolved.scenario.name, tables),
 };
