@@ -161,6 +161,73 @@ describe('staleness', () => {
   });
 });
 
+describe('the asynchronous timeline', () => {
+  /** The whole small fleet, cost-only, in `mode` with `block`; each device's speed spread. */
+  function costOnly(mode: string, block: string, availability = ''): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'edgesim-fl-async-')), 'scenario.yaml');
+    writeFileSync(
+      file,
+      readFileSync(small, 'utf8')
+        .replace(
+          /network: \{ technology: (\w+)(.*)\}/g,
+          `network: { technology: $1$2}\n    spread: { throughputCv: 0.5 }${availability}`,
+        )
+        .replace(
+          '  rounds: 4',
+          `  rounds: 4\n  tier: cost-only\n  mode: ${mode}\n  async: ${block}`,
+        ),
+    );
+    return file;
+  }
+
+  it('drops updates older than maxStaleness on arrival, as stale, and uses none of them', async () => {
+    const tables = await run(costOnly('async', '{ concurrency: 6, updates: 60, maxStaleness: 2 }'));
+    const trips = records(tables.clients);
+    const updates = records(tables.updates);
+    expect(trips.some((t) => t.outcome === 'stale')).toBe(true);
+    expect(Math.max(...updates.map((u) => u.staleness_max as number))).toBeLessThanOrEqual(2);
+    const summary = records(tables.summary)[0]!;
+    expect(summary.dropped_stale).toBe(trips.filter((t) => t.outcome === 'stale').length);
+  });
+
+  it('loses clients that go offline mid-trip, as sync rounds do, and keeps going', async () => {
+    const tables = await run(
+      costOnly(
+        'buffered',
+        '{ concurrency: 6, bufferSize: 3, updates: 200 }',
+        '\n    availability: { kind: markov, meanOn: 2 s, meanOff: 1 s }',
+      ),
+    );
+    const trips = records(tables.clients);
+    expect(trips.some((t) => t.outcome === 'offline')).toBe(true);
+    expect(records(tables.updates).length).toBe(200);
+  });
+});
+
+describe('evaluation every T simulated seconds', () => {
+  it('scores the first server update at or past each multiple of T', async () => {
+    const tables = await run(
+      pisOnly(
+        '  mode: async\n  async: { concurrency: 3, updates: 30, evaluateEvery: 1000, evaluateEveryS: 0.05 }\n',
+      ),
+    );
+    const updates = records(tables.updates);
+    const evaluated = updates.filter((u) => u.accuracy !== null).map((u) => u.version);
+    // By hand from the update times: the first update of each 0.05 s interval, and the last.
+    let next = 0.05;
+    const expected: TableValue[] = [];
+    for (const u of updates) {
+      const time = u.time_s as number;
+      if (time >= next) {
+        expected.push(u.version);
+        next = (Math.floor(time / 0.05) + 1) * 0.05;
+      } else if (u.version === 30) expected.push(u.version);
+    }
+    expect(evaluated).toEqual(expected);
+    expect(evaluated.length).toBeGreaterThan(2);
+  }, 120_000);
+});
+
 describe('bad asynchronous settings name their path', () => {
   const withAsync = (mode: string, block: string) =>
     pisOnly(`  mode: ${mode}\n  async: ${block}\n`);
