@@ -5,8 +5,7 @@ import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { checkOutputDir } from './results/out-dir.js';
 import { writeResults } from './results/write.js';
 import { checkRunBudget } from './run-budget.js';
-import { readMergedScenario } from './scenario/load.js';
-import { isMapping } from './scenario/merge.js';
+import { COMMAND_BLOCKS, readMergedScenario, splitScenario } from './scenario/load.js';
 import { gitCommit, VERSION } from './version.js';
 import type { RunResult, RunTables } from './vocabulary/run-result.js';
 import type { ResolvedInference } from './workloads/inference/index.js';
@@ -165,18 +164,20 @@ function manifestFor(
   };
 }
 
-/** Whether a scenario file (with what it `extends`) has a `sweep` block, which a single run ignores. */
-/** Blocks a run leaves to other commands, and the command that uses each. */
-const OTHER_COMMANDS_BLOCKS = [
-  { block: 'sweep', use: 'to run the sweep: edgesim sweep' },
-  { block: 'plan', use: 'to search the plan: edgesim plan' },
-  { block: 'expect', use: 'to check the expectations: edgesim check' },
-] as const;
+/** What each block a run ignores is for: the command that uses it. */
+const BLOCK_USE: Record<(typeof COMMAND_BLOCKS)[number], string> = {
+  sweep: 'to run the sweep: edgesim sweep',
+  plan: 'to search the plan: edgesim plan',
+  expect: 'to check the expectations: edgesim check',
+};
 
-/** The blocks of `file` that `run` ignores. */
-function ignoredBlocks(file: string): (typeof OTHER_COMMANDS_BLOCKS)[number][] {
-  const data = readMergedScenario(file);
-  return OTHER_COMMANDS_BLOCKS.filter(({ block }) => isMapping(data) && data[block] !== undefined);
+/** The blocks of `file` (with what it `extends`) that `run` ignores, and what each is for. */
+function ignoredBlocks(file: string): { block: string; use: string }[] {
+  const { blocks } = splitScenario(readMergedScenario(file));
+  return COMMAND_BLOCKS.filter((block) => blocks[block] !== undefined).map((block) => ({
+    block,
+    use: BLOCK_USE[block],
+  }));
 }
 
 function printWarning(message: string): void {

@@ -12,7 +12,7 @@ import { ProfileLibrary } from '../fleet/profiles.js';
 import { claimSweepDir } from '../results/out-dir.js';
 import { prepareRun, runInferenceScenario, safeDirName } from '../run.js';
 import { checkRunBudget } from '../run-budget.js';
-import { readDataFile, readMergedScenario } from '../scenario/load.js';
+import { readDataFile, readMergedScenario, splitScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
 import { readCachedRun, runKey } from '../sweep/cache.js';
 import { replicationSeed } from '../sweep/grammar.js';
@@ -62,8 +62,8 @@ export function checkExpectations(
 ): CheckedExpectations {
   const raw = readMergedScenario(file);
   if (!isMapping(raw)) throw new InputError(file, [{ path: '', message: 'expected a mapping' }]);
-  const { expect: block, plan: _plan, sweep: _sweep, ...rest } = raw;
-  const base = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
+  const { base, blocks } = splitScenario(raw);
+  const block = blocks.expect;
   const scenario = validateScenario(base, file);
   const source =
     expectFile !== undefined ? { file: expectFile, prefix: '' } : { file, prefix: 'expect' };

@@ -18,7 +18,7 @@ import { ProfileLibrary } from '../fleet/profiles.js';
 import { claimSweepDir } from '../results/out-dir.js';
 import { type PreparedRun, prepareRun, runInferenceScenario, safeDirName } from '../run.js';
 import { checkRunBudget } from '../run-budget.js';
-import { readMergedScenario } from '../scenario/load.js';
+import { readMergedScenario, splitScenario } from '../scenario/load.js';
 import { isMapping } from '../scenario/merge.js';
 import { readCachedRun, runKey } from '../sweep/cache.js';
 import { replicationSeed } from '../sweep/grammar.js';
@@ -79,8 +79,8 @@ export function checkPlanFile(file: string, seed?: number): CheckedPlan {
       },
     ]);
   }
-  const { plan: block, sweep: _sweep, expect: _expect, ...rest } = raw;
-  const base = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
+  const { base, blocks } = splitScenario(raw);
+  const block = blocks.plan;
   const validated = validateScenario(base, file);
   if (scenarioKind(validated) !== 'inference') {
     const message = `planning needs an inference scenario; this one is ${scenarioKind(validated)}`;

@@ -15,7 +15,7 @@ export { readDataFile } from './data-file.js';
  * (`loadScenario`): the kinds are the workloads'.
  */
 export function readScenarioData(file: string): unknown {
-  return withoutSweep(withoutExtensionFields(readMergedScenario(file)));
+  return splitScenario(readMergedScenario(file)).base;
 }
 
 /** SHA-256 of a scenario's canonical JSON: equal for equal content, whatever the key order. */
@@ -66,18 +66,34 @@ function readMerged(file: string, chain: string[]): unknown {
   }
 }
 
-/**
- * Drops top-level `x-...` fields: they hold YAML anchors for reuse
- * (`x-camera: &camera {...}`, then `<<: *camera`), as in Docker Compose.
- */
-function withoutExtensionFields(data: unknown): unknown {
-  if (!isMapping(data)) return data;
-  return Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('x-')));
+/** Top-level blocks that belong to a command, not to a run: `edgesim sweep`, `plan` and `check`'s. */
+export const COMMAND_BLOCKS = ['sweep', 'plan', 'expect'] as const;
+
+/** A scenario split into the run it describes and its command blocks. */
+export interface SplitScenario<Base = unknown> {
+  /** The scenario without its command blocks and its top-level `x-` fields. */
+  base: Base;
+  blocks: Partial<Record<(typeof COMMAND_BLOCKS)[number], unknown>>;
 }
 
-/** A scenario's `sweep`, `plan` and `expect` blocks belong to `edgesim sweep`, `plan` and `check`; a single run uses the base scenario. */
-function withoutSweep(data: unknown): unknown {
-  if (!isMapping(data)) return data;
-  const { sweep: _sweep, plan: _plan, expect: _expect, ...rest } = data;
-  return rest;
+/**
+ * Splits merged scenario data into the run it describes and its
+ * {@link COMMAND_BLOCKS}. Top-level `x-...` fields are dropped: they hold
+ * YAML anchors for reuse (`x-camera: &camera {...}`, then `<<: *camera`), as
+ * in Docker Compose. Data that is not a mapping is the base as it is.
+ */
+export function splitScenario(
+  data: Record<string, unknown>,
+): SplitScenario<Record<string, unknown>>;
+export function splitScenario(data: unknown): SplitScenario;
+export function splitScenario(data: unknown): SplitScenario {
+  if (!isMapping(data)) return { base: data, blocks: {} };
+  const base: Record<string, unknown> = {};
+  const blocks: SplitScenario['blocks'] = {};
+  for (const [key, value] of Object.entries(data)) {
+    if ((COMMAND_BLOCKS as readonly string[]).includes(key))
+      blocks[key as (typeof COMMAND_BLOCKS)[number]] = value;
+    else if (!key.startsWith('x-')) base[key] = value;
+  }
+  return { base, blocks };
 }

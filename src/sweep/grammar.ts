@@ -30,8 +30,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { RandomStreams } from '../engine/random.js';
 import { describeValue, InputError, type InputProblem } from '../errors.js';
-import { canonicalJson } from '../scenario/load.js';
-import { isMapping } from '../scenario/merge.js';
+import { canonicalJson, splitScenario } from '../scenario/load.js';
 import { toProblems } from '../scenario/problems.js';
 import { scenarioKind } from '../workloads/registry.js';
 import { SCENARIO_KINDS, type ValidatedScenario, validateScenario } from '../workloads/scenario.js';
@@ -208,12 +207,10 @@ export function checkRuns<T>(
   throw new InputError(file, problems);
 }
 
+/** The sweep block, and the scenario a sweep's runs vary (without the plan: and expect: blocks too). */
 function splitSweep(raw: unknown): { sweep: unknown; scenario: unknown } {
-  if (!isMapping(raw)) return { sweep: undefined, scenario: raw };
-  // `plan:` and `expect:` blocks are edgesim plan's and check's; a sweep's runs leave them out.
-  const { sweep, plan: _plan, expect: _expect, ...rest } = raw;
-  const scenario = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-')));
-  return { sweep, scenario };
+  const { base, blocks } = splitScenario(raw);
+  return { sweep: blocks.sweep, scenario: base };
 }
 
 /** A sampled section, checked: its count and, per range, the parameter and its bounds. */
