@@ -1,12 +1,14 @@
 /**
- * Compiles the WebAssembly SIMD kernels of compression
- * (`src/compression/simd/kernels.wat`) with wabt's wat2wasm and writes the
- * bytes, base64, into `src/compression/simd/kernels-wasm.ts`, which is
- * committed: the build, the runtime and CI need no WebAssembly compiler.
- * `test/compression/simd.test.ts` recompiles and checks that the committed
- * module is exactly what this script writes.
+ * Compiles the WebAssembly SIMD kernels (compression's
+ * `src/compression/simd/kernels.wat`, robust aggregation's
+ * `src/workloads/federated/kernels/robust/distances.wat`) with wabt's
+ * wat2wasm and writes each one's bytes, base64, into its `-wasm.ts` module,
+ * which is committed: the build, the runtime and CI need no WebAssembly
+ * compiler. `test/compression/simd.test.ts` and
+ * `test/workloads/federated/robust-kernels.test.ts` recompile and check that
+ * the committed bytes are what this script writes.
  *
- * Run with `npm run build:simd` after editing the .wat file.
+ * Run with `npm run build:simd` after editing a .wat file.
  */
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -49,7 +51,22 @@ export async function buildSimdModule(root = '.'): Promise<string> {
   return generatedModule(await compileWat(source, basename(WAT_PATH)), WAT_PATH);
 }
 
+/** Robust aggregation's pairwise distances: the same compiler, its own embedding. */
+const DISTANCES_WAT = 'src/workloads/federated/kernels/robust/distances.wat';
+const DISTANCES_GENERATED = 'src/workloads/federated/kernels/robust/distances-wasm.ts';
+
+/** distances-wasm.ts with the bytes of distances.wat as it is now (its header kept). */
+async function buildDistancesModule(): Promise<string> {
+  const bytes = await compileWat(readFileSync(DISTANCES_WAT, 'utf8'), basename(DISTANCES_WAT));
+  const current = readFileSync(DISTANCES_GENERATED, 'utf8');
+  return current
+    .replace(/\(\d+ bytes\)/, `(${bytes.length} bytes)`)
+    .replace(/'[A-Za-z0-9+/=]+';/, `'${Buffer.from(bytes).toString('base64')}';`);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(GENERATED_PATH, await buildSimdModule());
   console.log(`wrote ${GENERATED_PATH}`);
+  writeFileSync(DISTANCES_GENERATED, await buildDistancesModule());
+  console.log(`wrote ${DISTANCES_GENERATED}`);
 }

@@ -4,11 +4,13 @@
  * median and trimmed mean under 1.5 s (a selection per coordinate, not a
  * full sort).
  */
-import { RandomStreams } from '../engine/random.js';
-import { coordinateMedian } from '../workloads/federated/kernels/robust/coordinate-median.js';
-import { multiKrum } from '../workloads/federated/kernels/robust/krum.js';
-import { pairwiseSquaredDistances } from '../workloads/federated/kernels/robust/pairwise-distances.js';
-import { trimmedMean } from '../workloads/federated/kernels/robust/trimmed-mean.js';
+import {
+  coordinateMedian,
+  multiKrum,
+  pairwiseSquaredDistances,
+  RandomStreams,
+  trimmedMean,
+} from '../index.js';
 import type { BenchCase } from './harness.js';
 
 const CLIENTS = 100;

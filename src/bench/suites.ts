@@ -29,6 +29,7 @@ import { type BenchCase, type BenchResult, runCases } from './harness.js';
 import { matmulCases } from './matmul.js';
 import { describePlanBench, planBench } from './plan.js';
 import { reportRender } from './report.js';
+import { robustCases } from './robust.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
 /** What a suite measured, as `--json` prints it. */
@@ -147,6 +148,7 @@ const SUITES: Record<string, Suite> = {
   compression: (progress, out) => out.cases(compressionCases, 10, progress),
   matmul: async (progress, out) => out.cases(await matmulCases(), 10, progress),
   federated: (progress, out) => out.cases(federatedCases, 10, progress),
+  robust: (progress, out) => out.cases(robustCases, 5, progress),
   training: async (progress, out) => {
     const wasm = await cnnTrainingThroughput('wasm', 20, 32);
     progress.update(0.5, 'wasm done, cpu next');

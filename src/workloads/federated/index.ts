@@ -13,6 +13,12 @@ export {
   yogiSecondMoment,
 } from './kernels/fedopt.js';
 export { clipToNorm, updateNorm } from './kernels/norm-clip.js';
+export { bulyan, bulyanSelect, closestToMedianMean } from './kernels/robust/bulyan.js';
+export { coordinateMedian } from './kernels/robust/coordinate-median.js';
+export { krumScores, multiKrum } from './kernels/robust/krum.js';
+export type { DistancePath } from './kernels/robust/pairwise-distances.js';
+export { pairwiseSquaredDistances } from './kernels/robust/pairwise-distances.js';
+export { trimmedMean } from './kernels/robust/trimmed-mean.js';
 export {
   scaffoldClientControl,
   scaffoldServerControl,
@@ -80,9 +86,16 @@ export type {
   Strategy,
 } from './strategies/strategy.js';
 export { BYTES_PER_PARAMETER } from './strategies/strategy.js';
+export type { BulyanOptions } from './strategies/wrappers/bulyan.js';
+export { BulyanStrategy } from './strategies/wrappers/bulyan.js';
 export type { ClipOptions } from './strategies/wrappers/clip.js';
 export { ClippedStrategy } from './strategies/wrappers/clip.js';
+export type { KrumOptions, MultiKrumOptions } from './strategies/wrappers/krum.js';
+export { KrumStrategy, MultiKrumStrategy } from './strategies/wrappers/krum.js';
+export { MedianStrategy } from './strategies/wrappers/median.js';
 export type { WrapperName, WrapperOptions, WrapperSpec } from './strategies/wrappers/registry.js';
 export { WRAPPERS, wrapStrategy } from './strategies/wrappers/registry.js';
+export type { TrimmedMeanOptions } from './strategies/wrappers/trimmed-mean.js';
+export { TrimmedMeanStrategy } from './strategies/wrappers/trimmed-mean.js';
 export { WrappedStrategy } from './strategies/wrappers/wrapped.js';
 export { federatedWorkload } from './workload.js';
