@@ -215,7 +215,7 @@ describe('evaluation every T simulated seconds', () => {
     const evaluated = updates.filter((u) => u.accuracy !== null).map((u) => u.version);
     // By hand from the update times: the first update of each 0.05 s interval, and the last.
     let next = 0.05;
-    const expected: TableValue[] = [];
+    const expected: (TableValue | undefined)[] = [];
     for (const u of updates) {
       const time = u.time_s as number;
       if (time >= next) {
@@ -246,7 +246,7 @@ describe('bad asynchronous settings name their path', () => {
     expect(error.problems.map((p) => p.path)).toContain(path);
   });
 
-  it('a selection other than random, or SCAFFOLD, in an asynchronous mode', () => {
+  it('a selection other than random, SCAFFOLD, or an attack, in an asynchronous mode', () => {
     const oort = expectInputError(() =>
       prepareScenario(pisOnly('  mode: async\n  selection: oort\n')),
     );
@@ -259,6 +259,10 @@ describe('bad asynchronous settings name their path', () => {
       ),
     );
     expect(scaffold.problems.map((p) => p.path)).toContain('federated.strategy');
+    const attack = expectInputError(() =>
+      prepareScenario(pisOnly('  mode: async\n  attack: { kind: sign-flip, fraction: 0.25 }\n')),
+    );
+    expect(attack.problems.map((p) => p.path)).toContain('federated.attack');
   });
 
   it('sync mode ignores the async block (a sweep over mode keeps it)', () => {
