@@ -294,7 +294,6 @@ export type {
 export { searchPlan } from './plan/search.js';
 export type { PlanConstraint, PlanSpec, PlanVariable } from './plan/spec.js';
 export { parsePlan } from './plan/spec.js';
-export { meanAndError, studentTCdf, studentTQuantile } from './plan/stats.js';
 export type {
   Breakdown,
   CdfPoint,
@@ -352,6 +351,13 @@ export {
   unitOf,
   writeReport,
 } from './report/index.js';
+export {
+  meanAndError,
+  normalCdf,
+  normalQuantile,
+  studentTCdf,
+  tQuantile as studentTQuantile,
+} from './report/stats.js';
 export { renderWorkloadReport } from './report/workload-report.js';
 export { formatNumber, tableToCsv } from './results/csv.js';
 export type { Table, TableValue } from './results/table.js';

@@ -1,9 +1,9 @@
 /**
  * Confidence intervals of means and of differences of means, by Student's t
- * (stats from plan/stats.ts). A sample of one value, or a pair of samples
+ * (from report/stats.ts). A sample of one value, or a pair of samples
  * too small for an estimate of spread, has no interval: its bounds are NaN.
  */
-import { meanAndError, studentTQuantile } from '../plan/stats.js';
+import { meanAndError, tQuantile as studentTQuantile } from '../report/stats.js';
 
 /** A mean and its two-sided confidence interval; low/high are NaN when there is none. */
 export interface Interval {

@@ -7,6 +7,7 @@
  * is a pure function of the search, so equal inputs write equal bytes.
  */
 import { join } from 'node:path';
+import { meanAndError } from '../report/stats.js';
 import { formatCell, textTableToCsv } from '../results/csv.js';
 import { writeAtomically } from '../sweep/run-sweep.js';
 import { VERSION } from '../version.js';
@@ -14,7 +15,6 @@ import { metricValue } from './metrics.js';
 import type { CheckedPlan } from './run-plan.js';
 import type { Evaluated, SearchResult } from './search.js';
 import { configure } from './spec.js';
-import { meanAndError } from './stats.js';
 
 /** The answer: the chosen configuration (undefined when none is feasible) and what the search cost. */
 export interface PlanAnswer {

@@ -12,7 +12,7 @@ import type { WorkloadReport } from '../vocabulary/workload-report.js';
 import { metricValue } from './metrics.js';
 import type { CheckedPlan } from './run-plan.js';
 import type { Evaluated, SearchResult } from './search.js';
-import { meanAndError } from './stats.js';
+import { meanAndError } from '../report/stats.js';
 
 /** Writes the report into `outDir/report`; returns nothing when the plan has no constraint to plot against. */
 export async function writePlanReport(

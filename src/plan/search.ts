@@ -28,9 +28,9 @@
  * configuration is marked as not confidently decided.
  */
 
+import { meanAndError, studentTCdf, tQuantile as studentTQuantile } from '../report/stats.js';
 import { metricValue } from './metrics.js';
 import type { PlanConstraint, PlanSpec } from './spec.js';
-import { meanAndError, studentTCdf, studentTQuantile } from './stats.js';
 
 /** One run's outcome: its summary row as CSV strings, or why it failed. */
 export type RunOutcome =

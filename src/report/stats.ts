@@ -1,7 +1,7 @@
 /**
- * Summary statistics for reports: Student-t confidence intervals over
- * replications. Computed here, not by Vega-Lite, so that the numbers in a
- * chart are exact and tested.
+ * The statistics of reports, plans, checks and benchmarks: Student-t
+ * confidence intervals over replications, the normal distribution. Computed
+ * here, not by Vega-Lite, so that the numbers in a chart are exact and tested.
  *
  * The t quantile inverts the Student-t CDF, written with the regularised
  * incomplete beta function I_x(a, b) evaluated by its continued fraction
@@ -63,8 +63,12 @@ export function incompleteBeta(x: number, a: number, b: number): number {
     : 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
 }
 
-/** P(T <= t) for Student's t with `df` degrees of freedom. */
+/** P(T <= t) for Student's t with `df` (> 0) degrees of freedom; NaN for t = NaN. */
 export function studentTCdf(t: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`df(=${df}) must be > 0`);
+  if (Number.isNaN(t)) return Number.NaN;
+  if (t === Number.POSITIVE_INFINITY) return 1;
+  if (t === Number.NEGATIVE_INFINITY) return 0;
   const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
   return t >= 0 ? 1 - tail : tail;
 }
@@ -94,6 +98,19 @@ export function tQuantile(p: number, df: number): number {
   const value = (low + high) / 2;
   quantileCache.set(key, value);
   return value;
+}
+
+/** Mean and standard error (s / sqrt(n)) of a sample; the error is NaN for fewer than two values. */
+export function meanAndError(values: readonly number[]): { mean: number; standardError: number } {
+  const n = values.length;
+  if (n === 0) return { mean: Number.NaN, standardError: Number.NaN };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / n;
+  if (n < 2) return { mean, standardError: Number.NaN };
+  let squares = 0;
+  for (const v of values) squares += (v - mean) * (v - mean);
+  return { mean, standardError: Math.sqrt(squares / (n - 1) / n) };
 }
 
 /** Mean and 95% confidence interval of a sample; NaN where undefined. */
