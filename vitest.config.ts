@@ -22,6 +22,8 @@ const DIST = [
   'test/sweep/sweep.test.ts',
   'test/validate.test.ts',
   'test/workloads/compress/compress.test.ts',
+  'test/workloads/federated/async-threads.test.ts',
+  'test/workloads/federated/attacks-threads.test.ts',
   'test/workloads/federated/federated.test.ts',
   'test/workloads/federated/threads.test.ts',
   'test/workloads/federated/wrappers.test.ts',
@@ -29,6 +31,8 @@ const DIST = [
 const SLOW = [
   'test/ml/train.test.ts',
   'test/workloads/compress/mnist.test.ts',
+  'test/workloads/federated/async-mnist.test.ts',
+  'test/workloads/federated/attacks-mnist.test.ts',
   'test/workloads/federated/mnist.test.ts',
   'test/workloads/federated/strategies-mnist.test.ts',
 ];

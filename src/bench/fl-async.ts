@@ -1,11 +1,14 @@
 import { join } from 'node:path';
-import { RandomStreams } from '../engine/random.js';
-import { prepareScenario, runPrepared } from '../index.js';
+import {
+  FedAvg,
+  FedBuffServer,
+  mixInPlace,
+  prepareScenario,
+  RandomStreams,
+  runPrepared,
+} from '../index.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { FedBuffServer } from '../workloads/federated/async/server.js';
-import { mixInPlace } from '../workloads/federated/kernels/async-mix.js';
-import { FedAvg } from '../workloads/federated/strategies/fedavg.js';
 import type { BenchCase } from './harness.js';
 
 /**

@@ -7,8 +7,8 @@
  *
  * `plan` (the capacity planner on $EDGESIM_BENCH_PLAN, else
  * scenarios/plan-cameras.yaml or bench-plan.yaml), `scale` (the
- * 1,000,000-device inference scenario), `fl-scale` (1,000,000-device
- * cost-only federated learning), `fl-real` (real-tier MNIST on one and two
+ * 1,000,000-device inference scenario), `fl-scale` and `fl-async-scale`
+ * (1,000,000-device cost-only federated learning, rounds and FedAsync), `fl-real` (real-tier MNIST on one and two
  * threads) and `fl-ceiling` (the most two threads give on its training) run
  * only when named, and alone: they measure peak memory or take long.
  */
@@ -23,6 +23,7 @@ import { compressionCases } from './compression.js';
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
 import { federatedCases } from './federated.js';
 import { federatedRun, federatedRunInChild } from './federated-scale.js';
+import { flAsyncCases, flAsyncScaleRun } from './fl-async.js';
 import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, type BenchResult, runCases } from './harness.js';
@@ -149,6 +150,7 @@ const SUITES: Record<string, Suite> = {
   matmul: async (progress, out) => out.cases(await matmulCases(), 10, progress),
   federated: (progress, out) => out.cases(federatedCases, 10, progress),
   robust: (progress, out) => out.cases(robustCases, 5, progress),
+  'fl-async': (progress, out) => out.cases(flAsyncCases, 10, progress),
   training: async (progress, out) => {
     const wasm = await cnnTrainingThroughput('wasm', 20, 32);
     progress.update(0.5, 'wasm done, cpu next');
@@ -167,6 +169,13 @@ const ALONE: Record<string, Suite> = {
     out.figures(run);
     out.line(
       `federated cost-only: 1,000,000 devices, ${run.rounds} rounds, ${run.participations} client-rounds in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
+    );
+  },
+  'fl-async-scale': async (progress, out) => {
+    const run = await flAsyncScaleRun(progress);
+    out.figures(run);
+    out.line(
+      `federated cost-only FedAsync: 1,000,000 devices, concurrency 1,000: ${run.serverUpdates} server updates, ${run.participations} trips in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
     );
   },
   'fl-real': async (progress, out) => {

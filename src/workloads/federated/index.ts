@@ -4,6 +4,11 @@
  * TypeScript over flat Float32Array models.
  */
 
+export type { AppliedUpdate, ArrivingUpdate, AsyncServer } from './async/server.js';
+export { FedAsyncServer, FedBuffServer } from './async/server.js';
+export type { StalenessSpec } from './async/staleness.js';
+export { stalenessWeight } from './async/staleness.js';
+export { bufferedAverage, mixInPlace, scaledModel } from './kernels/async-mix.js';
 export {
   adagradSecondMoment,
   adamSecondMoment,

@@ -6,6 +6,7 @@ import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { traceProblems } from '../trace-files.js';
 import { asyncProblems } from './async/checks.js';
+import { attackProblems } from './attacks/index.js';
 import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';
 import { strategyFromSpec } from './strategies/registry.js';
@@ -87,6 +88,7 @@ export function resolveFederated(
   }
   problems.push(...wrapperClientProblems(section.strategy.wrap ?? [], section.clientsPerRound));
   problems.push(...asyncProblems(section, first, built));
+  problems.push(...attackProblems(section.attack, groups));
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
     problems.push({
       path: 'federated.model.file',

@@ -2,7 +2,6 @@ import { getFlatWeights } from '../../ml/models/weights.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
 import { simulateAsync } from './async/run.js';
-import { chooseAttackers } from './attacks/index.js';
 import type { ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
 import { RoundRunner } from './rounds.js';
@@ -84,7 +83,6 @@ async function simulate(
     deadlineS: section.deadline,
   });
 
-  const attackers = chooseAttackers(section.attack, n, streams);
   let global = getFlatWeights(context.handle.model);
   const results: RoundResult[] = [];
   let failure: string | null = null;
@@ -122,7 +120,7 @@ async function simulate(
       indices,
       seed,
       local: section.local,
-      attackers,
+      attackers: world.attackers,
     });
     result.clientLoss = outcome.losses;
     result.clientDrift = outcome.drift;

@@ -7,6 +7,7 @@ import { resolvePrecision } from '../../fleet/roofline.js';
 import { costCardFromModel } from '../../ml/cost/from-model.js';
 import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
+import { type Attackers, chooseAttackers } from './attacks/index.js';
 import { partition } from './partitioners/registry.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
@@ -36,6 +37,8 @@ export interface FederatedWorld {
   readonly strategy: Strategy;
   readonly cost: ClientCost;
   readonly trips: TripOptions;
+  /** The malicious clients of `federated.attack` (none without one). */
+  readonly attackers: Attackers | undefined;
 }
 
 /** Builds the world of one run; `real` when clients train for real. */
@@ -95,6 +98,7 @@ export function federatedWorld(
       trainFlops,
       secondsPerFlop,
     },
+    attackers: chooseAttackers(section.attack, resolved.clientCount, streams, resolved.groups),
   };
 }
 

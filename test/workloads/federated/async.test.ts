@@ -15,6 +15,10 @@ import { lossAndAccuracy } from '../../../src/ml/evaluate.js';
 import { trainModel } from '../../../src/ml/train.js';
 import type { Table, TableValue } from '../../../src/results/table.js';
 import { prepareScenario, type RunTables } from '../../../src/run.js';
+import {
+  type AttackSpec,
+  chooseAttackers,
+} from '../../../src/workloads/federated/attacks/index.js';
 import { partition } from '../../../src/workloads/federated/partitioners/registry.js';
 import type { ResolvedFederated } from '../../../src/workloads/federated/resolve.js';
 import { clientSeed } from '../../../src/workloads/federated/round-training.js';
@@ -246,7 +250,7 @@ describe('bad asynchronous settings name their path', () => {
     expect(error.problems.map((p) => p.path)).toContain(path);
   });
 
-  it('a selection other than random, SCAFFOLD, or an attack, in an asynchronous mode', () => {
+  it('a selection other than random, or SCAFFOLD, in an asynchronous mode', () => {
     const oort = expectInputError(() =>
       prepareScenario(pisOnly('  mode: async\n  selection: oort\n')),
     );
@@ -259,13 +263,33 @@ describe('bad asynchronous settings name their path', () => {
       ),
     );
     expect(scaffold.problems.map((p) => p.path)).toContain('federated.strategy');
-    const attack = expectInputError(() =>
-      prepareScenario(pisOnly('  mode: async\n  attack: { kind: sign-flip, fraction: 0.25 }\n')),
-    );
-    expect(attack.problems.map((p) => p.path)).toContain('federated.attack');
   });
 
   it('sync mode ignores the async block (a sweep over mode keeps it)', () => {
     expect(() => loadScenario(withAsync('sync', '{ bufferSize: 9 }'))).not.toThrow();
+  });
+});
+
+describe('attackers in an asynchronous mode', () => {
+  it('change the global model from the first update an attacker sends, not before', async () => {
+    // One client at a time, each update replacing the model (alpha = 1), evaluated after each:
+    // with sign-flipping attackers, the losses are the clean run's until the first trip by an
+    // attacker (who is an attacker is chooseAttackers' draw on the run's streams).
+    const async =
+      '  mode: async\n  async: { alpha: 1, concurrency: 1, updates: 6, evaluateEvery: 1 }\n';
+    const attack = '  attack: { kind: sign-flip, fraction: 0.25, scale: 4 }\n';
+    const clean = await run(pisOnly(async));
+    const attacked = await run(pisOnly(`${async}${attack}`));
+    const attackers = chooseAttackers(
+      { kind: 'sign-flip', fraction: 0.25, scale: 4 } as AttackSpec,
+      8,
+      new RandomStreams(3),
+    )!;
+    const trips = records(attacked.clients).slice(0, 6);
+    const first = trips.findIndex((t) => attackers.marks[t.client as number] === 1);
+    expect(first).toBeGreaterThanOrEqual(0); // 2 of 8 attackers among 6 trips
+    const loss = (tables: RunTables) => records(tables.updates).map((u) => u.loss);
+    expect(loss(attacked).slice(0, first)).toEqual(loss(clean).slice(0, first));
+    expect(loss(attacked)[first]).not.toEqual(loss(clean)[first]);
   });
 });

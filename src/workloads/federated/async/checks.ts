@@ -6,9 +6,7 @@ import type { Strategy } from '../strategies/strategy.js';
  * What the schema cannot check about the asynchronous modes: `concurrency`
  * and the buffer size K are at most the clients, the selection is uniform
  * (a dispatch picks one idle client at random), the strategy keeps no
- * per-round client state (SCAFFOLD's control variates assume rounds), and
- * no attack is given (attackers are applied in sync rounds only so far;
- * async/server.ts's `receive` is where they will plug in).
+ * per-round client state (SCAFFOLD's control variates assume rounds).
  */
 export function asyncProblems(
   section: FederatedSection,
@@ -34,11 +32,6 @@ export function asyncProblems(
       path: 'federated.selection',
       message: `mode ${section.mode} dispatches a random idle client when a slot frees; selection ${section.selection} needs rounds`,
       value: section.selection,
-    });
-  if (section.attack !== undefined)
-    problems.push({
-      path: 'federated.attack',
-      message: `attacks do not reach the updates of mode ${section.mode} yet (sync mode only)`,
     });
   if (strategy?.name.includes('scaffold'))
     problems.push({

@@ -1,3 +1,4 @@
+import { type Attackers, attackTraining, attackUpdates } from '../attacks/index.js';
 import { clientSeed, inRound } from '../round-training.js';
 import type { FederatedSection } from '../schema.js';
 import type { ClientContext } from '../strategies/client-hook.js';
@@ -42,6 +43,8 @@ export interface ReplayInput {
   readonly indices: readonly (Int32Array | undefined)[];
   readonly seed: number;
   readonly local: FederatedSection['local'];
+  /** The malicious clients: their training and updates are attacked (see attacks/). */
+  readonly attackers?: Attackers;
   /** Hears each server update's end (progress only). */
   readonly done?: (version: number) => void;
 }
@@ -87,12 +90,16 @@ export async function replay(input: ReplayInput): Promise<Replay> {
     }
     for (const c of u.contributions) {
       const base = c.participation.baseVersion;
-      // The seam where each update reaches the server (attackers plug in here).
-      server.receive({
-        update: trained.get(c.participation.index)!,
-        base: versions.get(base)!,
-        staleness: c.staleness,
-      });
+      // Each update reaches the server here, an attacker's attacked against its own
+      // base version (ALIE, which needs the round's other updates, has none here).
+      const baseModel = versions.get(base)!;
+      const [update] = attackUpdates(
+        input.attackers,
+        baseModel,
+        [trained.get(c.participation.index)!],
+        u.version,
+      );
+      server.receive({ update: update!, base: baseModel, staleness: c.staleness });
       trained.delete(c.participation.index);
       const left = users.get(base)! - 1;
       users.set(base, left);
@@ -172,6 +179,7 @@ async function trainBatch(
       local: context.local,
       seed: context.seed,
       ...hook.prepare(context),
+      ...attackTraining(input.attackers, context.clientId),
     }));
     const results = await inRound(version, trainer.train(global, tasks));
     for (let i = 0; i < results.length; i++) {

@@ -106,6 +106,7 @@ export async function simulateAsync(input: AsyncRunInput): Promise<RunResult> {
       indices: world.indices,
       seed: input.seed,
       local: section.local,
+      attackers: world.attackers,
       done: (version) => report(version, 'trained update'),
     });
   const results: UpdateResult[] =
