@@ -6,13 +6,13 @@
  * and `.svg`; deterministic, like every report.
  */
 import { join } from 'node:path';
+import { meanAndError } from '../report/stats.js';
 import { renderWorkloadReport } from '../report/workload-report.js';
 import { writeAtomically } from '../sweep/run-sweep.js';
 import type { WorkloadReport } from '../vocabulary/workload-report.js';
 import { metricValue } from './metrics.js';
 import type { CheckedPlan } from './run-plan.js';
 import type { Evaluated, SearchResult } from './search.js';
-import { meanAndError } from '../report/stats.js';
 
 /** Writes the report into `outDir/report`; returns nothing when the plan has no constraint to plot against. */
 export async function writePlanReport(
