@@ -15,6 +15,7 @@ import {
   type ReportMeta,
   type ReportRow,
 } from './columns.js';
+import { heatmapChart } from './heatmap-chart.js';
 import { type ReportMetric, reportMetrics } from './metrics.js';
 
 /** Tables besides the combined summary that some charts draw from. */
@@ -88,6 +89,9 @@ const BREAKDOWN_ORDER: readonly (Family | null)[] = [
  *   first categorical one when none is numeric), one series per combination
  *   of the other parameters, with 95% confidence intervals over
  *   replications, and the SLO rule(s) `meta.sloS` on latency metrics;
+ * - with two or more categorical parameters (such as defence x attack), for
+ *   each metric a heat map over the first two, a panel per combination of
+ *   the others;
  * - Pareto fronts for the first metric of each trading pair of unit
  *   families (time/energy, time/cost, energy/cost, accuracy/time, ...), when
  *   there are at least two configurations;
@@ -106,6 +110,12 @@ export function reportCharts(
   const metrics = reportMetrics(table, meta).charts;
   const options: ChartOptions = { sloS: meta.sloS ?? [] };
   const charts = metricCharts(table, metrics, params, options);
+  const categorical = params.filter((p) => !p.numeric);
+  if (categorical.length >= 2) {
+    const [x, y] = categorical as [ParameterRole, ParameterRole];
+    const others = params.filter((p) => p !== x && p !== y);
+    for (const metric of metrics) charts.push(heatmapChart(table, metric, x, y, others));
+  }
   const configurations = groupRows(
     table,
     params.map((p) => p.column),
