@@ -245,6 +245,13 @@ describe('federated.attack: bad input names its path', () => {
     ]);
   });
 
+  it('a group the fleet does not have, from the scenario file (resolving it)', () => {
+    const error = expectInputError(() =>
+      prepareScenario(withAttack('{ kind: sign-flip, groups: [phones, cars] }')),
+    );
+    expect(error.problems.map((p) => p.path)).toEqual(['federated.attack.groups[1]']);
+  });
+
   it('accepts each kind with its defaults', () => {
     for (const attack of [
       '{ kind: sign-flip, fraction: 0.2 }',
@@ -265,5 +272,11 @@ describe('attacks in a run (the small synthetic scenario, real tier)', () => {
     const none = await tables(small);
     expect(await tables(withAttack('{ kind: sign-flip, fraction: 0, scale: 5 }'))).toBe(none);
     expect(await tables(withAttack('{ kind: sign-flip, fraction: 0.3, scale: 5 }'))).not.toBe(none);
+  });
+
+  it('a groups: attack runs, and differs from no attack', async () => {
+    // The Raspberry Pis: the LTE phones finish last and are never among the first 4 of a round.
+    const none = await tables(small);
+    expect(await tables(withAttack('{ kind: sign-flip, groups: [pis], scale: 5 }'))).not.toBe(none);
   });
 });
