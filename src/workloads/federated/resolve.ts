@@ -6,6 +6,7 @@ import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { traceProblems } from '../trace-files.js';
 import { asyncProblems } from './async/checks.js';
+import { asyncSettings } from './async/run.js';
 import { attackProblems } from './attacks/index.js';
 import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';
@@ -86,7 +87,7 @@ export function resolveFederated(
     if (!(error instanceof UsageError)) throw error;
     problems.push({ path: 'federated.strategy', message: error.message });
   }
-  problems.push(...wrapperClientProblems(section.strategy.wrap ?? [], section.clientsPerRound));
+  problems.push(...robustRuleProblems(section));
   problems.push(...asyncProblems(section, first, built));
   problems.push(...attackProblems(section.attack, groups));
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
@@ -120,4 +121,28 @@ function localOptimizerProblems(
       value: optimizer,
     },
   ];
+}
+
+/**
+ * The robust rules' bounds (Krum's f, Multi-Krum's m, Bulyan's f) against
+ * the updates each aggregation sees: clientsPerRound in sync mode, the
+ * buffer size K in buffered mode (FedBuff aggregates K arrivals at a time).
+ * FedAsync takes no wrappers (async/checks.ts says so), so there is nothing
+ * to bound there.
+ */
+function robustRuleProblems(section: FederatedSection): InputProblem[] {
+  const wrappers = section.strategy.wrap ?? [];
+  if (section.mode === 'async') return [];
+  if (section.mode !== 'buffered') return wrapperClientProblems(wrappers, section.clientsPerRound);
+  const k = asyncSettings('buffered', section.async, section).bufferSize;
+  const source =
+    section.async?.bufferSize === undefined
+      ? 'federated.async.bufferSize, default clientsPerRound'
+      : 'federated.async.bufferSize';
+  return wrapperClientProblems(wrappers, k).map((p) => ({
+    ...p,
+    message: `in mode buffered each server update aggregates the buffer size K = ${k} (${source}), not clientsPerRound: ${p.message
+      .replaceAll('clients per round', 'updates per aggregation')
+      .replaceAll('clientsPerRound', 'K')}`,
+  }));
 }

@@ -293,3 +293,24 @@ describe('attackers in an asynchronous mode', () => {
     expect(loss(attacked)[first]).not.toEqual(loss(clean)[first]);
   });
 });
+
+describe('robust rules in buffered mode', () => {
+  // FedBuff aggregates K = bufferSize arrivals at a time: Krum's bound n > 2f + 2 is on K.
+  const krum = (clientsPerRound: number, bufferSize: number) =>
+    pisOnly(`  mode: buffered\n  async: { bufferSize: ${bufferSize} }\n`, [
+      ['clientsPerRound: 4', `clientsPerRound: ${clientsPerRound}`],
+      ['overCommit: 1.5', 'overCommit: 1'],
+      ['strategy: { name: fedavg }', 'strategy: { name: fedavg, wrap: [{ name: krum, f: 2 }] }'],
+    ]);
+
+  it('rejects Krum f = 2 with K = 3 (3 <= 2f + 2), however many clients per round', () => {
+    const error = expectInputError(() => prepareScenario(krum(8, 3)));
+    const problem = error.problems.find((p) => p.path === 'federated.strategy.wrap[0].f');
+    expect(problem?.message).toContain('buffer size K = 3');
+    expect(problem?.message).toContain('needs K >= 7');
+  });
+
+  it('accepts Krum f = 2 with K = 8 (8 > 2f + 2), though clientsPerRound is 4', () => {
+    expect(() => prepareScenario(krum(4, 8))).not.toThrow();
+  });
+});
