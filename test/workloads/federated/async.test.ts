@@ -314,3 +314,34 @@ describe('robust rules in buffered mode', () => {
     expect(() => prepareScenario(krum(4, 8))).not.toThrow();
   });
 });
+
+describe('FedAsync and the strategy', () => {
+  const asyncWith = (strategy: string) =>
+    pisOnly('  mode: async\n', [['strategy: { name: fedavg }', `strategy: ${strategy}`]]);
+
+  it.each([
+    ['{ name: fedadam }', 'federated.strategy'],
+    ['{ name: fedavgm }', 'federated.strategy'],
+    ['{ name: fedavg, wrap: [{ name: median }] }', 'federated.strategy.wrap'],
+    [
+      '{ name: fedprox, proximalMu: 0.01, wrap: [{ name: clip, clipNorm: 1 }] }',
+      'federated.strategy.wrap',
+    ],
+  ])('rejects %s, which FedAsync would ignore, at %s', (strategy, path) => {
+    const error = expectInputError(() => prepareScenario(asyncWith(strategy)));
+    const problem = error.problems.find((p) => p.path === path);
+    expect(problem?.message).toContain('FedAsync mixes each update');
+    expect(problem?.message).toContain('mode: buffered');
+  });
+
+  it.each(['{ name: fedavg }', '{ name: fedprox, proximalMu: 0.01 }'])('accepts %s', (strategy) => {
+    expect(() => prepareScenario(asyncWith(strategy))).not.toThrow();
+  });
+
+  it('buffered mode still takes a server optimiser and a robust rule', () => {
+    const file = pisOnly('  mode: buffered\n', [
+      ['strategy: { name: fedavg }', 'strategy: { name: fedadam, wrap: [{ name: median }] }'],
+    ]);
+    expect(() => prepareScenario(file)).not.toThrow();
+  });
+});

@@ -6,7 +6,8 @@ import type { Strategy } from '../strategies/strategy.js';
  * What the schema cannot check about the asynchronous modes: `concurrency`
  * and the buffer size K are at most the clients, the selection is uniform
  * (a dispatch picks one idle client at random), the strategy keeps no
- * per-round client state (SCAFFOLD's control variates assume rounds).
+ * per-round client state (SCAFFOLD's control variates assume rounds), and
+ * FedAsync gets no strategy it would ignore.
  */
 export function asyncProblems(
   section: FederatedSection,
@@ -33,10 +34,41 @@ export function asyncProblems(
       message: `mode ${section.mode} dispatches a random idle client when a slot frees; selection ${section.selection} needs rounds`,
       value: section.selection,
     });
-  if (strategy?.name.includes('scaffold'))
+  if (section.mode === 'async')
+    problems.push(...fedAsyncStrategyProblems(section.strategy, strategy !== undefined));
+  else if (strategy?.name.includes('scaffold'))
     problems.push({
       path: 'federated.strategy',
       message: `mode ${section.mode} cannot run ${strategy.name}: its control variates assume synchronous rounds`,
+    });
+  return problems;
+}
+
+/** Strategies FedAsync runs as written: FedAvg's local training, and FedProx's proximal term (FedAsync's local regulariser). */
+const FEDASYNC_STRATEGIES = ['fedavg', 'fedprox'];
+
+/**
+ * FedAsync mixes each update into the global model itself
+ * (FedAsyncServer), so a server optimiser or a wrapper (robust rule,
+ * clipping) would be silently ignored: reject them. An unknown name
+ * (`known` false) is already reported by the strategy check.
+ */
+function fedAsyncStrategyProblems(
+  spec: FederatedSection['strategy'],
+  known: boolean,
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const hint = 'use mode: buffered (FedBuff) for a server optimiser or a robust rule';
+  if (known && !FEDASYNC_STRATEGIES.includes(spec.name))
+    problems.push({
+      path: 'federated.strategy',
+      message: `mode async cannot run strategy ${spec.name}: FedAsync mixes each update into the global model itself and takes only ${FEDASYNC_STRATEGIES.join(' or ')}; ${hint}`,
+      value: spec.name,
+    });
+  if (spec.wrap !== undefined && spec.wrap.length > 0)
+    problems.push({
+      path: 'federated.strategy.wrap',
+      message: `mode async cannot run strategy wrappers (${spec.wrap.map((w) => w.name).join(', ')}): FedAsync mixes each update into the global model itself; ${hint}`,
     });
   return problems;
 }
