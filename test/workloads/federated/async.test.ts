@@ -67,7 +67,7 @@ describe('FedAsync with alpha = 1 and concurrency 1', () => {
     const last = records(tables.updates).at(-1)!;
     // Assert: by hand, train the dispatched clients one after another from the initial model,
     // each with its data (the scenario's partition) and the seed of round version + 1.
-    expect(trips.map((t) => t.version)).toEqual([0, 1, 2, 3, 4, 5, 6]); // the 7th is cut off
+    expect(trips.map((t) => t.version)).toEqual([0, 1, 2, 3, 4, 5]); // none after the last update
     const { prepared } = prepareScenario(file);
     const resolved = prepared.resolved as ResolvedFederated;
     const context = await prepareTraining(trainingSetup(resolved, 3));
@@ -343,5 +343,52 @@ describe('FedAsync and the strategy', () => {
       ['strategy: { name: fedavg }', 'strategy: { name: fedadam, wrap: [{ name: median }] }'],
     ]);
     expect(() => prepareScenario(file)).not.toThrow();
+  });
+});
+
+describe('the end of an asynchronous run', () => {
+  /** The whole small fleet (12 clients), cost-only, buffered with `block`. */
+  function buffered(block: string): string {
+    const file = join(mkdtempSync(join(tmpdir(), 'edgesim-fl-async-')), 'scenario.yaml');
+    writeFileSync(
+      file,
+      readFileSync(small, 'utf8').replace(
+        '  rounds: 4',
+        `  rounds: 4\n  tier: cost-only\n  mode: buffered\n  async: ${block}`,
+      ),
+    );
+    return file;
+  }
+
+  it('dispatches no trip after the last server update (K = concurrency = the clients)', async () => {
+    // With K = concurrency = 12 = the clients, every client not dropped is in the buffer when
+    // it is applied, so nothing is in flight at the last update: no stragglers at all.
+    const tables = await run(buffered('{ concurrency: 12, bufferSize: 12, updates: 20 }'));
+    const summary = records(tables.summary)[0]!;
+    const trips = records(tables.clients);
+    expect(summary.aggregated).toBe(12 * 20);
+    expect(summary.stragglers).toBe(0);
+    const dropped =
+      (summary.dropped_offline as number) +
+      (summary.dropped_battery as number) +
+      (summary.dropped_stale as number);
+    expect(summary.participations).toBe((summary.aggregated as number) + dropped);
+    expect(trips.every((t) => (t.version as number) < 20)).toBe(true);
+  });
+
+  it('leaves only trips started before the last update as stragglers', async () => {
+    const tables = await run(buffered('{ concurrency: 6, bufferSize: 3, updates: 30 }'));
+    const trips = records(tables.clients);
+    expect(trips.every((t) => (t.version as number) < 30)).toBe(true);
+    const last = records(tables.updates).at(-1)!;
+    for (const t of trips.filter((t) => t.outcome === 'straggler'))
+      expect(t.start_s as number).toBeLessThan(last.time_s as number);
+  });
+
+  it('FedAsync: one trip per server update with one client at a time', async () => {
+    const tables = await run(
+      pisOnly('  tier: cost-only\n  mode: async\n  async: { concurrency: 1, updates: 6 }\n'),
+    );
+    expect(records(tables.clients).map((t) => t.outcome)).toEqual(Array(6).fill('aggregated'));
   });
 });

@@ -158,11 +158,19 @@ class Timeline {
     this.position[d] = -1;
   }
 
-  /** Dispatches idle clients while slots are free (re-entrant calls, from a drop at dispatch, loop here). */
+  /**
+   * Dispatches idle clients while slots are free (re-entrant calls, from a
+   * drop at dispatch, loop here), until the last server update is made:
+   * a trip started then could only be cut off as a straggler.
+   */
   private fill(): void {
     if (this.filling) return;
     this.filling = true;
-    while (this.inFlight < this.o.concurrency && this.poolSize > 0) {
+    while (
+      this.inFlight < this.o.concurrency &&
+      this.poolSize > 0 &&
+      this.updates.length < this.o.updates
+    ) {
       const d = this.pool[this.o.pick.integer(this.poolSize)]!;
       this.remove(d);
       this.held[d] = 1;
