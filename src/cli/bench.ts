@@ -36,7 +36,7 @@ export function registerBench(program: Command): void {
     .option(
       '--fail-if-slower <p>',
       'exit 1 when a scenario is this much slower (such as 20%) beyond the noise',
-      parseFraction('--fail-if-slower', 0, 100),
+      parseFraction('--fail-if-slower', 0, 10),
     )
     .option(
       '--confidence <p>',
@@ -54,6 +54,12 @@ export function registerBench(program: Command): void {
     .action(async (files: string[], options) => {
       if (options.suite !== undefined) {
         if (files.length > 0) throw new UsageError('give scenario files or --suite, not both');
+        const scenarioOnly = ['save', 'baseline', 'against', 'failIfSlower', 'junit', 'runs'];
+        const given = scenarioOnly.filter((o) => options[o] !== undefined);
+        if (given.length > 0)
+          throw new UsageError(
+            `--suite runs the built-in suites, which take only --json; ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} apply to scenario files`,
+          );
         process.exitCode = runSuites(String(options.suite), options.json === true);
         return;
       }

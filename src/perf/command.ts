@@ -13,6 +13,7 @@ import type { CommandOutcome, CommandReportOptions } from '../check/command.js';
 import { junit, table } from '../check/output.js';
 import { InputError, UsageError } from '../errors.js';
 import type { ProgressReporter } from '../progress.js';
+import { readMergedScenario, splitScenario } from '../scenario/load.js';
 import { writeAtomically } from '../sweep/run-sweep.js';
 import { gitCommit, VERSION } from '../version.js';
 import { loadScenario } from '../workloads/scenario.js';
@@ -26,9 +27,11 @@ import {
   type Measure,
   measured,
   summarise,
+  VERDICTS,
   type Verdict,
 } from './report.js';
 import { timeScenarios } from './timed-runs.js';
+import { lehmannRank } from './timing-stats.js';
 
 export interface BenchOptions extends CommandReportOptions {
   runs?: number;
@@ -44,37 +47,49 @@ export interface BenchOptions extends CommandReportOptions {
   noise?: number;
   save?: string;
   progress?: ProgressReporter;
+  /** Told of what bench ignores (a scenario's sweep: block); default: a line on stderr. */
+  warn?: (message: string) => void;
 }
 
 export const BENCH_DEFAULTS = { runs: 10, warmup: 1, confidence: 0.95, noise: 0.02 } as const;
 
 /** Runs the benchmarks and judges them; see the module comment. */
 export function benchCommand(files: readonly string[], options: BenchOptions): CommandOutcome {
-  if (options.baseline !== undefined && options.against !== undefined)
-    throw new UsageError('give --baseline (a saved report) or --against (a build), not both');
-  if (options.failIfSlower !== undefined && !options.baseline && !options.against)
-    throw new UsageError('--fail-if-slower needs --baseline or --against to compare with');
-  const names = files.map((f) => relative(process.cwd(), resolve(f)) || f);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new UsageError(`${twice} is given twice`);
-  const scenarios = files.map((file) => ({ file, loaded: loadScenario(file) }));
+  const names = checkFiles(files, options);
+  const warn =
+    options.warn ?? ((message: string) => process.stderr.write(`edgesim: warning: ${message}\n`));
+  const scenarios = files.map((file) => {
+    for (const block of Object.keys(splitScenario(readMergedScenario(file)).blocks))
+      warn(`${file} has a ${block}: block; bench times its base scenario only`);
+    return loadScenario(file);
+  });
   const saved = options.baseline === undefined ? undefined : readReport(options.baseline);
   const measure = options.measure ?? 'cpu';
   const runs = options.runs ?? BENCH_DEFAULTS.runs;
-  const warmup = options.warmup ?? BENCH_DEFAULTS.warmup;
   const rule: DecisionRule = {
     confidence: options.confidence ?? BENCH_DEFAULTS.confidence,
     noise: options.noise ?? BENCH_DEFAULTS.noise,
     failIfSlower: options.failIfSlower ?? null,
     family: files.length,
   };
+  const before = names.map((name) => saved?.benchmarks.find((b) => b.name === name));
+  if (saved !== undefined) checkBaseline(options.baseline!, saved, names, before);
+  if (rule.failIfSlower !== null)
+    requireIntervals(
+      names.map((_, i) =>
+        options.against !== undefined ? runs : (before[i]?.runs.length ?? runs),
+      ),
+      runs,
+      rule,
+    );
   const timings = timeScenarios(files, {
     runs,
-    warmup,
+    warmup: options.warmup ?? BENCH_DEFAULTS.warmup,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.against === undefined ? {} : { against: options.against }),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
+  const machine = thisMachine();
   const benchmarks = timings.map((t, i): Benchmark => {
     const sha256 = createHash('sha256').update(readFileSync(t.file)).digest('hex');
     const candidate = measured(t.candidate, measure);
@@ -83,47 +98,126 @@ export function benchCommand(files: readonly string[], options: BenchOptions): C
       comparison = {
         source: 'build',
         scenarioChanged: false,
+        machineChanged: false,
         ...compareTimings(measured(t.baseline, measure), candidate, rule),
       };
     else if (saved !== undefined) {
-      const before = saved.benchmarks.find((b) => b.name === names[i]);
-      comparison =
-        before === undefined
-          ? newBenchmark()
-          : {
-              source: 'saved',
-              scenarioChanged: before.sha256 !== sha256,
-              ...compareTimings(measured(before.runs, measure), candidate, rule),
-            };
+      const previous = before[i];
+      comparison = previous === undefined ? newBenchmark() : savedComparison(previous, sha256);
     }
     return {
       name: names[i]!,
       sha256,
-      seed: options.seed ?? scenarios[i]!.loaded.scenario.seed,
+      seed: options.seed ?? scenarios[i]!.scenario.seed,
       runs: t.candidate,
       ...summarise(t.candidate, measure),
       comparison,
     };
+
+    function savedComparison(previous: Benchmark, hash: string): Comparison {
+      const judged = compareTimings(measured(previous.runs, measure), candidate, rule);
+      const scenarioChanged = previous.sha256 !== hash;
+      return {
+        source: 'saved',
+        scenarioChanged,
+        machineChanged: !sameMachine(saved!.machine, machine),
+        ...judged,
+        // Another scenario times other work: its ratio is shown, never judged.
+        verdict: scenarioChanged ? 'inconclusive' : judged.verdict,
+      };
+    }
   });
+  const report = assemble(benchmarks, { measure, runs, rule, machine, options });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  if (options.save !== undefined) writeAtomically(options.save, json);
+  if (options.junit !== undefined) writeAtomically(options.junit, benchJunit(report));
+  return {
+    text: options.json ? json.trimEnd() : benchTable(report, options.colour === true),
+    exitCode: report.outcome === 'pass' ? 0 : 1,
+  };
+}
+
+/** The scenario names (paths relative to the working directory); a UsageError for conflicting options. */
+function checkFiles(files: readonly string[], options: BenchOptions): string[] {
+  if (options.baseline !== undefined && options.against !== undefined)
+    throw new UsageError('give --baseline (a saved report) or --against (a build), not both');
+  if (options.failIfSlower !== undefined && !options.baseline && !options.against)
+    throw new UsageError('--fail-if-slower needs --baseline or --against to compare with');
+  const names = files.map((f) => relative(process.cwd(), resolve(f)) || f);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new UsageError(`${twice} is given twice`);
+  return names;
+}
+
+/** A saved baseline must have at least one of the scenarios: otherwise nothing is compared. */
+function checkBaseline(
+  file: string,
+  saved: BenchReport,
+  names: readonly string[],
+  before: readonly (Benchmark | undefined)[],
+): void {
+  if (before.some((b) => b !== undefined)) return;
+  throw new InputError(file, [
+    {
+      path: 'benchmarks',
+      message: `has none of ${names.join(', ')} (it has ${saved.benchmarks.map((b) => b.name).join(', ') || 'none'}); scenarios match by path relative to the working directory`,
+    },
+  ]);
+}
+
+/**
+ * A UsageError when `--fail-if-slower` could never fail: too few runs a side
+ * for an interval at the family-wise confidence (the exact U distribution
+ * has no tail that small).
+ */
+function requireIntervals(baselineRuns: readonly number[], runs: number, rule: DecisionRule): void {
+  const each = 1 - (1 - rule.confidence) / Math.max(1, rule.family);
+  const short = baselineRuns.findIndex((n) => lehmannRank(n, runs, each).k < 1);
+  if (short < 0) return;
+  let needed = runs;
+  while (lehmannRank(Math.max(baselineRuns[short]!, needed), needed, each).k < 1) needed++;
+  throw new UsageError(
+    `--fail-if-slower: ${baselineRuns[short]} baseline runs against ${runs} cannot give a ${rule.confidence * 100}% interval for ${rule.family} scenario(s), so nothing could fail; use --runs ${needed} or more (and as many in the baseline)`,
+  );
+}
+
+function thisMachine(): BenchReport['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+function sameMachine(a: BenchReport['machine'], b: BenchReport['machine']): boolean {
+  return (
+    a.cpus === b.cpus && a.cpuModel === b.cpuModel && a.node === b.node && a.platform === b.platform
+  );
+}
+
+function assemble(
+  benchmarks: Benchmark[],
+  context: {
+    measure: Measure;
+    runs: number;
+    rule: DecisionRule;
+    machine: BenchReport['machine'];
+    options: BenchOptions;
+  },
+): BenchReport {
+  const { rule, options } = context;
   const counts = Object.fromEntries(
-    (['same', 'faster', 'slower', 'regressed', 'inconclusive', 'new'] as const).map((v) => [
-      v,
-      benchmarks.filter((b) => b.comparison?.verdict === v).length,
-    ]),
+    VERDICTS.map((v) => [v, benchmarks.filter((b) => b.comparison?.verdict === v).length]),
   ) as Record<Verdict, number>;
-  const report: BenchReport = {
+  return {
     schema: 'edgesim-bench/1',
     edgesim: VERSION,
     commit: gitCommit(),
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
-    measure,
-    runs,
-    warmup,
+    machine: context.machine,
+    measure: context.measure,
+    runs: context.runs,
+    warmup: options.warmup ?? BENCH_DEFAULTS.warmup,
     confidence: rule.confidence,
     noise: rule.noise,
     failIfSlower: rule.failIfSlower,
@@ -131,13 +225,6 @@ export function benchCommand(files: readonly string[], options: BenchOptions): C
     outcome: counts.regressed > 0 ? 'fail' : 'pass',
     counts,
     benchmarks,
-  };
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  if (options.save !== undefined) writeAtomically(options.save, json);
-  if (options.junit !== undefined) writeAtomically(options.junit, benchJunit(report));
-  return {
-    text: options.json ? json.trimEnd() : benchTable(report, options.colour === true),
-    exitCode: report.outcome === 'pass' ? 0 : 1,
   };
 }
 
@@ -150,6 +237,7 @@ function newBenchmark(): Comparison {
     ciLow: null,
     ciHigh: null,
     scenarioChanged: false,
+    machineChanged: false,
     verdict: 'new',
   };
 }
@@ -194,7 +282,9 @@ export function benchTable(report: BenchReport, colour: boolean): string {
     ];
     if (!compared || c === null) return cells;
     const interval = c.ciLow === null ? '-' : `[${times(c.ciLow)}, ${times(c.ciHigh)}]`;
-    const changed = c.scenarioChanged ? ' (scenario changed)' : '';
+    const changed =
+      (c.scenarioChanged ? ' (scenario changed)' : '') +
+      (c.machineChanged ? ' (baseline from another machine)' : '');
     return [
       ...cells,
       seconds(c.baselineMedianS),

@@ -12,15 +12,24 @@
  * - `slower`: low > 1 + noise (but not regressed);
  * - `faster`: high < 1 / (1 + noise);
  * - `same`: the interval reaches into the noise band;
- * - `inconclusive`: too few runs for an interval; `new`: not in the baseline.
+ * - `inconclusive`: too few runs for an interval, or a scenario file that
+ *   changed since the saved baseline (it times other work);
+ * - `new`: not in the saved baseline.
  * The confidence is family-wise over the benchmarks compared (Bonferroni).
  */
 import { z } from 'zod';
 import { median, medianAbsoluteDeviation, ratioInterval } from './timing-stats.js';
 
-const timing = z.object({ wallS: z.number(), cpuS: z.number(), importWallS: z.number() });
+const timing = z.object({
+  wallS: z.number().positive(),
+  cpuS: z.number().positive(),
+  importWallS: z.number().nonnegative(),
+});
 
-const verdict = z.enum(['same', 'faster', 'slower', 'regressed', 'inconclusive', 'new']);
+/** Every verdict, in the order reports count them. */
+export const VERDICTS = ['same', 'faster', 'slower', 'regressed', 'inconclusive', 'new'] as const;
+
+const verdict = z.enum(VERDICTS);
 
 export const comparisonSchema = z.object({
   /** Where the baseline's timings come from: a saved report or a build run in alternation. */
@@ -32,8 +41,10 @@ export const comparisonSchema = z.object({
   ratio: z.number().nullable(),
   ciLow: z.number().nullable(),
   ciHigh: z.number().nullable(),
-  /** The scenario file's SHA-256 differs from the saved baseline's. */
+  /** The scenario file's SHA-256 differs from the saved baseline's: the verdict is `inconclusive`. */
   scenarioChanged: z.boolean(),
+  /** The saved baseline ran on another machine (CPUs, CPU model, Node, platform): the ratio may be the machine's. */
+  machineChanged: z.boolean(),
   verdict,
 });
 
@@ -42,7 +53,7 @@ export const benchmarkSchema = z.object({
   name: z.string(),
   sha256: z.string(),
   seed: z.number().int().nullable(),
-  runs: z.array(timing),
+  runs: z.array(timing).min(1),
   /** Of the measure's timings, in seconds. */
   minS: z.number(),
   medianS: z.number(),

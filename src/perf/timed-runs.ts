@@ -50,7 +50,9 @@ export function buildEntry(dir: string): string {
   const entry = resolve(dir, 'dist', 'run.js');
   if (!existsSync(entry))
     throw new UsageError(
-      `--against ${dir}: no ${join('dist', 'run.js')} there; give a checkout of edgesim after \`npm ci\` (which builds it) or an installed edgesim package`,
+      dir === PACKAGE_ROOT
+        ? `this edgesim has no ${join('dist', 'run.js')}: run npm run build first`
+        : `--against ${dir}: no ${join('dist', 'run.js')} there; give a checkout of edgesim after \`npm ci\` (which builds it) or an installed edgesim package`,
     );
   return entry;
 }
@@ -114,5 +116,13 @@ function timedRun(
   if (child.status !== 0)
     throw new RunFailedError(`bench: ${file} failed on the ${side} build: ${message}`);
   const line = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as RunTiming;
+  try {
+    const timing = JSON.parse(line) as RunTiming;
+    if (timing.cpuS > 0 && timing.wallS > 0) return timing;
+  } catch {
+    // reported below
+  }
+  throw new RunFailedError(
+    `bench: a run of ${file} printed no timing (its last line: ${line.slice(0, 200)})`,
+  );
 }

@@ -90,7 +90,8 @@ export function lehmannRank(
   if (n * m > EXACT_PAIRS) {
     const mean = (n * m) / 2;
     const sd = Math.sqrt((n * m * (n + m + 1)) / 12);
-    const k = Math.max(0, Math.floor(mean - normalQuantile(1 - alpha) * sd));
+    // P(U < k) ~ Phi((k - 0.5 - mean) / sd) <= alpha, with the continuity correction.
+    const k = Math.max(0, Math.floor(mean + 0.5 - normalQuantile(1 - alpha) * sd));
     return { k, reached: k < 1 ? 0 : 1 - 2 * normalCdf((k - 0.5 - mean) / sd) };
   }
   const cdf = uCdf(n, m);

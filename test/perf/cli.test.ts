@@ -86,6 +86,36 @@ describe('edgesim bench', () => {
   it('refuses bad input with exit 2 and says what is wrong', SLOW, () => {
     const dir = setup();
     writeFileSync(join(dir, 'bad.json'), '{"schema": "edgesim-bench/1"}');
+    // A valid report of another scenario: nothing to compare with.
+    const run = { wallS: 1, cpuS: 1, importWallS: 0.5 };
+    const other = {
+      schema: 'edgesim-bench/1',
+      edgesim: '0.1.0',
+      commit: null,
+      machine: { cpus: 2, cpuModel: 'x', node: 'v20', platform: 'linux-x64' },
+      measure: 'cpu',
+      runs: 4,
+      warmup: 0,
+      confidence: 0.95,
+      noise: 0.02,
+      failIfSlower: null,
+      baseline: null,
+      outcome: 'pass',
+      counts: { same: 0, faster: 0, slower: 0, regressed: 0, inconclusive: 0, new: 0 },
+      benchmarks: [
+        {
+          name: 'other.yaml',
+          sha256: 'x',
+          seed: 1,
+          runs: [run, run, run, run],
+          minS: 1,
+          medianS: 1,
+          madS: 0,
+          comparison: null,
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'other.json'), JSON.stringify(other));
     const cases: [string[], RegExp][] = [
       [['tiny.yaml', '--baseline', 'missing.json'], /missing\.json.*no such file/],
       [
@@ -94,6 +124,22 @@ describe('edgesim bench', () => {
       ],
       [['tiny.yaml', '--fail-if-slower', '20%'], /--fail-if-slower needs --baseline or --against/],
       [['tiny.yaml', '--runs', '0'], /--runs: expected an integer >= 1, got "0"/],
+      [
+        ['tiny.yaml', '--baseline', 'other.json'],
+        /other\.json: benchmarks: has none of tiny\.yaml \(it has other\.yaml\)/,
+      ],
+      [
+        ['tiny.yaml', '--against', '.', '--runs', '3', '--fail-if-slower', '20%'],
+        /cannot give a 95% interval .*use --runs 4 or more/,
+      ],
+      [
+        ['tiny.yaml', '--fail-if-slower', '20', '--against', '.'],
+        /--fail-if-slower: expected a fraction in \[0, 10\)/,
+      ],
+      [
+        ['--suite', 'engine', '--baseline', 'x.json'],
+        /--suite runs the built-in suites, which take only --json; --baseline apply/,
+      ],
       [['tiny.yaml', '--against', dir], /--against .*: no dist\/run\.js there/],
       [['nosuch.yaml'], /nosuch\.yaml/],
       [[], /give at least one scenario file, or --suite/],

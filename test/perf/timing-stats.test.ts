@@ -46,11 +46,12 @@ describe('the Mann-Whitney rank of the interval', () => {
   });
 
   it('switches to the normal approximation past 1,600 pairs, within a rank of the exact count', () => {
-    // Normal: mean n·m/2, sd sqrt(n·m·(n + m + 1)/12); k = floor(mean - 1.959964·sd).
-    // 40 x 40 (counted): 800 - 1.959964·sqrt(10,800) = 800 - 203.69 = 596.3.
+    // Normal: mean n·m/2, sd sqrt(n·m·(n + m + 1)/12); k = floor(mean + 0.5 - 1.959964·sd)
+    // (P(U < k) with the continuity correction).
+    // 40 x 40 (counted): 800.5 - 1.959964·sqrt(10,800) = 800.5 - 203.69 = 596.8.
     expect(Math.abs(lehmannRank(40, 40, 0.95).k - 596)).toBeLessThanOrEqual(1);
-    // 41 x 40 (1,640 pairs: normal): 820 - 1.959964·sqrt(11,206.7) = 820 - 207.49 = 612.5 → 612.
-    expect(lehmannRank(41, 40, 0.95).k).toBe(612);
+    // 41 x 40 (1,640 pairs: normal): 820.5 - 1.959964·sqrt(11,206.7) = 820.5 - 207.49 = 613.0 → 613.
+    expect(lehmannRank(41, 40, 0.95).k).toBe(613);
   });
 });
 
