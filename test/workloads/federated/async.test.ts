@@ -15,6 +15,12 @@ import { lossAndAccuracy } from '../../../src/ml/evaluate.js';
 import { trainModel } from '../../../src/ml/train.js';
 import type { Table, TableValue } from '../../../src/results/table.js';
 import { prepareScenario, type RunTables } from '../../../src/run.js';
+import type { AsyncTablesInput } from '../../../src/workloads/federated/async/tables.js';
+import { asyncTables, UPDATE_COLUMNS } from '../../../src/workloads/federated/async/tables.js';
+import type {
+  Contribution,
+  ServerUpdate,
+} from '../../../src/workloads/federated/async/timeline.js';
 import {
   type AttackSpec,
   chooseAttackers,
@@ -391,4 +397,53 @@ describe('the end of an asynchronous run', () => {
     );
     expect(records(tables.clients).map((t) => t.outcome)).toEqual(Array(6).fill('aggregated'));
   });
+});
+
+describe('the asynchronous tables on long runs', () => {
+  it('take the maxima of 500,000 evaluated updates and a 500,000-update buffer without a stack overflow', () => {
+    // Prepare: Math.max(...array) throws a RangeError on arrays this long; a minimal fleet and
+    // scenario (no devices) around 500,000 evaluated server updates, the first with a buffer of
+    // 500,000 contributions of staleness 0..6.
+    const n = 500_000;
+    const contribution = (s: number) =>
+      ({ participation: { record: { client: 0 } }, staleness: s % 7 }) as unknown as Contribution;
+    const results = Array.from({ length: n }, (_, i) => ({
+      update: {
+        version: i + 1,
+        timeS: i,
+        contributions: i === 0 ? Array.from({ length: n }, (_, s) => contribution(s)) : [],
+        evaluate: true,
+        energyJ: 0,
+        bytesDown: 0,
+        bytesUp: 0,
+      } satisfies ServerUpdate,
+      status: 'aggregated' as const,
+      accuracy: i === 1234 ? 0.99 : 0.5,
+      loss: 1,
+      confusion: null,
+      trainLoss: null,
+    }));
+    const input = {
+      resolved: {
+        scenario: { name: 'long', federated: { tier: 'cost-only', partition: { kind: 'iid' } } },
+        groups: [],
+        clientCount: 0,
+      },
+      fleet: { count: 0, groupOf: [] },
+      settings: { mode: 'async', concurrency: 1, bufferSize: 1 },
+      timeline: { participations: [], updates: [], endS: n },
+      results,
+      clients: undefined,
+      failure: null,
+      model: { modelBytes: 0, flopsPerSample: 0 },
+      warning: null,
+    } as unknown as AsyncTablesInput;
+    // Execute
+    const tables = asyncTables(input);
+    // Assert
+    const summary = records(tables.summary)[0]!;
+    expect(summary.best_accuracy).toBe(0.99);
+    expect(summary.max_staleness).toBe(6);
+    expect(tables.updates!.rows[0]![UPDATE_COLUMNS.indexOf('staleness_max')]).toBe(6);
+  }, 60_000);
 });

@@ -23,6 +23,17 @@ export interface AsyncTablesInput {
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /**
+ * The largest of `values`, or `initial` if none is larger: a loop, since
+ * `Math.max(...values)` overflows the stack for a long array (a run may make
+ * up to 1e8 server updates, and a buffer may hold a million contributions).
+ */
+function maxOf(values: Iterable<number>, initial: number): number {
+  let max = initial;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/**
  * - `updates.csv`: per server update: simulated time, the version it makes,
  *   its contributions' clients and staleness (count, mean, max and the list,
  *   `;`-separated in arrival order), the clients' energy and bytes of every
@@ -63,7 +74,7 @@ export function asyncTables(input: AsyncTablesInput): Record<string, Table> {
       u.timeS,
       u.contributions.length,
       staleness.length === 0 ? 0 : sum(staleness) / staleness.length,
-      Math.max(0, ...staleness),
+      maxOf(staleness, 0),
       staleness.join(';'),
       u.contributions.map((c) => c.participation.record.client).join(';'),
       u.energyJ,
@@ -110,10 +121,16 @@ export function asyncTables(input: AsyncTablesInput): Record<string, Table> {
     dropped_battery: count('battery-empty'),
     dropped_stale: count('stale'),
     mean_staleness: used === 0 ? null : stalenessSum / used,
-    max_staleness: used === 0 ? null : Math.max(...histogram.keys()),
+    max_staleness: used === 0 ? null : maxOf(histogram.keys(), 0),
     final_accuracy: evaluated[evaluated.length - 1]?.accuracy ?? null,
     final_loss: evaluated[evaluated.length - 1]?.loss ?? null,
-    best_accuracy: evaluated.length === 0 ? null : Math.max(...evaluated.map((r) => r.accuracy!)),
+    best_accuracy:
+      evaluated.length === 0
+        ? null
+        : maxOf(
+            evaluated.map((r) => r.accuracy!),
+            Number.NEGATIVE_INFINITY,
+          ),
     target_accuracy: section.targetAccuracy ?? null,
     updates_to_target: target?.update.version ?? null,
     time_to_target_s: target?.update.timeS ?? null,
