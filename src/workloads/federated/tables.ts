@@ -168,7 +168,10 @@ export function federatedTables(
     dropped_battery: all.filter((c) => c.outcome === 'battery-empty').length,
     final_accuracy: evaluated[evaluated.length - 1]?.accuracy ?? null,
     final_loss: evaluated[evaluated.length - 1]?.loss ?? null,
-    best_accuracy: evaluated.length === 0 ? null : Math.max(...evaluated.map((r) => r.accuracy!)),
+    best_accuracy: evaluated.reduce<number | null>(
+      (best, r) => (best === null || r.accuracy! > best ? r.accuracy! : best),
+      null,
+    ),
     target_accuracy: section.targetAccuracy ?? null,
     rounds_to_target: roundsToTarget,
     time_to_target_s: timeToTarget,
