@@ -150,16 +150,18 @@ export function replicationSeed(baseSeed: number, replication: number): number {
  * run (and its parameters) shows it unless every run does.
  */
 export function validateRuns(plan: SweepPlan, file: string): ValidatedScenario[] {
-  // Replications of a point differ only in `seed`, an integer the schema takes
-  // as it is, so each point is validated once (100,000 runs of 1,000 points took
-  // 6 s to validate run by run).
-  const validatedPoints = new Map<number, ValidatedScenario>();
+  // Runs with the same swept values (replications of a point, and points a
+  // grid repeats) differ only in `seed`, an integer the schema takes as it is,
+  // so each is validated once (100,000 runs of 1,000 points took 6 s to
+  // validate run by run; 20,000 points of three values, 1.4 s point by point).
+  const validated = new Map<string, ValidatedScenario>();
   return checkRuns(plan.runs, file, (run) => {
-    const point = validatedPoints.get(run.point);
-    if (point !== undefined) return { ...point, seed: run.seed };
-    const validated = validateScenario(run.scenario, file);
-    validatedPoints.set(run.point, validated);
-    return validated;
+    const key = canonicalJson(run.params);
+    const same = validated.get(key);
+    if (same !== undefined) return { ...same, seed: run.seed };
+    const scenario = validateScenario(run.scenario, file);
+    validated.set(key, scenario);
+    return scenario;
   });
 }
 
