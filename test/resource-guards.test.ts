@@ -49,6 +49,24 @@ describe('guardHeap', () => {
   });
 });
 
+describe('what a run loads', () => {
+  it('leaves TF.js unloaded until a workload trains (it holds 20 MB of heap)', () => {
+    // Resolving any scenario imports every workload's checks; one static import of
+    // ml/models pulled TF.js into every run and left a 60 MB heap no room to start.
+    const probe = [
+      "import { createRequire } from 'node:module';",
+      `await import(${JSON.stringify(resolve('dist/run.js'))});`,
+      'const cache = createRequire(import.meta.url).cache;',
+      "console.log(Object.keys(cache).filter((k) => k.includes('@tensorflow')).length);",
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], {
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('0');
+  });
+});
+
 describe('resource guards on the command line', () => {
   const bin = resolve('dist/cli/main.js');
   const run = (args: string[], cwd: string) =>

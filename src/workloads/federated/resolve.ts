@@ -6,7 +6,7 @@ import { ProfileLibrary } from '../../fleet/profiles.js';
 import { resolvePrecision } from '../../fleet/roofline.js';
 import { traceProblems } from '../trace-files.js';
 import { asyncProblems } from './async/checks.js';
-import { asyncSettings } from './async/run.js';
+import { asyncSettings } from './async/settings.js';
 import { attackProblems } from './attacks/index.js';
 import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';

@@ -4,7 +4,7 @@ import type { Table, TableValue } from '../../../results/table.js';
 import type { ResolvedFederated } from '../resolve.js';
 import { strategyLabel } from '../strategies/registry.js';
 import type { ParticipationTraining, UpdateResult } from './replay.js';
-import type { AsyncSettings } from './run.js';
+import type { AsyncSettings } from './settings.js';
 import type { AsyncTimeline } from './timeline.js';
 
 export interface AsyncTablesInput {
