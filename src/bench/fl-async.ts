@@ -1,14 +1,6 @@
-import { join } from 'node:path';
-import {
-  FedAvg,
-  FedBuffServer,
-  mixInPlace,
-  prepareScenario,
-  RandomStreams,
-  runPrepared,
-} from '../index.js';
+import { FedAvg, FedBuffServer, mixInPlace, RandomStreams } from '../index.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
-import { PACKAGE_ROOT } from '../version.js';
+import { timedScenarioRun } from './federated-scale.js';
 import type { BenchCase } from './harness.js';
 
 /**
@@ -92,16 +84,11 @@ export async function flAsyncScaleRun(
   progress: ProgressReporter = NO_PROGRESS,
   file = 'fl-async-1m.yaml',
 ): Promise<{ wallS: number; serverUpdates: number; participations: number; peakRssBytes: number }> {
-  const { loaded, prepared } = prepareScenario(join(PACKAGE_ROOT, 'scenarios', file));
-  const started = performance.now(); // wall: benchmark only
-  const { tables } = await runPrepared(prepared, loaded.scenario.seed, { progress });
-  const wallS = (performance.now() - started) / 1000; // wall: benchmark only
-  const summary = tables.summary!;
-  const cell = (name: string) => summary.rows[0]![summary.columns.indexOf(name)] as number;
+  const { wallS, cell, peakRssBytes } = await timedScenarioRun(file, progress);
   return {
     wallS,
     serverUpdates: cell('server_updates'),
     participations: cell('participations'),
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes,
   };
 }

@@ -4,7 +4,7 @@ import { type Attackers, attackTraining, attackUpdates } from './attacks/index.j
 import type { RoundTiming } from './rounds.js';
 import type { FederatedSection } from './schema.js';
 import type { ClientContext } from './strategies/client-hook.js';
-import type { AggregateResult, ClientUpdate, Strategy } from './strategies/strategy.js';
+import type { AggregateResult, ClientUpdate, FitConfig, Strategy } from './strategies/strategy.js';
 import type { ClientTrainer } from './trainer.js';
 import type { ClientResult, ClientTask } from './training.js';
 
@@ -57,25 +57,8 @@ export async function trainRound(input: RoundInput): Promise<RoundTraining> {
   const { round, timing, global, strategy, trainer } = input;
   const config = strategy.configureFit(round, global);
   const hook = strategy.clientHook;
-  const contexts: ClientContext[] = [...timing.arrived]
-    .sort((a, b) => a - b)
-    .map((clientId) => ({
-      round,
-      clientId,
-      global,
-      config,
-      indices: input.indices[clientId]!,
-      seed: clientSeed(input.seed, round, clientId),
-      local: input.local,
-    }));
-  const tasks: ClientTask[] = contexts.map((context) => ({
-    client: context.clientId,
-    indices: context.indices,
-    local: context.local,
-    seed: context.seed,
-    ...hook.prepare(context),
-    ...attackTraining(input.attackers, context.clientId),
-  }));
+  const clients = [...timing.arrived].sort((a, b) => a - b);
+  const { contexts, tasks } = clientJobs(input, round, global, config, clients);
   const trained = await inRound(round, trainer.train(global, tasks));
   const losses = new Map(trained.map((r) => [r.client, r.loss]));
   const drift = new Map(trained.map((r) => [r.client, r.updateNorm]));
@@ -103,6 +86,42 @@ export async function trainRound(input: RoundInput): Promise<RoundTraining> {
       failure: `the aggregated model became NaN in round ${round}`,
     };
   return { aggregate, losses, drift };
+}
+
+/** What clientJobs needs of a round's input (sync rounds and the asynchronous replay share it). */
+export type JobInput = Pick<RoundInput, 'strategy' | 'indices' | 'seed' | 'local' | 'attackers'>;
+
+/**
+ * Each client's context for its strategy hook and its training job: its
+ * samples, the seed of (round, client), the hook's options and, for a
+ * label-flipping attacker, its flipped labels.
+ */
+export function clientJobs(
+  input: JobInput,
+  round: number,
+  global: Float32Array,
+  config: FitConfig,
+  clients: readonly number[],
+): { contexts: ClientContext[]; tasks: ClientTask[] } {
+  const hook = input.strategy.clientHook;
+  const contexts: ClientContext[] = clients.map((clientId) => ({
+    round,
+    clientId,
+    global,
+    config,
+    indices: input.indices[clientId]!,
+    seed: clientSeed(input.seed, round, clientId),
+    local: input.local,
+  }));
+  const tasks: ClientTask[] = contexts.map((context) => ({
+    client: context.clientId,
+    indices: context.indices,
+    local: context.local,
+    seed: context.seed,
+    ...hook.prepare(context),
+    ...attackTraining(input.attackers, context.clientId),
+  }));
+  return { contexts, tasks };
 }
 
 /** The update plain training gives: the trained model, its examples and loss. */

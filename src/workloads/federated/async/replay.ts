@@ -1,10 +1,8 @@
-import { type Attackers, attackTraining, attackUpdates } from '../attacks/index.js';
-import { clientSeed, inRound } from '../round-training.js';
+import { type Attackers, attackUpdates } from '../attacks/index.js';
+import { clientJobs, inRound } from '../round-training.js';
 import type { FederatedSection } from '../schema.js';
-import type { ClientContext } from '../strategies/client-hook.js';
 import type { ClientUpdate, Strategy } from '../strategies/strategy.js';
 import type { ClientTrainer, Score } from '../trainer.js';
-import type { ClientTask } from '../training.js';
 import type { AsyncServer } from './server.js';
 import type { AsyncTimeline, Contribution, ServerUpdate } from './timeline.js';
 
@@ -161,26 +159,13 @@ async function trainBatch(
     const global = versions.get(base)!;
     const round = base + 1;
     const config = strategy.configureFit(round, global);
-    const contexts: ClientContext[] = group.map((c) => {
-      const clientId = c.participation.record.client;
-      return {
-        round,
-        clientId,
-        global,
-        config,
-        indices: input.indices[clientId]!,
-        seed: clientSeed(input.seed, round, clientId),
-        local: input.local,
-      };
-    });
-    const tasks: ClientTask[] = contexts.map((context) => ({
-      client: context.clientId,
-      indices: context.indices,
-      local: context.local,
-      seed: context.seed,
-      ...hook.prepare(context),
-      ...attackTraining(input.attackers, context.clientId),
-    }));
+    const { contexts, tasks } = clientJobs(
+      input,
+      round,
+      global,
+      config,
+      group.map((c) => c.participation.record.client),
+    );
     const results = await inRound(version, trainer.train(global, tasks));
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
