@@ -12,8 +12,10 @@ import { DOWN, type Transfers, UP } from '../../network/transfer.js';
  * network/transfer.ts), trains for its training FLOPs divided by its
  * device's throughput, and uploads its update, which reaches the server one
  * way after its last byte. A client whose device goes offline (or whose
- * battery empties) drops out at that moment. Its energy is its device's
- * energy (compute, idle and radio) from the trip's start until it stops.
+ * battery empties) drops out at that moment, unless its update has already
+ * left it (its last byte sent, on its way to the server: it still arrives).
+ * Its energy is its device's energy (compute, idle and radio) from the
+ * trip's start until it stops.
  */
 
 /** Why a client's trip ended the way it did (`stale`: arrived, but too old to use). */
@@ -79,6 +81,11 @@ export interface Trip {
 
 const NO_TRANSFER = -1;
 
+/** Whether a trip's update has left its device and is on its way to the server. */
+function inFlight(trip: Trip): boolean {
+  return trip.phase === 'upload' && trip.transfer === NO_TRANSFER && trip.pending !== undefined;
+}
+
 /** The clients on their trips, by device; the owner removes finished ones (or clears all). */
 export class Trips {
   readonly active = new Map<number, Trip>();
@@ -90,7 +97,7 @@ export class Trips {
     o.fleet.listen({
       deviceDown: (d) => {
         const trip = this.active.get(d);
-        if (trip !== undefined && trip.phase !== 'done') {
+        if (trip !== undefined && trip.phase !== 'done' && !inFlight(trip)) {
           const battery = o.fleet.batteryJ[d]!;
           this.stop(trip, battery <= 1e-6 ? 'battery-empty' : 'offline');
           this.events.dropped(trip);

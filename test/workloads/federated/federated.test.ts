@@ -218,6 +218,48 @@ describe('transfers (network/transfer.ts)', () => {
   }, 60_000);
 });
 
+describe('an update already sent', () => {
+  it('still arrives when its device goes offline on the one-way hop, not before its last byte', () => {
+    // One ESP32-S3 on LoRaWAN, cost-only, one round: its update leaves the device at the end of
+    // its upload airtime and reaches the server half a round trip (0.51 s) later.
+    const lora = (availability: string) =>
+      variant((t) =>
+        t
+          .replace('count: 8', 'count: 1')
+          .replace('profile: raspberry-pi-4', 'profile: esp32-s3')
+          .replace(/ {2}- name: phones[\s\S]*?initialCharge: 50% }\n/, '')
+          .replace(
+            'network: { technology: wifi5, cell: ap }',
+            `network: { technology: lorawan, cell: lora }${availability}`,
+          )
+          .replace('rounds: 4', 'rounds: 1\n  tier: cost-only')
+          .replace('clientsPerRound: 4', 'clientsPerRound: 1')
+          .replace('overCommit: 1.5', 'overCommit: 1'),
+      );
+    const always = lora('');
+    expect(edgesim(['run', always.file, '--out', 'r'], always.dir).code).toBe(0);
+    const arrivedS = Number(readCsv(join(always.dir, 'r', 'rounds.csv'))[0]!.end_s);
+    const lastByteS = arrivedS - (1 + 0.02) / 2; // RX1 window plus the server's 20 ms, one way
+
+    const offlineAt = (offlineS: number) => {
+      const run = lora('\n    availability: { kind: trace, file: online.csv }');
+      writeFileSync(join(run.dir, 'online.csv'), `start_s,end_s\n0,${offlineS}\n`);
+      expect(edgesim(['run', run.file, '--out', 'r'], run.dir).code).toBe(0);
+      return {
+        client: readCsv(join(run.dir, 'r', 'clients.csv'))[0]!,
+        round: readCsv(join(run.dir, 'r', 'rounds.csv'))[0]!,
+      };
+    };
+    const afterLastByte = offlineAt(lastByteS + 0.25);
+    expect(afterLastByte.client.outcome).toBe('aggregated');
+    expect(Number(afterLastByte.round.aggregated)).toBe(1);
+    expect(Number(afterLastByte.round.end_s)).toBeCloseTo(arrivedS, 9);
+    const beforeLastByte = offlineAt(lastByteS - 0.25);
+    expect(beforeLastByte.client.outcome).toBe('offline');
+    expect(Number(beforeLastByte.round.aggregated)).toBe(0);
+  }, 60_000);
+});
+
 describe('failures are data', () => {
   it('records a run whose loss becomes NaN as failed, with the round', () => {
     const { file, dir } = variant((t) =>
