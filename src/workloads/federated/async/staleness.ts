@@ -11,6 +11,16 @@
  *   hinge(a, b)     s(τ) = 1 if τ ≤ b, else 1 / (a·(τ − b) + 1),  a > 0, b ≥ 0
  * FedBuff (Nguyen et al., arXiv:2106.06639) scales each buffered delta by
  * 1/√(1 + τ): polynomial with a = 0.5, its default here.
+ *
+ * τ counts the server updates made between the client's download and its
+ * update's arrival: an update trained on the current model has τ = 0 and
+ * weight 1 under every function. The paper writes s(t − τ) with t the
+ * update being made; its "+ 1" in the polynomial and its hinge's "t − τ ≤ b"
+ * read the same way only with a fresh update at 0, and the two public
+ * implementations agree: APPFL (above) and Plato (TL-System/plato at
+ * 60d6779a: plato/servers/base.py line 697, staleness = current_round −
+ * starting_round; examples/async/fedasync/fedasync_server.py lines 108-118,
+ * the same three functions).
  */
 import { z } from 'zod';
 
