@@ -22,10 +22,7 @@ const fixture = resolve('test/fixtures/federated/mnist-async.yaml');
 const SEEDS = [1, 2, 3];
 
 /** Simulated seconds to the target accuracy of the fixture with `cv` and `mode`, per seed. */
-async function timesToTarget(
-  cv: number,
-  mode: 'sync' | 'async' | 'buffered',
-): Promise<number[]> {
+async function timesToTarget(cv: number, mode: 'sync' | 'async' | 'buffered'): Promise<number[]> {
   let text = readFileSync(fixture, 'utf8')
     .replace('throughputCv: 2', `throughputCv: ${cv}`)
     .replace('mode: sync', `mode: ${mode}`);
