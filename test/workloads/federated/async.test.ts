@@ -344,6 +344,16 @@ describe('FedAsync and the strategy', () => {
     expect(() => prepareScenario(asyncWith(strategy))).not.toThrow();
   });
 
+  it('rejects the ALIE attack, which needs the other updates of an aggregation; buffered takes it', () => {
+    const alie = (mode: string) =>
+      pisOnly(`  mode: ${mode}\n  attack: { kind: alie, fraction: 0.25 }\n`, []);
+    const error = expectInputError(() => prepareScenario(alie('async')));
+    const problem = error.problems.find((p) => p.path === 'federated.attack.kind');
+    expect(problem?.message).toContain('FedAsync aggregates each update alone');
+    expect(problem?.value).toBe('alie');
+    expect(() => prepareScenario(alie('buffered'))).not.toThrow();
+  });
+
   it('buffered mode still takes a server optimiser and a robust rule', () => {
     const file = pisOnly('  mode: buffered\n', [
       ['strategy: { name: fedavg }', 'strategy: { name: fedadam, wrap: [{ name: median }] }'],

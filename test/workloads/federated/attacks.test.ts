@@ -15,6 +15,7 @@ import {
   type AttackSpec,
   attackProblems,
   attackSpec,
+  attackTrainedFrom,
   attackTraining,
   attackUpdates,
   chooseAttackers,
@@ -188,6 +189,31 @@ describe('attackUpdates: what the server receives', () => {
   it('ALIE with z given uses it instead of z_max: z = 1 sends (2 - 1, 4)', () => {
     const received = attackUpdates(attackersOf({ kind: 'alie', z: 1 }), from, updates, 1);
     expect(received[4]!.weights).toEqual(f32(1, 4));
+  });
+
+  it("ALIE over a buffer trained from different models: benign deltas' statistics, each attacker's own base", () => {
+    // Benign: (1, 4) from (0, 0) and (5, 6) from (2, 2): deltas (1, 4) and (3, 4), mean (2, 4),
+    // std (1, 0). Attackers from (0, 0) and (10, 10), z = 1: (0 + 2 - 1, 4) and (10 + 2 - 1, 14).
+    const attackers = {
+      attack: spec({ kind: 'alie', z: 1, fraction: 0.2 }),
+      marks: Uint8Array.of(0, 1, 0, 1),
+      count: 2,
+      streams,
+    };
+    const items = [
+      { base: f32(0, 0), update: update(0, 10, f32(1, 4)) },
+      { base: f32(0, 0), update: update(1, 10, f32(9, 9)) },
+      { base: f32(2, 2), update: update(2, 10, f32(5, 6)) },
+      { base: f32(10, 10), update: update(3, 10, f32(-9, -9)) },
+    ];
+    const received = attackTrainedFrom(attackers, items, 1);
+    expect(received.map((u) => u.weights)).toEqual([f32(1, 4), f32(1, 4), f32(5, 6), f32(11, 14)]);
+    expect(received[0]).toBe(items[0]!.update);
+    // One base for all: the same bits as the synchronous attack.
+    const same = updates.map((u) => ({ base: from, update: u }));
+    expect(attackTrainedFrom(attackersOf({ kind: 'alie' }), same, 1)).toEqual(
+      attackUpdates(attackersOf({ kind: 'alie' }), from, updates, 1),
+    );
   });
 
   it('gaussian: the same round gives the same noise, another round other noise', () => {

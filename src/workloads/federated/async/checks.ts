@@ -6,8 +6,9 @@ import type { Strategy } from '../strategies/strategy.js';
  * What the schema cannot check about the asynchronous modes: `concurrency`
  * and the buffer size K are at most the clients, the selection is uniform
  * (a dispatch picks one idle client at random), the strategy keeps no
- * per-round client state (SCAFFOLD's control variates assume rounds), and
- * FedAsync gets no strategy it would ignore.
+ * per-round client state (SCAFFOLD's control variates assume rounds),
+ * FedAsync gets no strategy it would ignore, and no ALIE attack (which needs
+ * the other updates of an aggregation).
  */
 export function asyncProblems(
   section: FederatedSection,
@@ -34,9 +35,16 @@ export function asyncProblems(
       message: `mode ${section.mode} dispatches a random idle client when a slot frees; selection ${section.selection} needs rounds`,
       value: section.selection,
     });
-  if (section.mode === 'async')
+  if (section.mode === 'async') {
     problems.push(...fedAsyncStrategyProblems(section.strategy, strategy !== undefined));
-  else if (strategy?.name.includes('scaffold'))
+    if (section.attack?.kind === 'alie')
+      problems.push({
+        path: 'federated.attack.kind',
+        message:
+          'mode async cannot run the alie attack: it shifts an attacker by the spread of the other updates aggregated with it, and FedAsync aggregates each update alone; use mode: buffered (ALIE over the buffer) or another attack',
+        value: 'alie',
+      });
+  } else if (strategy?.name.includes('scaffold'))
     problems.push({
       path: 'federated.strategy',
       message: `mode ${section.mode} cannot run ${strategy.name}: its control variates assume synchronous rounds`,

@@ -1,4 +1,4 @@
-import { type Attackers, attackUpdates } from '../attacks/index.js';
+import { type Attackers, attackTrainedFrom } from '../attacks/index.js';
 import { clientJobs, inRound } from '../round-training.js';
 import type { FederatedSection } from '../schema.js';
 import type { ClientUpdate, Strategy } from '../strategies/strategy.js';
@@ -86,23 +86,24 @@ export async function replay(input: ReplayInput): Promise<Replay> {
         return { results, clients, failure };
       }
     }
-    for (const c of u.contributions) {
+    // The updates reach the server here, each attacker's attacked against its own base
+    // version (ALIE over the benign deltas of the whole buffer).
+    const received = attackTrainedFrom(
+      input.attackers,
+      u.contributions.map((c) => ({
+        base: versions.get(c.participation.baseVersion)!,
+        update: trained.get(c.participation.index)!,
+      })),
+      u.version,
+    );
+    u.contributions.forEach((c, i) => {
       const base = c.participation.baseVersion;
-      // Each update reaches the server here, an attacker's attacked against its own
-      // base version (ALIE, which needs the round's other updates, has none here).
-      const baseModel = versions.get(base)!;
-      const [update] = attackUpdates(
-        input.attackers,
-        baseModel,
-        [trained.get(c.participation.index)!],
-        u.version,
-      );
-      server.receive({ update: update!, base: baseModel, staleness: c.staleness });
+      server.receive({ update: received[i]!, base: versions.get(base)!, staleness: c.staleness });
       trained.delete(c.participation.index);
       const left = users.get(base)! - 1;
       users.set(base, left);
       if (left === 0 && base !== current) versions.delete(base);
-    }
+    });
     const applied = server.apply(u.version);
     versions.set(u.version, server.global);
     if ((users.get(current) ?? 0) === 0) versions.delete(current);

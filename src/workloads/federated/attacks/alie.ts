@@ -41,20 +41,50 @@ export function alieUpdate(
   benign: readonly Float32Array[],
   z: number,
 ): Float32Array {
+  return alieUpdates(
+    benign.map((weights) => ({ base: global, weights })),
+    [global],
+    z,
+  )[0]!;
+}
+
+/** A model and the global model it was trained from. */
+export interface TrainedFrom {
+  readonly base: Float32Array;
+  readonly weights: Float32Array;
+}
+
+/**
+ * ALIE when the updates were trained from different global models (the
+ * buffer of asynchronous FedBuff): μ and σ are over the deltas w_k − base_k
+ * of the `benign` updates, and each attacker sends its own base + μ − z·σ,
+ * one model per entry of `attackerBases`. With one base for all, this is
+ * {@link alieUpdate}, bit for bit. Inputs are not modified.
+ */
+export function alieUpdates(
+  benign: readonly TrainedFrom[],
+  attackerBases: readonly Float32Array[],
+  z: number,
+): Float32Array[] {
   if (benign.length === 0) throw new RangeError('alieUpdate needs at least one benign update');
   if (!(Number.isFinite(z) && z >= 0))
     throw new RangeError(`z(=${z}) must be a finite number >= 0`);
-  for (const w of benign) requireSameLength('global', global, 'benign update', w);
+  const length = benign[0]!.base.length;
+  for (const { base, weights } of benign) {
+    requireSameLength('global', benign[0]!.base, 'base', base);
+    requireSameLength('global', base, 'benign update', weights);
+  }
+  for (const base of attackerBases) requireSameLength('global', benign[0]!.base, 'base', base);
+  const out = attackerBases.map(() => new Float32Array(length));
   const k = benign.length;
-  const out = new Float32Array(global.length);
-  for (let j = 0; j < global.length; j++) {
-    const g = global[j]!;
+  for (let j = 0; j < length; j++) {
     let sum = 0;
-    for (const w of benign) sum += w[j]! - g;
+    for (const { base, weights } of benign) sum += weights[j]! - base[j]!;
     const mean = sum / k;
     let squares = 0;
-    for (const w of benign) squares += (w[j]! - g - mean) ** 2;
-    out[j] = g + mean - z * Math.sqrt(squares / k);
+    for (const { base, weights } of benign) squares += (weights[j]! - base[j]! - mean) ** 2;
+    const shift = z * Math.sqrt(squares / k);
+    for (let a = 0; a < out.length; a++) out[a]![j] = attackerBases[a]![j]! + mean - shift;
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type { RandomStreams } from '../../../engine/random.js';
 import type { InputProblem } from '../../../errors.js';
 import type { FleetGroup } from '../../../fleet/fleet.js';
 import type { ClientUpdate } from '../strategies/strategy.js';
-import { alieUpdate, alieZ } from './alie.js';
+import { alieUpdates, alieZ } from './alie.js';
 import { gaussianUpdate } from './gaussian.js';
 import { boostUpdate } from './model-replacement.js';
 import { signFlip } from './sign-flip.js';
@@ -178,24 +178,47 @@ export function attackUpdates(
   updates: readonly ClientUpdate[],
   key: number,
 ): ClientUpdate[] {
-  const marked = updates.filter((u) => isAttacker(attackers, u.clientId));
-  if (attackers === undefined || marked.length === 0) return [...updates];
+  return attackTrainedFrom(
+    attackers,
+    updates.map((update) => ({ base: global, update })),
+    key,
+  );
+}
+
+/**
+ * {@link attackUpdates} for updates trained from different global models
+ * (a FedBuff buffer): each is attacked against its own base, and ALIE's
+ * statistics are over the benign deltas w_k − base_k of the whole list.
+ */
+export function attackTrainedFrom(
+  attackers: Attackers | undefined,
+  items: readonly { base: Float32Array; update: ClientUpdate }[],
+  key: number,
+): ClientUpdate[] {
+  const updates = items.map((i) => i.update);
+  const marked = items.filter((i) => isAttacker(attackers, i.update.clientId));
+  if (attackers === undefined || marked.length === 0) return updates;
   const attack = attackers.attack;
-  let alie: Float32Array | undefined;
   if (attack.kind === 'alie') {
-    const benign = updates.filter((u) => !isAttacker(attackers, u.clientId));
-    const z = attack.z ?? alieZ(updates.length, marked.length);
-    alie = alieUpdate(
-      global,
-      (benign.length > 0 ? benign : marked).map((u) => u.weights),
+    const benign = items.filter((i) => !isAttacker(attackers, i.update.clientId));
+    const z = attack.z ?? alieZ(items.length, marked.length);
+    const models = alieUpdates(
+      (benign.length > 0 ? benign : marked).map((i) => ({
+        base: i.base,
+        weights: i.update.weights,
+      })),
+      marked.map((i) => i.base),
       z,
     );
+    let next = 0;
+    return updates.map((u) =>
+      isAttacker(attackers, u.clientId) ? { ...u, weights: models[next++]! } : u,
+    );
   }
-  return updates.map((u) => {
-    if (!isAttacker(attackers, u.clientId)) return u;
-    if (alie !== undefined) return { ...u, weights: alie };
-    const weights = attackedWeights(attackers, global, u, key);
-    return weights === u.weights ? u : { ...u, weights };
+  return items.map(({ base, update }) => {
+    if (!isAttacker(attackers, update.clientId)) return update;
+    const weights = attackedWeights(attackers, base, update, key);
+    return weights === update.weights ? update : { ...update, weights };
   });
 }
 
