@@ -103,16 +103,29 @@ export class QsgdCodec implements UpdateCodec {
     return out;
   }
 
+  /** The value of each code under `norm`: ±norm · level / s (codes above s's: 0, refused by the caller). */
+  private codeValues(norm: number): Float32Array {
+    const values = new Float32Array(1 << this.width);
+    for (let level = 0; level <= this.levels; level++) {
+      const magnitude = (level * norm) / this.levels;
+      values[level << 1] = magnitude;
+      values[(level << 1) | 1] = -magnitude;
+    }
+    return values;
+  }
+
   decode(bytes: Uint8Array, parameters: number, _context?: CodecContext): Float32Array {
     checkEncodedLength(this.name, bytes, this.encodedBytes(parameters));
     const norm = new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, true);
-    const s = this.levels;
     const width = this.width;
     const mask = (1 << width) - 1;
+    const values = this.codeValues(norm);
+    const largest = (this.levels << 1) | 1;
     const out = new Float32Array(parameters);
     let acc = 0;
     let held = 0;
     let at = 4;
+    let worst = 0;
     for (let i = 0; i < parameters; i++) {
       while (held < width) {
         acc |= bytes[at++]! << held;
@@ -121,11 +134,11 @@ export class QsgdCodec implements UpdateCodec {
       const code = acc & mask;
       acc >>>= width;
       held -= width;
-      const level = code >>> 1;
-      if (level > s) throw new RangeError(`qsgd: level ${level} at index ${i} exceeds s(=${s})`);
-      const magnitude = (level * norm) / s;
-      out[i] = (code & 1) === 1 ? -magnitude : magnitude;
+      if (code > worst) worst = code;
+      out[i] = values[code]!;
     }
+    if (worst > largest)
+      throw new RangeError(`qsgd: a level ${worst >>> 1} exceeds s(=${this.levels})`);
     return out;
   }
 }

@@ -42,6 +42,14 @@ describe('QsgdCodec', () => {
     expect([...codec.decode(bytes, 2, at)]).toEqual([3, -4]);
   });
 
+  it('refuses bytes holding a level above s', () => {
+    const codec = new QsgdCodec({ levels: 5 }, new RandomStreams(1));
+    const bytes = Uint8Array.of(0x00, 0x00, 0xa0, 0x40, 0xf0); // second code 15: level 7
+    expect(() => codec.decode(bytes, 2, { round: 1, clientId: 0 })).toThrow(
+      'qsgd: a level 7 exceeds s(=5)',
+    );
+  });
+
   it('packs 1 + ceil(log2(s + 1)) bits a coordinate after a 4-byte norm', () => {
     expect([1, 2, 3, 4, 7, 8, 255, 32767].map(qsgdCodeBits)).toEqual([2, 3, 3, 4, 4, 5, 9, 16]);
     expect(new QsgdCodec({ levels: 1 }, new RandomStreams(1)).encodedBytes(10)).toBe(4 + 3);
