@@ -1,4 +1,11 @@
-import { FedAvg, FedBuffServer, mixInPlace, RandomStreams } from '../index.js';
+import {
+  bufferedAverage,
+  FedAvg,
+  FedBuffServer,
+  mixInPlace,
+  RandomStreams,
+  weightedAverage,
+} from '../index.js';
 import { NO_PROGRESS, type ProgressReporter } from '../progress.js';
 import { timedScenarioRun } from './federated-scale.js';
 import type { BenchCase } from './harness.js';
@@ -8,8 +15,9 @@ import type { BenchCase } from './harness.js';
  * (issue #18): FedAsync's mix of one update into 1,000,000 float32
  * parameters (target < 1 ms median); a FedBuff buffer of K = 100 stale
  * updates through FedAvg (target: per contribution at least as fast as
- * federated.ts's FedAvg of 100 x 1,000,000); and scenarios/fl-async-1m.yaml
- * (target < 60 s, < 2 GB).
+ * FedAvg's kernel, timed here on the same 100 models: the buffer's kernel
+ * and the whole server step); and scenarios/fl-async-1m.yaml (target
+ * < 60 s, < 2 GB).
  */
 
 const PARAMETERS = 1_000_000;
@@ -35,13 +43,8 @@ function fedAsyncMix(): number {
 
 let buffer: { global: Float32Array; base: Float32Array; locals: Float32Array[] } | undefined;
 
-/**
- * One FedBuff server update: K = 100 updates of staleness 1 (trained on a
- * base that is not the global), 100–199 examples each, weighted by 1/√2,
- * averaged onto the global and through FedAvg (server.ts's one-pass path for
- * the FedAvg family; the updates are not modified).
- */
-function fedBuffUpdate(): number {
+/** The global, the stale base and the K = 100 client models, built on first use. */
+function fedBuffInputs(): { global: Float32Array; base: Float32Array; locals: Float32Array[] } {
   if (buffer === undefined) {
     const streams = new RandomStreams(2);
     buffer = {
@@ -50,7 +53,17 @@ function fedBuffUpdate(): number {
       locals: Array.from({ length: K }, (_, k) => vector(streams, k + 2)),
     };
   }
-  const { global, base, locals } = buffer;
+  return buffer;
+}
+
+/**
+ * One FedBuff server update: K = 100 updates of staleness 1 (trained on a
+ * base that is not the global), 100–199 examples each, weighted by 1/√2,
+ * averaged onto the global and through FedAvg (server.ts's one-pass path for
+ * the FedAvg family; the updates are not modified).
+ */
+function fedBuffUpdate(): number {
+  const { global, base, locals } = fedBuffInputs();
   const server = new FedBuffServer(global, new FedAvg(), { kind: 'polynomial', a: 0.5 });
   for (let k = 0; k < K; k++)
     server.receive({
@@ -59,6 +72,29 @@ function fedBuffUpdate(): number {
       staleness: 1,
     });
   server.apply(1);
+  return K * PARAMETERS;
+}
+
+/** The buffer's kernel alone: staleness-weighted mean of K = 100 deltas onto the global, one pass. */
+function fedBuffKernel(): number {
+  const { global, base, locals } = fedBuffInputs();
+  const c = 1 / Math.sqrt(2) / K;
+  bufferedAverage(
+    global,
+    locals,
+    locals.map(() => base),
+    locals.map(() => c),
+  );
+  return K * PARAMETERS;
+}
+
+/** FedAvg's kernel on the same 100 models, for comparison per contribution. */
+function fedAvgKernel(): number {
+  const { locals } = fedBuffInputs();
+  weightedAverage(
+    locals,
+    locals.map((_, k) => 100 + k),
+  );
   return K * PARAMETERS;
 }
 
@@ -71,6 +107,16 @@ export const flAsyncCases: BenchCase[] = [
   {
     name: 'fl-async: FedBuff K = 100 stale updates x 1,000,000 through FedAvg',
     run: fedBuffUpdate,
+    unit: 'client parameters',
+  },
+  {
+    name: 'fl-async: FedBuff kernel, K = 100 stale deltas x 1,000,000',
+    run: fedBuffKernel,
+    unit: 'client parameters',
+  },
+  {
+    name: "fl-async: FedAvg's kernel on the same 100 x 1,000,000",
+    run: fedAvgKernel,
     unit: 'client parameters',
   },
 ];
