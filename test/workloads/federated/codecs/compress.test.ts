@@ -115,5 +115,7 @@ describe('CompressedStrategy', () => {
   it('says whether its codec composes with secure aggregation', () => {
     expect(secureAggregationSupport('qsgd').composes).toBe(true);
     expect(secureAggregationSupport('top-k').composes).toBe(false);
+    const strategy = compressed(new FedAvg(), { codec: 'top-k', ratio: 0.1 });
+    expect(strategy.secureAggregation).toEqual(secureAggregationSupport('top-k'));
   });
 });

@@ -4,6 +4,7 @@
  * names the bad one.
  */
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { RandomStreams } from '../../../../src/engine/random.js';
 import {
   type CodecOptions,
@@ -55,6 +56,17 @@ describe('encodedBytes', () => {
 });
 
 describe('codec options', () => {
+  it('are a strict zod object, as the wrapper registry lists options by its shape', () => {
+    const schema: z.ZodObject = compressOptions;
+    expect(Object.keys(schema.shape)).toEqual([
+      'codec',
+      'ratio',
+      'levels',
+      'values',
+      'errorFeedback',
+    ]);
+  });
+
   it('accept each codec with its parameters', () => {
     for (const options of CODECS) expect(compressOptions.safeParse(options).success).toBe(true);
   });

@@ -14,9 +14,14 @@
  * upload the round driver charges is the codec's exact encoded size.
  */
 import type { RandomStreams } from '../../../../engine/random.js';
-import type { CodecContext, UpdateCodec } from '../../codecs/codec.js';
+import type { CodecContext, SecureAggregationSupport, UpdateCodec } from '../../codecs/codec.js';
 import { ErrorFeedback } from '../../codecs/error-feedback.js';
-import { type CodecOptions, compressOptions, createCodec } from '../../codecs/registry.js';
+import {
+  type CodecOptions,
+  compressOptions,
+  createCodec,
+  secureAggregationSupport,
+} from '../../codecs/registry.js';
 import type { ClientContext, ClientHook } from '../client-hook.js';
 import {
   BYTES_PER_PARAMETER,
@@ -26,7 +31,7 @@ import {
 } from '../strategy.js';
 import { WrappedStrategy } from './wrapped.js';
 
-export { secureAggregationSupport } from '../../codecs/registry.js';
+export { secureAggregationSupport };
 
 /** The compress wrapper's options: a codec, its parameters and error feedback. */
 export type CompressOptions = CodecOptions;
@@ -40,6 +45,8 @@ export class CompressedStrategy extends WrappedStrategy {
   readonly codec: UpdateCodec;
   /** Per-client residual memory, when error feedback is on. */
   readonly feedback: ErrorFeedback | undefined;
+  /** Whether the codec's updates can be summed under secure aggregation, and if not, why. */
+  readonly secureAggregation: SecureAggregationSupport;
 
   /**
    * Wraps `inner`; `streams` seeds the codecs that draw (random-k's round
@@ -49,6 +56,7 @@ export class CompressedStrategy extends WrappedStrategy {
     super(inner, 'compress');
     this.codec = createCodec(options, streams);
     this.feedback = options.errorFeedback === true ? new ErrorFeedback(this.codec) : undefined;
+    this.secureAggregation = secureAggregationSupport(options.codec);
     const innerHook = inner.clientHook;
     this.clientHook = {
       prepare: (context) => innerHook.prepare(context),
