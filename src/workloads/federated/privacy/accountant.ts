@@ -18,6 +18,9 @@
  * each of 10,000 rounds costs 10,000 conversions over the orders.
  */
 import {
+  type Conversion,
+  conversionAt,
+  convert,
   DEFAULT_RDP_ORDERS,
   type EpsilonAtOrder,
   epsilonFromRdp,
@@ -54,11 +57,15 @@ export class RdpAccountant {
   readonly sampling: ClientSampling;
   private readonly total: Float64Array;
   private readonly perStep = new Map<string, Float64Array>();
+  /** The conversion at the last δ asked for (a run asks for one δ every round). */
+  private conversion: Conversion | undefined;
 
   constructor(options: AccountantOptions = {}) {
     this.orders = Object.freeze([...(options.orders ?? DEFAULT_RDP_ORDERS)]);
     this.sampling = options.sampling ?? 'poisson';
     if (this.orders.length === 0) throw new RangeError('orders must not be empty');
+    for (const order of this.orders)
+      if (!(order >= 1)) throw new RangeError(`RDP order(=${order}) must be >= 1`);
     this.total = new Float64Array(this.orders.length);
   }
 
@@ -78,7 +85,9 @@ export class RdpAccountant {
 
   /** The smallest ε for which the rounds so far are (ε, δ)-DP, and its order. */
   epsilon(delta: number): EpsilonAtOrder {
-    return epsilonFromRdp(this.orders, this.total, delta);
+    if (!(delta > 0)) return epsilonFromRdp(this.orders, this.total, delta);
+    if (this.conversion?.delta !== delta) this.conversion = conversionAt(this.orders, delta);
+    return convert(this.orders, this.total, this.conversion);
   }
 
   /** A copy of the total RDP at each order. */

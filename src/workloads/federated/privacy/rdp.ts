@@ -129,6 +129,54 @@ export interface EpsilonAtOrder {
 }
 
 /**
+ * The per-order parts of the conversion at `delta`, to be reused across
+ * rounds: term[k] = log(1 − 1/α) − log(δα)/(α − 1) for α > 1.01 (Infinity
+ * at lower orders, where the bound is unstable), and the RDP below which the
+ * KL bound δ² + e^(−RDP) − 1 > 0 already gives ε = 0.
+ */
+export interface Conversion {
+  readonly delta: number;
+  readonly terms: Float64Array;
+  /** −log(1 − δ²): an RDP below it converts to ε = 0. */
+  readonly zeroBelow: number;
+}
+
+/** The {@link Conversion} of `orders` at `delta` (> 0). */
+export function conversionAt(orders: readonly number[], delta: number): Conversion {
+  if (!(delta > 0)) throw new RangeError(`delta(=${delta}) must be > 0`);
+  const terms = Float64Array.from(orders, (a) => {
+    if (!(a >= 1)) throw new RangeError(`RDP order(=${a}) must be >= 1`);
+    return a > 1.01 ? Math.log1p(-1 / a) - Math.log(delta * a) / (a - 1) : Infinity;
+  });
+  return { delta, terms, zeroBelow: -Math.log1p(-(delta ** 2)) };
+}
+
+/**
+ * The smallest ε over the orders of `conversion` for RDP `rdp` (one value
+ * per order): per order, 0 for negative RDP (numerical noise) or RDP below
+ * the KL threshold, else RDP + term. The first order of equal values wins,
+ * as numpy's argmin.
+ */
+export function convert(
+  orders: readonly number[],
+  rdp: ArrayLike<number>,
+  conversion: Conversion,
+): EpsilonAtOrder {
+  const { terms, zeroBelow } = conversion;
+  let best = Infinity;
+  let bestOrder = orders[0] ?? 0;
+  for (let k = 0; k < terms.length; k++) {
+    const r = rdp[k]!;
+    const epsilon = r < 0 || r < zeroBelow ? 0 : r + terms[k]!;
+    if (epsilon < best) {
+      best = epsilon;
+      bestOrder = orders[k]!;
+    }
+  }
+  return { epsilon: Math.max(0, best), order: bestOrder };
+}
+
+/**
  * The smallest ε over `orders` such that the mechanism with RDP `rdp` (one
  * value per order) is (ε, δ)-DP, by Canonne, Kamath, Steinke's Proposition 12
  * (dp_accounting's `compute_epsilon`): per order, 0 when the KL bound
@@ -147,22 +195,5 @@ export function epsilonFromRdp(
     for (let k = 0; k < rdp.length; k++) if (rdp[k] !== 0) return { epsilon: Infinity, order: 0 };
     return { epsilon: 0, order: 0 };
   }
-  let best = Infinity;
-  let bestOrder = orders[0] ?? 0;
-  for (let k = 0; k < orders.length; k++) {
-    const a = orders[k]!;
-    const r = rdp[k]!;
-    if (!(a >= 1)) throw new RangeError(`RDP order(=${a}) must be >= 1`);
-    let epsilon: number;
-    if (r < 0) epsilon = 0;
-    else if (delta ** 2 + Math.expm1(-r) > 0) epsilon = 0;
-    else if (a > 1.01) epsilon = r + Math.log1p(-1 / a) - Math.log(delta * a) / (a - 1);
-    else epsilon = Infinity;
-    // np.argmin keeps the first of equal values.
-    if (epsilon < best) {
-      best = epsilon;
-      bestOrder = a;
-    }
-  }
-  return { epsilon: Math.max(0, best), order: bestOrder };
+  return convert(orders, rdp, conversionAt(orders, delta));
 }
