@@ -45,6 +45,25 @@ describe('PRG (AES-128-CTR)', () => {
     expect(Buffer.from(target.buffer).equals(Buffer.from(original.buffer))).toBe(true);
   });
 
+  it('sums several streams of mixed signs as the word-by-word reference does', () => {
+    // 6 streams (a group of 4 and a remainder of 2) over 20,000 elements at 20 bits.
+    const streams = Array.from({ length: 6 }, (_, j) => ({
+      seed: new Uint8Array(32).fill(j + 1),
+      sign: (j % 3 === 0 ? -1 : 1) as 1 | -1,
+    }));
+    const m = 20_000;
+    const target = Uint32Array.from({ length: m }, (_, i) => (i * 7919) % 2 ** 20);
+    const expected = target.slice();
+    for (const s of streams) {
+      const ks = expandBytes(s.seed, 4 * m);
+      const w = new Uint32Array(ks.buffer, ks.byteOffset, m);
+      for (let i = 0; i < m; i++)
+        expected[i] = (((expected[i]! + s.sign * (w[i]! % 2 ** 20)) % 2 ** 20) + 2 ** 20) % 2 ** 20;
+    }
+    applyMasks(target, streams, 20);
+    expect(Buffer.from(target.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+
   it('wraps modulo 2^32 at 32 bits', () => {
     const seed = new Uint8Array(32).fill(9);
     const word = new Uint32Array(expandBytes(seed, 4).buffer)[0]!;
