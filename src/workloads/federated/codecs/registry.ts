@@ -25,6 +25,8 @@ export interface CodecOptions {
   readonly ratio?: number;
   /** qsgd: s, levels above zero (integer in [1, 32767]). */
   readonly levels?: number;
+  /** qsgd: values per bucket, each with its own norm (default: the whole update). */
+  readonly bucket?: number;
   /** top-k, random-k: precision of the sent values (default float32). */
   readonly values?: ValuePrecision;
   /** Keep each client's residual and add it to its next update (default false). */
@@ -32,10 +34,10 @@ export interface CodecOptions {
 }
 
 /** Which options each codec reads (besides `codec` and `errorFeedback`). */
-const READS: Record<CodecName, readonly ('ratio' | 'levels' | 'values')[]> = {
+const READS: Record<CodecName, readonly ('ratio' | 'levels' | 'bucket' | 'values')[]> = {
   'top-k': ['ratio', 'values'],
   'random-k': ['ratio', 'values'],
-  qsgd: ['levels'],
+  qsgd: ['levels', 'bucket'],
   int8: [],
   fp16: [],
 };
@@ -65,6 +67,12 @@ export const compressOptions = z
       .max(MAX_QSGD_LEVELS)
       .optional()
       .describe(`qsgd: s, quantisation levels above zero (1..${MAX_QSGD_LEVELS})`),
+    bucket: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('qsgd: values per bucket, each with its own norm (default: the whole update)'),
     values: z
       .enum(['float32', 'fp16'])
       .optional()
@@ -83,7 +91,7 @@ export const compressOptions = z
 export function codecOptionProblems(options: CodecOptions): { option: string; message: string }[] {
   const reads: readonly string[] = READS[options.codec];
   const problems: { option: string; message: string }[] = [];
-  for (const option of ['ratio', 'levels', 'values'] as const)
+  for (const option of ['ratio', 'levels', 'bucket', 'values'] as const)
     if (options[option] !== undefined && !reads.includes(option))
       problems.push({ option, message: `codec ${options.codec} does not take ${option}` });
   for (const option of NEEDS[options.codec])
@@ -110,7 +118,7 @@ export function createCodec(options: CodecOptions, streams: RandomStreams): Upda
         streams,
       );
     case 'qsgd':
-      return new QsgdCodec({ levels: options.levels! }, streams);
+      return new QsgdCodec({ levels: options.levels!, bucket: options.bucket }, streams);
     case 'int8':
       return new Int8Codec();
     case 'fp16':

@@ -12,10 +12,11 @@ import { QsgdCodec, qsgdCodeBits } from '../../../../src/workloads/federated/cod
 
 const f32 = (...values: number[]) => Float32Array.from(values);
 
-/** Per-coordinate variance of Q_s(v) about v, with the codec's float32 norm. */
-function exactVariances(v: Float32Array, s: number): number[] {
-  const norm = QsgdCodec.norm(v);
-  return Array.from(v, (x) => {
+/** Per-coordinate variance of Q_s(v) about v, with the codec's float32 norm per bucket of B. */
+function exactVariances(v: Float32Array, s: number, bucket = v.length): number[] {
+  return Array.from(v, (x, i) => {
+    const start = i - (i % bucket);
+    const norm = QsgdCodec.norm(v, start, Math.min(start + bucket, v.length));
     const r = (Math.abs(x) * s) / norm;
     const p = r - Math.floor(r);
     return (norm / s) ** 2 * p * (1 - p);
@@ -23,8 +24,8 @@ function exactVariances(v: Float32Array, s: number): number[] {
 }
 
 /** Decodes `draws` independent encodings of v (one per round). */
-function draws(v: Float32Array, s: number, count: number): Float32Array[] {
-  const codec = new QsgdCodec({ levels: s }, new RandomStreams(11));
+function draws(v: Float32Array, s: number, count: number, bucket?: number): Float32Array[] {
+  const codec = new QsgdCodec({ levels: s, bucket }, new RandomStreams(11));
   return Array.from({ length: count }, (_, i) => {
     const at = { round: i + 1, clientId: 3 };
     return codec.decode(codec.encode(v, at), v.length, at);
@@ -40,6 +41,16 @@ describe('QsgdCodec', () => {
     const bytes = codec.encode(f32(3, -4), at);
     expect([...bytes]).toEqual([0x00, 0x00, 0xa0, 0x40, 0x96]);
     expect([...codec.decode(bytes, 2, at)]).toEqual([3, -4]);
+  });
+
+  it('quantises each bucket with its own norm: v = (3, -4, 0, 1), B = 2, s = 5', () => {
+    // Norms 5 and 1; levels (3, 4) and (0, 5), all integers r, so no draw matters.
+    // Codes 6, 9, 0, 10 at 4 bits -> 0x96, 0xa0, after 5f (0x40a00000) and 1f (0x3f800000).
+    const codec = new QsgdCodec({ levels: 5, bucket: 2 }, new RandomStreams(1));
+    const at = { round: 1, clientId: 0 };
+    const bytes = codec.encode(f32(3, -4, 0, 1), at);
+    expect([...bytes]).toEqual([0, 0, 0xa0, 0x40, 0, 0, 0x80, 0x3f, 0x96, 0xa0]);
+    expect([...codec.decode(bytes, 4, at)]).toEqual([3, -4, 0, 1]);
   });
 
   it('refuses bytes holding a level above s', () => {
@@ -70,22 +81,28 @@ describe('QsgdCodec', () => {
   it('has the exact variance, within the bound of Lemma 3.1: min(d/s^2, sqrt(d)/s)·‖v‖²', () => {
     const rng = new RandomStreams(5).stream('qsgd-variance');
     const cases = [
-      { v: Float32Array.from({ length: 64 }, () => rng.normal()), s: 1 },
-      { v: Float32Array.from({ length: 64 }, () => rng.normal()), s: 4 },
-      { v: new Float32Array(64).fill(0.5), s: 3 }, // flat: r = s/8 for every coordinate
+      { v: Float32Array.from({ length: 64 }, () => rng.normal()), s: 1, bucket: 64 },
+      { v: Float32Array.from({ length: 64 }, () => rng.normal()), s: 4, bucket: 64 },
+      { v: new Float32Array(64).fill(0.5), s: 3, bucket: 64 }, // flat: r = s/8 everywhere
+      { v: Float32Array.from({ length: 64 }, () => rng.normal()), s: 2, bucket: 16 },
     ];
-    for (const { v, s } of cases) {
+    for (const { v, s, bucket } of cases) {
       const count = 2000;
-      const errors = draws(v, s, count).map((d) =>
+      const errors = draws(v, s, count, bucket).map((d) =>
         d.reduce((sum, y, i) => sum + (y - v[i]!) ** 2, 0),
       );
       const mean = errors.reduce((a, b) => a + b, 0) / count;
       const spread = Math.sqrt(errors.reduce((a, e) => a + (e - mean) ** 2, 0) / (count - 1));
-      const exact = exactVariances(v, s).reduce((a, b) => a + b, 0);
+      const exact = exactVariances(v, s, bucket).reduce((a, b) => a + b, 0);
       expect(Math.abs(mean - exact)).toBeLessThanOrEqual(5 * (spread / Math.sqrt(count)) + 1e-9);
-      const d = v.length;
-      const normSquared = QsgdCodec.norm(v) ** 2;
-      expect(exact).toBeLessThanOrEqual(Math.min(d / s ** 2, Math.sqrt(d) / s) * normSquared);
+      // Per bucket the lemma holds with B for d; summed over buckets, with the
+      // float32 norms (each >= the bucket's true norm).
+      let normSquared = 0;
+      for (let start = 0; start < v.length; start += bucket)
+        normSquared += QsgdCodec.norm(v, start, start + bucket) ** 2;
+      expect(exact).toBeLessThanOrEqual(
+        Math.min(bucket / s ** 2, Math.sqrt(bucket) / s) * normSquared,
+      );
       expect(exact).toBeGreaterThan(0);
     }
   });
@@ -112,6 +129,9 @@ describe('QsgdCodec', () => {
     expect(() => new QsgdCodec({ levels: 0 }, streams)).toThrow('levels(=0) must be an integer');
     expect(() => new QsgdCodec({ levels: 1.5 }, streams)).toThrow(RangeError);
     expect(() => new QsgdCodec({ levels: 32768 }, streams)).toThrow(RangeError);
+    expect(() => new QsgdCodec({ levels: 2, bucket: 0 }, streams)).toThrow(
+      'bucket(=0) must be an integer >= 1',
+    );
     const codec = new QsgdCodec({ levels: 1 }, streams);
     expect(() => codec.encode(f32(1, Number.POSITIVE_INFINITY), { round: 1, clientId: 0 })).toThrow(
       'must be finite',

@@ -22,6 +22,8 @@ const CODECS: CodecOptions[] = [
   { codec: 'qsgd', levels: 1 },
   { codec: 'qsgd', levels: 7 },
   { codec: 'qsgd', levels: 255 },
+  { codec: 'qsgd', levels: 15, bucket: 128 },
+  { codec: 'qsgd', levels: 300, bucket: 7 },
   { codec: 'int8' },
   { codec: 'fp16' },
 ];
@@ -50,6 +52,8 @@ describe('encodedBytes', () => {
     // qsgd s = 1: 2 bits a coordinate; s = 15: 5 bits.
     expect(bytes({ codec: 'qsgd', levels: 1 })).toBe(4 + 250_000);
     expect(bytes({ codec: 'qsgd', levels: 15 })).toBe(4 + 625_000);
+    // with buckets of 128: 7,813 float32 norms (the last bucket holds 64 values).
+    expect(bytes({ codec: 'qsgd', levels: 15, bucket: 128 })).toBe(4 * 7813 + 625_000);
     expect(bytes({ codec: 'int8' })).toBe(4 + 1_000_000);
     expect(bytes({ codec: 'fp16' })).toBe(2_000_000);
   });
@@ -62,6 +66,7 @@ describe('codec options', () => {
       'codec',
       'ratio',
       'levels',
+      'bucket',
       'values',
       'errorFeedback',
     ]);
