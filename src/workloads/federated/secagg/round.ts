@@ -38,7 +38,7 @@ import {
   SHARE_KEY_PURPOSE,
   thresholdShortfall,
 } from './state.js';
-import { plannedTraffic } from './traffic.js';
+import { emptyTraffic, plannedTraffic } from './traffic.js';
 import {
   type PhaseTraffic,
   SECAGG_PHASES,
@@ -137,17 +137,13 @@ export class SecAggRound {
   step(dropped: readonly number[] = []): PhaseOutcome {
     const phase = this.requirePhase();
     const gone = this.positionsOf(dropped);
-    const traffic = plannedTraffic(this.state, phase);
+    let traffic: PhaseTraffic;
     let reason: string | undefined;
     if (phase === 'unmasking') {
-      reason = this.commitUnmasking(gone, traffic);
+      ({ traffic, reason } = this.commitUnmasking(gone));
     } else {
-      gone.forEach((u) => {
-        this.state.alive[u] = false;
-      });
-      const measured = this.runPhase(phase);
-      traffic.uploadBytes.splice(0, Infinity, ...measured.uploadBytes);
-      traffic.downloadBytes.splice(0, Infinity, ...measured.downloadBytes);
+      for (const u of gone) this.state.alive[u] = false;
+      traffic = this.runPhase(phase);
       reason = this.shortfall(phase);
     }
     this.traffic.push(traffic);
@@ -205,27 +201,26 @@ export class SecAggRound {
     return thresholdShortfall(state, phase, required, state.alive);
   }
 
-  private commitUnmasking(gone: ReadonlySet<number>, traffic: PhaseTraffic): string | undefined {
+  private commitUnmasking(gone: ReadonlySet<number>): {
+    traffic: PhaseTraffic;
+    reason: string | undefined;
+  } {
     const outcome = computeUnmasking(this.state, gone);
     outcome.live.forEach((on, u) => {
       this.state.alive[u] = on;
       this.state.work[u]!.decryptions += outcome.decryptions[u]!;
     });
     this.state.transcript.push(...outcome.transcript);
-    traffic.uploadBytes.splice(0, Infinity, ...outcome.traffic.uploadBytes);
-    traffic.downloadBytes.splice(0, Infinity, ...outcome.traffic.downloadBytes);
     this.serverWork.reconstructions += outcome.serverWork.reconstructions;
     this.serverWork.keyAgreements += outcome.serverWork.keyAgreements;
     this.serverWork.prgBytes += outcome.serverWork.prgBytes;
-    if (!outcome.result.ok) return outcome.result.reason;
+    if (!outcome.result.ok) return { traffic: outcome.traffic, reason: outcome.result.reason };
     this.sum = outcome.result.sum;
-    return undefined;
+    return { traffic: outcome.traffic, reason: undefined };
   }
 
   private runPhase(phase: Exclude<SecAggPhase, 'unmasking'>): PhaseTraffic {
-    const traffic = plannedTraffic(this.state, phase);
-    traffic.uploadBytes.fill(0);
-    traffic.downloadBytes.fill(0);
+    const traffic = emptyTraffic(phase, this.state.ids.length);
     const live = positions(this.state.alive);
     const send = phaseSenders[phase];
     for (const u of live) send(this.state, u, traffic);
