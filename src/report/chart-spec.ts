@@ -3,7 +3,13 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ParameterRole } from './columns.js';
 
 /** The kinds of chart a report holds. */
-export type ChartKind = 'metric-by-parameter' | 'heatmap' | 'pareto' | 'latency-cdf' | 'breakdown';
+export type ChartKind =
+  | 'metric-by-parameter'
+  | 'heatmap'
+  | 'pareto'
+  | 'latency-cdf'
+  | 'breakdown'
+  | 'curves';
 
 /** One chart of a report: a file-safe unique name, a title and its Vega-Lite spec. */
 export interface ReportChart {

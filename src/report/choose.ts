@@ -15,6 +15,7 @@ import {
   type ReportMeta,
   type ReportRow,
 } from './columns.js';
+import { accuracyCurveChart } from './curve-chart.js';
 import { heatmapChart } from './heatmap-chart.js';
 import { type ReportMetric, reportMetrics } from './metrics.js';
 
@@ -22,6 +23,8 @@ import { type ReportMetric, reportMetrics } from './metrics.js';
 export interface ReportExtra {
   /** Latency histogram rows (`group, placement, latency_above_s, latency_up_to_s, requests`). */
   readonly histogram?: readonly ReportRow[];
+  /** The runs' curves (`run`, the parameters, `time_s`, `accuracy`, ...): a sweep's curves.csv. */
+  readonly curves?: readonly ReportRow[];
 }
 
 type Family = NonNullable<ReturnType<typeof familyOf>>;
@@ -96,6 +99,7 @@ const BREAKDOWN_ORDER: readonly (Family | null)[] = [
  *   families (time/energy, time/cost, energy/cost, accuracy/time, ...), when
  *   there are at least two configurations;
  * - a latency CDF when `extra.histogram` is given;
+ * - accuracy against simulated time, a line per run, when `extra.curves` has them;
  * - a stacked bar per breakdown found (a total whose components add up to it).
  *
  * Swept parameters that take a single value are ignored. Throws when a
@@ -129,6 +133,10 @@ export function reportCharts(
     );
     const cdfs = latencyCdfs(extra.histogram, ignored);
     if (cdfs.series.some((s) => s.points.length > 0)) charts.push(latencyCdfChart(cdfs, meta.sloS));
+  }
+  if (extra.curves !== undefined) {
+    const chart = accuracyCurveChart(extra.curves, params);
+    if (chart !== null) charts.push(chart);
   }
   const parameters = new Set(meta.parameters);
   const rank = (total: string) => BREAKDOWN_ORDER.indexOf(familyOf(total));

@@ -116,7 +116,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** What a sweep writes at the top of its directory (its report/ is rewritten whole). */
-const SWEEP_ENTRIES = ['runs', 'shards', 'report', 'sweep.csv', 'sweep.json'];
+const SWEEP_ENTRIES = ['runs', 'shards', 'report', 'sweep.csv', 'sweep.json', 'curves.csv'];
 
 /** True when `dir` holds a result an edgesim run or sweep wrote. */
 export function holdsEdgesimResult(dir: string, kind: OutputKind): boolean {

@@ -20,8 +20,9 @@ import type { Scenario } from '../workloads/scenario.js';
 
 /**
  * The result cache of a sweep: `runs/<key>.csv` holds one finished run's
- * summary row, then a last line `#sha256:<hex>`, the SHA-256 of the CSV text
- * before it. It is written to a temporary file and renamed into place, the
+ * summary row, then, if its workload draws one, a line `#curve` and its curve
+ * as CSV (workload.ts), then a last line `#sha256:<hex>`, the SHA-256 of the
+ * text before it. It is written to a temporary file and renamed into place, the
  * rename being the completion marker: a file named by its key exists only
  * when complete, so `kill -9` at any moment never leaves half a result counted
  * as done. The hash catches what the rename cannot: an entry emptied, cut
@@ -39,8 +40,11 @@ export function runKey(scenario: Scenario, seed: number): string {
 /** What the cache holds for a run: nothing, its summary row (as CSV strings), or a damaged entry and why. */
 export type CachedRun =
   | { state: 'missing' }
-  | { state: 'valid'; summary: Record<string, string> }
+  | { state: 'valid'; summary: Record<string, string>; curve?: Record<string, string>[] }
   | { state: 'damaged'; reason: string };
+
+/** The line between an entry's summary and its curve. */
+const CURVE_LINE = '#curve\n';
 
 /** An entry is one summary row: a few kB. Anything much larger is not one. */
 const MAX_ENTRY_BYTES = 1 << 20;
@@ -65,18 +69,21 @@ export function readCachedRun(runsDir: string, key: string): CachedRun {
   if (text.length === 0) return { state: 'damaged', reason: 'empty' };
   const found = HASH_LINE.exec(text);
   if (found === null) return { state: 'damaged', reason: 'no content hash' };
-  const csv = text.slice(0, found.index);
-  if (sha256(csv) !== found[1]) return { state: 'damaged', reason: 'content hash mismatch' };
+  const content = text.slice(0, found.index);
+  if (sha256(content) !== found[1]) return { state: 'damaged', reason: 'content hash mismatch' };
+  const at = content.lastIndexOf(CURVE_LINE); // a curve is numbers only: the last marker is it
   let rows: Record<string, string>[];
+  let curve: Record<string, string>[] | undefined;
   try {
-    rows = parseCsv(csv);
+    rows = parseCsv(at < 0 ? content : content.slice(0, at));
+    if (at >= 0) curve = parseCsv(content.slice(at + CURVE_LINE.length));
   } catch {
     return { state: 'damaged', reason: 'not a CSV' };
   }
   if (rows.length !== 1) {
     return { state: 'damaged', reason: `${rows.length} summary rows, expected 1` };
   }
-  return { state: 'valid', summary: rows[0]! };
+  return { state: 'valid', summary: rows[0]!, ...(curve !== undefined ? { curve } : {}) };
 }
 
 /**
@@ -105,12 +112,17 @@ function readEntry(file: string): string | null | { reason: string } {
 }
 
 /**
- * Caches a finished run's summary atomically (temporary file, then rename),
- * with the hash of its CSV text as the last line.
+ * Caches a finished run's summary and curve atomically (temporary file, then
+ * rename), with the hash of the text as the last line.
  */
-export function writeCachedRun(runsDir: string, key: string, summary: Table): void {
+export function writeCachedRun(
+  runsDir: string,
+  key: string,
+  summary: Table,
+  curve: Table | null = null,
+): void {
   mkdirSync(runsDir, { recursive: true });
-  const csv = tableToCsv(summary);
+  const csv = tableToCsv(summary) + (curve === null ? '' : CURVE_LINE + tableToCsv(curve));
   // Named for this process, so a later sweep can tell a killed writer's leftover (out-dir.ts).
   const temp = join(runsDir, `.tmp-${key}-${process.pid}-${randomBytes(8).toString('hex')}`);
   try {

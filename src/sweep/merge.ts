@@ -4,13 +4,14 @@ import { InputError } from '../errors.js';
 import { textTableToCsv } from '../results/csv.js';
 import { type ClaimOptions, claimSweepDir } from '../results/out-dir.js';
 import { combineRows, type RunRow } from './combine.js';
+import { CURVES_FILE, curvesTable, readShardCurves, writeCurves } from './curves.js';
 import { writeSweepReport } from './report.js';
 import { type SweepManifest, writeAtomically } from './run-sweep.js';
 import { readShardManifest, readShardRows } from './shard-file.js';
 
 /**
- * Joins the shard CSVs of one sweep into the combined `sweep.csv` (the same
- * bytes a one-machine sweep writes) and its report. `inputs` are shard CSV
+ * Joins the shard CSVs of one sweep into the combined `sweep.csv` and
+ * `curves.csv` (the same bytes a one-machine sweep writes) and its report. `inputs` are shard CSV
  * files or directories holding them (a sweep's output directory, or its
  * `shards/`). Refuses shards of different sweeps, missing or repeated shards,
  * and a shard that does not hold each of its runs exactly once or whose CSV
@@ -65,14 +66,19 @@ export async function mergeShards(
     ]);
   }
   const rows: RunRow[] = shards.flatMap(({ csv, manifest }) => readShardRows(csv, manifest));
+  const curveRows = shards.flatMap(({ csv, manifest }) =>
+    readShardCurves(csv, manifest.curvesSha256),
+  );
   claimSweepDir(outDir, options);
-  const table = combineRows(rows, first.manifest.parameters);
+  const { parameters } = first.manifest;
+  const table = combineRows(rows, parameters);
   const csvFile = join(outDir, 'sweep.csv');
-  const { csvSha256: _shardHash, ...sweep } = first.manifest;
+  const { csvSha256: _shardHash, curvesSha256: _curvesHash, ...sweep } = first.manifest;
   const manifest: SweepManifest = { ...sweep, shard: null };
   writeAtomically(csvFile, textTableToCsv(table));
+  writeCurves(join(outDir, CURVES_FILE), curveRows, parameters);
   writeAtomically(join(outDir, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeSweepReport(outDir, table, manifest);
+  await writeSweepReport(outDir, table, manifest, curvesTable(curveRows, parameters));
   return { csvFile, runs: rows.length };
 }
 

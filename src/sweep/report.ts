@@ -9,6 +9,7 @@ import type { Table } from '../results/table.js';
 import { isMapping } from '../scenario/merge.js';
 import { quantity } from '../scenario/units.js';
 import { readCsvRecords } from './cache.js';
+import { readCurves } from './curves.js';
 import type { SweepPlan } from './grammar.js';
 import type { SweepManifest } from './run-sweep.js';
 
@@ -83,7 +84,8 @@ function tableSlos(rows: readonly ReportRow[]): number[] {
 
 /**
  * Writes `report/report.html` and each chart as `.vl.json` and `.svg` from a
- * combined sweep table (completed runs only), replacing an earlier report,
+ * combined sweep table (completed runs only) and the runs' `curves`,
+ * replacing an earlier report,
  * with the metrics, units, SLO and labels of `manifest.report`. Metrics the
  * scenario names that the table lacks are listed on stderr and on the page.
  */
@@ -91,10 +93,11 @@ export async function writeSweepReport(
   outDir: string,
   table: Table,
   manifest: SweepManifest,
+  curves?: Table,
 ): Promise<string[]> {
-  const rows = table.rows
-    .map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i] ?? null])))
-    .filter((row) => row.status === 'completed');
+  const records = (t: Table) =>
+    t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i] ?? null])));
+  const rows = records(table).filter((row) => row.status === 'completed');
   const settings = manifest.report;
   const meta: ReportMeta = {
     title: manifest.scenario,
@@ -113,13 +116,16 @@ export async function writeSweepReport(
   }
   const dir = join(outDir, REPORT_DIR);
   rmSync(dir, { recursive: true, force: true });
-  return writeReport(dir, rows, meta);
+  return writeReport(dir, rows, meta, curves ? { curves: records(curves) } : {});
 }
 
-/** Renders the report of a sweep directory again from its `sweep.csv` and `sweep.json`. */
+/** Renders the report of a sweep directory again from its `sweep.csv`, `sweep.json` and curves.csv. */
 export async function rerenderReport(outDir: string, manifest: SweepManifest): Promise<string[]> {
-  const records = readCsvRecords(join(outDir, 'sweep.csv'));
+  const table = fromRecords(readCsvRecords(join(outDir, 'sweep.csv')));
+  return writeSweepReport(outDir, table, manifest, fromRecords(readCurves(outDir)));
+}
+
+function fromRecords(records: readonly Record<string, string>[]): Table {
   const columns = records.length > 0 ? Object.keys(records[0]!) : [];
-  const table: Table = { columns, rows: records.map((r) => columns.map((c) => r[c] ?? '')) };
-  return writeSweepReport(outDir, table, manifest);
+  return { columns, rows: records.map((r) => columns.map((c) => r[c] ?? '')) };
 }

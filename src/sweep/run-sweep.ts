@@ -13,8 +13,9 @@ import { forTerminal } from '../terminal.js';
 import { VERSION } from '../version.js';
 import { scenarioKind } from '../workloads/registry.js';
 import type { ValidatedScenario } from '../workloads/scenario.js';
-import { cacheFile, readCachedRun, runKey, sha256 } from './cache.js';
+import { type CachedRun, cacheFile, readCachedRun, runKey, sha256 } from './cache.js';
 import { combineRows, type RunRow, runRow } from './combine.js';
+import { CURVES_FILE, curveRows, curvesTable, shardCurvesFile, writeCurves } from './curves.js';
 import {
   expandSweep,
   type Shard,
@@ -68,6 +69,8 @@ export interface SweepManifest {
   shard: Shard | null;
   /** A shard's manifest only: SHA-256 of its CSV's text, checked by merge. */
   csvSha256?: string;
+  /** A shard's manifest only, when it has curves: SHA-256 of its curves file's text. */
+  curvesSha256?: string;
   /** What the report shows (metrics, units, SLO, labels); absent in manifests of older versions. */
   report?: SweepReportSettings;
 }
@@ -125,6 +128,7 @@ async function sweep(
 
   const errors = new Map<number, string>();
   const summaries = new Map<number, Record<string, string>>();
+  const curves = new Map<number, Record<string, string>[]>();
   const progress = progressFor(pending.length);
   let done = 0;
   let runWallS = 0;
@@ -138,6 +142,7 @@ async function sweep(
   await pool.run(tasks, (report) => {
     if (report.ok) {
       summaries.set(report.index, report.summary);
+      if (report.curve !== undefined) curves.set(report.index, report.curve);
       runWallS += report.wallS;
     } else errors.set(report.index, report.error);
     progress.update(++done, errors.size);
@@ -148,7 +153,11 @@ async function sweep(
   const rows: RunRow[] = selected.map((run) => {
     const error = errors.get(run.index);
     if (error !== undefined) return runRow(run, { error });
-    return runRow(run, { summary: (summaries.get(run.index) ?? cached.get(run.index))! });
+    return runRow(run, { summary: (summaries.get(run.index) ?? cached.get(run.index)!.summary)! });
+  });
+  const curveRowsOfRuns = selected.flatMap((run) => {
+    const curve = curves.get(run.index) ?? cached.get(run.index)?.curve;
+    return curve === undefined ? [] : curveRows(run, curve);
   });
   const table = combineRows(rows, plan.parameters);
   const manifest = manifestOf(plan, String(name), options.shard);
@@ -156,12 +165,17 @@ async function sweep(
     ? join(outDir, 'shards', `shard-${options.shard.index}-of-${options.shard.count}.csv`)
     : join(outDir, 'sweep.csv');
   const csv = textTableToCsv(table);
-  // A shard's manifest also holds its CSV's hash, which merge checks.
-  const written = options.shard ? { ...manifest, csvSha256: sha256(csv) } : manifest;
+  const curvesFile = options.shard ? shardCurvesFile(csvFile) : join(outDir, CURVES_FILE);
+  const curvesSha256 = writeCurves(curvesFile, curveRowsOfRuns, plan.parameters);
+  // A shard's manifest also holds its CSV's hash and its curves', which merge checks.
+  const written = options.shard
+    ? { ...manifest, csvSha256: sha256(csv), ...(curvesSha256 ? { curvesSha256 } : {}) }
+    : manifest;
   writeAtomically(csvFile, csv);
   writeAtomically(csvFile.replace(/\.csv$/, '.json'), `${JSON.stringify(written, null, 2)}\n`);
   const reportStarted = performance.now(); // wall: benchmark only
-  if (!options.shard) await writeSweepReport(outDir, table, manifest);
+  if (!options.shard)
+    await writeSweepReport(outDir, table, manifest, curvesTable(curveRowsOfRuns, plan.parameters));
   const reportWallS = options.shard ? 0 : (performance.now() - reportStarted) / 1000; // wall: benchmark only
   if (errors.size > 0) {
     throw new RunFailedError(
@@ -225,8 +239,11 @@ export function manifestOf(
   };
 }
 
+/** A valid cache entry: a run's summary and its curve, if it has one. */
+type CachedEntry = Extract<CachedRun, { state: 'valid' }>;
+
 /**
- * The summaries of the runs already cached, by run index. A damaged entry
+ * The entries of the runs already cached, by run index. A damaged entry
  * (emptied, cut short, edited) counts as not cached: its run runs again, with
  * a warning on stderr (one line each, the first ten).
  */
@@ -234,12 +251,12 @@ function readCache(
   selected: readonly SweepRun[],
   runsDir: string,
   keys: readonly string[],
-): Map<number, Record<string, string>> {
-  const cached = new Map<number, Record<string, string>>();
+): Map<number, CachedEntry> {
+  const cached = new Map<number, CachedEntry>();
   let damaged = 0;
   for (const run of selected) {
     const entry = readCachedRun(runsDir, keys[run.index]!);
-    if (entry.state === 'valid') cached.set(run.index, entry.summary);
+    if (entry.state === 'valid') cached.set(run.index, entry);
     if (entry.state === 'damaged' && ++damaged <= 10) {
       const file = forTerminal(cacheFile(runsDir, keys[run.index]!));
       process.stderr.write(

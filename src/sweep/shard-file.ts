@@ -31,6 +31,7 @@ const manifestSchema = z.object({
     .refine((s) => s.index <= s.count, 'expected index <= count')
     .nullable(),
   csvSha256: z.string().regex(HEX64, 'expected a SHA-256 in hex').optional(),
+  curvesSha256: z.string().regex(HEX64, 'expected a SHA-256 in hex').optional(),
 });
 
 /** The manifest written next to a shard CSV (`.json` for `.csv`), checked. */

@@ -1,6 +1,8 @@
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { formatCell } from '../results/csv.js';
+import type { Table } from '../results/table.js';
 import { type PreparedRun, prepareRun, runPrepared } from '../run.js';
+import { workloadOf } from '../workloads/registry.js';
 import type { ValidatedScenario } from '../workloads/scenario.js';
 import { writeCachedRun } from './cache.js';
 
@@ -24,7 +26,14 @@ export interface RunTask {
  * written to a result), or why it failed.
  */
 export type RunReport =
-  | { index: number; ok: true; summary: Record<string, string>; wallS: number }
+  | {
+      index: number;
+      ok: true;
+      summary: Record<string, string>;
+      /** The run's curve as its cached CSV holds it (workload.ts `curve`), if it has one. */
+      curve?: Record<string, string>[];
+      wallS: number;
+    }
   | { index: number; ok: false; error: string };
 
 /** Profiles are read once per thread, and only by threads that prepare runs. */
@@ -43,12 +52,17 @@ export async function executeTask(task: RunTask): Promise<RunReport> {
     const { tables } = await runPrepared(prepared, task.seed);
     const wallS = (performance.now() - started) / 1000; // wall: benchmark only
     const summary = tables.summary!;
-    writeCachedRun(task.runsDir, task.key, summary);
-    const row = summary.rows[0]!;
+    const curve = workloadOf(prepared.kind).curve?.(tables) ?? null;
+    writeCachedRun(task.runsDir, task.key, summary, curve);
+    const records = (table: Table) =>
+      table.rows.map((row) =>
+        Object.fromEntries(table.columns.map((c, i) => [c, formatCell(row[i]!)])),
+      );
     return {
       index: task.index,
       ok: true,
-      summary: Object.fromEntries(summary.columns.map((c, i) => [c, formatCell(row[i]!)])),
+      summary: records(summary)[0]!,
+      ...(curve !== null ? { curve: records(curve) } : {}),
       wallS,
     };
   } catch (error) {

@@ -13,6 +13,7 @@
 import type { z } from 'zod';
 import type { ProfileLibrary } from '../fleet/profiles.js';
 import type { ProgressReporter } from '../progress.js';
+import type { Table } from '../results/table.js';
 import type { RunResult, RunTables } from '../vocabulary/run-result.js';
 import type { WorkloadReport } from '../vocabulary/workload-report.js';
 
@@ -53,4 +54,10 @@ export interface Workload<
   run(resolved: Resolved, seed: number, progress: ProgressReporter): Promise<RunResult>;
   /** The charts of the run's report, from its tables; absent or null: no report. */
   report?(resolved: Resolved, tables: RunTables): WorkloadReport | null;
+  /**
+   * The run's curve, which a sweep keeps beside its summary and charts
+   * across configurations (`curves.csv`): numeric columns, `time_s` and
+   * `accuracy` among them, a few hundred rows at most; absent or null: none.
+   */
+  curve?(tables: RunTables): Table | null;
 }

@@ -1,5 +1,7 @@
 import type { Table } from '../../results/table.js';
+import type { RunTables } from '../../vocabulary/run-result.js';
 import type { SpecChartRequest, WorkloadReport } from '../../vocabulary/workload-report.js';
+import { accuracyPoints } from './curve.js';
 
 /**
  * The report of a federated run: the global model's held-out accuracy
@@ -14,41 +16,19 @@ export function federatedReport(
   title: string,
   tables: Readonly<Record<string, Table>>,
 ): WorkloadReport | null {
-  if (tables.updates !== undefined) return asyncReport(title, tables.updates, tables.staleness);
-  return roundsReport(title, tables.rounds!);
+  if (tables.updates !== undefined) return asyncReport(title, tables, tables.staleness);
+  return roundsReport(title, tables);
 }
 
-function roundsReport(title: string, rounds: Table): WorkloadReport | null {
-  const col = (name: string) => rounds.columns.indexOf(name);
-  let energyJ = 0;
-  let bytes = 0;
-  const points: {
-    round: number;
-    time_s: number;
-    energy_j: number;
-    bytes: number;
-    accuracy: number;
-  }[] = [];
-  for (const row of rounds.rows) {
-    energyJ += row[col('energy_j')] as number;
-    bytes += (row[col('bytes_down')] as number) + (row[col('bytes_up')] as number);
-    const accuracy = row[col('accuracy')];
-    if (typeof accuracy === 'number')
-      points.push({
-        round: row[col('round')] as number,
-        time_s: row[col('end_s')] as number,
-        energy_j: energyJ,
-        bytes,
-        accuracy,
-      });
-  }
+function roundsReport(title: string, tables: RunTables): WorkloadReport | null {
+  const points = accuracyPoints(tables).map(({ step, ...p }) => ({ round: step, ...p }));
   if (points.length === 0) return null;
   const chart = (field: Field, label: string, name: string) =>
     accuracyChart(points, field, label, name, 'round');
   return {
     title: `${title}: federated learning`,
     parameters: [],
-    facts: [`${rounds.rows.length} rounds`],
+    facts: [`${tables.rounds!.rows.length} rounds`],
     charts: [
       chart('time_s', 'simulated time (s)', 'accuracy-vs-time'),
       chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
@@ -95,19 +75,11 @@ function accuracyChart(
  */
 function asyncReport(
   title: string,
-  updates: Table,
+  tables: RunTables,
   staleness: Table | undefined,
 ): WorkloadReport | null {
-  const col = (name: string) => updates.columns.indexOf(name);
-  const points = updates.rows
-    .filter((row) => typeof row[col('accuracy')] === 'number')
-    .map((row) => ({
-      version: row[col('version')] as number,
-      time_s: row[col('time_s')] as number,
-      energy_j: row[col('energy_j')] as number,
-      bytes: (row[col('bytes_down')] as number) + (row[col('bytes_up')] as number),
-      accuracy: row[col('accuracy')] as number,
-    }));
+  const updates = tables.updates!;
+  const points = accuracyPoints(tables).map(({ step, ...p }) => ({ version: step, ...p }));
   if (points.length === 0) return null;
   const chart = (field: Field, label: string, name: string) =>
     accuracyChart(points, field, label, name, 'version');

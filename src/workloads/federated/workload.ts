@@ -4,6 +4,7 @@
  * lazily.
  */
 import type { Workload } from '../workload.js';
+import { federatedCurve } from './curve.js';
 import { federatedReport } from './report.js';
 import { type ResolvedFederated, resolveFederated } from './resolve.js';
 import { type FederatedScenario, federatedFields } from './scenario.js';
@@ -21,4 +22,5 @@ export const federatedWorkload: Workload<
     return runFederated(resolved, seed, progress);
   },
   report: (resolved, tables) => federatedReport(resolved.scenario.name, tables),
+  curve: federatedCurve,
 };

@@ -86,7 +86,35 @@ describe('federated sweeps', () => {
     // Common random numbers: the same clients are selected and move the same bytes under both strategies.
     expect(rows[0]!.bytes_up).toBe(rows[1]!.bytes_up);
     expect(rows[0]!.final_accuracy).not.toBe(rows[1]!.final_accuracy);
-  }, 180_000);
+
+    // curves.csv: each run's accuracy after each evaluated round, with its identity and
+    // parameters; the points of run 0 are those of the same scenario run alone with its seed.
+    const curves = readCsv(join(cwd, 's', 'curves.csv'));
+    const strategyOf = (c: Record<string, string>) => JSON.parse(c['federated.strategy']!).name;
+    expect(curves.map((c) => `${c.run}/${strategyOf(c)}`)).toEqual([
+      ...Array(4).fill('0/fedavg'),
+      ...Array(4).fill('1/fedprox'),
+    ]);
+    const alone = edgesim(['run', small, '--seed', rows[0]!.seed!, '--out', 'alone'], cwd);
+    expect(alone.code, alone.stderr).toBe(0);
+    const rounds = readCsv(join(cwd, 'alone', 'rounds.csv'));
+    expect(curves.slice(0, 4).map((c) => [c.time_s, c.accuracy])).toEqual(
+      rounds.map((r) => [r.end_s, r.accuracy]),
+    );
+    const chart = JSON.parse(
+      readFileSync(join(cwd, 's', 'report', 'accuracy-vs-time.vl.json'), 'utf8'),
+    );
+    expect(chart.data.values).toHaveLength(8);
+
+    // Two shards merged: the same curves.csv, byte for byte; a rerun from the cache too.
+    for (const shard of ['1/2', '2/2'])
+      expect(edgesim(['sweep', sweep, '--shard', shard, '--out', 'sharded'], cwd).code).toBe(0);
+    expect(edgesim(['merge', 'sharded', '--out', 'merged'], cwd).code).toBe(0);
+    const one = readFileSync(join(cwd, 's', 'curves.csv'), 'utf8');
+    expect(readFileSync(join(cwd, 'merged', 'curves.csv'), 'utf8')).toBe(one);
+    expect(edgesim(['sweep', sweep, '--out', 's'], cwd).code).toBe(0);
+    expect(readFileSync(join(cwd, 's', 'curves.csv'), 'utf8')).toBe(one);
+  }, 240_000);
 });
 
 describe('FedAvg with one client', () => {
