@@ -419,6 +419,21 @@ export type {
   ResolvedCompression,
 } from './workloads/compress/index.js';
 export { compressWorkload } from './workloads/compress/index.js';
+// Federated learning, privacy and compression (issue #19).
+export type {
+  CodecContext,
+  CodecName,
+  CodecOptions,
+  SecureAggregationSupport,
+  UpdateCodec,
+} from './workloads/federated/codecs/index.js';
+export {
+  createCodec,
+  ErrorFeedback,
+  randomMask,
+  secureAggregationSupport,
+  topKIndices,
+} from './workloads/federated/codecs/index.js';
 export type {
   AggregateResult,
   AppliedUpdate,
@@ -536,6 +551,37 @@ export {
   wrapStrategy,
   yogiSecondMoment,
 } from './workloads/federated/index.js';
+export { addGaussianNoise } from './workloads/federated/kernels/gaussian-noise.js';
+export {
+  type ClientSampling,
+  epsilonAfter,
+  noiseForEpsilon,
+  RdpAccountant,
+} from './workloads/federated/privacy/accountant.js';
+export {
+  type DifferentiallyPrivate,
+  type DpRound,
+  privacyWrappers,
+} from './workloads/federated/privacy/mechanism.js';
+export {
+  DEFAULT_RDP_ORDERS,
+  epsilonFromRdp,
+  rdpSubsampledGaussian,
+} from './workloads/federated/privacy/rdp.js';
+export { rdpSampledWithoutReplacementGaussian } from './workloads/federated/privacy/rdp-without-replacement.js';
+export {
+  dequantiseMean,
+  dequantiseSum,
+  quantise,
+  ringBitsNeeded,
+  runSecAgg,
+  type SecAggClient,
+  type SecAggConfig,
+  type SecAggPhase,
+  type SecAggResult,
+  SecAggRound,
+} from './workloads/federated/secagg/index.js';
+export { CompressedStrategy } from './workloads/federated/strategies/wrappers/compress.js';
 export type { ArrivalProcess, ArrivalSpec } from './workloads/inference/arrivals.js';
 export {
   arrivalProcess,

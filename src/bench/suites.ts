@@ -19,6 +19,7 @@ import { UsageError } from '../errors.js';
 import { type TerminalProgress, withTerminalProgress } from '../progress.js';
 import { gitCommit, VERSION } from '../version.js';
 import { cnnTrainingThroughput } from './cnn-training.js';
+import { codecCases } from './codecs.js';
 import { compressionCases } from './compression.js';
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
 import { federatedCases } from './federated.js';
@@ -29,8 +30,10 @@ import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, type BenchResult, runCases } from './harness.js';
 import { matmulCases } from './matmul.js';
 import { describePlanBench, planBench } from './plan.js';
+import { privacyCases } from './privacy.js';
 import { reportRender } from './report.js';
 import { robustCases } from './robust.js';
+import { secaggCases } from './secagg.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
 /** What a suite measured, as `--json` prints it. */
@@ -151,6 +154,8 @@ const SUITES: Record<string, Suite> = {
   federated: (progress, out) => out.cases(federatedCases, 10, progress),
   robust: (progress, out) => out.cases(robustCases, 5, progress),
   'fl-async': (progress, out) => out.cases(flAsyncCases, 10, progress),
+  privacy: (progress, out) => out.cases(privacyCases, 5, progress),
+  codecs: (progress, out) => out.cases(codecCases, 5, progress),
   training: async (progress, out) => {
     const wasm = await cnnTrainingThroughput('wasm', 20, 32);
     progress.update(0.5, 'wasm done, cpu next');
@@ -202,6 +207,8 @@ const ALONE: Record<string, Suite> = {
       `federated real tier: two threads training clients side by side, nothing shared, against one alone: ${ratiosWithMedian(ceilings)}, the most the real tier's two threads can give on this machine`,
     );
   },
+  // Its set-up expands about 40 GB of masks (100 clients' pairwise masks of 1,000,000 words).
+  secagg: (progress, out) => out.cases(secaggCases, 5, progress),
   plan: async (_progress, out) => {
     const plan = await planBench();
     out.figures(plan);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { RandomStreams } from '../../engine/random.js';
 import { InputError, type InputProblem, UsageError } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
@@ -22,8 +23,8 @@ export interface ResolvedFederated {
   groups: FleetGroup[];
   /** Clients: one per device. */
   clientCount: number;
-  /** A fresh strategy (each run starts from fresh server state). */
-  strategy: () => Strategy;
+  /** A fresh strategy (each run starts from fresh server state) drawing from the run's streams. */
+  strategy: (streams: RandomStreams) => Strategy;
 }
 
 /**
@@ -78,10 +79,11 @@ export function resolveFederated(
       message: `more clients per round than the fleet has (${first} devices)`,
       value: section.clientsPerRound,
     });
-  const strategy = () => strategyFromSpec(section.strategy, { totalClients: first });
+  const strategy = (streams: RandomStreams) =>
+    strategyFromSpec(section.strategy, streams, { totalClients: first });
   let built: Strategy | undefined;
   try {
-    built = strategy();
+    built = strategy(new RandomStreams(0)); // to check it: a wrapper draws nothing when built
     problems.push(...localOptimizerProblems(built, section.local.optimizer));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -63,7 +63,7 @@ export function federatedWorld(
   const perClient = real ? undefined : section.samplesPerClient;
   const samples = Float64Array.from({ length: n }, (_, c) => perClient ?? indices[c]?.length ?? 0);
   const card = costCardFromModel(context.handle.model, 'federated');
-  const strategy = resolved.strategy();
+  const strategy = resolved.strategy(streams);
   const cost = strategy.clientCost(card.params);
   const trainFlops = (c: number) =>
     localTrainingFlops(card.flops, samples[c]!, section.local, cost);

@@ -7,9 +7,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../../src/engine/random.js';
 import { prepareScenario, type RunTables, runPrepared } from '../../../src/run.js';
 import { createStrategy, strategyFromSpec } from '../../../src/workloads/federated/index.js';
 import { localTrainingFlops } from '../../../src/workloads/federated/run.js';
+
+/** Streams for wrappers that draw (none of these tests' wrappers draws when built). */
+const STREAMS = new RandomStreams(1);
 
 /** A model of 610 float32 parameters: logistic regression on 60 features and 10 classes. */
 const P = 610;
@@ -48,7 +52,7 @@ describe('clientCost', () => {
 
   it('a wrapper charges what its inner strategy does', () => {
     const spec = { name: 'scaffold', wrap: [{ name: 'clip' as const, clipNorm: 1 }] };
-    expect(strategyFromSpec(spec, { totalClients: 10 }).clientCost(P)).toEqual({
+    expect(strategyFromSpec(spec, STREAMS, { totalClients: 10 }).clientCost(P)).toEqual({
       bytesDown: 8 * P,
       bytesUp: 8 * P,
       flopsPerStep: P,

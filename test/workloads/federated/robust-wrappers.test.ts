@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../../src/engine/random.js';
 import { UsageError } from '../../../src/errors.js';
 import { prepareScenario, runPrepared } from '../../../src/run.js';
 import type { ClientUpdate } from '../../../src/workloads/federated/index.js';
@@ -28,6 +29,9 @@ import { TrimmedMeanStrategy } from '../../../src/workloads/federated/strategies
 import { loadScenario } from '../../../src/workloads/scenario.js';
 import { f32, update, weightsOf } from '../../helpers/fl.js';
 import { expectInputError } from '../../helpers/input-error.js';
+
+/** Streams for wrappers that draw (none of these tests' wrappers draws when built). */
+const STREAMS = new RandomStreams(1);
 
 /** Updates of clients 0, 1, ... with the given example counts and models. */
 const updates = (examples: number[], models: number[][]): ClientUpdate[] =>
@@ -200,7 +204,7 @@ describe('robust wrappers in a scenario', () => {
     ] as const) {
       const spec = strategySpec.parse({ name: 'fedavg', wrap: [wrap] });
       expect(strategyLabel(spec)).toBe(label);
-      expect(strategyFromSpec(spec).name).toBe(label);
+      expect(strategyFromSpec(spec, STREAMS).name).toBe(label);
     }
   });
 
@@ -212,7 +216,7 @@ describe('robust wrappers in a scenario', () => {
 
   it('report SCAFFOLD inside a coordinate-wise rule as a UsageError', () => {
     const spec = strategySpec.parse({ name: 'scaffold', wrap: [{ name: 'median' }] });
-    expect(() => strategyFromSpec(spec, { totalClients: 4 })).toThrow(UsageError);
+    expect(() => strategyFromSpec(spec, STREAMS, { totalClients: 4 })).toThrow(UsageError);
   });
 });
 
@@ -231,7 +235,7 @@ describe('a scenario with robust aggregation', () => {
 
   it('runs with the median, named fedavg+median in its summary', async () => {
     const { prepared } = prepareScenario(variant('{ name: fedavg, wrap: [{ name: median }] }'));
-    expect((prepared.resolved as ResolvedFederated).strategy().name).toBe('fedavg+median');
+    expect((prepared.resolved as ResolvedFederated).strategy(STREAMS).name).toBe('fedavg+median');
     const { tables } = await runPrepared(prepared, 3);
     const summary = tables.summary!;
     const column = (name: string) => summary.rows[0]![summary.columns.indexOf(name)];

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../../src/engine/random.js';
 import { UsageError } from '../../../src/errors.js';
 import { FedAdam, FedAvg, FedProx, Scaffold } from '../../../src/workloads/federated/index.js';
 import { clipToNorm, updateNorm } from '../../../src/workloads/federated/kernels/norm-clip.js';
@@ -20,6 +21,9 @@ import {
 } from '../../../src/workloads/federated/strategies/registry.js';
 import { ClippedStrategy } from '../../../src/workloads/federated/strategies/wrappers/clip.js';
 import { f32, update, weightsOf } from '../../helpers/fl.js';
+
+/** Streams for wrappers that draw (none of these tests' wrappers draws when built). */
+const STREAMS = new RandomStreams(1);
 
 describe('clipToNorm', () => {
   it('scales an update above the bound to norm exactly the bound', () => {
@@ -131,7 +135,7 @@ describe('wrappers in a scenario', () => {
         { name: 'clip', clipNorm: 2 },
       ],
     });
-    const strategy = strategyFromSpec(spec) as ClippedStrategy;
+    const strategy = strategyFromSpec(spec, STREAMS) as ClippedStrategy;
     expect(strategy.name).toBe('fedadam+clip+clip');
     expect(strategyLabel(spec)).toBe('fedadam+clip+clip');
     expect(strategy.clipNorm).toBe(2);
@@ -163,12 +167,12 @@ describe('wrappers in a scenario', () => {
     const spec = strategySpec.parse({ name: 'fedavg' });
     expect(spec).toEqual({ name: 'fedavg' });
     expect(strategyLabel(spec)).toBe('fedavg');
-    expect(strategyFromSpec(spec)).toBeInstanceOf(FedAvg);
+    expect(strategyFromSpec(spec, STREAMS)).toBeInstanceOf(FedAvg);
   });
 
   it('reports an unknown strategy under a wrapper as a UsageError', () => {
     expect(() =>
-      strategyFromSpec({ name: 'fedfoo', wrap: [{ name: 'clip', clipNorm: 1 }] }),
+      strategyFromSpec({ name: 'fedfoo', wrap: [{ name: 'clip', clipNorm: 1 }] }, STREAMS),
     ).toThrow(UsageError);
   });
 });

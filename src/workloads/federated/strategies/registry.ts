@@ -3,6 +3,7 @@
  * strict schema of each one's options.
  */
 import { z } from 'zod';
+import type { RandomStreams } from '../../../engine/random.js';
 import { UsageError } from '../../../errors.js';
 import { FedAdagrad, type FedAdagradOptions, fedAdagradOptions } from './fedadagrad.js';
 import { FedAdam, type FedAdamOptions, fedAdamOptions } from './fedadam.js';
@@ -90,12 +91,17 @@ export function strategyLabel(spec: StrategySpec): string {
 
 /**
  * The strategy of a validated `federated.strategy` block: the registered
- * strategy with its options (over `defaults`), inside its wrappers. Throws a
+ * strategy with its options (over `defaults`), inside its wrappers, which
+ * draw their noise and masks from `streams` (the run's). Throws a
  * UsageError as {@link createStrategy} and {@link wrapStrategy} do.
  */
-export function strategyFromSpec(spec: StrategySpec, defaults: StrategyOptions = {}): Strategy {
+export function strategyFromSpec(
+  spec: StrategySpec,
+  streams: RandomStreams,
+  defaults: StrategyOptions = {},
+): Strategy {
   const { name, wrap = [], ...options } = spec;
-  return wrapStrategy(createStrategy(name, { ...defaults, ...options }), wrap);
+  return wrapStrategy(createStrategy(name, { ...defaults, ...options }), wrap, { streams });
 }
 
 /** Whether `name` is a registered strategy. */

@@ -6,6 +6,7 @@
  * line here.
  */
 import { z } from 'zod';
+import type { RandomStreams } from '../../../../engine/random.js';
 import { type InputProblem, UsageError } from '../../../../errors.js';
 import { checkStrictOptions } from '../options.js';
 import type { Strategy } from '../strategy.js';
@@ -16,6 +17,15 @@ import {
   bulyanOptions,
 } from './bulyan.js';
 import { type ClipOptions, ClippedStrategy, clipOptions } from './clip.js';
+import { CompressedStrategy, type CompressOptions, compressOptions } from './compress.js';
+import {
+  type DpAdaptiveOptions,
+  DpAdaptiveStrategy,
+  dpAdaptiveClientProblems,
+  dpAdaptiveOptions,
+} from './dp-adaptive.js';
+import { type DpCentralOptions, DpCentralStrategy, dpCentralOptions } from './dp-central.js';
+import { type DpLocalOptions, DpLocalStrategy, dpLocalOptions } from './dp-local.js';
 import {
   type KrumOptions,
   KrumStrategy,
@@ -35,15 +45,27 @@ import {
 
 /** Every option any registered wrapper reads. */
 export type WrapperOptions = Partial<
-  ClipOptions & TrimmedMeanOptions & MultiKrumOptions & BulyanOptions
+  ClipOptions &
+    TrimmedMeanOptions &
+    MultiKrumOptions &
+    BulyanOptions &
+    DpCentralOptions &
+    DpAdaptiveOptions &
+    DpLocalOptions &
+    CompressOptions
 >;
+
+/** What a wrapper may draw on besides its options: the run's random streams (noise, masks). */
+export interface WrapContext {
+  readonly streams: RandomStreams;
+}
 
 /** How a registered wrapper is built and checked. */
 interface WrapperEntry {
   /** Its options as a scenario writes them (strict). */
   readonly options: z.ZodObject;
   /** Wraps `inner`, throwing a RangeError naming a bad option. */
-  readonly wrap: (inner: Strategy, options: WrapperOptions) => Strategy;
+  readonly wrap: (inner: Strategy, options: WrapperOptions, context: WrapContext) => Strategy;
   /** Its options' problems against the scenario's clients per round (robust rules' bounds on f). */
   readonly clientProblems?: (
     options: WrapperOptions,
@@ -80,6 +102,27 @@ export const WRAPPERS = {
     wrap: (inner, options) => new BulyanStrategy(inner, options as BulyanOptions),
     clientProblems: bulyanClientProblems,
   },
+  'dp-central': {
+    options: dpCentralOptions,
+    wrap: (inner, options, { streams }) =>
+      new DpCentralStrategy(inner, options as DpCentralOptions, streams),
+  },
+  'dp-adaptive': {
+    options: dpAdaptiveOptions,
+    wrap: (inner, options, { streams }) =>
+      new DpAdaptiveStrategy(inner, options as DpAdaptiveOptions, streams),
+    clientProblems: dpAdaptiveClientProblems,
+  },
+  'dp-local': {
+    options: dpLocalOptions,
+    wrap: (inner, options, { streams }) =>
+      new DpLocalStrategy(inner, options as DpLocalOptions, streams),
+  },
+  compress: {
+    options: compressOptions,
+    wrap: (inner, options, { streams }) =>
+      new CompressedStrategy(inner, options as CompressOptions, streams),
+  },
 } as const satisfies Record<string, WrapperEntry>;
 
 /** A registered wrapper's name. */
@@ -111,14 +154,18 @@ export const wrapperSpec = z
  * `strategy` wrapped by each of `wrappers` in turn (the first innermost).
  * Throws a UsageError for an unknown name or an invalid option.
  */
-export function wrapStrategy(strategy: Strategy, wrappers: readonly WrapperSpec[]): Strategy {
+export function wrapStrategy(
+  strategy: Strategy,
+  wrappers: readonly WrapperSpec[],
+  context: WrapContext,
+): Strategy {
   return wrappers.reduce((inner, { name, ...options }) => {
     if (!Object.hasOwn(WRAPPERS, name))
       throw new UsageError(
         `unknown strategy wrapper "${name}"; known wrappers: ${names.join(', ')}`,
       );
     try {
-      return WRAPPERS[name].wrap(inner, options);
+      return WRAPPERS[name].wrap(inner, options, context);
     } catch (error) {
       if (error instanceof RangeError) throw new UsageError(`wrapper ${name}: ${error.message}`);
       throw error;
