@@ -27,6 +27,7 @@ const DIST = [
   'test/workloads/federated/federated.test.ts',
   'test/workloads/federated/threads.test.ts',
   'test/workloads/federated/wrappers.test.ts',
+  'test/workloads/federated/privacy/dp-runs.test.ts',
 ];
 const SLOW = [
   'test/ml/train.test.ts',

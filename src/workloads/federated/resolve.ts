@@ -9,6 +9,7 @@ import { traceProblems } from '../trace-files.js';
 import { asyncProblems } from './async/checks.js';
 import { asyncSettings } from './async/settings.js';
 import { attackProblems } from './attacks/index.js';
+import { privacyPlan } from './privacy/budget.js';
 import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';
 import { strategyFromSpec } from './strategies/registry.js';
@@ -85,6 +86,12 @@ export function resolveFederated(
   try {
     built = strategy(new RandomStreams(0)); // to check it: a wrapper draws nothing when built
     problems.push(...localOptimizerProblems(built, section.local.optimizer));
+    problems.push(...privacyPlan(built, section.privacy, privacyPopulation(section, first)).problems);
+    if (section.privacy !== undefined && section.mode !== undefined && section.mode !== 'sync')
+      problems.push({
+        path: 'federated.privacy',
+        message: `accounts for synchronous rounds of K sampled clients; mode ${section.mode} is not accounted`,
+      });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     problems.push({ path: 'federated.strategy', message: error.message });
@@ -107,6 +114,11 @@ export function resolveFederated(
   problems.push(...traceProblems(scenario, file, baseDir));
   if (problems.length > 0) throw new InputError(file, problems);
   return { scenario, file, baseDir, groups, clientCount: first, strategy };
+}
+
+/** What the privacy accountant needs of a scenario: the clients, the sample per round, the rounds. */
+export function privacyPopulation(section: FederatedSection, clients: number) {
+  return { clients, clientsPerRound: section.clientsPerRound, rounds: section.rounds };
 }
 
 /** The local optimizer, if the strategy is not defined for it (SCAFFOLD assumes plain SGD steps). */

@@ -2,7 +2,8 @@ import { getFlatWeights } from '../../ml/models/weights.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
 import { simulateAsync } from './async/run.js';
-import type { ResolvedFederated } from './resolve.js';
+import { PrivacyLedger, privacyPlan } from './privacy/budget.js';
+import { privacyPopulation, type ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
 import { RoundRunner } from './rounds.js';
 import { createSelector } from './selectors/registry.js';
@@ -88,10 +89,19 @@ async function simulate(
   let failure: string | null = null;
   const roundDone = (round: number) =>
     progress.update(
-      round / section.rounds,
-      `round ${round}/${section.rounds}, simulated ${formatClock(sim.now)}`,
+      round / rounds,
+      `round ${round}/${rounds}, simulated ${formatClock(sim.now)}`,
     );
-  for (let round = 1; round <= section.rounds && failure === null; round++) {
+  const privacy = privacyPlan(
+    strategy,
+    section.privacy,
+    privacyPopulation(section, resolved.clientCount),
+  ).plan;
+  const ledger = privacy !== null && trainer !== undefined ? new PrivacyLedger(privacy) : null;
+  const rounds = privacy?.rounds ?? section.rounds;
+  if (rounds < section.rounds)
+    warn(`privacy: ${rounds} of ${section.rounds} rounds stay within targetEpsilon; stopping there`);
+  for (let round = 1; round <= rounds && failure === null; round++) {
     if (round > 1) roundDone(round - 1);
     const timing = runner.run(round);
     const result: RoundResult = {
@@ -107,6 +117,7 @@ async function simulate(
     results.push(result);
     if (timing.clients.length === 0) {
       result.status = 'no-clients';
+      if (ledger !== null) result.epsilon = ledger.afterRound(round); // nothing released: unchanged
       sim.run({ untilS: sim.now + section.retryAfter });
       continue;
     }
@@ -131,10 +142,11 @@ async function simulate(
     }
     if (outcome.aggregate.kind === 'skipped') result.status = 'skipped';
     else global = outcome.aggregate.weights;
+    if (ledger !== null) result.epsilon = ledger.afterRound(round);
     result.trainLoss =
       outcome.aggregate.kind === 'aggregated' ? (outcome.aggregate.loss ?? null) : null;
     for (const [c, loss] of outcome.losses) lastLoss[c] = loss;
-    if (round % section.evaluateEvery === 0 || round === section.rounds) {
+    if (round % section.evaluateEvery === 0 || round === rounds) {
       const score = await inRound(round, trainer.evaluate(global));
       result.accuracy = score.accuracy;
       result.loss = score.loss;
@@ -161,6 +173,7 @@ async function simulate(
     failure,
     { modelBytes: world.modelBytes, flopsPerSample: world.flopsPerSample },
     warning,
+    privacy === null ? null : { delta: privacy.delta },
   );
   // The report (accuracy against time, energy, bytes) is report.ts's, drawn by report/.
   return { tables, backend: context.backend };

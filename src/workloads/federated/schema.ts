@@ -13,6 +13,7 @@ import { quantity } from '../../scenario/units.js';
 import { asyncSpec, federatedMode } from './async/schema.js';
 import { attackSpec } from './attacks/index.js';
 import { partitionSpec } from './partitioners/registry.js';
+import { privacySpec } from './privacy/budget.js';
 import { SELECTOR_NAMES } from './selectors/registry.js';
 import { strategySpec } from './strategies/registry.js';
 
@@ -130,6 +131,7 @@ export const federatedSection = z.strictObject({
     .describe('Worker threads training clients (real tier); results do not depend on it'),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('wasm'),
   attack: attackSpec.optional(),
+  privacy: privacySpec.optional(),
   samplesPerClient: z
     .number()
     .int()

@@ -21,6 +21,8 @@ export interface RoundResult {
   clientLoss: Map<number, number>;
   /** Each aggregated client's drift: the L2 norm of its weights minus the round's global weights. */
   clientDrift: Map<number, number>;
+  /** ε spent at the run's δ after this round, when a DP wrapper ran (real tier). */
+  epsilon?: number | null;
 }
 
 const mean = (values: number[]) =>
@@ -31,7 +33,8 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
  * - `rounds.csv`: per round, simulated time split into the aggregated
  *   clients' mean download, compute, upload and waiting; clients online,
  *   selected, aggregated, stragglers and dropouts by reason; bytes and energy
- *   of all selected clients; the global model's held-out accuracy and loss.
+ *   of all selected clients; the global model's held-out accuracy and loss;
+ *   with a DP wrapper, the ε spent so far (and the summary's final ε and δ).
  * - `clients.csv`: per selected client per round: outcome, phase times,
  *   energy, bytes, samples, training loss.
  * - `summary.csv`: totals, the final and best accuracy, and the simulated
@@ -51,6 +54,7 @@ export function federatedTables(
   failure: string | null,
   model: { modelBytes: number; flopsPerSample: number },
   warning: string | null = null,
+  privacy: { delta: number } | null = null,
 ): Record<string, Table> {
   const section = resolved.scenario.federated;
   const tier = section.tier;
@@ -121,6 +125,7 @@ export function federatedTables(
       macro?.f1 ?? null,
       r.loss,
       r.trainLoss,
+      ...(privacy === null ? [] : [r.epsilon ?? null]),
     ]);
     for (const c of t.clients) {
       clients.push([
@@ -183,6 +188,12 @@ export function federatedTables(
         (_, d) => fleet.energy.idleJ[d]! + fleet.energy.computeJ[d]! + fleet.radioEnergyJ(d),
       ),
     ),
+    ...(privacy === null
+      ? {}
+      : {
+          epsilon: results.reduce<number | null>((last, r) => r.epsilon ?? last, null),
+          delta: privacy.delta,
+        }),
   };
   return {
     summary: { columns: Object.keys(summary), rows: [Object.values(summary)] },
@@ -213,6 +224,7 @@ export function federatedTables(
         'f1',
         'loss',
         'train_loss',
+        ...(privacy === null ? [] : ['epsilon']),
       ],
       rows: rounds,
     },
