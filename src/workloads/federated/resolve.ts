@@ -86,7 +86,9 @@ export function resolveFederated(
   try {
     built = strategy(new RandomStreams(0)); // to check it: a wrapper draws nothing when built
     problems.push(...localOptimizerProblems(built, section.local.optimizer));
-    problems.push(...privacyPlan(built, section.privacy, privacyPopulation(section, first)).problems);
+    problems.push(
+      ...privacyPlan(built, section.privacy, privacyPopulation(section, first)).problems,
+    );
     if (section.privacy !== undefined && section.mode !== undefined && section.mode !== 'sync')
       problems.push({
         path: 'federated.privacy',

@@ -88,10 +88,7 @@ async function simulate(
   const results: RoundResult[] = [];
   let failure: string | null = null;
   const roundDone = (round: number) =>
-    progress.update(
-      round / rounds,
-      `round ${round}/${rounds}, simulated ${formatClock(sim.now)}`,
-    );
+    progress.update(round / rounds, `round ${round}/${rounds}, simulated ${formatClock(sim.now)}`);
   const privacy = privacyPlan(
     strategy,
     section.privacy,
@@ -100,7 +97,9 @@ async function simulate(
   const ledger = privacy !== null && trainer !== undefined ? new PrivacyLedger(privacy) : null;
   const rounds = privacy?.rounds ?? section.rounds;
   if (rounds < section.rounds)
-    warn(`privacy: ${rounds} of ${section.rounds} rounds stay within targetEpsilon; stopping there`);
+    warn(
+      `privacy: ${rounds} of ${section.rounds} rounds stay within targetEpsilon; stopping there`,
+    );
   for (let round = 1; round <= rounds && failure === null; round++) {
     if (round > 1) roundDone(round - 1);
     const timing = runner.run(round);

@@ -30,11 +30,7 @@ export const privacySpec = z
     delta: quantity('fraction', { min: 0, max: 1, exclusiveMin: true }, 'δ of the (ε, δ) reported')
       .default(DEFAULT_DELTA)
       .refine((d) => d < 1, 'expected δ < 1'),
-    targetEpsilon: z
-      .number()
-      .positive()
-      .optional()
-      .describe('The most ε the run may spend at δ'),
+    targetEpsilon: z.number().positive().optional().describe('The most ε the run may spend at δ'),
     whenExceeded: z
       .enum(['refuse', 'stop'])
       .default('refuse')
@@ -111,7 +107,8 @@ export function privacyPlan(
   const spent = (rounds: number) => epsilonAfter(q, z, rounds, delta, { sampling });
   if (spent(population.rounds) <= target) return { plan, problems: [] };
   const fit = roundsWithin(spent, target, population.rounds);
-  if (spec?.whenExceeded === 'stop' && fit > 0) return { plan: { ...plan, rounds: fit }, problems: [] };
+  if (spec?.whenExceeded === 'stop' && fit > 0)
+    return { plan: { ...plan, rounds: fit }, problems: [] };
   const needed = noiseNeeded(target, delta, q, population.rounds, sampling);
   return {
     plan: null,
