@@ -28,6 +28,7 @@ const DIST = [
   'test/workloads/federated/threads.test.ts',
   'test/workloads/federated/wrappers.test.ts',
   'test/workloads/federated/privacy/dp-runs.test.ts',
+  'test/workloads/federated/secagg-runs.test.ts',
 ];
 const SLOW = [
   'test/ml/train.test.ts',

@@ -27,6 +27,7 @@ export async function matmulCases(): Promise<BenchCase[]> {
   await initBackend('wasm');
   const x = normals('x', [10, 784]);
   const w = normals('w', [784, 200]);
+  const big = { a: normals('a', [512, 1024]), b: normals('b', [1024, 1024]) };
   const backend = tf.backend() as BackendWasm;
   const original = replacedKernel(tf.BatchMatMul);
   if (original === undefined) throw new Error('the wasm BatchMatMul fast path is not registered');
@@ -58,6 +59,17 @@ export async function matmulCases(): Promise<BenchCase[]> {
       name: 'matmul: x·W, new W, the fast path ((Wᵀ·xᵀ)ᵀ)',
       run: steps((fresh) => void tf.matMul(x, fresh)),
       unit: 'steps',
+    },
+    {
+      // This machine's fp32 rate, which secagg-phases.ts scales crypto costs by.
+      name: 'matmul: [512, 1024] · [1024, 1024], fp32 FLOPs',
+      run: () => {
+        const product = tf.matMul(big.a, big.b);
+        product.dataSync();
+        product.dispose();
+        return 2 * 512 * 1024 * 1024;
+      },
+      unit: 'FLOP',
     },
   ];
 }

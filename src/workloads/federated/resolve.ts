@@ -12,6 +12,7 @@ import { attackProblems } from './attacks/index.js';
 import { privacyPlan } from './privacy/budget.js';
 import type { FederatedScenario } from './scenario.js';
 import type { FederatedSection } from './schema.js';
+import { secureAggregationProblems } from './secure-aggregation.js';
 import { strategyFromSpec } from './strategies/registry.js';
 import type { Strategy } from './strategies/strategy.js';
 import { wrapperClientProblems } from './strategies/wrappers/registry.js';
@@ -99,6 +100,7 @@ export function resolveFederated(
     problems.push({ path: 'federated.strategy', message: error.message });
   }
   problems.push(...robustRuleProblems(section));
+  problems.push(...secureAggregationProblems(section));
   problems.push(...asyncProblems(section, first, built));
   problems.push(...attackProblems(section.attack, groups));
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))

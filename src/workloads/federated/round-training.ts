@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { RandomStreams } from '../../engine/random.js';
 import { RunFailedError } from '../../errors.js';
 import { type Attackers, attackTraining, attackUpdates } from './attacks/index.js';
 import type { RoundTiming } from './rounds.js';
 import type { FederatedSection } from './schema.js';
+import type { SecureAggregation } from './secure-aggregation.js';
+import { secureSum } from './secure-sum.js';
 import type { ClientContext } from './strategies/client-hook.js';
 import type { AggregateResult, ClientUpdate, FitConfig, Strategy } from './strategies/strategy.js';
 import type { ClientTrainer } from './trainer.js';
@@ -32,6 +35,8 @@ export interface RoundInput {
   readonly local: FederatedSection['local'];
   /** Which clients are malicious and their attack (see attacks/); none when absent. */
   readonly attackers?: Attackers | undefined;
+  /** Secure aggregation's settings and the run's streams, when the scenario asks for it. */
+  readonly secure?: { readonly settings: SecureAggregation; readonly streams: RandomStreams };
 }
 
 /** What a round's training gave: the strategy's result, each client's loss and drift, or why it failed. */
@@ -49,8 +54,9 @@ export interface RoundTraining {
  * id order, the hook's `prepare` makes its training options; the trainer
  * trains them all (an attacker's job flips its labels under `label-flip`);
  * the hook's `finish` turns each result into its update; attackers' updates
- * are replaced per their attack; `aggregateFit` gets the updates and the
- * round's failed clients. A thread
+ * are replaced per their attack; with secure aggregation the protocol sums
+ * them (secure-sum.ts); `aggregateFit` gets the updates and the round's
+ * failed clients. A thread
  * that fails rejects with a RunFailedError naming the round.
  */
 export async function trainRound(input: RoundInput): Promise<RoundTraining> {
@@ -73,10 +79,22 @@ export async function trainRound(input: RoundInput): Promise<RoundTraining> {
   const finished = trained.map((r, i) =>
     hook.finish(contexts[i]!, { update: plainUpdate(r), steps: r.steps }),
   );
-  const updates = attackUpdates(input.attackers, global, finished, round);
+  let updates = attackUpdates(input.attackers, global, finished, round);
   const failures = timing.clients
     .filter((r) => r.outcome !== 'aggregated')
     .map((r) => ({ clientId: r.client, reason: r.outcome }));
+  if (input.secure !== undefined && timing.secagg !== undefined && updates.length > 0) {
+    const sum = secureSum({
+      round,
+      seed: input.seed,
+      ...input.secure,
+      timing: timing.secagg,
+      global,
+      updates,
+    });
+    if (!sum.ok) return { aggregate: { kind: 'skipped', reason: sum.reason }, losses, drift };
+    updates = [sum.update];
+  }
   const aggregate = strategy.aggregateFit(round, global, updates, failures);
   if (aggregate.kind === 'aggregated' && aggregate.weights.some((w) => !Number.isFinite(w)))
     return {

@@ -1,4 +1,5 @@
 import type { EventId } from '../../engine/event-queue.js';
+import { type PhaseOptions, SecAggPhases, type SecAggTiming } from './secagg-phases.js';
 import type { ClientRecord, TripOptions } from './trips.js';
 import { Trips } from './trips.js';
 
@@ -14,7 +15,9 @@ export type { ClientOutcome, ClientRecord } from './trips.js';
  * selected client has finished or dropped; clients still working then are
  * stragglers and stop. A client whose device goes offline (or whose battery
  * empties) drops out at that moment. Every client's energy is its device's
- * energy (compute, idle and radio) from selection until it stops.
+ * energy (compute, idle and radio) from selection until it stops. With
+ * secure aggregation, the first K clients' public keys close the round's
+ * training part and its message rounds follow (secagg-phases.ts).
  */
 
 /** A round's timing and its clients, in selection order. */
@@ -25,8 +28,10 @@ export interface RoundTiming {
   /** Clients online when the round started. */
   readonly online: number;
   readonly clients: ClientRecord[];
-  /** Aggregated clients' ids in arrival order. */
+  /** Aggregated clients' ids in arrival order (with secure aggregation: those in the sum). */
   readonly arrived: number[];
+  /** What secure aggregation did, when the round ran it. */
+  readonly secagg?: SecAggTiming;
 }
 
 /** Picks `count` of the `online` clients for `round` (ascending ids; the selector may reorder the array). */
@@ -41,6 +46,8 @@ export interface RoundOptions extends TripOptions {
   /** Clients selected per round (ceil(K x overCommit)). */
   readonly selectCount: number;
   readonly deadlineS: number | undefined;
+  /** Secure aggregation's settings, the run's seed and the model's parameters; absent: plain uploads. */
+  readonly secureAggregation?: Omit<PhaseOptions, 'trips' | 'sim' | 'fleet' | 'secondsPerFlop'>;
 }
 
 export class RoundRunner {
@@ -52,20 +59,25 @@ export class RoundRunner {
   private readonly eligibleBuffer: Int32Array;
   private arrived: number[] = [];
   private deadlineEvent: EventId | undefined;
+  private readonly phases: SecAggPhases | undefined;
 
   constructor(private readonly o: RoundOptions) {
     this.eligibleBuffer = new Int32Array(o.fleet.count);
     this.trips = new Trips(o, {
       arrived: (trip) => {
+        if (this.phases?.active) return this.phases.arrived(trip);
         this.working--;
         this.arrived.push(trip.device);
         this.maybeClose();
       },
-      dropped: () => {
+      dropped: (trip) => {
+        if (this.phases?.active) return this.phases.dropped(trip);
         this.working--;
         this.maybeClose();
       },
     });
+    if (o.secureAggregation !== undefined)
+      this.phases = new SecAggPhases({ ...o, ...o.secureAggregation, trips: this.trips });
   }
 
   /** Runs round `round` from the current simulated time to its close; returns its timing. */
@@ -90,7 +102,13 @@ export class RoundRunner {
     this.maybeClose();
     if (!this.closed) sim.run({ stopWhen: () => this.closed });
     if (!this.closed) this.close(); // the queue ran dry (cannot happen with clients working)
-    return { round, startS, endS: sim.now, online, clients, arrived: this.arrived };
+    if (this.phases === undefined || this.arrived.length === 0)
+      return { round, startS, endS: sim.now, online, clients, arrived: this.arrived };
+    const keys = clients.filter((c) => c.outcome === 'aggregated');
+    const secagg = this.phases.run(round, keys);
+    const inSum = new Set(keys.filter((c) => c.outcome === 'aggregated').map((c) => c.client));
+    const arrived = this.arrived.filter((d) => inSum.has(d));
+    return { round, startS, endS: sim.now, online, clients, arrived, secagg };
   }
 
   private maybeClose(): void {

@@ -6,6 +6,7 @@ import { PrivacyLedger, privacyPlan } from './privacy/budget.js';
 import { privacyPopulation, type ResolvedFederated } from './resolve.js';
 import { inRound, trainRound } from './round-training.js';
 import { RoundRunner } from './rounds.js';
+import { secureAggregation } from './secure-aggregation.js';
 import { createSelector } from './selectors/registry.js';
 import { federatedTables, type RoundResult } from './tables.js';
 import type { ClientTrainer } from './trainer.js';
@@ -75,6 +76,10 @@ async function simulate(
     deadlineS: section.deadline,
     candidates: section.candidates,
   });
+  const secure =
+    section.secureAggregation === undefined
+      ? undefined
+      : secureAggregation(section.secureAggregation, section);
   const runner = new RoundRunner({
     ...world.trips,
     eligible: (c) => fleet.isOnline(c) && samples[c]! > 0,
@@ -82,6 +87,9 @@ async function simulate(
     goal,
     selectCount: Math.ceil(goal * section.overCommit),
     deadlineS: section.deadline,
+    ...(secure === undefined
+      ? {}
+      : { secureAggregation: { settings: secure, seed, parameters: world.params } }),
   });
 
   let global = getFlatWeights(context.handle.model);
@@ -120,6 +128,7 @@ async function simulate(
       sim.run({ untilS: sim.now + section.retryAfter });
       continue;
     }
+    if (timing.secagg?.failedAt != null) result.status = 'secagg-failed';
     if (trainer === undefined) continue;
     const outcome = await trainRound({
       round,
@@ -131,6 +140,7 @@ async function simulate(
       seed,
       local: section.local,
       attackers: world.attackers,
+      ...(secure === undefined ? {} : { secure: { settings: secure, streams: world.streams } }),
     });
     result.clientLoss = outcome.losses;
     result.clientDrift = outcome.drift;
@@ -139,8 +149,8 @@ async function simulate(
       result.status = 'failed';
       break;
     }
-    if (outcome.aggregate.kind === 'skipped') result.status = 'skipped';
-    else global = outcome.aggregate.weights;
+    if (outcome.aggregate.kind === 'aggregated') global = outcome.aggregate.weights;
+    else if (result.status === 'aggregated') result.status = 'skipped';
     if (ledger !== null) result.epsilon = ledger.afterRound(round);
     result.trainLoss =
       outcome.aggregate.kind === 'aggregated' ? (outcome.aggregate.loss ?? null) : null;

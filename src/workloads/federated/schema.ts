@@ -14,6 +14,7 @@ import { asyncSpec, federatedMode } from './async/schema.js';
 import { attackSpec } from './attacks/index.js';
 import { partitionSpec } from './partitioners/registry.js';
 import { privacySpec } from './privacy/budget.js';
+import { secureAggregationSpec } from './secure-aggregation.js';
 import { SELECTOR_NAMES } from './selectors/registry.js';
 import { strategySpec } from './strategies/registry.js';
 
@@ -132,6 +133,7 @@ export const federatedSection = z.strictObject({
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('wasm'),
   attack: attackSpec.optional(),
   privacy: privacySpec.optional(),
+  secureAggregation: secureAggregationSpec.optional(),
   samplesPerClient: z
     .number()
     .int()

@@ -8,8 +8,12 @@ import { strategyLabel } from './strategies/registry.js';
 /** A round as simulated and, on the real tier, as trained and evaluated. */
 export interface RoundResult {
   readonly timing: RoundTiming;
-  /** `aggregated`, `skipped` (the strategy aggregated nothing), `no-clients` (none online) or `failed`. */
-  status: 'aggregated' | 'skipped' | 'no-clients' | 'failed';
+  /**
+   * `aggregated`, `skipped` (the strategy aggregated nothing), `no-clients`
+   * (none online), `secagg-failed` (secure aggregation lost too many
+   * clients) or `failed`.
+   */
+  status: 'aggregated' | 'skipped' | 'no-clients' | 'secagg-failed' | 'failed';
   /** Held-out accuracy and loss of the global model after the round, when evaluated. */
   accuracy: number | null;
   loss: number | null;
@@ -34,7 +38,9 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
  *   clients' mean download, compute, upload and waiting; clients online,
  *   selected, aggregated, stragglers and dropouts by reason; bytes and energy
  *   of all selected clients; the global model's held-out accuracy and loss;
- *   with a DP wrapper, the ε spent so far (and the summary's final ε and δ).
+ *   with a DP wrapper, the ε spent so far (and the summary's final ε and δ);
+ *   with secure aggregation, its phases' seconds, dropouts and the phase a
+ *   failed round failed in.
  * - `clients.csv`: per selected client per round: outcome, phase times,
  *   energy, bytes, samples, training loss.
  * - `summary.csv`: totals, the final and best accuracy, and the simulated
@@ -58,6 +64,7 @@ export function federatedTables(
 ): Record<string, Table> {
   const section = resolved.scenario.federated;
   const tier = section.tier;
+  const secure = section.secureAggregation !== undefined;
   const groupName = (c: number) => resolved.groups[fleet.groupOf[c]!]!.spec.name;
   const rounds: TableValue[][] = [];
   const clients: TableValue[][] = [];
@@ -126,6 +133,7 @@ export function federatedTables(
       r.loss,
       r.trainLoss,
       ...(privacy === null ? [] : [r.epsilon ?? null]),
+      ...(secure ? secaggCells(t) : []),
     ]);
     for (const c of t.clients) {
       clients.push([
@@ -225,6 +233,7 @@ export function federatedTables(
         'loss',
         'train_loss',
         ...(privacy === null ? [] : ['epsilon']),
+        ...(secure ? SECAGG_COLUMNS : []),
       ],
       rows: rounds,
     },
@@ -252,6 +261,27 @@ export function federatedTables(
       rows: clients,
     },
   };
+}
+
+/** rounds.csv's secure-aggregation columns: each timed phase's seconds and the protocol's dropouts. */
+const SECAGG_COLUMNS = [
+  'secagg_share_keys_s',
+  'secagg_masked_input_s',
+  'secagg_unmasking_s',
+  'secagg_dropped',
+  'secagg_failed_phase',
+];
+
+function secaggCells(t: RoundTiming): TableValue[] {
+  const s = t.secagg;
+  if (s === undefined) return [null, null, null, null, null];
+  return [
+    s.phaseS['share-keys'],
+    s.phaseS['masked-input'],
+    s.phaseS.unmasking,
+    s.droppedAt.size,
+    s.failedAt ?? '',
+  ];
 }
 
 /** Means of the per-class scores over the classes that are some sample's label or prediction (sklearn's macro). */

@@ -18,8 +18,17 @@ import { DOWN, type Transfers, UP } from '../../network/transfer.js';
  * trip's start until it stops.
  */
 
-/** Why a client's trip ended the way it did (`stale`: arrived, but too old to use). */
-export type ClientOutcome = 'aggregated' | 'straggler' | 'offline' | 'battery-empty' | 'stale';
+/**
+ * Why a client's trip ended the way it did (`stale`: arrived, but too old to
+ * use; `round-failed`: stayed in a secure-aggregation round that failed).
+ */
+export type ClientOutcome =
+  | 'aggregated'
+  | 'straggler'
+  | 'offline'
+  | 'battery-empty'
+  | 'stale'
+  | 'round-failed';
 
 /** One client's trip. */
 export interface ClientRecord {
@@ -66,10 +75,23 @@ export interface TripEvents {
   deviceDown?(device: number): void;
 }
 
+/**
+ * What one trip moves and computes: a download, a computation, an upload.
+ * A training trip's are the strategy's bytes and the client's local
+ * training; secure aggregation's message rounds are trips of their own.
+ */
+export interface Leg {
+  readonly bytesDown: number;
+  readonly bytesUp: number;
+  /** Seconds of computation on the client between the two (its local training: undefined). */
+  readonly computeS?: number;
+}
+
 /** A client on its trip. */
 export interface Trip {
   readonly record: ClientRecord;
   readonly device: number;
+  readonly leg: Leg;
   readonly energyAtStartJ: number;
   phase: 'download' | 'compute' | 'upload' | 'done';
   phaseStartS: number;
@@ -108,8 +130,8 @@ export class Trips {
     });
   }
 
-  /** Starts device `d`'s trip now: its download begins. */
-  start(d: number): Trip {
+  /** Starts device `d`'s trip now (a training trip unless `leg` says otherwise): its download begins. */
+  start(d: number, leg: Leg = this.o): Trip {
     const record: ClientRecord = {
       client: d,
       outcome: 'straggler',
@@ -124,6 +146,7 @@ export class Trips {
     const trip: Trip = {
       record,
       device: d,
+      leg,
       energyAtStartJ: this.energyOf(d),
       phase: 'download',
       phaseStartS: this.o.sim.now,
@@ -148,7 +171,7 @@ export class Trips {
     trip.transfer = transfers.start(
       d,
       up ? UP : DOWN,
-      (up ? this.o.bytesUp : this.o.bytesDown) * 8,
+      (up ? trip.leg.bytesUp : trip.leg.bytesDown) * 8,
       up ? this.uploaded : this.downloaded,
       d,
       up ? 0 : rttS,
@@ -159,7 +182,7 @@ export class Trips {
     const trip = this.active.get(d)!;
     trip.transfer = NO_TRANSFER;
     if (trip.phase === 'done') return; // settling emptied the battery: the client has dropped
-    trip.record.bytesDown += this.o.bytesDown;
+    trip.record.bytesDown += trip.leg.bytesDown;
     this.compute(trip);
   };
 
@@ -167,7 +190,7 @@ export class Trips {
     const trip = this.active.get(d)!;
     trip.transfer = NO_TRANSFER;
     if (trip.phase === 'done') return;
-    trip.record.bytesUp += this.o.bytesUp;
+    trip.record.bytesUp += trip.leg.bytesUp;
     const { cells, cellOf, serverRttS, sim } = this.o;
     const oneWayS = (cells[cellOf[d]!]!.rttS + serverRttS) / 2;
     trip.pending = sim.schedule(oneWayS, () => {
@@ -184,7 +207,7 @@ export class Trips {
     trip.phaseStartS = sim.now;
     fleet.setBusy(d, true);
     if (trip.phase !== 'compute') return; // the battery emptied as it started
-    const computeS = this.o.trainFlops(d) * this.o.secondsPerFlop(d);
+    const computeS = trip.leg.computeS ?? this.o.trainFlops(d) * this.o.secondsPerFlop(d);
     trip.pending = sim.schedule(computeS, () => {
       trip.pending = undefined;
       fleet.setBusy(d, false);
@@ -207,7 +230,8 @@ export class Trips {
 
   /** Stops a client mid-trip: aborts its transfer or computation; its energy so far is counted. */
   stop(trip: Trip, outcome: ClientOutcome): void {
-    const { sim, fleet, transfers, bytesDown, bytesUp } = this.o;
+    const { sim, fleet, transfers } = this.o;
+    const { bytesDown, bytesUp } = trip.leg;
     const d = trip.device;
     const elapsedS = sim.now - trip.phaseStartS;
     if (trip.pending !== undefined) sim.cancel(trip.pending);

@@ -11,6 +11,7 @@ import { type Attackers, chooseAttackers } from './attacks/index.js';
 import { partition } from './partitioners/registry.js';
 import type { ResolvedFederated } from './resolve.js';
 import type { FederatedSection } from './schema.js';
+import { ADVERTISE_BYTES } from './secagg/wire.js';
 import { BYTES_PER_PARAMETER, type ClientCost, type Strategy } from './strategies/strategy.js';
 import type { TrainingContext } from './training.js';
 import type { TripOptions } from './trips.js';
@@ -94,7 +95,9 @@ export function federatedWorld(
       transfers: new Transfers(sim, fleet, cells, cellOf),
       serverRttS: section.server.rtt,
       bytesDown: cost.bytesDown,
-      bytesUp: cost.bytesUp,
+      // With secure aggregation a training trip ends with the client's public keys; its masked
+      // update moves in the protocol's own message rounds (secagg-phases.ts).
+      bytesUp: section.secureAggregation === undefined ? cost.bytesUp : ADVERTISE_BYTES,
       trainFlops,
       secondsPerFlop,
     },
