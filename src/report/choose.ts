@@ -37,6 +37,7 @@ const PARETO_PAIRS: readonly (readonly [Family, Family])[] = [
   ['quality', 'time'],
   ['quality', 'energy'],
   ['quality', 'bytes'],
+  ['quality', 'privacy'],
 ];
 
 function paretoPairs(metrics: readonly ReportMetric[]): [ReportMetric, ReportMetric][] {
@@ -80,6 +81,7 @@ const BREAKDOWN_ORDER: readonly (Family | null)[] = [
   'time',
   'bytes',
   'quality',
+  'privacy',
   null,
 ];
 

@@ -96,6 +96,7 @@ export const CURATED_METRICS: readonly string[] = [
   'time_to_target_s',
   'energy_to_target_j',
   'bytes_to_target',
+  'epsilon',
   'rounds',
 ];
 
@@ -161,8 +162,11 @@ export function directionOf(column: string): Direction {
 }
 
 /** The unit family a metric belongs to, for pairing Pareto axes; null when it has none. */
-export function familyOf(column: string): 'time' | 'energy' | 'cost' | 'bytes' | 'quality' | null {
+export function familyOf(
+  column: string,
+): 'time' | 'energy' | 'cost' | 'bytes' | 'quality' | 'privacy' | null {
   if (/accuracy/.test(column)) return 'quality';
+  if (column === 'epsilon') return 'privacy';
   const unit = unitOf(column);
   if (unit === 's' || unit === 'ms' || unit === 'h') return 'time';
   if (unit === 'J' || unit === 'kWh') return 'energy';

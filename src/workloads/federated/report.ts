@@ -23,21 +23,75 @@ export function federatedReport(
 function roundsReport(title: string, tables: RunTables): WorkloadReport | null {
   const points = accuracyPoints(tables).map(({ step, ...p }) => ({ round: step, ...p }));
   if (points.length === 0) return null;
+  const rounds = tables.rounds!;
   const chart = (field: Field, label: string, name: string) =>
     accuracyChart(points, field, label, name, 'round');
+  const charts = [
+    chart('time_s', 'simulated time (s)', 'accuracy-vs-time'),
+    chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
+    chart('bytes', 'bytes moved', 'accuracy-vs-bytes'),
+  ];
+  const column = (name: string) => rounds.columns.indexOf(name);
+  if (column('epsilon') >= 0) {
+    const epsilon = new Map(rounds.rows.map((row) => [row[0], row[column('epsilon')]]));
+    const private_ = points.map((p) => ({ ...p, epsilon: epsilon.get(p.round) ?? null }));
+    charts.push(
+      accuracyChart(private_, 'epsilon', 'privacy spent, ε', 'accuracy-vs-epsilon', 'round'),
+    );
+  }
+  if (column('secagg_share_keys_s') >= 0) charts.push(phaseChart(rounds));
   return {
     title: `${title}: federated learning`,
     parameters: [],
-    facts: [`${tables.rounds!.rows.length} rounds`],
-    charts: [
-      chart('time_s', 'simulated time (s)', 'accuracy-vs-time'),
-      chart('energy_j', 'client energy (J)', 'accuracy-vs-energy'),
-      chart('bytes', 'bytes moved', 'accuracy-vs-bytes'),
-    ],
+    facts: [`${rounds.rows.length} rounds`],
+    charts,
   };
 }
 
-type Field = 'time_s' | 'energy_j' | 'bytes';
+/** Secure aggregation's phases: each round's time split into training and the protocol's message rounds. */
+function phaseChart(rounds: Table): SpecChartRequest {
+  const column = (name: string) => rounds.columns.indexOf(name);
+  const phases = [
+    ['share keys', 'secagg_share_keys_s'],
+    ['masked input', 'secagg_masked_input_s'],
+    ['unmasking', 'secagg_unmasking_s'],
+  ] as const;
+  const values = rounds.rows.flatMap((row) => {
+    const seconds = phases.map(([, name]) => Number(row[column(name)] ?? 0));
+    const training = (row[column('duration_s')] as number) - seconds.reduce((a, b) => a + b, 0);
+    return [
+      { round: row[0], phase: 'training and keys', step: 0, seconds: training },
+      ...phases.map(([phase], i) => ({ round: row[0], phase, step: i + 1, seconds: seconds[i] })),
+    ];
+  });
+  return {
+    kind: 'spec',
+    name: 'round-time-by-phase',
+    title: 'Round time by protocol phase',
+    subtitle: 'download, training and public keys, then secure aggregation’s message rounds',
+    spec: {
+      data: { values },
+      mark: { type: 'bar' },
+      encoding: {
+        x: { field: 'round', type: 'ordinal', title: 'round' },
+        y: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'simulated time (s)' },
+        color: {
+          field: 'phase',
+          type: 'nominal',
+          sort: ['training and keys', ...phases.map(([phase]) => phase)],
+        },
+        order: { field: 'step', type: 'quantitative' },
+        tooltip: [
+          { field: 'round', type: 'ordinal' },
+          { field: 'phase', type: 'nominal' },
+          { field: 'seconds', type: 'quantitative', format: '.4~g' },
+        ],
+      },
+    },
+  };
+}
+
+type Field = 'time_s' | 'energy_j' | 'bytes' | 'epsilon';
 
 /** Accuracy against `field`, one point per evaluation; `step` names the round or the server update. */
 function accuracyChart(
