@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -14,7 +15,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EdgesimError } from '../../src/errors.js';
+import { runScenarioFile } from '../../src/run.js';
 import { edgesim } from '../helpers/cli.js';
 import { BIN as bin } from '../helpers/cli.js';
 
@@ -65,6 +68,33 @@ function isWholeResult(dir: string): boolean {
 
 const refusal = /edgesim: --out .* (holds files edgesim did not write|is )/;
 
+/**
+ * What the CLI's `run` would print to stderr and exit with, from the library
+ * call it makes (`runScenarioFile`) in this process, with `cwd` as the current
+ * directory: a CLI start costs about a second, the run a fraction of that. The
+ * CLI's own handling of these errors (message, exit 2) is tested once each with
+ * `edgesim(...)` beside these.
+ */
+async function runInProcess(
+  out: string,
+  options: { cwd: string; seed?: number; forceReplace?: boolean },
+): Promise<{ code: number; stderr: string }> {
+  const previous = process.cwd();
+  process.chdir(options.cwd);
+  try {
+    const { cwd: _, ...rest } = options;
+    await runScenarioFile(small, { out, ...rest, warn: () => {} });
+    return { code: 0, stderr: '' };
+  } catch (error) {
+    // As the CLI's handler: edgesim's own errors are a message and their exit code;
+    // anything else would be an internal error, so it fails the test.
+    if (!(error instanceof EdgesimError)) throw error;
+    return { code: error.exitCode, stderr: `edgesim: ${error.message}` };
+  } finally {
+    process.chdir(previous);
+  }
+}
+
 describe('run --out never destroys what edgesim did not write', () => {
   it('refuses a directory holding user files, and leaves them byte for byte', () => {
     const parent = scratch();
@@ -89,9 +119,9 @@ describe('run --out never destroys what edgesim did not write', () => {
     expect(readdirSync(parent)).toEqual(['mine']); // no temporary directory left
   });
 
-  it('replaces its own earlier result and keeps a file the user added to it', () => {
+  it('replaces its own earlier result and keeps a file the user added to it', async () => {
     const parent = scratch();
-    expect(edgesim(['run', small, '--out', 'r'], parent).code).toBe(0);
+    expect((await runInProcess('r', { cwd: parent })).code).toBe(0);
     const dir = join(parent, 'r');
     writeFileSync(join(dir, 'notes.txt'), 'about this run\n');
     // An earlier result that wrote a file this one does not: it goes, as edgesim's own.
@@ -99,7 +129,7 @@ describe('run --out never destroys what edgesim did not write', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     manifest.outputs['old.csv'] = 'x';
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-    expect(edgesim(['run', small, '--out', 'r', '--seed', '9'], parent).code).toBe(0);
+    expect((await runInProcess('r', { cwd: parent, seed: 9 })).code).toBe(0);
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('about this run\n');
     expect(existsSync(join(dir, 'old.csv'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).seed).toBe(9);
@@ -107,12 +137,12 @@ describe('run --out never destroys what edgesim did not write', () => {
     expect(readdirSync(parent)).toEqual(['r']);
   });
 
-  it('writes into an empty directory and keeps its mode', () => {
+  it('writes into an empty directory and keeps its mode', async () => {
     const parent = scratch();
     const dir = join(parent, 'empty');
     mkdirSync(dir, { mode: 0o1777 });
     const mode = statSync(dir).mode;
-    expect(edgesim(['run', small, '--out', dir], parent).code).toBe(0);
+    expect((await runInProcess(dir, { cwd: parent })).code).toBe(0);
     expect(statSync(dir).mode).toBe(mode);
     expect(isWholeResult(dir)).toBe(true);
   });
@@ -121,20 +151,21 @@ describe('run --out never destroys what edgesim did not write', () => {
     ['the current directory', '.', 'is the current directory'],
     ['its parent', '..', 'is an ancestor of the current directory'],
     ['the root directory', '/', 'is the root directory'],
-  ])('refuses %s even with --force-replace', (_what, out, message) => {
+  ])('refuses %s even with --force-replace', async (_what, out, message) => {
     const parent = scratch();
     const cwd = join(userDir(parent), 'sub');
     const before = snapshot(parent);
-    for (const flags of [[], ['--force-replace']]) {
-      const { code, stderr } = edgesim(['run', small, '--out', out, ...flags], cwd);
-      expect(code).toBe(2);
-      expect(stderr).toContain(message);
-      expect(stderr).not.toContain('internal error');
+    // Without the flag in this process, with it through the CLI.
+    const { code, stderr } = edgesim(['run', small, '--out', out, '--force-replace'], cwd);
+    for (const result of [await runInProcess(out, { cwd }), { code, stderr }]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('internal error');
     }
     expect(snapshot(parent)).toEqual(before);
   });
 
-  it('refuses the home directory and a repository root even with --force-replace', () => {
+  it('refuses the home directory and a repository root even with --force-replace', async () => {
     const home = userDir(scratch(), 'home');
     const repo = userDir(scratch(), 'repo');
     mkdirSync(join(repo, '.git'));
@@ -142,18 +173,16 @@ describe('run --out never destroys what edgesim did not write', () => {
     const before = [snapshot(home), snapshot(repo)];
     const env = { ...process.env, HOME: home };
     const cwd = scratch();
-    for (const [out, message] of [
-      [home, 'is your home directory'],
-      [repo, 'is a repository root'],
-    ] as const) {
-      const { code, stderr } = edgesim(['run', small, '--out', out, '--force-replace'], cwd, env);
-      expect(code).toBe(2);
-      expect(stderr).toContain(message);
-    }
+    const atHome = edgesim(['run', small, '--out', home, '--force-replace'], cwd, env);
+    expect(atHome.code).toBe(2);
+    expect(atHome.stderr).toContain('is your home directory');
+    const atRepo = await runInProcess(repo, { cwd, forceReplace: true });
+    expect(atRepo.code).toBe(2);
+    expect(atRepo.stderr).toContain('is a repository root');
     expect([snapshot(home), snapshot(repo)]).toEqual(before);
   });
 
-  it('refuses a regular file, and a symbolic link to a user directory, leaving both', () => {
+  it('refuses a regular file, and a symbolic link to a user directory, leaving both', async () => {
     const parent = scratch();
     const file = join(parent, 'data.txt');
     writeFileSync(file, 'precious\n');
@@ -161,18 +190,19 @@ describe('run --out never destroys what edgesim did not write', () => {
     symlinkSync(target, join(parent, 'link'));
     symlinkSync(join(parent, 'nowhere'), join(parent, 'dangling'));
     const before = snapshot(parent);
-    expect(edgesim(['run', small, '--out', file], parent).stderr).toMatch(/is a file/);
-    expect(edgesim(['run', small, '--out', 'link'], parent).stderr).toMatch(refusal);
-    expect(edgesim(['run', small, '--out', 'dangling'], parent).stderr).toMatch(/link to nothing/);
+    const cwd = parent;
+    expect((await runInProcess(file, { cwd })).stderr).toMatch(/is a file/);
+    expect((await runInProcess('link', { cwd })).stderr).toMatch(refusal);
+    expect((await runInProcess('dangling', { cwd })).stderr).toMatch(/link to nothing/);
     expect(snapshot(parent)).toEqual(before);
   });
 
-  it('removes a temporary directory a killed run left behind', () => {
+  it('removes a temporary directory a killed run left behind', async () => {
     const parent = scratch();
     const stale = join(parent, '.edgesim-tmp-r-999999-abcdef');
     mkdirSync(stale);
     writeFileSync(join(stale, 'summary.csv'), 'half\n');
-    expect(edgesim(['run', small, '--out', 'r'], parent).code).toBe(0);
+    expect((await runInProcess('r', { cwd: parent })).code).toBe(0);
     expect(readdirSync(parent)).toEqual(['r']);
   });
 });
@@ -234,12 +264,21 @@ describe.concurrent('kill -9 at a random moment', () => {
     return Array.from({ length: 10 }, () => Math.round(200 + random() * maxMs));
   };
 
+  // The earlier result every killed run replaces: one CLI run, copied into each test.
+  let earlier = '';
+  beforeAll(() => {
+    const { code, cwd } = edgesim(['run', small, '--out', 'r']);
+    expect(code).toBe(0);
+    earlier = join(cwd, 'r');
+  });
+
   it.each(moments('run', 2500))(
     'of a run (%i ms) touches no user file and loses no result',
     async (delayMs) => {
       const parent = scratch();
       writeFileSync(join(parent, 'notes.txt'), 'mine\n');
-      expect(edgesim(['run', small, '--out', 'r'], parent).code).toBe(0);
+      cpSync(earlier, join(parent, 'r'), { recursive: true });
+      expect(isWholeResult(join(parent, 'r'))).toBe(true);
       writeFileSync(join(parent, 'r', 'notes.txt'), 'also mine\n');
       const previous = readFileSync(join(parent, 'r', 'summary.csv'), 'utf8');
       await killAfter(['run', small, '--out', 'r', '--seed', '9'], parent, delayMs);
