@@ -101,6 +101,13 @@ export function resolveFederated(
   }
   problems.push(...robustRuleProblems(section));
   problems.push(...secureAggregationProblems(section));
+  if (section.selection === 'poisson' && section.overCommit !== 1)
+    problems.push({
+      path: 'federated.overCommit',
+      message:
+        'selection poisson takes each client with probability clientsPerRound / clients and waits for all it drew; over-commit does not apply',
+      value: section.overCommit,
+    });
   problems.push(...asyncProblems(section, first, built));
   problems.push(...attackProblems(section.attack, groups));
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
@@ -122,7 +129,12 @@ export function resolveFederated(
 
 /** What the privacy accountant needs of a scenario: the clients, the sample per round, the rounds. */
 export function privacyPopulation(section: FederatedSection, clients: number) {
-  return { clients, clientsPerRound: section.clientsPerRound, rounds: section.rounds };
+  return {
+    clients,
+    clientsPerRound: section.clientsPerRound,
+    rounds: section.rounds,
+    poisson: section.selection === 'poisson',
+  };
 }
 
 /** The local optimizer, if the strategy is not defined for it (SCAFFOLD assumes plain SGD steps). */

@@ -75,6 +75,7 @@ async function simulate(
     },
     deadlineS: section.deadline,
     candidates: section.candidates,
+    clientsPerRound: section.clientsPerRound,
   });
   const secure =
     section.secureAggregation === undefined
@@ -84,7 +85,8 @@ async function simulate(
     ...world.trips,
     eligible: (c) => fleet.isOnline(c) && samples[c]! > 0,
     selector,
-    goal,
+    // Poisson sampling takes whoever it draws and waits for all of them.
+    goal: section.selection === 'poisson' ? Number.POSITIVE_INFINITY : goal,
     selectCount: Math.ceil(goal * section.overCommit),
     deadlineS: section.deadline,
     ...(secure === undefined

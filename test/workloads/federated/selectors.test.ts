@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../../src/engine/random.js';
 import { federatedSection } from '../../../src/workloads/federated/schema.js';
 import { oortSelector } from '../../../src/workloads/federated/selectors/oort.js';
+import { poissonSelector } from '../../../src/workloads/federated/selectors/poisson.js';
 import { powerOfChoiceSelector } from '../../../src/workloads/federated/selectors/power-of-choice.js';
 import { randomSelector } from '../../../src/workloads/federated/selectors/random.js';
 import { SELECTOR_NAMES, SELECTORS } from '../../../src/workloads/federated/selectors/registry.js';
@@ -25,6 +26,7 @@ function inputs(overrides: Partial<SelectorInputs> = {}): SelectorInputs {
     expectedS: () => 1,
     deadlineS: undefined,
     candidates: undefined,
+    clientsPerRound: 3,
     ...overrides,
   };
 }
@@ -136,13 +138,35 @@ describe('Oort-like selection', () => {
 });
 
 describe('the selector registry', () => {
-  it('lists random, power-of-choice and oort, and the scenario accepts exactly those', () => {
-    expect(SELECTOR_NAMES).toEqual(['random', 'power-of-choice', 'oort']);
+  it('lists random, power-of-choice, oort and poisson, and the scenario accepts exactly those', () => {
+    expect(SELECTOR_NAMES).toEqual(['random', 'power-of-choice', 'oort', 'poisson']);
     expect(Object.keys(SELECTORS)).toEqual(SELECTOR_NAMES);
     const selection = federatedSection.shape.selection;
     for (const name of SELECTOR_NAMES) expect(selection.parse(name)).toBe(name);
     expect(selection.parse(undefined)).toBe('random');
     const refused = selection.safeParse('greedy');
-    expect(refused.error!.issues[0]!.message).toMatch(/"random"\|"power-of-choice"\|"oort"/);
+    expect(refused.error!.issues[0]!.message).toMatch(/"random"\|"power-of-choice"\|"oort"\|"poisson"/);
+  });
+});
+
+describe('poisson', () => {
+  it('takes each online client (ascending) when its draw is below K/N = 3/6', () => {
+    const rng = new RandomStreams(SEED).stream('select', 4);
+    const expected = [0, 1, 2, 3, 4, 5].filter(() => rng.next() < 0.5);
+    expect([...poissonSelector(inputs())(4, online(), 3)]).toEqual(expected);
+  });
+
+  it('samples K/N of the clients on average, with the binomial spread', () => {
+    const select = poissonSelector(
+      inputs({ samples: new Float64Array(1000), clientsPerRound: 100 }),
+    );
+    const all = Int32Array.from({ length: 1000 }, (_, i) => i);
+    const sizes = Array.from({ length: 400 }, (_, r) => select(r + 1, all, 100).length);
+    const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+    // Binomial(1000, 0.1): mean 100, sd sqrt(90) = 9.49; the mean of 400 has sd 0.474.
+    expect(Math.abs(mean - 100)).toBeLessThan(4 * 0.474);
+    const variance = sizes.reduce((a, b) => a + (b - mean) ** 2, 0) / (sizes.length - 1);
+    expect(variance).toBeGreaterThan(90 * 0.8);
+    expect(variance).toBeLessThan(90 * 1.2);
   });
 });

@@ -5,12 +5,14 @@
  *
  * How rounds compose (see mechanism.ts and accountant.ts):
  * - central noise (`dp-central`, `dp-adaptive`): each round that releases a
- *   model is the Gaussian mechanism on K = clientsPerRound of the N clients,
- *   accounted as fixed-size sampling without replacement at q = K/N
- *   (replace-one neighbours, Wang, Balle and Kasiviswanathan 2019). edgesim
- *   samples uniformly among the clients online, and availability, deadlines
- *   and over-commit decide which K arrive, so the sampling is not exactly
- *   uniform over all N: the ε reported is the bound under that assumption.
+ *   model is the Gaussian mechanism on the sampled clients. With
+ *   `selection: poisson` each client takes part with probability q = K/N
+ *   (Poisson subsampling, Mironov, Talwar and Zhang 2019); otherwise K =
+ *   clientsPerRound of the N clients are accounted as sampled without
+ *   replacement at q = K/N (replace-one neighbours, Wang, Balle and
+ *   Kasiviswanathan 2019). Either way only online clients can be drawn, and
+ *   deadlines and over-commit decide which arrive, so the sampling is not
+ *   exactly that over all N: the ε reported is the bound under it.
  * - local noise (`dp-local`): no sampling hides a client from the server,
  *   so the worst-case client, in every released round, composes q = 1.
  */
@@ -57,6 +59,8 @@ interface Population {
   readonly clients: number;
   readonly clientsPerRound: number;
   readonly rounds: number;
+  /** Whether clients are Poisson-sampled (`selection: poisson`). */
+  readonly poisson: boolean;
 }
 
 /**
@@ -98,7 +102,17 @@ export function privacyPlan(
   const wrapper = wrappers[0]!;
   const central = wrapper.privacyScope === 'central';
   const q = central ? population.clientsPerRound / population.clients : 1;
-  const sampling: ClientSampling = central ? 'fixed-size' : 'poisson';
+  const sampling: ClientSampling = central && !population.poisson ? 'fixed-size' : 'poisson';
+  if (central && population.poisson && !hasFixedDenominator(wrapper))
+    return {
+      plan: null,
+      problems: [
+        {
+          path: 'federated.strategy.wrap',
+          message: `${wrapper.name} under selection: poisson needs expectedClientsPerRound (K = ${population.clientsPerRound}): the noise is scaled by the expected clients, not by how many were drawn (McMahan et al. 2018)`,
+        },
+      ],
+    };
   const delta = spec?.delta ?? DEFAULT_DELTA;
   const plan: PrivacyPlan = { wrapper, q, sampling, delta, rounds: population.rounds };
   const target = spec?.targetEpsilon;
@@ -120,6 +134,12 @@ export function privacyPlan(
       },
     ],
   };
+}
+
+/** Whether a central wrapper divides by a fixed expected number of clients. */
+function hasFixedDenominator(wrapper: Strategy & DifferentiallyPrivate): boolean {
+  const expected = (wrapper as { expectedClientsPerRound?: number }).expectedClientsPerRound;
+  return expected !== undefined;
 }
 
 /** The most rounds (0 to `max`) whose ε stays within `target`; ε grows with rounds. */

@@ -4,6 +4,7 @@
  * takes its names from this table.
  */
 import { oortSelector } from './oort.js';
+import { poissonSelector } from './poisson.js';
 import { powerOfChoiceSelector } from './power-of-choice.js';
 import { randomSelector } from './random.js';
 import type { Selector, SelectorFactory, SelectorInputs } from './selector.js';
@@ -13,6 +14,7 @@ export const SELECTORS = {
   random: randomSelector,
   'power-of-choice': powerOfChoiceSelector,
   oort: oortSelector,
+  poisson: poissonSelector,
 } as const satisfies Record<string, SelectorFactory>;
 
 /** A registered selector's name. */

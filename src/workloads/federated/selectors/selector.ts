@@ -23,6 +23,8 @@ export interface SelectorInputs {
   readonly deadlineS: number | undefined;
   /** power-of-choice: candidates sampled per round (default 2 × selected). */
   readonly candidates: number | undefined;
+  /** K, the clients aggregated per round (poisson: the expected number sampled from all clients). */
+  readonly clientsPerRound: number;
 }
 
 /** Builds a selector for a run. */

@@ -14,7 +14,7 @@ import {
 } from '../../../../src/workloads/federated/strategies/registry.js';
 
 const streams = new RandomStreams(1);
-const population = { clients: 12, clientsPerRound: 4, rounds: 4 };
+const population = { clients: 12, clientsPerRound: 4, rounds: 4, poisson: false };
 const central = () =>
   strategyFromSpec(
     strategySpec.parse({
@@ -111,5 +111,28 @@ describe('PrivacyLedger', () => {
       epsilonAfter(4 / 12, 1, 2, 1e-5, { sampling: 'fixed-size' }),
       12,
     );
+  });
+});
+
+describe('Poisson sampling (selection: poisson)', () => {
+  const poisson = { ...population, poisson: true };
+  it('accounts central noise as Poisson subsampling at q = K/N', () => {
+    const wrapped = strategyFromSpec(
+      strategySpec.parse({
+        name: 'fedavg',
+        wrap: [{ name: 'dp-central', noiseMultiplier: 1, clipNorm: 1, expectedClientsPerRound: 4 }],
+      }),
+      streams,
+    );
+    expect(privacyPlan(wrapped, undefined, poisson).plan).toMatchObject({
+      q: 4 / 12,
+      sampling: 'poisson',
+    });
+  });
+
+  it('needs the fixed denominator expectedClientsPerRound', () => {
+    const { plan, problems } = privacyPlan(central(), undefined, poisson);
+    expect(plan).toBeNull();
+    expect(problems[0]!.message).toContain('needs expectedClientsPerRound (K = 4)');
   });
 });

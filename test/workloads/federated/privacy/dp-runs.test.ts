@@ -80,4 +80,27 @@ describe('DP and compressed updates in a run', () => {
     expect(result.stderr).toMatch(/a noise multiplier of at least 1\.\d+ is needed/);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
+
+  it('Poisson sampling: rounds draw K/N of the clients; ε composes Poisson subsampling', () => {
+    const { dir, file } = scenario(
+      '{ name: fedavg, wrap: [{ name: dp-central, noiseMultiplier: 1, clipNorm: 1, expectedClientsPerRound: 4 }] }',
+      1,
+    );
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('overCommit: 1.5', 'overCommit: 1\n  selection: poisson'),
+    );
+    const result = edgesim(['run', file, '--out', 'r'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const rounds = readCsv(join(dir, 'r', 'rounds.csv'));
+    rounds.forEach((round, i) => {
+      expect(Number(round.epsilon)).toBeCloseTo(
+        epsilonAfter(4 / 12, 1, i + 1, 1e-5, { sampling: 'poisson' }),
+        9,
+      );
+      // Everyone drawn is waited for: nobody is a straggler.
+      expect(Number(round.stragglers)).toBe(0);
+    });
+    expect(new Set(rounds.map((r) => r.selected)).size).toBeGreaterThan(1);
+  });
 });
