@@ -196,6 +196,7 @@ export function federatedTables(
         (_, d) => fleet.energy.idleJ[d]! + fleet.energy.computeJ[d]! + fleet.radioEnergyJ(d),
       ),
     ),
+    ...(secure ? secaggSummary(results) : {}),
     ...(privacy === null
       ? {}
       : {
@@ -271,6 +272,17 @@ const SECAGG_COLUMNS = [
   'secagg_dropped',
   'secagg_failed_phase',
 ];
+
+/** The summary's secure-aggregation totals: rounds it failed, and seconds of its message rounds. */
+function secaggSummary(results: readonly RoundResult[]): Record<string, TableValue> {
+  const timings = results.flatMap((r) => (r.timing.secagg === undefined ? [] : [r.timing.secagg]));
+  return {
+    secagg_failed_rounds: timings.filter((s) => s.failedAt !== null).length,
+    secagg_time_s: sum(
+      timings.map((s) => s.phaseS['share-keys'] + s.phaseS['masked-input'] + s.phaseS.unmasking),
+    ),
+  };
+}
 
 function secaggCells(t: RoundTiming): TableValue[] {
   const s = t.secagg;
