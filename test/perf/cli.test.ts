@@ -35,12 +35,19 @@ function setup(): string {
 }
 
 /**
- * 8 runs a side: the interval's low end is the 14th smallest of 64 ratios, so a
- * few runs slowed by the tests running beside it cannot hide the slowdown (with
- * 4 a side it was the smallest of 16, and one such run did, once in CI).
+ * 4 runs a side, the fewest that give a 95% interval: its low end is the
+ * smallest of the 16 ratios. With a 6x per-event slowdown (ratio 1.5-2.5x), one
+ * baseline run slowed by the tests beside it once hid the slowdown so in CI; 8
+ * a side (the 14th smallest of 64) cured that. An 11x slowdown costs less than
+ * 4 more runs a side and moves the ratios further: measured with this scenario
+ * under load 6-9, 4 a side at 11x gave ratios 3.18-3.75x with low ends
+ * 2.54-2.67x, where 8 a side at 6x gave 1.80x and 2.51x with low ends 1.51x and
+ * 1.84x. To hide it now a baseline run would have to take 2.5x its CPU time.
  */
-const QUICK = ['--runs', '8', '--warmup', '0'];
-/** Each test starts 4 to 8 timed processes of a few seconds each on a busy machine. */
+const QUICK = ['--runs', '4', '--warmup', '0'];
+/** Each side's slowdown: every simulated event takes 11x as long. */
+const SLOWDOWN = '10';
+/** Each test starts 8 timed processes of a few seconds each on a busy machine. */
 const SLOW = { timeout: 240_000 };
 
 describe('edgesim bench', () => {
@@ -49,7 +56,7 @@ describe('edgesim bench', () => {
   });
 
   it(
-    'saves a report that validates; a 6x per-event slowdown against it fails, in JUnit too',
+    'saves a report that validates; an 11x per-event slowdown against it fails, in JUnit too',
     SLOW,
     () => {
       const dir = setup();
@@ -59,11 +66,11 @@ describe('edgesim bench', () => {
       const report = JSON.parse(saved.stdout);
       expect(published('bench-report.schema.json').safeParse(report).success).toBe(true);
       expect(report.benchmarks[0].name).toBe('tiny.yaml');
-      expect(report.benchmarks[0].runs).toHaveLength(8);
+      expect(report.benchmarks[0].runs).toHaveLength(4);
       expect(report.benchmarks[0].comparison).toBeNull();
 
-      // Each event takes 6x as long: CPU per run grows far past 20%.
-      const env = { ...process.env, EDGESIM_TEST_SLOWDOWN: '5' };
+      // Each event takes 11x as long: CPU per run grows far past 20%.
+      const env = { ...process.env, EDGESIM_TEST_SLOWDOWN: SLOWDOWN };
       const args = ['bench', 'tiny.yaml', ...QUICK, '--baseline', 'base.json'];
       const slowed = edgesim(
         [...args, '--fail-if-slower', '20%', '--junit', 'bench.xml'],
@@ -84,14 +91,14 @@ describe('edgesim bench', () => {
     SLOW,
     () => {
       const dir = setup();
-      const env = { ...process.env, EDGESIM_TEST_SLOWDOWN: '5' };
+      const env = { ...process.env, EDGESIM_TEST_SLOWDOWN: SLOWDOWN };
       const args = ['bench', 'tiny.yaml', ...QUICK, '--against', process.cwd(), '--json'];
       const result = edgesim([...args, '--fail-if-slower', '20%'], dir, env);
       expect(result.code).toBe(1);
       const { comparison } = JSON.parse(result.stdout).benchmarks[0];
       expect(comparison.source).toBe('build');
-      expect(comparison.baselineS).toHaveLength(8);
-      // Events are most of a run: 1.48-2x measured, more under load on the other processes.
+      expect(comparison.baselineS).toHaveLength(4);
+      // 3.18-3.75x measured at 11x per event (events are part of a run), more under load.
       expect(comparison.ratio).toBeGreaterThan(1.2);
       expect(comparison.verdict).toBe('regressed');
     },
