@@ -72,7 +72,7 @@ describe('estimateRun', () => {
     const run = prepared(fleet());
     let fired = 0;
     const original = Simulation.prototype.run;
-    vi.spyOn(Simulation.prototype, 'run').mockImplementation(function (
+    const spy = vi.spyOn(Simulation.prototype, 'run').mockImplementation(function (
       this: Simulation,
       ...args: Parameters<Simulation['run']>
     ) {
@@ -83,6 +83,7 @@ describe('estimateRun', () => {
     });
     if (run.kind !== 'inference') throw new Error('expected an inference run');
     runScenario(run.resolved, 1);
+    spy.mockRestore(); // the unit project shares modules between files (isolate: false)
     const { events } = estimateRun(run);
     expect(fired).toBeGreaterThan(120_000); // at least one event per request
     expect(events).toBeGreaterThanOrEqual(fired);
