@@ -47,7 +47,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...DIST, ...SLOW] },
+        // One module graph per worker, not per file: imports (TF.js, mathjs, zod) load once.
+        // Measured with `npx vitest run --project unit`: 364 s -> 216 s wall, 335 s -> 215 s
+        // CPU, all 81 files passing, also in a shuffled order.
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...DIST, ...SLOW],
+          isolate: false,
+        },
       },
       { extends: true, test: { name: 'dist', include: DIST, globalSetup: build } },
       { extends: true, test: { name: 'slow', include: SLOW, globalSetup: build } },
