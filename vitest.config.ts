@@ -36,6 +36,7 @@ const SLOW = [
   'test/workloads/federated/async-mnist.test.ts',
   'test/workloads/federated/attacks-mnist.test.ts',
   'test/workloads/federated/mnist.test.ts',
+  'test/workloads/federated/privacy-mnist.test.ts',
   'test/workloads/federated/strategies-mnist.test.ts',
 ];
 const build = ['test/global-setup.ts'];

@@ -82,7 +82,7 @@ export function resolveFederated(
       value: section.clientsPerRound,
     });
   const strategy = (streams: RandomStreams) =>
-    strategyFromSpec(section.strategy, streams, { totalClients: first });
+    strategyFromSpec(section.strategy, streams, { totalClients: first }, section.clientsPerRound);
   let built: Strategy | undefined;
   try {
     built = strategy(new RandomStreams(0)); // to check it: a wrapper draws nothing when built

@@ -133,7 +133,11 @@ export const federatedSection = z.strictObject({
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('wasm'),
   attack: attackSpec.optional(),
   privacy: privacySpec.optional(),
-  secureAggregation: secureAggregationSpec.optional(),
+  // false: off, as a sweep writes it beside a setting (`[false, { threshold: 3 }]`).
+  secureAggregation: z
+    .union([z.literal(false), secureAggregationSpec])
+    .optional()
+    .transform((spec) => (spec === false ? undefined : spec)),
   samplesPerClient: z
     .number()
     .int()

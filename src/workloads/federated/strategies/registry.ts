@@ -99,9 +99,13 @@ export function strategyFromSpec(
   spec: StrategySpec,
   streams: RandomStreams,
   defaults: StrategyOptions = {},
+  clientsPerRound?: number,
 ): Strategy {
   const { name, wrap = [], ...options } = spec;
-  return wrapStrategy(createStrategy(name, { ...defaults, ...options }), wrap, { streams });
+  return wrapStrategy(createStrategy(name, { ...defaults, ...options }), wrap, {
+    streams,
+    ...(clientsPerRound !== undefined ? { clientsPerRound } : {}),
+  });
 }
 
 /** Whether `name` is a registered strategy. */

@@ -136,3 +136,16 @@ describe('Poisson sampling (selection: poisson)', () => {
     expect(problems[0]!.message).toContain('needs expectedClientsPerRound (K = 4)');
   });
 });
+
+describe('dp-adaptive from a scenario', () => {
+  it("defaults the clipped-count noise to K/20 from the scenario's clients per round", () => {
+    const spec = strategySpec.parse({
+      name: 'fedavg',
+      wrap: [{ name: 'dp-adaptive', noiseMultiplier: 1 }],
+    });
+    expect(() => strategyFromSpec(spec, streams)).toThrow('clippedCountStddev');
+    const built = strategyFromSpec(spec, streams, {}, 100);
+    expect(privacyPlan(built, undefined, population).plan).not.toBeNull();
+    expect((built as unknown as { clippedCountStddev: number }).clippedCountStddev).toBe(5);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../../../src/engine/random.js';
+import { federatedSection } from '../../../../src/workloads/federated/schema.js';
 import type { SecAggTiming } from '../../../../src/workloads/federated/secagg-phases.js';
 import type { SecureAggregation } from '../../../../src/workloads/federated/secure-aggregation.js';
 import { secureSum } from '../../../../src/workloads/federated/secure-sum.js';
@@ -95,5 +96,18 @@ describe('secureSum', () => {
     });
     expect(sum).toMatchObject({ ok: false });
     if (!sum.ok) expect(sum.reason).toMatch(/masked-input/);
+  });
+});
+
+describe('federated.secureAggregation', () => {
+  it('takes false for off (as a sweep lists it beside settings) and fills the defaults', () => {
+    const field = federatedSection.shape.secureAggregation;
+    expect(field.parse(false)).toBeUndefined();
+    expect(field.parse({ threshold: 3 })).toEqual({
+      threshold: 3,
+      bits: 32,
+      levels: 2 ** 22,
+      clipRange: 8,
+    });
   });
 });

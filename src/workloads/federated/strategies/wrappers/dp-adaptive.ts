@@ -92,7 +92,7 @@ export const dpAdaptiveOptions = z.strictObject({
 /** Andrew et al.'s defaults, as TFF and Flower set them. */
 const DEFAULTS = { initialClipNorm: 0.1, targetQuantile: 0.5, clipLearningRate: 0.2 };
 /** σ_b defaults to this fraction of the clients per round. */
-const COUNT_STDDEV_PER_CLIENT = 0.05;
+export const COUNT_STDDEV_PER_CLIENT = 0.05;
 
 /**
  * The noise multiplier of the update, z_Δ = (z⁻² − (2σ_b)⁻²)^(−1/2), and σ_b

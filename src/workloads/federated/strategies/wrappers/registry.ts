@@ -19,6 +19,7 @@ import {
 import { type ClipOptions, ClippedStrategy, clipOptions } from './clip.js';
 import { CompressedStrategy, type CompressOptions, compressOptions } from './compress.js';
 import {
+  COUNT_STDDEV_PER_CLIENT,
   type DpAdaptiveOptions,
   DpAdaptiveStrategy,
   dpAdaptiveClientProblems,
@@ -58,6 +59,8 @@ export type WrapperOptions = Partial<
 /** What a wrapper may draw on besides its options: the run's random streams (noise, masks). */
 export interface WrapContext {
   readonly streams: RandomStreams;
+  /** The scenario's clients per round (K), for defaults that scale with it. */
+  readonly clientsPerRound?: number;
 }
 
 /** How a registered wrapper is built and checked. */
@@ -109,8 +112,20 @@ export const WRAPPERS = {
   },
   'dp-adaptive': {
     options: dpAdaptiveOptions,
-    wrap: (inner, options, { streams }) =>
-      new DpAdaptiveStrategy(inner, options as DpAdaptiveOptions, streams),
+    wrap: (inner, options, { streams, clientsPerRound }) => {
+      const given = options as DpAdaptiveOptions;
+      // σ_b's default, K/20, from the scenario's K when the options give no expected K.
+      const countStddev =
+        given.clippedCountStddev ??
+        (given.expectedClientsPerRound === undefined && clientsPerRound !== undefined
+          ? COUNT_STDDEV_PER_CLIENT * clientsPerRound
+          : undefined);
+      return new DpAdaptiveStrategy(
+        inner,
+        countStddev === undefined ? given : { ...given, clippedCountStddev: countStddev },
+        streams,
+      );
+    },
     clientProblems: dpAdaptiveClientProblems,
   },
   'dp-local': {
