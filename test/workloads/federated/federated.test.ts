@@ -8,6 +8,7 @@ import { subset } from '../../../src/ml/data/split.js';
 import { lossAndAccuracy } from '../../../src/ml/evaluate.js';
 import { trainModel } from '../../../src/ml/train.js';
 import { clientSeed } from '../../../src/workloads/federated/round-training.js';
+import { runScenarioFile } from '../../../src/run.js';
 import { prepareTraining } from '../../../src/workloads/federated/training.js';
 import { loadScenario } from '../../../src/workloads/scenario.js';
 import { edgesim } from '../../helpers/cli.js';
@@ -24,6 +25,15 @@ function variant(
   const file = join(dir, name);
   writeFileSync(file, replace(readFileSync(small, 'utf8')));
   return { file, dir };
+}
+
+/**
+ * Runs `file` into `<dir>/<out>` in this process, through the library call `edgesim run`
+ * makes: the tests below are about what a run writes, not about the CLI, whose start (TF.js
+ * included) costs more than these runs. The CLI itself runs in the tests above and below.
+ */
+async function runHere(file: string, dir: string, out: string): Promise<void> {
+  await runScenarioFile(file, { out: join(dir, out), warn: () => {} });
 }
 
 describe('federated rounds', () => {
@@ -128,8 +138,7 @@ describe('FedAvg with one client', () => {
         .replace('overCommit: 1.5', 'overCommit: 1')
         .replace('epochs: 1', 'epochs: 3'),
     );
-    const result = edgesim(['run', one.file, '--out', 'one'], one.dir);
-    expect(result.code, result.stderr).toBe(0);
+    await runHere(one.file, one.dir, 'one');
     const round = readCsv(join(one.dir, 'one', 'rounds.csv'))[0]!;
 
     // Centralized: the same model (same seed), trained on the client's data (all of it: one client) with the
@@ -169,7 +178,7 @@ describe('FedAvg with one client', () => {
 });
 
 describe('dropouts', () => {
-  it('a client whose device goes offline mid-training contributes nothing, and its energy up to then is counted', () => {
+  it('a client whose device goes offline mid-training contributes nothing, and its energy up to then is counted', async () => {
     // One Raspberry Pi on a LAN with an 8 Mbit/s downlink and no round-trip delays.
     const pi = new ProfileLibrary().resolve('raspberry-pi-4');
     const downloadS = (610 * 4 * 8) / 8e6;
@@ -194,8 +203,7 @@ describe('dropouts', () => {
     // about 0.5 ms at the Pi's calibrated 27 GFLOP/s, 1.2 ms at the 11.8 GFLOP/s of HPL before).
     const offlineS = downloadS + 0.0001;
     writeFileSync(join(dir, 'online.csv'), `start_s,end_s\n0,${offlineS}\n`);
-    const result = edgesim(['run', file, '--out', 'r'], dir);
-    expect(result.code, result.stderr).toBe(0);
+    await runHere(file, dir, 'r');
     const client = readCsv(join(dir, 'r', 'clients.csv'))[0]!;
     expect(client.outcome).toBe('offline');
     const round = readCsv(join(dir, 'r', 'rounds.csv'))[0]!;
@@ -211,7 +219,7 @@ describe('dropouts', () => {
 });
 
 describe('transfers (network/transfer.ts)', () => {
-  it('a client downloads one round trip after asking, and its LoRaWAN upload is duty-cycled', () => {
+  it('a client downloads one round trip after asking, and its LoRaWAN upload is duty-cycled', async () => {
     // One ESP32-S3 on LoRaWAN (no promotion), cost-only: 2,440 model bytes each way at 5,470 bit/s, 1% loss.
     const { file, dir } = variant((t) =>
       t
@@ -226,8 +234,7 @@ describe('transfers (network/transfer.ts)', () => {
         .replace('clientsPerRound: 4', 'clientsPerRound: 1')
         .replace('overCommit: 1.5', 'overCommit: 1'),
     );
-    const result = edgesim(['run', file, '--out', 'r'], dir);
-    expect(result.code, result.stderr).toBe(0);
+    await runHere(file, dir, 'r');
     const [first, second] = readCsv(join(dir, 'r', 'clients.csv'));
     const airtimeS = (2440 * 8) / (1 - 0.01) / 5470;
     const rttS = 1 + 0.02; // LoRaWAN's RX1 window plus the server's 20 ms
@@ -247,7 +254,7 @@ describe('transfers (network/transfer.ts)', () => {
 });
 
 describe('an update already sent', () => {
-  it('still arrives when its device goes offline on the one-way hop, not before its last byte', () => {
+  it('still arrives when its device goes offline on the one-way hop, not before its last byte', async () => {
     // One ESP32-S3 on LoRaWAN, cost-only, one round: its update leaves the device at the end of
     // its upload airtime and reaches the server half a round trip (0.51 s) later.
     const lora = (availability: string) =>
@@ -265,36 +272,35 @@ describe('an update already sent', () => {
           .replace('overCommit: 1.5', 'overCommit: 1'),
       );
     const always = lora('');
-    expect(edgesim(['run', always.file, '--out', 'r'], always.dir).code).toBe(0);
+    await runHere(always.file, always.dir, 'r');
     const arrivedS = Number(readCsv(join(always.dir, 'r', 'rounds.csv'))[0]!.end_s);
     const lastByteS = arrivedS - (1 + 0.02) / 2; // RX1 window plus the server's 20 ms, one way
 
-    const offlineAt = (offlineS: number) => {
+    const offlineAt = async (offlineS: number) => {
       const run = lora('\n    availability: { kind: trace, file: online.csv }');
       writeFileSync(join(run.dir, 'online.csv'), `start_s,end_s\n0,${offlineS}\n`);
-      expect(edgesim(['run', run.file, '--out', 'r'], run.dir).code).toBe(0);
+      await runHere(run.file, run.dir, 'r');
       return {
         client: readCsv(join(run.dir, 'r', 'clients.csv'))[0]!,
         round: readCsv(join(run.dir, 'r', 'rounds.csv'))[0]!,
       };
     };
-    const afterLastByte = offlineAt(lastByteS + 0.25);
+    const afterLastByte = await offlineAt(lastByteS + 0.25);
     expect(afterLastByte.client.outcome).toBe('aggregated');
     expect(Number(afterLastByte.round.aggregated)).toBe(1);
     expect(Number(afterLastByte.round.end_s)).toBeCloseTo(arrivedS, 9);
-    const beforeLastByte = offlineAt(lastByteS - 0.25);
+    const beforeLastByte = await offlineAt(lastByteS - 0.25);
     expect(beforeLastByte.client.outcome).toBe('offline');
     expect(Number(beforeLastByte.round.aggregated)).toBe(0);
   }, 60_000);
 });
 
 describe('failures are data', () => {
-  it('records a run whose loss becomes NaN as failed, with the round', () => {
+  it('records a run whose loss becomes NaN as failed, with the round', async () => {
     const { file, dir } = variant((t) =>
       t.replace('learningRate: 0.05, epochs: 1', 'learningRate: 1e300, epochs: 3'),
     );
-    const result = edgesim(['run', file, '--out', 'nan'], dir);
-    expect(result.code, result.stderr).toBe(0);
+    await runHere(file, dir, 'nan');
     const summary = readCsv(join(dir, 'nan', 'summary.csv'))[0]!;
     expect(summary.status).toBe('failed');
     expect(summary.failure).toMatch(/NaN in round 1/);
