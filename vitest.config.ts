@@ -45,6 +45,10 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A test file per core. Vitest's default for `run` is one core fewer, which on a 2-core
+    // machine runs the files one at a time. Whole suite, 2 cores, load 2-3.5:
+    // 740 s with the default, 536 s with this (all 108 files passing).
+    maxWorkers: '100%',
     projects: [
       {
         extends: true,
