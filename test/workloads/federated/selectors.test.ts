@@ -145,7 +145,9 @@ describe('the selector registry', () => {
     for (const name of SELECTOR_NAMES) expect(selection.parse(name)).toBe(name);
     expect(selection.parse(undefined)).toBe('random');
     const refused = selection.safeParse('greedy');
-    expect(refused.error!.issues[0]!.message).toMatch(/"random"\|"power-of-choice"\|"oort"\|"poisson"/);
+    expect(refused.error!.issues[0]!.message).toMatch(
+      /"random"\|"power-of-choice"\|"oort"\|"poisson"/,
+    );
   });
 });
 
