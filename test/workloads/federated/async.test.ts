@@ -2,8 +2,8 @@
  * The asynchronous modes on the small synthetic scenario (logistic regression, in this
  * process): FedAsync with alpha = 1 and one client at a time is sequential training;
  * FedBuff with K = concurrency = the clients and no staleness is the synchronous rounds
- * through the same server optimiser; the staleness recorded is the version difference; bad
- * settings are errors naming their path.
+ * through the same server optimiser; the staleness recorded is the version difference
+ * (bad settings: async-checks.test.ts).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,25 +30,7 @@ import type { ResolvedFederated } from '../../../src/workloads/federated/resolve
 import { clientSeed } from '../../../src/workloads/federated/round-training.js';
 import { runFederated } from '../../../src/workloads/federated/run.js';
 import { prepareTraining, trainingSetup } from '../../../src/workloads/federated/training.js';
-import { loadScenario } from '../../../src/workloads/scenario.js';
-import { expectInputError } from '../../helpers/input-error.js';
-
-const small = resolve('test/fixtures/federated/small.yaml');
-
-/** The small scenario with its 4 battery phones removed (8 Raspberry Pis on one access point) and `extra` appended to its federated section. */
-function pisOnly(extra: string, replacements: [string, string][] = []): string {
-  let text = readFileSync(small, 'utf8').replace(
-    / {2}- name: phones[\s\S]*?initialCharge: 50% }\n/,
-    '',
-  );
-  for (const [from, to] of replacements) {
-    if (!text.includes(from)) throw new Error(`small.yaml no longer has "${from}"`);
-    text = text.replace(from, to);
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'edgesim-fl-async-')), 'scenario.yaml');
-  writeFileSync(file, `${text.trimEnd()}\n${extra}`);
-  return file;
-}
+import { pisOnly, small } from '../../helpers/fl-scenarios.js';
 
 async function run(file: string, seed = 3): Promise<RunTables> {
   const { prepared } = prepareScenario(file);
@@ -238,44 +220,6 @@ describe('evaluation every T simulated seconds', () => {
   }, 120_000);
 });
 
-describe('bad asynchronous settings name their path', () => {
-  const withAsync = (mode: string, block: string) =>
-    pisOnly(`  mode: ${mode}\n  async: ${block}\n`);
-  it.each([
-    ['buffered', '{ bufferSize: 9 }', 'federated.async.bufferSize'],
-    ['async', '{ concurrency: 9 }', 'federated.async.concurrency'],
-    ['async', '{ concurrency: 0 }', 'federated.async.concurrency'],
-    ['async', '{ alpha: 0 }', 'federated.async.alpha'],
-    ['async', '{ alpha: 1.5 }', 'federated.async.alpha'],
-    ['async', '{ staleness: { kind: polynomial, a: 0 } }', 'federated.async.staleness.a'],
-    ['async', '{ staleness: { kind: hinge, a: 10, b: -1 } }', 'federated.async.staleness.b'],
-    ['async', '{ staleness: { kind: hinge, a: -1, b: 4 } }', 'federated.async.staleness.a'],
-    ['buffered', '{ maxStaleness: -1 }', 'federated.async.maxStaleness'],
-  ])('%s %s: %s', (mode, block, path) => {
-    const error = expectInputError(() => prepareScenario(withAsync(mode, block)));
-    expect(error.problems.map((p) => p.path)).toContain(path);
-  });
-
-  it('a selection other than random, or SCAFFOLD, in an asynchronous mode', () => {
-    const oort = expectInputError(() =>
-      prepareScenario(pisOnly('  mode: async\n  selection: oort\n')),
-    );
-    expect(oort.problems.map((p) => p.path)).toContain('federated.selection');
-    const scaffold = expectInputError(() =>
-      prepareScenario(
-        pisOnly('  mode: buffered\n', [
-          ['strategy: { name: fedavg }', 'strategy: { name: scaffold }'],
-        ]),
-      ),
-    );
-    expect(scaffold.problems.map((p) => p.path)).toContain('federated.strategy');
-  });
-
-  it('sync mode ignores the async block (a sweep over mode keeps it)', () => {
-    expect(() => loadScenario(withAsync('sync', '{ bufferSize: 9 }'))).not.toThrow();
-  });
-});
-
 describe('attackers in an asynchronous mode', () => {
   it('change the global model from the first update an attacker sends, not before', async () => {
     // One client at a time, each update replacing the model (alpha = 1), evaluated after each:
@@ -297,68 +241,6 @@ describe('attackers in an asynchronous mode', () => {
     const loss = (tables: RunTables) => records(tables.updates).map((u) => u.loss);
     expect(loss(attacked).slice(0, first)).toEqual(loss(clean).slice(0, first));
     expect(loss(attacked)[first]).not.toEqual(loss(clean)[first]);
-  });
-});
-
-describe('robust rules in buffered mode', () => {
-  // FedBuff aggregates K = bufferSize arrivals at a time: Krum's bound n > 2f + 2 is on K.
-  const krum = (clientsPerRound: number, bufferSize: number) =>
-    pisOnly(`  mode: buffered\n  async: { bufferSize: ${bufferSize} }\n`, [
-      ['clientsPerRound: 4', `clientsPerRound: ${clientsPerRound}`],
-      ['overCommit: 1.5', 'overCommit: 1'],
-      ['strategy: { name: fedavg }', 'strategy: { name: fedavg, wrap: [{ name: krum, f: 2 }] }'],
-    ]);
-
-  it('rejects Krum f = 2 with K = 3 (3 <= 2f + 2), however many clients per round', () => {
-    const error = expectInputError(() => prepareScenario(krum(8, 3)));
-    const problem = error.problems.find((p) => p.path === 'federated.strategy.wrap[0].f');
-    expect(problem?.message).toContain('buffer size K = 3');
-    expect(problem?.message).toContain('needs K >= 7');
-  });
-
-  it('accepts Krum f = 2 with K = 8 (8 > 2f + 2), though clientsPerRound is 4', () => {
-    expect(() => prepareScenario(krum(4, 8))).not.toThrow();
-  });
-});
-
-describe('FedAsync and the strategy', () => {
-  const asyncWith = (strategy: string) =>
-    pisOnly('  mode: async\n', [['strategy: { name: fedavg }', `strategy: ${strategy}`]]);
-
-  it.each([
-    ['{ name: fedadam }', 'federated.strategy'],
-    ['{ name: fedavgm }', 'federated.strategy'],
-    ['{ name: fedavg, wrap: [{ name: median }] }', 'federated.strategy.wrap'],
-    [
-      '{ name: fedprox, proximalMu: 0.01, wrap: [{ name: clip, clipNorm: 1 }] }',
-      'federated.strategy.wrap',
-    ],
-  ])('rejects %s, which FedAsync would ignore, at %s', (strategy, path) => {
-    const error = expectInputError(() => prepareScenario(asyncWith(strategy)));
-    const problem = error.problems.find((p) => p.path === path);
-    expect(problem?.message).toContain('FedAsync mixes each update');
-    expect(problem?.message).toContain('mode: buffered');
-  });
-
-  it.each(['{ name: fedavg }', '{ name: fedprox, proximalMu: 0.01 }'])('accepts %s', (strategy) => {
-    expect(() => prepareScenario(asyncWith(strategy))).not.toThrow();
-  });
-
-  it('rejects the ALIE attack, which needs the other updates of an aggregation; buffered takes it', () => {
-    const alie = (mode: string) =>
-      pisOnly(`  mode: ${mode}\n  attack: { kind: alie, fraction: 0.25 }\n`, []);
-    const error = expectInputError(() => prepareScenario(alie('async')));
-    const problem = error.problems.find((p) => p.path === 'federated.attack.kind');
-    expect(problem?.message).toContain('FedAsync aggregates each update alone');
-    expect(problem?.value).toBe('alie');
-    expect(() => prepareScenario(alie('buffered'))).not.toThrow();
-  });
-
-  it('buffered mode still takes a server optimiser and a robust rule', () => {
-    const file = pisOnly('  mode: buffered\n', [
-      ['strategy: { name: fedavg }', 'strategy: { name: fedadam, wrap: [{ name: median }] }'],
-    ]);
-    expect(() => prepareScenario(file)).not.toThrow();
   });
 });
 
