@@ -8,6 +8,21 @@ export type { AppliedUpdate, ArrivingUpdate, AsyncServer } from './async/server.
 export { FedAsyncServer, FedBuffServer } from './async/server.js';
 export type { StalenessSpec } from './async/staleness.js';
 export { stalenessWeight } from './async/staleness.js';
+// Privacy, secure aggregation and update codecs (issue #19).
+export type {
+  CodecContext,
+  CodecName,
+  CodecOptions,
+  SecureAggregationSupport,
+  UpdateCodec,
+} from './codecs/index.js';
+export {
+  createCodec,
+  ErrorFeedback,
+  randomMask,
+  secureAggregationSupport,
+  topKIndices,
+} from './codecs/index.js';
 export { bufferedAverage, mixInPlace, scaledModel } from './kernels/async-mix.js';
 export {
   adagradSecondMoment,
@@ -17,6 +32,7 @@ export {
   firstMoment,
   yogiSecondMoment,
 } from './kernels/fedopt.js';
+export { addGaussianNoise } from './kernels/gaussian-noise.js';
 export { clipToNorm, updateNorm } from './kernels/norm-clip.js';
 export { bulyan, bulyanSelect, closestToMedianMean } from './kernels/robust/bulyan.js';
 export { coordinateMedian } from './kernels/robust/coordinate-median.js';
@@ -40,7 +56,36 @@ export { quantitySkewPartition } from './partitioners/quantity-skew.js';
 export type { PartitionKind, PartitionSpec } from './partitioners/registry.js';
 export { PARTITIONERS, partition } from './partitioners/registry.js';
 export { shardPartition } from './partitioners/shards.js';
+export {
+  type ClientSampling,
+  epsilonAfter,
+  noiseForEpsilon,
+  RdpAccountant,
+} from './privacy/accountant.js';
+export {
+  type DifferentiallyPrivate,
+  type DpRound,
+  privacyWrappers,
+} from './privacy/mechanism.js';
+export {
+  DEFAULT_RDP_ORDERS,
+  epsilonFromRdp,
+  rdpSubsampledGaussian,
+} from './privacy/rdp.js';
+export { rdpSampledWithoutReplacementGaussian } from './privacy/rdp-without-replacement.js';
 export type { FederatedScenario, FederatedScenarioInput } from './scenario.js';
+export {
+  dequantiseMean,
+  dequantiseSum,
+  quantise,
+  ringBitsNeeded,
+  runSecAgg,
+  type SecAggClient,
+  type SecAggConfig,
+  type SecAggPhase,
+  type SecAggResult,
+  SecAggRound,
+} from './secagg/index.js';
 export type { SelectorName } from './selectors/registry.js';
 export { createSelector, SELECTOR_NAMES, SELECTORS } from './selectors/registry.js';
 export type { SelectorFactory, SelectorInputs } from './selectors/selector.js';
@@ -95,6 +140,7 @@ export type { BulyanOptions } from './strategies/wrappers/bulyan.js';
 export { BulyanStrategy } from './strategies/wrappers/bulyan.js';
 export type { ClipOptions } from './strategies/wrappers/clip.js';
 export { ClippedStrategy } from './strategies/wrappers/clip.js';
+export { CompressedStrategy } from './strategies/wrappers/compress.js';
 export type { KrumOptions, MultiKrumOptions } from './strategies/wrappers/krum.js';
 export { KrumStrategy, MultiKrumStrategy } from './strategies/wrappers/krum.js';
 export { MedianStrategy } from './strategies/wrappers/median.js';
