@@ -18,7 +18,7 @@
  * α = 256, the cheaper bound above it.
  */
 import { logAdd, logComb, logSubSign } from './log-math.js';
-import { checkMechanism, DEFAULT_RDP_ORDERS } from './rdp.js';
+import { DEFAULT_RDP_ORDERS, rdpAtOrders } from './rdp.js';
 
 /** Above this order the bound uses the O(α) form, as dp_accounting does. */
 const MAX_EXACT_ORDER = 256;
@@ -33,11 +33,7 @@ export function rdpSampledWithoutReplacementGaussian(
   sigma: number,
   orders: readonly number[] = DEFAULT_RDP_ORDERS,
 ): Float64Array {
-  checkMechanism(q, sigma, orders);
-  return Float64Array.from(orders, (alpha) => {
-    if (q === 0) return 0;
-    if (q === 1) return alpha / (2 * sigma ** 2);
-    if (alpha === Infinity || sigma === 0) return Infinity;
+  return rdpAtOrders(q, sigma, orders, (alpha) => {
     if (Number.isInteger(alpha)) return logAInteger(q, sigma, alpha) / (alpha - 1);
     const floor = Math.floor(alpha);
     const x = logAInteger(q, sigma, floor);

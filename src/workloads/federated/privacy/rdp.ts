@@ -91,7 +91,7 @@ function logAFractional(q: number, sigma: number, alpha: number): number {
 }
 
 /** Throws a RangeError unless 0 ≤ q ≤ 1, σ ≥ 0 and every order ≥ 1. */
-export function checkMechanism(q: number, sigma: number, orders: readonly number[]): void {
+function checkMechanism(q: number, sigma: number, orders: readonly number[]): void {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`q(=${q}) must be in [0, 1]`);
   if (!(sigma >= 0)) throw new RangeError(`noiseMultiplier(=${sigma}) must be >= 0`);
   for (const order of orders)
@@ -109,15 +109,32 @@ export function rdpSubsampledGaussian(
   sigma: number,
   orders: readonly number[] = DEFAULT_RDP_ORDERS,
 ): Float64Array {
+  return rdpAtOrders(q, sigma, orders, (alpha) => {
+    const logA = Number.isInteger(alpha)
+      ? logAInteger(q, sigma, alpha)
+      : logAFractional(q, sigma, alpha);
+    return logA / (alpha - 1);
+  });
+}
+
+/**
+ * A sampled Gaussian mechanism's RDP at each of `orders`, the cases every
+ * sampling shares handled here: 0 when q = 0; Infinity when σ = 0 or the
+ * order is infinite; α/(2σ²) when q = 1 (no sampling). `general` gives the
+ * rest, for 0 < q < 1, σ > 0 and a finite order.
+ */
+export function rdpAtOrders(
+  q: number,
+  sigma: number,
+  orders: readonly number[],
+  general: (alpha: number) => number,
+): Float64Array {
   checkMechanism(q, sigma, orders);
   return Float64Array.from(orders, (alpha) => {
     if (q === 0) return 0;
     if (alpha === Infinity || sigma === 0) return Infinity;
     if (q === 1) return alpha / (2 * sigma ** 2);
-    const logA = Number.isInteger(alpha)
-      ? logAInteger(q, sigma, alpha)
-      : logAFractional(q, sigma, alpha);
-    return logA / (alpha - 1);
+    return general(alpha);
   });
 }
 
