@@ -18,27 +18,10 @@ import type {
 import { WrappedStrategy } from '../../../src/workloads/federated/strategies/wrappers/wrapped.js';
 import type { ClientTrainer } from '../../../src/workloads/federated/trainer.js';
 import type { ClientResult, ClientTask } from '../../../src/workloads/federated/training.js';
+import { clientContext, f32, LOCAL } from '../../helpers/fl.js';
 
-const f32 = (...values: number[]): Float32Array => Float32Array.from(values);
-const LOCAL = {
-  optimizer: 'sgd',
-  learningRate: 0.5,
-  momentum: 0,
-  epochs: 1,
-  batchSize: 2,
-} as const;
-
-function context(strategy: Strategy, clientId: number, global: Float32Array): ClientContext {
-  return {
-    round: 1,
-    clientId,
-    global,
-    config: strategy.configureFit(1, global),
-    indices: Int32Array.of(0),
-    seed: 1,
-    local: LOCAL,
-  };
-}
+const context = (strategy: Strategy, clientId: number, global: Float32Array): ClientContext =>
+  clientContext(strategy, 1, clientId, global);
 
 function trained(clientId: number, weights: Float32Array, steps: number): TrainedClient {
   return { update: { clientId, numExamples: 1, weights, loss: 0.5 }, steps };

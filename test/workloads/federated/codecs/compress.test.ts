@@ -6,42 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../../../src/engine/random.js';
 import { FedAvg, FedProx, Scaffold } from '../../../../src/workloads/federated/index.js';
-import type {
-  ClientContext,
-  TrainedClient,
-} from '../../../../src/workloads/federated/strategies/client-hook.js';
+import type { TrainedClient } from '../../../../src/workloads/federated/strategies/client-hook.js';
 import type { Strategy } from '../../../../src/workloads/federated/strategies/strategy.js';
 import {
   CompressedStrategy,
   type CompressOptions,
   secureAggregationSupport,
 } from '../../../../src/workloads/federated/strategies/wrappers/compress.js';
+import { clientContext, f32 } from '../../../helpers/fl.js';
 
-const f32 = (...values: number[]) => Float32Array.from(values);
-const LOCAL = {
-  optimizer: 'sgd',
-  learningRate: 0.5,
-  momentum: 0,
-  epochs: 1,
-  batchSize: 2,
-} as const;
-
-function context(
-  strategy: Strategy,
-  round: number,
-  clientId: number,
-  global: Float32Array,
-): ClientContext {
-  return {
-    round,
-    clientId,
-    global,
-    config: strategy.configureFit(round, global),
-    indices: Int32Array.of(0),
-    seed: 1,
-    local: LOCAL,
-  };
-}
+const context = clientContext;
 
 function trained(clientId: number, weights: Float32Array): TrainedClient {
   return { update: { clientId, numExamples: 3, weights, loss: 0.5 }, steps: 2 };

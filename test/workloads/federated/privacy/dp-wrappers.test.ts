@@ -27,7 +27,7 @@ import {
   dpCentralOptions,
 } from '../../../../src/workloads/federated/strategies/wrappers/dp-central.js';
 import { DpLocalStrategy } from '../../../../src/workloads/federated/strategies/wrappers/dp-local.js';
-import { f32, update, weightsOf } from '../../../helpers/fl.js';
+import { clientContext, f32, update, weightsOf } from '../../../helpers/fl.js';
 import { noiseScores } from './noise-stats.js';
 
 /** FedAvg that keeps the updates it was asked to aggregate. */
@@ -256,22 +256,8 @@ describe('dp-adaptive (Andrew et al. 2021)', () => {
 });
 
 describe('dp-local', () => {
-  const LOCAL = {
-    optimizer: 'sgd',
-    learningRate: 0.5,
-    momentum: 0,
-    epochs: 1,
-    batchSize: 2,
-  } as const;
-  const context = (round: number, clientId: number, global: Float32Array): ClientContext => ({
-    round,
-    clientId,
-    global,
-    config: { proximalMu: 0 },
-    indices: Int32Array.of(0),
-    seed: 1,
-    local: LOCAL,
-  });
+  const context = (round: number, clientId: number, global: Float32Array): ClientContext =>
+    clientContext({ configureFit: () => ({ proximalMu: 0 }) }, round, clientId, global);
   const finish = (dp: DpLocalStrategy, round: number, u: ClientUpdate, global: Float32Array) =>
     dp.clientHook.finish(context(round, u.clientId, global), { update: u, steps: 1 });
 
