@@ -104,6 +104,8 @@ export function runInference(
   });
 
   const view: PlacementView = {
+    sim,
+    streams,
     resolved,
     fleet,
     cells,

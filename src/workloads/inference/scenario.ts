@@ -24,7 +24,8 @@ import {
 import { quantity } from '../../scenario/units.js';
 import { PRECISIONS } from '../../vocabulary/cost-card.js';
 import { arrivalSpec } from './arrivals.js';
-import { PLACEMENT_POLICY_NAMES, placementPoliciesText } from './placement/registry.js';
+import { groupPlacementFields, placementField } from './placement/spec.js';
+import { splitField } from './split/spec.js';
 
 const positive = { min: 0, exclusiveMin: true } as const;
 const duration = { min: 0, max: MAX_DURATION_S } as const;
@@ -35,6 +36,7 @@ const bitrate = { ...positive, max: MAX_BITRATE_BPS } as const;
 export const deviceGroup = z.strictObject({
   ...deviceClassFields,
   arrivals: arrivalSpec.describe('When each device asks for an inference'),
+  ...groupPlacementFields,
   overrides: profileOverride.optional(),
 });
 
@@ -87,18 +89,9 @@ const server = z.strictObject({
   overrides: profileOverride.optional(),
 });
 
-// The policies are the placement registry's; a new one registered there is valid here.
-const placementPolicy = z.enum(PLACEMENT_POLICY_NAMES);
-const placement = z.union([
-  placementPolicy.transform((policy) => ({ policy, objective: 'latency' as const })),
-  z.strictObject({
-    policy: placementPolicy,
-    objective: z.enum(['latency', 'energy']).default('latency'),
-  }),
-]);
-
 const inferenceSection = z.strictObject({
-  placement: placement.describe(`Where requests run: ${placementPoliciesText()}`),
+  placement: placementField,
+  split: splitField.optional(),
   input: quantity(
     'bytes',
     { ...positive, max: MAX_MESSAGE_BYTES },

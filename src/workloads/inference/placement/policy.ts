@@ -1,3 +1,5 @@
+import type { RandomStreams } from '../../../engine/random.js';
+import type { Simulation } from '../../../engine/simulation.js';
 import type { Fleet } from '../../../fleet/fleet.js';
 import type { Cell } from '../../../network/cells.js';
 import type { BatchingServer } from '../batching-server.js';
@@ -11,6 +13,10 @@ export type PlacementObjective = 'latency' | 'energy';
 
 /** What a placement policy may look at: the current state of devices, links and servers. */
 export interface PlacementView {
+  /** The run's simulation: its clock, and events a policy may schedule (a balancer's state refresh). */
+  readonly sim: Simulation;
+  /** The run's random streams: a policy that draws takes its own named stream. */
+  readonly streams: RandomStreams;
   readonly resolved: ResolvedInference;
   readonly fleet: Fleet;
   readonly cells: readonly Cell[];
