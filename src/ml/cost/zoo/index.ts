@@ -1,4 +1,5 @@
 import type { CostCard } from '../card.js';
+import { alexNet } from './alexnet.js';
 import { dsCnn } from './ds-cnn.js';
 import { efficientNetLite0 } from './efficientnet-lite0.js';
 import { fcAutoencoder } from './fc-autoencoder.js';
@@ -11,6 +12,7 @@ import { resNet50 } from './resnet-50.js';
 import { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 import { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
 
+export { alexNet } from './alexnet.js';
 export type { BatchNormMode, ZooOptions } from './conv-bn.js';
 export { dsCnn } from './ds-cnn.js';
 export { efficientNetLite0 } from './efficientnet-lite0.js';
@@ -47,4 +49,5 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'fc-autoencoder': () => fcAutoencoder(),
   'inception-v1': () => inceptionV1(),
   'efficientnet-lite0': () => efficientNetLite0(),
+  alexnet: () => alexNet(),
 };
