@@ -98,6 +98,10 @@ export const profileSchema = z
     compute: z.partialRecord(z.enum(PRECISIONS), precisionEntry),
     fallback: z.partialRecord(z.enum(PRECISIONS), z.enum(PRECISIONS)).default({}),
     memory: z.strictObject({ capacity: figure('bytes'), bandwidth: figure('byteRate') }),
+    storage: z
+      .strictObject({ write: figure('byteRate') })
+      .optional()
+      .describe('Sustained sequential write speed of the boot storage (installing a model image)'),
     power: z.strictObject({ idle: figure('power'), active: figure('power') }),
     battery: z.strictObject({ capacity: figure('energy') }).optional(),
     price: priceField,
@@ -136,6 +140,8 @@ export interface HardwareProfile extends DeviceCompute {
   tier: Tier;
   processor: Processor;
   memoryBytes: number;
+  /** Sustained sequential write speed of the device's storage, B/s (installs); undefined when the profile gives none. */
+  storageWriteBps?: number;
   idleW: number;
   activeW: number;
   /** Battery capacity, J; undefined for mains-powered classes. */
@@ -178,6 +184,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     fallback: p.fallback,
     memoryBytes: p.memory.capacity.value,
     memoryBandwidthBps: p.memory.bandwidth.value,
+    ...(p.storage && { storageWriteBps: p.storage.write.value }),
     idleW: p.power.idle.value,
     activeW: p.power.active.value,
     batteryJ: p.battery?.capacity.value,
