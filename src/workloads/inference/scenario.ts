@@ -13,6 +13,7 @@ import { name, type ScenarioInputOf, type ScenarioOf } from '../../scenario/head
 import {
   MAX_BATCH,
   MAX_BITRATE_BPS,
+  MAX_CELLS,
   MAX_DURATION_S,
   MAX_MESSAGE_BYTES,
   MAX_NAME_LENGTH,
@@ -86,6 +87,13 @@ const server = z.strictObject({
     .enum(PRECISIONS)
     .optional()
     .describe("Precision the server runs the model at; default the model's"),
+  near: z
+    .array(name)
+    .max(MAX_CELLS)
+    .optional()
+    .describe(
+      "Cells (a group's `network.cell`, default its name) whose devices count this server as their home (balancer nearest)",
+    ),
   overrides: profileOverride.optional(),
 });
 
