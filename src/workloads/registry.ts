@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { compressWorkload } from './compress/workload.js';
 import { federatedWorkload } from './federated/workload.js';
 import { inferenceWorkload } from './inference/workload.js';
+import { rolloutWorkload } from './rollout/workload.js';
 import type { Workload } from './workload.js';
 
 /** The registered workloads, by kind; a file is the first kind whose marker field it has. */
@@ -19,9 +20,10 @@ export const WORKLOADS = {
   inference: inferenceWorkload,
   compress: compressWorkload,
   federated: federatedWorkload,
+  rollout: rolloutWorkload,
 } as const;
 
-/** A kind of scenario and run: `inference`, `compress` or `federated`. */
+/** A kind of scenario and run: `inference`, `compress`, `federated` or `rollout`. */
 export type WorkloadKind = keyof typeof WORKLOADS;
 
 /** The kind of a file that has no other kind's marker field. */

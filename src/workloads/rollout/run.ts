@@ -1,0 +1,114 @@
+import { RandomStreams } from '../../engine/random.js';
+import { Priority, Simulation } from '../../engine/simulation.js';
+import { Fleet } from '../../fleet/fleet.js';
+import { buildCells } from '../../network/cells.js';
+import { Transfers } from '../../network/transfer.js';
+import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
+import type { Table } from '../../results/table.js';
+import { RolloutEngine, type RolloutOptions } from './engine.js';
+import { dayWindows, METERED } from './plan.js';
+import type { ResolvedRollout } from './resolve.js';
+import { rolloutTables, type VersionSamples } from './tables.js';
+
+/**
+ * Runs a rollout scenario: its fleet (availability, failures, batteries),
+ * cells and transfers as every fleet workload has them, and a
+ * {@link RolloutEngine} taking the devices from `from` to `to`; the version
+ * each device runs is sampled every `sampleEvery`. Returns `rollout.csv`,
+ * `versions.csv` and `summary.csv` (tables.ts). A pure function of
+ * (resolved scenario, seed); `progress` hears of the simulated time.
+ */
+export function runRollout(
+  resolved: ResolvedRollout,
+  seed: number,
+  progress: ProgressReporter = NO_PROGRESS,
+): Record<string, Table> {
+  const { scenario } = resolved;
+  const horizonS = scenario.duration;
+  const sim = new Simulation();
+  const streams = new RandomStreams(seed);
+  const fleet = new Fleet(sim, streams, resolved.groups, {
+    baseDir: resolved.baseDir,
+    radio: resolved.radio,
+  });
+  const { cells, cellOf } = buildCells(
+    sim,
+    { cells: resolved.cells, fleet: scenario.fleet },
+    { baseDir: resolved.baseDir, scenarioFile: resolved.file },
+  );
+  const transfers = new Transfers(sim, fleet, cells, cellOf);
+  const engine = new RolloutEngine(
+    sim,
+    fleet,
+    transfers,
+    cells,
+    cellOf,
+    streams,
+    rolloutOptions(resolved),
+  );
+  fleet.listen(engine);
+  engine.start();
+  const samples = sampleVersions(sim, engine, scenario.rollout.sampleEvery, horizonS, progress);
+  sim.run({ untilS: horizonS });
+  fleet.finish();
+  return rolloutTables(resolved, engine, samples, radioEnergyJ(fleet, engine, sim.now));
+}
+
+/** The engine's options from a resolved scenario: per-group and per-version numbers. */
+export function rolloutOptions(resolved: ResolvedRollout): RolloutOptions {
+  const { scenario, groups, versions } = resolved;
+  const section = scenario.rollout;
+  const perGroup = (f: (g: number) => number) => Float64Array.from(groups, (_, g) => f(g));
+  const install = (v: 0 | 1) =>
+    perGroup((g) => versions[v].imageBytes / groups[g]!.profile.storageWriteBps!);
+  const hazard = (v: 0 | 1) =>
+    perGroup(
+      (g) => versions[v].hazardPerS + groups[g]!.spec.inferenceRate * versions[v].perInference,
+    );
+  return {
+    waves: section.waves,
+    soakS: section.soak,
+    gate: section.gate ?? null,
+    windows: dayWindows(section.windows),
+    blocked: Uint8Array.from(groups, (group) =>
+      section.network === 'unmetered-only' && METERED.has(group.spec.network.technology) ? 1 : 0,
+    ),
+    downloadBits: [resolved.downloadBytes[0] * 8, resolved.downloadBytes[1] * 8],
+    installS: [install(0), install(1)],
+    hazardPerS: [hazard(0), hazard(1)],
+    horizonS: scenario.duration,
+  };
+}
+
+/** Counts the devices on each version at 0, step, 2 step, ... up to the horizon. */
+function sampleVersions(
+  sim: Simulation,
+  engine: RolloutEngine,
+  stepS: number,
+  horizonS: number,
+  progress: ProgressReporter,
+): VersionSamples {
+  const samples: VersionSamples = { timeS: [], from: [], to: [] };
+  let k = 0;
+  const sample = (): void => {
+    samples.timeS.push(sim.now);
+    samples.from.push(engine.running[0]);
+    samples.to.push(engine.running[1]);
+    progress.update(sim.now / horizonS, `simulated ${formatClock(sim.now)}`);
+    k++;
+    if (k * stepS <= horizonS) sim.scheduleAt(k * stepS, sample, Priority.late);
+  };
+  sim.scheduleAt(0, sample, Priority.late);
+  return samples;
+}
+
+/** Radio energy the rollout's transfers cost (promotion, transfer and tail; idle left out), J. */
+function radioEnergyJ(fleet: Fleet, engine: RolloutEngine, nowS: number): number {
+  let joules = 0;
+  for (let d = 0; d < fleet.count; d++) {
+    if (engine.touched[d] === 0) continue;
+    const e = fleet.radio(d).energy(nowS);
+    joules += e.promotionJ + e.transferJ + e.tailJ;
+  }
+  return joules;
+}
