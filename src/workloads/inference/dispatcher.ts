@@ -7,6 +7,7 @@ import type { OnDeviceExecutor } from './on-device.js';
 import { type ChooseTarget, ON_DEVICE } from './placement.js';
 import type { LiveRequests } from './request.js';
 import type { DeviceGroup } from './scenario.js';
+import type { SplitRequests } from './split/route.js';
 
 /** Where the dispatcher sends requests, and how it picks. */
 export interface DispatchTargets {
@@ -15,6 +16,8 @@ export interface DispatchTargets {
   choose: ChooseTarget;
   device: OnDeviceExecutor;
   offload: OffloadPath;
+  /** Split computing: sets each request's split point and target instead of `choose`. */
+  split?: SplitRequests;
 }
 
 /**
@@ -63,10 +66,17 @@ export class Dispatcher {
   };
 
   private dispatch(d: number): void {
-    const { requests, choose, device, offload } = this.targets;
+    const { requests, choose, device, offload, split } = this.targets;
     const request = requests.open(d, offload.served);
     if (!this.fleet.isOnline(d)) {
       requests.finish(request, 'device-offline');
+      return;
+    }
+    if (split !== undefined) {
+      split.route(request);
+      // Its device runs its first layers (all, or up to the exit), unless it split at 0.
+      if (request.split > 0) device.submit(request);
+      else offload.send(request);
       return;
     }
     request.target = choose(d);

@@ -141,7 +141,9 @@ export function devicesTable(
 /**
  * requests.csv: the requests the log kept, by arrival, with their stage times
  * and outcome; undefined when it kept none. A completed request's latency is
- * upload + queue + service + download + RTT.
+ * upload + queue + service + download + RTT. Under `placement: split` four
+ * columns follow: the split point, the layer it split after, the device's
+ * part of the service time and whether it left at the early exit.
  */
 export function requestsTable(resolved: ResolvedInference, log: RequestLog): Table | undefined {
   const rows = log.requestRows();
@@ -151,6 +153,7 @@ export function requestsTable(resolved: ResolvedInference, log: RequestLog): Tab
     const group = resolved.groups.find((g) => d < g.first + g.spec.count)!;
     return deviceKey(group, d - group.first);
   };
+  const split = resolved.split;
   return {
     columns: [
       'device',
@@ -165,20 +168,28 @@ export function requestsTable(resolved: ResolvedInference, log: RequestLog): Tab
       'rtt_s',
       'latency_s',
       'outcome',
+      ...(split === undefined ? [] : ['split_k', 'split_after', 'device_s', 'early_exit']),
     ],
-    rows: rows.map(({ group, times, endS, outcome }) => [
-      keyOf(times.device),
-      resolved.groups[group]!.spec.name,
-      times.target < 0 ? 'device' : targets[times.target]!,
-      times.arrivalS,
-      times.uploadS,
-      times.queueS,
-      times.serviceS,
-      times.batch,
-      times.downloadS,
-      2 * times.oneWayS,
-      endS - times.arrivalS,
-      outcome,
-    ]),
+    rows: rows.map(({ group, times, endS, outcome }) => {
+      const row: TableValue[] = [
+        keyOf(times.device),
+        resolved.groups[group]!.spec.name,
+        times.target < 0 ? 'device' : targets[times.target]!,
+        times.arrivalS,
+        times.uploadS,
+        times.queueS,
+        times.serviceS,
+        times.batch,
+        times.downloadS,
+        2 * times.oneWayS,
+        endS - times.arrivalS,
+        outcome,
+      ];
+      if (split !== undefined) {
+        const k = times.split;
+        row.push(k < 0 ? null : k, k < 0 ? null : split.labels[k]!, times.deviceS, times.exits);
+      }
+      return row;
+    }),
   };
 }

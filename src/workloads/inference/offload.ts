@@ -13,6 +13,8 @@ interface ServerSide {
   resolved: ResolvedServer;
   server: BatchingServer;
   ingress: ProcessorSharing | undefined;
+  /** Batch time by request class and batch size, s (class 0: the whole model). */
+  batchTimeS: readonly (Float64Array | undefined)[];
 }
 
 /** What the offload path moves per request, bytes. */
@@ -36,12 +38,15 @@ export interface OffloadSizes {
  *    `device-offline`);
  * 6. the download of the response over the cell.
  * Each stage is a handler made once; a request costs no closure.
+ *
+ * Under split computing a request uploads `request.upBytes` (its split
+ * point's activations) and joins its server's queue in its class (the layers
+ * it still needs); its queue and service times add to its device's.
  */
 export class OffloadPath {
   /** The servers' batching queues, indexed like the scenario's servers. */
   readonly servers: BatchingServer[];
   private readonly sides: ServerSide[];
-  private readonly uploadBits: number;
   private readonly downloadBits: number;
 
   constructor(
@@ -54,27 +59,34 @@ export class OffloadPath {
     private readonly log: RequestLog,
     servers: readonly ResolvedServer[],
     private readonly sizes: OffloadSizes,
+    /** Split computing: each server's batch times by request class; default the whole model only. */
+    classTimesS?: readonly (readonly (Float64Array | undefined)[])[],
   ) {
-    this.sides = servers.map((r) => ({
-      resolved: r,
-      server: new BatchingServer(sim, {
-        workers: r.spec.workers,
-        queueCapacity: r.spec.queueCapacity ?? Number.POSITIVE_INFINITY,
-        maxBatch: r.spec.batching?.maxBatch ?? 1,
-        maxWaitS: r.spec.batching?.maxWait ?? 0,
-        serviceTimeS: (b) => r.batchTimeS[b]!,
-      }),
-      ingress: r.spec.ingress === undefined ? undefined : new ProcessorSharing(sim, r.spec.ingress),
-    }));
+    this.sides = servers.map((r, s) => {
+      const batchTimeS = classTimesS?.[s] ?? [r.batchTimeS];
+      return {
+        resolved: r,
+        server: new BatchingServer(sim, {
+          workers: r.spec.workers,
+          queueCapacity: r.spec.queueCapacity ?? Number.POSITIVE_INFINITY,
+          maxBatch: r.spec.batching?.maxBatch ?? 1,
+          maxWaitS: r.spec.batching?.maxWait ?? 0,
+          serviceTimeS: (b, c) => batchTimeS[c]![b]!,
+        }),
+        ingress:
+          r.spec.ingress === undefined ? undefined : new ProcessorSharing(sim, r.spec.ingress),
+        batchTimeS,
+      };
+    });
     this.servers = this.sides.map((s) => s.server);
-    this.uploadBits = sizes.inputBytes * 8;
     this.downloadBits = sizes.outputBytes * 8;
   }
 
-  /** Sends the request to server `request.target`: its upload starts now. */
+  /** Sends the request (its input, unless a split set `upBytes`) to server `request.target`: its upload starts now. */
   send(request: Request): void {
     const cell = this.cells[this.cellOf[request.device]!]!;
     request.oneWayS = (cell.rttS + this.sides[request.target]!.resolved.spec.rtt) / 2;
+    if (request.split < 0) request.upBytes = this.sizes.inputBytes;
     this.transfer(request, UP);
   }
 
@@ -85,8 +97,9 @@ export class OffloadPath {
 
   /** The request's batch is served: it heads back to its device. */
   readonly served = (request: Request, waitS: number, batchSize: number): void => {
-    request.queueS = waitS;
-    request.serviceS = this.sides[request.target]!.resolved.batchTimeS[batchSize]!;
+    // Added to the device's part under split computing (0 otherwise).
+    request.queueS += waitS;
+    request.serviceS += this.sides[request.target]!.batchTimeS[request.serverClass]![batchSize]!;
     request.batch = batchSize;
     this.sim.schedule(request.oneWayS, this.backAtDevice, Priority.normal, request.slot);
   };
@@ -97,7 +110,7 @@ export class OffloadPath {
     this.transfers.start(
       request.device,
       direction,
-      up ? this.uploadBits : this.downloadBits,
+      up ? request.upBytes * 8 : this.downloadBits,
       up ? this.uploaded : this.downloaded,
       request.slot,
     );
@@ -106,20 +119,21 @@ export class OffloadPath {
   private readonly uploaded = (slot: number): void => {
     const request = this.requests.get(slot);
     request.uploadS = this.sim.now - request.transferStartS;
-    this.log.overCell(request.device, this.sizes.inputBytes);
+    request.cellUpS = request.uploadS;
+    this.log.overCell(request.device, request.upBytes);
     this.sim.schedule(request.oneWayS, this.atServer, Priority.normal, slot);
   };
 
   private readonly atServer = (slot: number): void => {
     const request = this.requests.get(slot);
     const side = this.sides[request.target]!;
-    this.log.moved(request.target, 'in', this.sizes.inputBytes);
+    this.log.moved(request.target, 'in', request.upBytes);
     if (side.ingress === undefined) {
       this.enqueue(slot);
       return;
     }
     request.transferStartS = this.sim.now;
-    side.ingress.start(this.uploadBits, this.throughIngress, slot);
+    side.ingress.start(request.upBytes * 8, this.throughIngress, slot);
   };
 
   /** Through the server's shared ingress: that time counts as upload. */
@@ -131,7 +145,7 @@ export class OffloadPath {
 
   private readonly enqueue = (slot: number): void => {
     const request = this.requests.get(slot);
-    if (!this.sides[request.target]!.server.submit(request))
+    if (!this.sides[request.target]!.server.submit(request, request.serverClass))
       this.requests.finish(request, 'queue-full');
   };
 

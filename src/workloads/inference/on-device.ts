@@ -16,6 +16,10 @@ export interface ModelGate {
  * `device-queue-full`). Until its model has arrived (see {@link waitForModel})
  * a device queues its requests without starting them. A device going down
  * fails the request it was running and those waiting.
+ *
+ * Under split computing a request runs only its part (`request.deviceS`);
+ * one that `continues` is handed on (see {@link handOff}) instead of
+ * completing here.
  */
 export class OnDeviceExecutor {
   /** Waiting requests of each device that has had any. */
@@ -25,6 +29,9 @@ export class OnDeviceExecutor {
   /** The event that ends it, to cancel if the device goes down. */
   private readonly finishing: (EventId | undefined)[];
   private models: ModelGate | undefined;
+  /** Compute running or waiting on each device, s. */
+  private readonly workS: Float64Array;
+  private next: ((request: Request) => void) | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -37,6 +44,17 @@ export class OnDeviceExecutor {
   ) {
     this.current = new Array(fleet.count);
     this.finishing = new Array(fleet.count);
+    this.workS = new Float64Array(fleet.count);
+  }
+
+  /** Requests that `continue` after their device's part go to `next` (split computing: the upload). */
+  handOff(next: (request: Request) => void): void {
+    this.next = next;
+  }
+
+  /** Seconds of compute running (whole) or waiting on device d. */
+  localWorkS(d: number): number {
+    return this.workS[d]!;
   }
 
   /** From now on devices start requests only once `models` says they have the model. */
@@ -64,13 +82,18 @@ export class OnDeviceExecutor {
   submit(request: Request): void {
     const d = request.device;
     if (this.current[d] === undefined && this.hasModel(d)) {
+      this.workS[d]! += this.serviceOf(request);
       this.start(d, request);
       return;
     }
     const queue = this.queues.get(d) ?? [];
     this.queues.set(d, queue);
-    if (queue.length >= this.queueCapacity) this.requests.finish(request, 'device-queue-full');
-    else queue.push(request);
+    if (queue.length >= this.queueCapacity) {
+      this.requests.finish(request, 'device-queue-full');
+      return;
+    }
+    queue.push(request);
+    this.workS[d]! += this.serviceOf(request);
   }
 
   /** Starts device d's next waiting request, if any (its processor is free and it has the model). */
@@ -93,10 +116,16 @@ export class OnDeviceExecutor {
     }
     for (const queued of this.queues.get(d) ?? []) this.requests.finish(queued, 'device-offline');
     this.queues.delete(d);
+    this.workS[d] = 0;
+  }
+
+  /** The request's compute on its device: its split part, else the whole model, s. */
+  private serviceOf(request: Request): number {
+    return request.split < 0 ? this.timeS(request.device)! : request.deviceS;
   }
 
   private start(d: number, request: Request): void {
-    const serviceS = this.timeS(d)!;
+    const serviceS = this.serviceOf(request);
     request.serviceS = serviceS;
     this.current[d] = request;
     this.fleet.setBusy(d, true);
@@ -108,7 +137,11 @@ export class OnDeviceExecutor {
     this.finishing[d] = undefined;
     this.current[d] = undefined;
     this.fleet.setBusy(d, false);
-    this.requests.finish(request, 'completed');
+    // Back to exactly 0 when nothing waits, so rounding never accumulates.
+    const waiting = this.queues.get(d)?.length ?? 0;
+    this.workS[d] = waiting === 0 ? 0 : Math.max(0, this.workS[d]! - request.serviceS);
+    if (request.continues) this.next!(request);
+    else this.requests.finish(request, 'completed');
     this.startNext(d);
   };
 }

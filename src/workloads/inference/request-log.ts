@@ -1,3 +1,5 @@
+import type { SplitLog, SplitTimes } from './split/log.js';
+
 /** How a request ended. Everything but `completed` is a failure, with this as its reason. */
 export const OUTCOMES = [
   'completed',
@@ -8,8 +10,8 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** The fields of a finished request the log keeps. */
-export interface RequestTimes {
+/** The fields of a finished request the log keeps (and, under split computing, its split). */
+export interface RequestTimes extends SplitTimes {
   readonly device: number;
   readonly arrivalS: number;
   readonly target: number;
@@ -197,6 +199,7 @@ export class RequestLog {
   private readonly serverTier: Uint8Array;
   private readonly rowMode: 'auto' | 'always' | 'never';
   private readonly warmupS: number;
+  private readonly splits: SplitLog | undefined;
 
   constructor(options: {
     /** Group index of each device. */
@@ -208,6 +211,8 @@ export class RequestLog {
     rows?: 'auto' | 'always' | 'never';
     /** Requests arriving before this are not recorded, s; default 0. */
     warmupS?: number;
+    /** Split computing: where completed requests split, and what that cost. */
+    splits?: SplitLog;
   }) {
     const { groupOf, groups, serverTiers } = options;
     const devices = groupOf.length;
@@ -217,6 +222,7 @@ export class RequestLog {
     this.serverTier = Uint8Array.from(serverTiers.map((t) => TARGET_TIERS.indexOf(t)));
     this.rowMode = options.rows ?? 'auto';
     this.warmupS = options.warmupS ?? 0;
+    this.splits = options.splits;
     this.groups = Array.from({ length: groups }, () => new GroupLog(serverCount));
     this.groupCellBytes = new Float64Array(groups);
     this.deviceRequests = new Uint32Array(devices);
@@ -238,6 +244,7 @@ export class RequestLog {
       if (request.target < 0) this.deviceLocal[request.device]!++;
       const tier = request.target < 0 ? 0 : this.serverTier[request.target]!;
       groupLog.add(endS - request.arrivalS, request, tier);
+      this.splits?.add(group, request, endS - request.arrivalS);
     }
     if (this.rows === undefined) return;
     this.rows.push({ group, times: request, endS, outcome });

@@ -38,6 +38,23 @@ export class Request implements Job {
   oneWayS = 0;
   /** When its upload or download started, s. */
   transferStartS = 0;
+  /** Time its upload spent on the device's cell (before any server ingress), s. */
+  cellUpS = 0;
+  /** Bytes it uploads: the model input, or the activations at its split point. */
+  upBytes = 0;
+  /**
+   * Split computing (`placement: split`): the layers `[0, split)` it runs on
+   * its device; -1 under any other placement.
+   */
+  split = -1;
+  /** Its class at the server (the layers it still needs; 0: the whole model). */
+  serverClass = 0;
+  /** Its device's compute time for it (the device's throughput factor applied), s. */
+  deviceS = 0;
+  /** Whether it goes on to a server once its device has run its part. */
+  continues = false;
+  /** Whether it leaves at the model's early exit. */
+  exits = false;
 
   constructor(
     readonly slot: number,

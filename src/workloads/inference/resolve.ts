@@ -11,6 +11,7 @@ import { readDataFile } from '../../scenario/data-file.js';
 import { traceProblems } from '../trace-files.js';
 import { placementPolicy } from './placement/registry.js';
 import type { DeviceGroup, InferenceScenario, ServerSpec } from './scenario.js';
+import { type ResolvedSplit, resolveSplit } from './split/plan.js';
 
 /** A server with its profile, tier and per-batch roofline time resolved. */
 export interface ResolvedServer {
@@ -38,6 +39,8 @@ export interface ResolvedInference {
   servers: ResolvedServer[];
   /** The radio model of each technology: the `radio:` block's choice, else the default. */
   radio: RadioModels;
+  /** Split computing's tables, with `placement: split` only. */
+  split?: ResolvedSplit;
 }
 
 /**
@@ -134,6 +137,23 @@ export function resolveInference(
   const placementProblem = policy.check?.(servers);
   if (placementProblem !== undefined)
     problems.push({ path: 'workload.inference.placement', message: placementProblem });
+  const split =
+    scenario.workload.inference.placement.policy === 'split' &&
+    card !== undefined &&
+    problems.length === 0
+      ? resolveSplit(
+          scenario,
+          card,
+          { precision, sparsity },
+          groups,
+          servers.map((s) => ({
+            profile: s.profile,
+            precision: s.precision,
+            maxBatch: s.batchTimeS.length - 1,
+          })),
+          problems,
+        )
+      : undefined;
   checkCellTechnologies(scenario, problems);
   problems.push(...traceProblems(scenario, file, dirname(file)));
   if (problems.length > 0) throw new InputError(file, problems);
@@ -148,6 +168,7 @@ export function resolveInference(
     deviceTimeS,
     servers,
     radio: radioModels(scenario.radio),
+    ...(split === undefined ? {} : { split }),
   };
 }
 

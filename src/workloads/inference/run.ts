@@ -8,10 +8,13 @@ import { Dispatcher } from './dispatcher.js';
 import { ModelDownloads } from './model-download.js';
 import { OffloadPath } from './offload.js';
 import { OnDeviceExecutor } from './on-device.js';
-import { type PlacementView, placementPolicy } from './placement.js';
+import { SplitRouter, type SplitView } from './placement/split.js';
+import { type ChooseTarget, placementPolicy } from './placement.js';
 import { LiveRequests } from './request.js';
 import { RequestLog } from './request-log.js';
 import type { ResolvedInference } from './resolve.js';
+import { SplitLog } from './split/log.js';
+import { SplitRequests } from './split/route.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
 
 /**
@@ -43,12 +46,14 @@ export function runInference(
     radio: resolved.radio,
   });
   const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
+  const splits = splitLogOf(resolved);
   const log = new RequestLog({
     groupOf: fleet.groupOf,
     groups: resolved.groups.length,
     serverTiers: resolved.servers.map((s) => s.tier),
     rows: scenario.outputs.requests,
     warmupS: scenario.warmup,
+    ...(splits === undefined ? {} : { splits }),
   });
   const requests = new LiveRequests(
     sim,
@@ -71,6 +76,7 @@ export function runInference(
       inputBytes: inference.input,
       outputBytes: inference.output,
     },
+    resolved.split?.servers.map((s) => s.batchTimeS),
   );
   const device = new OnDeviceExecutor(
     sim,
@@ -103,7 +109,7 @@ export function runInference(
     deviceUp: (d) => downloads?.start(d),
   });
 
-  const view: PlacementView = {
+  const view: SplitView = {
     sim,
     streams,
     resolved,
@@ -114,11 +120,25 @@ export function runInference(
     // Until its model has arrived a device is no candidate for its own requests.
     localTimeS: (d) => (device.hasModel(d) ? device.timeS(d) : undefined),
     localBacklog: (d) => device.backlog(d),
+    localWorkS: (d) => device.localWorkS(d),
     uploadBits: inference.input * 8,
     downloadBits: inference.output * 8,
   };
-  const choose = policy.chooser(view, inference.placement.objective);
-  new Dispatcher(sim, fleet, { requests, choose, device, offload }, scenario.duration).start(
+  let choose: ChooseTarget;
+  let split: SplitRequests | undefined;
+  if (resolved.split === undefined) {
+    choose = policy.chooser(view, inference.placement.objective);
+  } else {
+    const router = new SplitRouter(view, inference.placement.objective, resolved.split);
+    split = new SplitRequests(router, resolved.split, fleet, resolved.groups, streams);
+    device.handOff((request) => offload.send(request));
+    choose = (d) => {
+      router.choose(d);
+      return router.target;
+    };
+  }
+  const targets = { requests, choose, device, offload, ...(split === undefined ? {} : { split }) };
+  new Dispatcher(sim, fleet, targets, scenario.duration).start(
     resolved.groups,
     streams,
     resolved.baseDir,
@@ -127,7 +147,17 @@ export function runInference(
   // Devices keep changing state forever; stop once arrivals have ended and the last request is done.
   runReporting(sim, scenario.duration, () => requests.count === 0, progress);
   fleet.finish();
-  return inferenceTables(resolved, fleet, log, offload.servers, downloads, sim.now);
+  return inferenceTables(resolved, fleet, log, offload.servers, downloads, sim.now, splits);
+}
+
+/** The split log of a run under `placement: split`, else undefined. */
+function splitLogOf(resolved: ResolvedInference): SplitLog | undefined {
+  if (resolved.split === undefined) return undefined;
+  const groups = resolved.groups.map((g) => ({
+    busyW: g.profile.activeW - g.profile.idleW,
+    radio: resolved.radio[g.spec.network.technology],
+  }));
+  return new SplitLog(resolved.split, groups, resolved.scenario.workload.inference.output * 8);
 }
 
 /** Events between two progress updates: often enough for the eye, rare enough to cost nothing. */

@@ -13,6 +13,7 @@ import {
 import type { ModelDownloads } from './model-download.js';
 import { GroupLog, OUTCOMES, type RequestLog, TARGET_TIERS } from './request-log.js';
 import type { ResolvedInference } from './resolve.js';
+import type { SplitLog } from './split/log.js';
 
 /** The tables of an inference run, by file stem. */
 export interface InferenceTables {
@@ -22,6 +23,8 @@ export interface InferenceTables {
   servers: Table;
   costs: Table;
   breakdown: Table;
+  /** Under `placement: split`: per group and split point, requests, latency and device energy. */
+  splits?: Table;
   devices?: Table;
   requests?: Table;
 }
@@ -44,6 +47,7 @@ export function inferenceTables(
   servers: BatchingServer[],
   downloads: ModelDownloads | undefined,
   endS: number,
+  splits?: SplitLog,
 ): InferenceTables {
   const { scenario } = resolved;
   const everything = mergedLog(log);
@@ -95,6 +99,7 @@ export function inferenceTables(
     utilisation_cloud: tierUtilisation(resolved, servers, 'cloud', endS),
     device_offline_fraction: offlineFraction(fleet, () => true, endS),
     battery_empty_events: sum(fleet.batteryEmptyCount),
+    ...splits?.summary(),
   });
   return {
     summary,
@@ -114,6 +119,9 @@ export function inferenceTables(
       TARGET_TIERS,
       buffers,
     ),
+    ...(splits === undefined
+      ? {}
+      : { splits: splits.table(resolved.groups.map((g) => g.spec.name)) }),
     devices: writeDevices(scenario.outputs, fleet.count)
       ? devicesTable(resolved, fleet, log, downloads)
       : undefined,

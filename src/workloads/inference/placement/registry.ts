@@ -8,6 +8,7 @@ import { adaptivePolicy } from './adaptive.js';
 import { devicePolicy } from './device.js';
 import { leastLoadedPolicy } from './least-loaded.js';
 import type { PlacementPolicy } from './policy.js';
+import { splitPolicy } from './split.js';
 import { tierPolicy } from './tier.js';
 
 /** Name -> policy. The order is the order the schema lists them in. */
@@ -17,6 +18,7 @@ export const PLACEMENT_POLICIES = {
   cloud: tierPolicy('cloud'),
   adaptive: adaptivePolicy,
   'least-loaded': leastLoadedPolicy,
+  split: splitPolicy,
 } as const satisfies Record<string, PlacementPolicy>;
 
 /** A registered placement policy's name. */
