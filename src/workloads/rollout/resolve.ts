@@ -212,7 +212,8 @@ function measureDeltas(
     return undefined;
   }
   try {
-    return [encodeDelta(to.bytes, from.bytes).length, encodeDelta(from.bytes, to.bytes).length];
+    const forward = encodeDelta(from.bytes, to.bytes).length;
+    return [encodeDelta(to.bytes, from.bytes).length, forward];
   } catch (error) {
     if (!(error instanceof ArchitectureMismatch)) throw error;
     problems.push({
