@@ -143,7 +143,7 @@ describe('balancer checks against the servers', () => {
 
   it('skips a tier of one server: there is nothing to choose', () => {
     const placement = { policy: 'adaptive', balancer: { policy: 'power-of-d', d: 3 } };
-    const servers = [...scenario().servers, { name: 'cloud', profile: 'cloud-a100' }];
+    const servers = [...scenario().servers!, { name: 'cloud', profile: 'cloud-a100' }];
     expect(problemsOf(scenario({ placement, servers }))).toEqual([]);
   });
 
@@ -159,7 +159,7 @@ describe('balancer checks against the servers', () => {
   });
 
   it('refuses nearest when no server of the tier is home to any cell', () => {
-    const servers = scenario().servers.map((s) => ({ ...(s as object), near: undefined }));
+    const servers = scenario().servers!.map((s) => ({ ...s, near: undefined }));
     const placement = { policy: 'edge', balancer: 'nearest' };
     expect(problemsOf(scenario({ placement, servers }))).toEqual([
       {
@@ -247,7 +247,10 @@ describe('balancers in a run', () => {
 
   it('without a balancer, edge and adaptive give exactly what the oracle named explicitly gives', () => {
     const fleet = [camera('north', 'n', 20, '3 ms'), camera('south', 's', 10, '2 ms')];
-    const servers = [...scenario().servers, { name: 'cloud', profile: 'cloud-a100', rtt: '30 ms' }];
+    const servers = [
+      ...scenario().servers!,
+      { name: 'cloud', profile: 'cloud-a100', rtt: '30 ms' },
+    ];
     for (const policy of ['edge', 'adaptive']) {
       const base = run(scenario({ placement: policy, fleet, servers, duration: '1 s' }));
       for (const balancer of ['oracle', { edge: 'oracle', cloud: 'oracle' }]) {
