@@ -16,14 +16,15 @@
  *   one under way when the window closes goes on;
  * - a device going offline keeps the bytes it had (a ranged request
  *   resumes the download when it is back); an install under way starts over;
- * - a device fails on a version at its install plus an exponential time
- *   (hazard = per-hour term + inference rate x per-inference probability),
- *   drawn from its own stream; failures count once per device and version.
+ * - a device fails on a version at its install plus E / hazard (hazard =
+ *   per-hour term + inference rate x per-inference probability), E its own
+ *   Exp(1) draw for that version (see failureClock); failures count once
+ *   per device and install.
  */
 import type { EventId } from '../../engine/event-queue.js';
 import type { RandomStreams } from '../../engine/random.js';
 import { Priority, type Simulation } from '../../engine/simulation.js';
-import { deviceKey, type Fleet, type FleetListener } from '../../fleet/fleet.js';
+import type { Fleet, FleetListener } from '../../fleet/fleet.js';
 import type { Cell } from '../../network/cells.js';
 import { DOWN, type Transfers } from '../../network/transfer.js';
 import { type DayWindow, waveBounds, wavePermutation, windowOpen, windowOpenings } from './plan.js';
@@ -83,6 +84,8 @@ export class RolloutEngine implements FleetListener {
   readonly downloadedTo: Uint8Array;
   /** 1 once a device has used its radio for the rollout. */
   readonly touched: Uint8Array;
+  /** Each device's Exp(1) draw per version: it fails that much hazard-time after installing it. */
+  private readonly failureClock: readonly [Float64Array, Float64Array];
   private waiting: number[] = [];
   private readonly listed: Uint8Array;
   private readonly order: Uint32Array;
@@ -124,6 +127,7 @@ export class RolloutEngine implements FleetListener {
     this.order = wavePermutation(n, streams.stream('rollout-waves'));
     this.bounds = waveBounds(options.waves, n);
     this.log = new WaveLog(options.waves, this.bounds);
+    this.failureClock = [failureClock(fleet, streams, 0), failureClock(fleet, streams, 1)];
   }
 
   /** Schedules the first wave, the window openings and the old version's failures; call once. */
@@ -315,15 +319,9 @@ export class RolloutEngine implements FleetListener {
   // --- failures ------------------------------------------------------------------
 
   private armFailure(d: number, v: number): void {
-    const g = this.fleet.groupOf[d]!;
-    const hazard = this.options.hazardPerS[v as 0 | 1][g]!;
+    const hazard = this.options.hazardPerS[v as 0 | 1][this.fleet.groupOf[d]!]!;
     if (!(hazard > 0)) return;
-    const group = this.fleet.groups[g]!;
-    const key = `${v}/${deviceKey(group, d - group.first)}`;
-    const afterS =
-      hazard === Number.POSITIVE_INFINITY
-        ? 0
-        : this.streams.stream('rollout-failure', key).exponential(1 / hazard);
+    const afterS = hazard === Number.POSITIVE_INFINITY ? 0 : this.failureClock[v]![d]! / hazard;
     if (this.sim.now + afterS > this.options.horizonS) return;
     this.failureEvent[d] = this.sim.schedule(afterS, this.failed, Priority.normal, d);
   }
@@ -340,4 +338,19 @@ export class RolloutEngine implements FleetListener {
     const k = this.waveOf[d]!;
     if (k !== NO_WAVE) this.log.bytes[k]! += bits / 8;
   }
+}
+
+/**
+ * Each device's Exp(1) failure clock for version v, drawn in device order
+ * from one stream per group and version (`rollout-failure`, `v/<group>`):
+ * a device's draw depends on its group and index alone, whatever the
+ * waves, windows or gate do (common random numbers).
+ */
+function failureClock(fleet: Fleet, streams: RandomStreams, v: number): Float64Array {
+  const clock = new Float64Array(fleet.count);
+  for (const group of fleet.groups) {
+    const stream = streams.stream('rollout-failure', `${v}/${group.spec.name}`);
+    for (let i = 0; i < group.spec.count; i++) clock[group.first + i] = stream.exponential(1);
+  }
+  return clock;
 }
