@@ -107,7 +107,7 @@ export class RolloutEngine implements FleetListener {
     private readonly transfers: Transfers,
     private readonly cells: readonly Cell[],
     private readonly cellOf: Uint32Array,
-    private readonly streams: RandomStreams,
+    streams: RandomStreams,
     private readonly options: RolloutOptions,
   ) {
     const n = fleet.count;
