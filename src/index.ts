@@ -242,6 +242,8 @@ export type {
 export { compressWorkload } from './workloads/compress/index.js';
 // Federated learning: strategies, kernels, asynchronous modes, privacy, secure aggregation, codecs.
 export * from './workloads/federated/index.js';
+// Staged model rollouts: waves, health gate, measured delta updates.
+export * from './workloads/rollout/index.js';
 export type { ArrivalProcess, ArrivalSpec } from './workloads/inference/arrivals.js';
 export {
   arrivalProcess,

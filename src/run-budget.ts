@@ -56,6 +56,7 @@ import { arrivalProcess } from './workloads/inference/arrivals.js';
 import { AUTO_REQUEST_ROWS } from './workloads/inference/request-log.js';
 import type { ResolvedInference } from './workloads/inference/resolve.js';
 import type { DeviceGroup } from './workloads/inference/scenario.js';
+import { estimateRollout } from './workloads/rollout/estimate.js';
 import { AUTO_DEVICE_ROWS } from './workloads/inference/tables.js';
 
 /** Events fired per request (arrival, transfers, queueing, batch, service, return): 6.28 measured at most. */
@@ -106,6 +107,8 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
       return estimateFleet(prepared.resolved);
     case 'federated':
       return estimateFederated(prepared.resolved);
+    case 'rollout':
+      return estimateRollout(prepared.resolved);
     case 'compress':
       return {
         events: 0,

@@ -7,7 +7,8 @@
  *
  * `plan` (the capacity planner on $EDGESIM_BENCH_PLAN, else
  * scenarios/plan-cameras.yaml or bench-plan.yaml), `scale` (the
- * 1,000,000-device inference scenario), `fl-scale` and `fl-async-scale`
+ * 1,000,000-device inference scenario), `rollout-1m` (a 24-hour rollout to
+ * 1,000,000 devices), `fl-scale` and `fl-async-scale`
  * (1,000,000-device cost-only federated learning, rounds and FedAsync), `fl-real` (real-tier MNIST on one and two
  * threads) and `fl-ceiling` (the most two threads give on its training) run
  * only when named, and alone: they measure peak memory or take long.
@@ -33,6 +34,7 @@ import { describePlanBench, planBench } from './plan.js';
 import { privacyCases } from './privacy.js';
 import { reportRender } from './report.js';
 import { robustCases } from './robust.js';
+import { millionDeviceRollout } from './rollout.js';
 import { secaggCases } from './secagg.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
@@ -221,6 +223,13 @@ const ALONE: Record<string, Suite> = {
     out.figures(run);
     out.line(
       `fleet: 1,000,000 devices, 10 min: ${run.requests} requests in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
+    );
+  },
+  'rollout-1m': async (progress, out) => {
+    const run = millionDeviceRollout(progress);
+    out.figures(run);
+    out.line(
+      `rollout: 1,000,000 devices, 24 h, delta in waves: ${run.updated} updated in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
     );
   },
 };
