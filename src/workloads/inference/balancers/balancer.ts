@@ -1,7 +1,7 @@
 import type { RandomStream } from '../../../engine/random.js';
 import type { LoadBoard } from './load-board.js';
 
-/** A server's load as a balancer counts it; {@link BatchingServer} has these. */
+/** A server's load as a balancer counts it; `BatchingServer` has these. */
 export interface ServerLoad {
   /** Requests waiting now. */
   readonly queueLength: number;
