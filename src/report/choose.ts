@@ -15,7 +15,7 @@ import {
   type ReportMeta,
   type ReportRow,
 } from './columns.js';
-import { accuracyCurveChart } from './curve-chart.js';
+import { curveCharts } from './curve-chart.js';
 import { heatmapChart } from './heatmap-chart.js';
 import { type ReportMetric, reportMetrics } from './metrics.js';
 
@@ -23,7 +23,7 @@ import { type ReportMetric, reportMetrics } from './metrics.js';
 export interface ReportExtra {
   /** Latency histogram rows (`group, placement, latency_above_s, latency_up_to_s, requests`). */
   readonly histogram?: readonly ReportRow[];
-  /** The runs' curves (`run`, the parameters, `time_s`, `accuracy`, ...): a sweep's curves.csv. */
+  /** The runs' curves (`run`, the parameters, `time_s`, `accuracy` or `coverage`, ...): a sweep's curves.csv. */
   readonly curves?: readonly ReportRow[];
 }
 
@@ -101,7 +101,8 @@ const BREAKDOWN_ORDER: readonly (Family | null)[] = [
  *   families (time/energy, time/cost, energy/cost, accuracy/time, ...), when
  *   there are at least two configurations;
  * - a latency CDF when `extra.histogram` is given;
- * - accuracy against simulated time, a line per run, when `extra.curves` has them;
+ * - accuracy or fleet coverage against simulated time, a line per run, when
+ *   `extra.curves` has them;
  * - a stacked bar per breakdown found (a total whose components add up to it).
  *
  * Swept parameters that take a single value are ignored. Throws when a
@@ -137,8 +138,7 @@ export function reportCharts(
     if (cdfs.series.some((s) => s.points.length > 0)) charts.push(latencyCdfChart(cdfs, meta.sloS));
   }
   if (extra.curves !== undefined) {
-    const chart = accuracyCurveChart(extra.curves, params);
-    if (chart !== null) charts.push(chart);
+    charts.push(...curveCharts(extra.curves, params));
   }
   const parameters = new Set(meta.parameters);
   const rank = (total: string) => BREAKDOWN_ORDER.indexOf(familyOf(total));

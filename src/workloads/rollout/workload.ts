@@ -4,6 +4,7 @@
  * Needs no ML runtime: deltas are measured on the `.edgm` bytes at resolve.
  */
 import type { Workload } from '../workload.js';
+import { rolloutCurve } from './curve.js';
 import { rolloutReport, strategyOf } from './report.js';
 import { type ResolvedRollout, resolveRollout } from './resolve.js';
 import { runRollout } from './run.js';
@@ -19,4 +20,5 @@ export const rolloutWorkload: Workload<typeof rolloutFields, RolloutScenario, Re
   }),
   report: (resolved, tables) =>
     rolloutReport(resolved.scenario.name, strategyOf(resolved.scenario.rollout), tables),
+  curve: rolloutCurve,
 };
