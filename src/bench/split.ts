@@ -15,7 +15,7 @@ const FILE = join(PACKAGE_ROOT, 'scenarios', 'fleet-10k.yaml');
 
 /** Requests simulated by fleet-10k.yaml under `policy` (the summary's `requests` cell). */
 export function fleetRequests(
-  policy: 'edge' | 'split',
+  policy: 'edge' | 'adaptive' | 'split',
   progress: ProgressReporter = NO_PROGRESS,
 ): number {
   const { scenario } = loadScenario(FILE);
@@ -37,6 +37,11 @@ export const splitCases: BenchCase[] = [
   {
     name: 'split: fleet-10k, fixed placement (edge), ~1.1 M requests',
     run: (progress) => fleetRequests('edge', progress),
+    unit: 'requests',
+  },
+  {
+    name: 'split: fleet-10k, adaptive placement, ~1.1 M requests',
+    run: (progress) => fleetRequests('adaptive', progress),
     unit: 'requests',
   },
   {
