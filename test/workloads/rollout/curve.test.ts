@@ -40,8 +40,17 @@ describe('a rollout curve for sweeps', () => {
     const curves = [1, 2].flatMap((seed) =>
       records(curveOf(seed)).map((p) => ({ ...p, run: seed - 1, update: 'full' })),
     );
-    const table = [0, 1].map((run) => ({ run, update: 'full', bytes_total: 4 * IMAGE_BYTES }));
-    const charts = reportCharts(table, { title: 't', parameters: ['update'] }, { curves });
+    const table = [0, 1].map((run) => ({
+      run,
+      replication: run,
+      update: 'full',
+      bytes_total: 4 * IMAGE_BYTES,
+    }));
+    const charts = reportCharts(
+      table,
+      { title: 't', parameters: ['update'], replicationColumn: 'replication' },
+      { curves },
+    );
     const chart = charts.find((c) => c.name === 'coverage-vs-time')!;
     const values = (chart.spec as { data: { values: { run: string; coverage: number }[] } }).data
       .values;
