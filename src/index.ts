@@ -242,8 +242,6 @@ export type {
 export { compressWorkload } from './workloads/compress/index.js';
 // Federated learning: strategies, kernels, asynchronous modes, privacy, secure aggregation, codecs.
 export * from './workloads/federated/index.js';
-// Staged model rollouts: waves, health gate, measured delta updates.
-export * from './workloads/rollout/index.js';
 export type { ArrivalProcess, ArrivalSpec } from './workloads/inference/arrivals.js';
 export {
   arrivalProcess,
@@ -251,6 +249,14 @@ export {
   parseArrivalTrace,
   readArrivalTrace,
 } from './workloads/inference/arrivals.js';
+export type {
+  Balancer,
+  BalancerContext,
+  BalancerSpec,
+  PickServer,
+} from './workloads/inference/balancers/balancer.js';
+export { LoadBoard } from './workloads/inference/balancers/load-board.js';
+export { BALANCER_NAMES, BALANCERS, balancer } from './workloads/inference/balancers/registry.js';
 export type { BatchingOptions, Job } from './workloads/inference/batching-server.js';
 export { BatchingServer } from './workloads/inference/batching-server.js';
 export type {
@@ -268,11 +274,13 @@ export {
 } from './workloads/inference/index.js';
 export type { LatencyBreakdown } from './workloads/inference/latency-breakdown.js';
 export { latencyBreakdown } from './workloads/inference/latency-breakdown.js';
+export type { PlacementView } from './workloads/inference/placement.js';
 export {
   choosePlacement,
   expectedDeviceEnergyJ,
   expectedLatencyS,
   ON_DEVICE,
+  placementPolicy,
 } from './workloads/inference/placement.js';
 export { LATENCY_BUCKETS_S, OUTCOMES } from './workloads/inference/request-log.js';
 export { runInference } from './workloads/inference/run.js';
@@ -285,6 +293,8 @@ export {
   WORKLOADS,
   workloadOf,
 } from './workloads/registry.js';
+// Staged model rollouts: waves, health gate, measured delta updates.
+export * from './workloads/rollout/index.js';
 export type {
   LoadedScenario,
   Scenario,

@@ -19,6 +19,7 @@ import { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
 import { type TerminalProgress, withTerminalProgress } from '../progress.js';
 import { gitCommit, VERSION } from '../version.js';
+import { balancerCases } from './balancers.js';
 import { cnnTrainingThroughput } from './cnn-training.js';
 import { codecCases } from './codecs.js';
 import { compressionCases } from './compression.js';
@@ -131,6 +132,7 @@ const SUITES: Record<string, Suite> = {
     );
   },
   fleet: (progress, out) => out.cases(fleetCases, 3, progress),
+  balancers: (progress, out) => out.cases(balancerCases, 5, progress),
   sweep: async (_progress, out) => {
     const overhead = await sweepOverhead(2);
     out.figures(overhead);
