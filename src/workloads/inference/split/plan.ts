@@ -94,60 +94,10 @@ export function resolveSplit(
   const inference = scenario.workload.inference;
   const spec = inference.split;
   const L = card.layers.length;
-  const shapeless = card.layers.filter(
-    (l) => !Array.isArray(l.outputShape) || l.outputShape.length === 0,
-  );
-  if (L < 2 || shapeless.length > 0) {
-    const why =
-      L < 2
-        ? `it has ${L} layer${L === 1 ? '' : 's'}`
-        : `layer${shapeless.length === 1 ? '' : 's'} ${fewNames(shapeless.map((l) => l.name))} lack${shapeless.length === 1 ? 's' : ''} an outputShape`;
-    problems.push({
-      path: 'model.card',
-      message: `placement "split" needs per-layer data (at least two layers, each with its outputShape); model "${card.name}": ${why}`,
-    });
-    return undefined;
-  }
-  const pointOf = (name: string): number | undefined => {
-    if (name === 'input') return 0;
-    if (name === 'output') return L;
-    const index = card.layers.findIndex((l) => l.name === name);
-    return index < 0 ? undefined : index + 1;
-  };
-  const unknown = (path: string, value: string) =>
-    problems.push({
-      path,
-      value,
-      message: `model "${card.name}" has no layer "${value}"; expected input, output or a layer name (${fewNames(card.layers.map((l) => l.name))})`,
-    });
-
-  const chosen = new Set<number>();
-  (spec?.points ?? []).forEach((name, i) => {
-    const k = pointOf(name);
-    if (k === undefined) unknown(`workload.inference.split.points[${i}]`, name);
-    else chosen.add(k);
-  });
-  const allowed = Int32Array.from(
-    spec?.points === undefined
-      ? Array.from({ length: L + 1 }, (_, k) => k)
-      : [...chosen].sort((a, b) => a - b),
-  );
-
-  let exit: SplitExit | undefined;
-  if (spec?.earlyExit !== undefined) {
-    const { after, probability } = spec.earlyExit;
-    const at = pointOf(after);
-    const path = 'workload.inference.split.earlyExit.after';
-    if (at === undefined || at === 0) unknown(path, after);
-    else if (at === L)
-      problems.push({
-        path,
-        value: after,
-        message: `an exit after the last layer ("${after}") is the model's own output; name an earlier layer`,
-      });
-    else exit = { at, probability };
-  }
-
+  if (!hasLayerData(card, problems)) return undefined;
+  const points = new PointNames(card, problems);
+  const allowed = points.allowed(spec?.points);
+  const exit = points.exit(spec?.earlyExit);
   const prefixes = groups.map((group, g): SplitGroupPlan => {
     const times = sliceTimes(card, group.profile, options, (k) => [0, k]);
     if (times === undefined && !allowed.includes(0))
@@ -160,12 +110,8 @@ export function resolveSplit(
   if (problems.length > before) return undefined;
 
   const activations = spec?.activations ?? options.precision;
-  const crossing = splitPoints(card, activations);
-  const upBytes = Float64Array.from(crossing, (p) =>
+  const upBytes = Float64Array.from(splitPoints(card, activations), (p) =>
     p.k === 0 ? inference.input : p.k === L ? 0 : p.bytes,
-  );
-  const planServers = servers.map((server) =>
-    serverPlan(card, server, options.sparsity, allowed, exit),
   );
   return {
     layers: L,
@@ -175,8 +121,84 @@ export function resolveSplit(
     activations,
     exit,
     groups: prefixes,
-    servers: planServers,
+    servers: servers.map((server) => serverPlan(card, server, options.sparsity, allowed, exit)),
   };
+}
+
+/** Whether the card has per-layer data (two layers or more, each with an output shape); else a problem. */
+function hasLayerData(card: CostCard, problems: InputProblem[]): boolean {
+  const L = card.layers.length;
+  const shapeless = card.layers.filter(
+    (l) => !Array.isArray(l.outputShape) || l.outputShape.length === 0,
+  );
+  if (L >= 2 && shapeless.length === 0) return true;
+  const one = shapeless.length === 1;
+  const why =
+    L < 2
+      ? `it has ${L} layer${L === 1 ? '' : 's'}`
+      : `layer${one ? '' : 's'} ${fewNames(shapeless.map((l) => l.name))} lack${one ? 's' : ''} an outputShape`;
+  problems.push({
+    path: 'model.card',
+    message: `placement "split" needs per-layer data (at least two layers, each with its outputShape); model "${card.name}": ${why}`,
+  });
+  return false;
+}
+
+/** Split points by name (`input`, `output`, or the layer after which it splits), problems for unknown names. */
+class PointNames {
+  constructor(
+    private readonly card: CostCard,
+    private readonly problems: InputProblem[],
+  ) {}
+
+  /** The split point `name` stands for, or undefined. */
+  pointOf(name: string): number | undefined {
+    if (name === 'input') return 0;
+    if (name === 'output') return this.card.layers.length;
+    const index = this.card.layers.findIndex((l) => l.name === name);
+    return index < 0 ? undefined : index + 1;
+  }
+
+  /** `split.points` as split points, ascending (every point when absent). */
+  allowed(names: readonly string[] | undefined): Int32Array {
+    if (names === undefined)
+      return Int32Array.from({ length: this.card.layers.length + 1 }, (_, k) => k);
+    const chosen = new Set<number>();
+    names.forEach((name, i) => {
+      const k = this.pointOf(name);
+      if (k === undefined) this.unknown(`workload.inference.split.points[${i}]`, name);
+      else chosen.add(k);
+    });
+    return Int32Array.from([...chosen].sort((a, b) => a - b));
+  }
+
+  /** `split.earlyExit` as a split point and probability; undefined (with a problem if it names no inner layer). */
+  exit(spec: { after: string; probability: number } | undefined): SplitExit | undefined {
+    if (spec === undefined) return undefined;
+    const at = this.pointOf(spec.after);
+    const path = 'workload.inference.split.earlyExit.after';
+    if (at === undefined || at === 0) {
+      this.unknown(path, spec.after);
+      return undefined;
+    }
+    if (at === this.card.layers.length) {
+      this.problems.push({
+        path,
+        value: spec.after,
+        message: `an exit after the last layer ("${spec.after}") is the model's own output; name an earlier layer`,
+      });
+      return undefined;
+    }
+    return { at, probability: spec.probability };
+  }
+
+  private unknown(path: string, value: string): void {
+    this.problems.push({
+      path,
+      value,
+      message: `model "${this.card.name}" has no layer "${value}"; expected input, output or a layer name (${fewNames(this.card.layers.map((l) => l.name))})`,
+    });
+  }
 }
 
 function serverPlan(
