@@ -9,6 +9,7 @@ import { parseCostCard } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import { readDataFile } from '../../scenario/data-file.js';
 import { traceProblems } from '../trace-files.js';
+import { balancerProblems } from './balancers/check.js';
 import { placementPolicy } from './placement/registry.js';
 import type { DeviceGroup, InferenceScenario, ServerSpec } from './scenario.js';
 import { type ResolvedSplit, resolveSplit } from './split/plan.js';
@@ -137,6 +138,7 @@ export function resolveInference(
   const placementProblem = policy.check?.(servers);
   if (placementProblem !== undefined)
     problems.push({ path: 'workload.inference.placement', message: placementProblem });
+  problems.push(...balancerProblems(scenario, servers));
   const split =
     scenario.workload.inference.placement.policy === 'split' &&
     card !== undefined &&
