@@ -274,6 +274,11 @@ export {
 } from './workloads/inference/index.js';
 export type { LatencyBreakdown } from './workloads/inference/latency-breakdown.js';
 export { latencyBreakdown } from './workloads/inference/latency-breakdown.js';
+export {
+  SplitRouter,
+  type SplitView,
+  splitPolicy,
+} from './workloads/inference/placement/split.js';
 export type { PlacementView } from './workloads/inference/placement.js';
 export {
   choosePlacement,
@@ -284,6 +289,15 @@ export {
 } from './workloads/inference/placement.js';
 export { LATENCY_BUCKETS_S, OUTCOMES } from './workloads/inference/request-log.js';
 export { runInference } from './workloads/inference/run.js';
+export { SplitLog, type SplitTimes } from './workloads/inference/split/log.js';
+export type {
+  ResolvedSplit,
+  SplitExit,
+  SplitGroupPlan,
+  SplitServerPlan,
+} from './workloads/inference/split/plan.js';
+export { resolveSplit, serverClass } from './workloads/inference/split/plan.js';
+export type { SplitSpec } from './workloads/inference/split/spec.js';
 export type { InferenceTables } from './workloads/inference/tables.js';
 export type { PreparedRun, ResolvedOf, WorkloadKind } from './workloads/registry.js';
 export {

@@ -7,8 +7,9 @@
  *
  * `plan` (the capacity planner on $EDGESIM_BENCH_PLAN, else
  * scenarios/plan-cameras.yaml or bench-plan.yaml), `scale` (the
- * 1,000,000-device inference scenario), `rollout-1m` (a 24-hour rollout to
- * 1,000,000 devices), `fl-scale` and `fl-async-scale`
+ * 1,000,000-device inference scenario), `split` (split against fixed
+ * placement on fleet-10k), `rollout-1m` (a 24-hour rollout to 1,000,000
+ * devices), `fl-scale` and `fl-async-scale`
  * (1,000,000-device cost-only federated learning, rounds and FedAsync), `fl-real` (real-tier MNIST on one and two
  * threads) and `fl-ceiling` (the most two threads give on its training) run
  * only when named, and alone: they measure peak memory or take long.
@@ -37,6 +38,7 @@ import { reportRender } from './report.js';
 import { robustCases } from './robust.js';
 import { millionDeviceRollout } from './rollout.js';
 import { secaggCases } from './secagg.js';
+import { splitCases } from './split.js';
 import { describeSweepOverhead, sweepOverhead } from './sweep.js';
 
 /** What a suite measured, as `--json` prints it. */
@@ -227,6 +229,8 @@ const ALONE: Record<string, Suite> = {
       `fleet: 1,000,000 devices, 10 min: ${run.requests} requests in ${run.wallS.toFixed(1)} s, peak RSS ${(run.peakRssBytes / 1e9).toFixed(2)} GB`,
     );
   },
+  // Three fleet-10k runs a call (fixed, adaptive and split placement): about 80 s.
+  split: (progress, out) => out.cases(splitCases, 3, progress),
   'rollout-1m': async (progress, out) => {
     const run = millionDeviceRollout(progress);
     out.figures(run);

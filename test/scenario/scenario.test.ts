@@ -95,7 +95,7 @@ describe('bad scenario input', () => {
     [
       'unknown field',
       quickstart.replace('count: 40', 'count: 40\n    colour: red'),
-      /fleet\[0\]\.colour: unknown field; expected one of: name, profile, count, network, spread, availability, failures, battery, arrivals, overrides/,
+      /fleet\[0\]\.colour: unknown field; expected one of: name, profile, count, network, spread, availability, failures, battery, arrivals, balancer, overrides/,
     ],
     [
       'wrong type',
@@ -125,7 +125,7 @@ describe('bad scenario input', () => {
     [
       'unknown enum value',
       quickstart.replace('placement: adaptive', 'placement: fog'),
-      /workload\.inference\.placement: expected one of: "device", "edge", "cloud", "adaptive", "least-loaded" \(got "fog"\)/,
+      /workload\.inference\.placement: expected one of: "device", "edge", "cloud", "adaptive", "least-loaded", "split" \(got "fog"\)/,
     ],
     ['empty file', '', /the file is empty; expected a scenario mapping/],
     [
@@ -175,11 +175,11 @@ describe('JSON Schema', () => {
   });
 
   it('describes quantity fields as a number in the base unit or text with units', () => {
-    // One schema per scenario kind (fleet, compress, federated); the fleet kind has a duration.
+    // One schema per scenario kind (fleet, compress, federated, rollout); the fleet kind has a duration.
     const schema = scenarioJsonSchema() as {
       anyOf: { properties: Record<string, { type: string[]; description: string }> }[];
     };
-    expect(schema.anyOf.map((kind) => Object.keys(kind.properties).at(-1))).toHaveLength(3);
+    expect(schema.anyOf.map((kind) => Object.keys(kind.properties).at(-1))).toHaveLength(4);
     const fleet = schema.anyOf.find((kind) => 'duration' in kind.properties)!;
     expect(fleet.properties.duration!.type).toEqual(['number', 'string']);
     expect(fleet.properties.duration!.description).toMatch(/Duration in s/);

@@ -49,6 +49,7 @@ export type {
   ZooOptions,
 } from './zoo/index.js';
 export {
+  alexNet,
   dsCnn,
   efficientNetLite0,
   fcAutoencoder,

@@ -63,7 +63,7 @@ describe('placement policy registry', () => {
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]!.path).toBe(path);
       expect(error.problems[0]!.message).toBe(
-        'expected one of: "device", "edge", "cloud", "adaptive", "least-loaded"',
+        'expected one of: "device", "edge", "cloud", "adaptive", "least-loaded", "split"',
       );
     }
   });
@@ -71,7 +71,7 @@ describe('placement policy registry', () => {
   it('the library refuses an unknown name too, listing the known ones', () => {
     expect(() => placementPolicy('nearest')).toThrow(UsageError);
     expect(() => placementPolicy('nearest')).toThrow(
-      'unknown placement policy "nearest"; known policies: device, edge, cloud, adaptive, least-loaded',
+      'unknown placement policy "nearest"; known policies: device, edge, cloud, adaptive, least-loaded, split',
     );
     expect(placementPolicy('least-loaded')).toBe(PLACEMENT_POLICIES['least-loaded']);
   });
