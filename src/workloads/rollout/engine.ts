@@ -84,6 +84,8 @@ export class RolloutEngine implements FleetListener {
   readonly downloadedTo: Uint8Array;
   /** 1 once a device has used its radio for the rollout. */
   readonly touched: Uint8Array;
+  /** 1 once a device has failed on the version it runs (reset when it changes version). */
+  private readonly failedHere: Uint8Array;
   /** Each device's Exp(1) draw per version: it fails that much hazard-time after installing it. */
   private readonly failureClock: readonly [Float64Array, Float64Array];
   private waiting: number[] = [];
@@ -100,6 +102,8 @@ export class RolloutEngine implements FleetListener {
   installEnergyJ = 0;
   stopped = false;
   onVersion: VersionListener | undefined;
+  /** Called when device `d`'s failure clock fires on `version` (its model fails on it). */
+  onFailure: VersionListener | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -122,6 +126,7 @@ export class RolloutEngine implements FleetListener {
     this.failedOnToS = new Float64Array(n).fill(Number.NaN);
     this.downloadedTo = new Uint8Array(n);
     this.touched = new Uint8Array(n);
+    this.failedHere = new Uint8Array(n);
     this.listed = new Uint8Array(n);
     this.running = [n, 0];
     this.order = wavePermutation(n, streams.stream('rollout-waves'));
@@ -309,6 +314,7 @@ export class RolloutEngine implements FleetListener {
     this.running[old as 0 | 1]--;
     this.running[v as 0 | 1]++;
     this.version[d] = v;
+    this.failedHere[d] = 0;
     if (this.failureEvent[d]! >= 0) this.sim.cancel(this.failureEvent[d]! as EventId);
     this.failureEvent[d] = -1;
     this.armFailure(d, v);
@@ -328,10 +334,22 @@ export class RolloutEngine implements FleetListener {
 
   private readonly failed = (d: number): void => {
     this.failureEvent[d] = -1;
+    this.recordFailure(d);
+    this.onFailure?.(d, this.version[d]!);
+  };
+
+  /**
+   * Counts device `d` as failed on the version it runs now, once per
+   * install: its failure clock does this, and so does an inference run for
+   * a request that failed on it (the gate counts it either way).
+   */
+  recordFailure(d: number): void {
+    if (this.failedHere[d] === 1) return;
+    this.failedHere[d] = 1;
     const v = this.version[d]!;
     this.failures[v as 0 | 1]++;
     if (v === TO && Number.isNaN(this.failedOnToS[d]!)) this.failedOnToS[d] = this.sim.now;
-  };
+  }
 
   private moved(d: number, bits: number): void {
     this.bytesMoved += bits / 8;

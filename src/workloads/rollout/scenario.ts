@@ -29,7 +29,8 @@ export const rolloutGroup = z.strictObject({
   overrides: profileOverride.optional(),
 });
 
-const failure = z
+/** A version's failure probabilities (a bad build). */
+export const failureSpec = z
   .strictObject({
     perHour: probability('Probability that a device running this version fails within an hour'),
     perInference: probability(
@@ -42,7 +43,7 @@ const failure = z
 const version = z.union([
   z.strictObject({
     file: z.string().max(MAX_TEXT_LENGTH).describe('.edgm model file, relative to the scenario'),
-    failure: failure.optional(),
+    failure: failureSpec.optional(),
   }),
   z.strictObject({
     card: z
@@ -50,7 +51,7 @@ const version = z.union([
       .max(MAX_TEXT_LENGTH)
       .describe('Cost card: a zoo name or a .json card file; its image is its encoded size'),
     precision: z.enum(PRECISIONS).optional(),
-    failure: failure.optional(),
+    failure: failureSpec.optional(),
   }),
 ]);
 
@@ -97,9 +98,12 @@ const waves = z
   })
   .describe('Cumulative shares of the fleet updated by each wave, increasing, ending at 100%');
 
-const rolloutSection = z.strictObject({
-  from: version.describe('The version every device runs at time 0'),
-  to: version.describe('The version the rollout installs'),
+/**
+ * How a rollout moves through the fleet: the `rollout` section's fields
+ * beside `from` and `to`, shared with the inference workload's `rollout`
+ * block (workloads/inference/rollout-spec.ts).
+ */
+export const rolloutPlanFields = {
   update: z
     .enum(['full', 'delta'])
     .default('full')
@@ -133,6 +137,12 @@ const rolloutSection = z.strictObject({
     "Bandwidth cap of update traffic per cell (below the cell's downlink)",
   ).optional(),
   sampleEvery: quantity('duration', positiveDuration, 'Grid step of versions.csv').default(600),
+};
+
+const rolloutSection = z.strictObject({
+  from: version.describe('The version every device runs at time 0'),
+  to: version.describe('The version the rollout installs'),
+  ...rolloutPlanFields,
 });
 
 /** The rollout workload's top-level fields, beside the scenario header. */

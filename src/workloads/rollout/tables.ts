@@ -56,11 +56,8 @@ export function rolloutTables(
   const count = engine.state.length;
   const log = engine.log;
   const waves = log.fractions.length;
-  const updatedAtEnd = new Uint32Array(waves);
   const never = { metered: 0, notTargeted: 0, cancelled: 0, unfinished: 0 };
   for (let d = 0; d < count; d++) {
-    const k = engine.waveOf[d]!;
-    if (engine.version[d] === 1 && k < waves) updatedAtEnd[k]!++;
     if (engine.downloadedTo[d] === 1) continue;
     const state = engine.state[d];
     if (state === DeviceState.blocked) never.metered++;
@@ -68,21 +65,6 @@ export function rolloutTables(
     else if (state === DeviceState.cancelled) never.cancelled++;
     else never.unfinished++;
   }
-  const rows: TableValue[][] = log.fractions.map((fraction, k) => [
-    k + 1,
-    fraction,
-    log.devices[k]!,
-    log.blocked[k]!,
-    orNull(log.startS[k]!),
-    orNull(log.endS[k]!),
-    orNull(log.gateS[k]!),
-    log.updatedAtGate[k]!,
-    log.failedAtGate[k]!,
-    orNull(log.failureRate[k]!),
-    GATE_NAMES[log.outcome[k]!]!,
-    updatedAtEnd[k]!,
-    log.bytes[k]!,
-  ]);
   const [from, to] = resolved.versions;
   const versionRows: TableValue[][] = samples.timeS.flatMap((t, i) => [
     [t, 'from', from.name, samples.from[i]!, count === 0 ? 0 : samples.from[i]! / count],
@@ -124,7 +106,34 @@ export function rolloutTables(
   };
   return {
     summary: { columns: Object.keys(summary), rows: [Object.values(summary)] },
-    rollout: { columns: WAVE_COLUMNS, rows },
+    rollout: waveTable(engine),
     versions: { columns: VERSION_COLUMNS, rows: versionRows },
   };
+}
+
+/** rollout.csv: one row per wave of the engine's rollout (see {@link rolloutTables}). */
+export function waveTable(engine: RolloutEngine): Table {
+  const log = engine.log;
+  const waves = log.fractions.length;
+  const updatedAtEnd = new Uint32Array(waves);
+  for (let d = 0; d < engine.state.length; d++) {
+    const k = engine.waveOf[d]!;
+    if (engine.version[d] === 1 && k < waves) updatedAtEnd[k]!++;
+  }
+  const rows: TableValue[][] = log.fractions.map((fraction, k) => [
+    k + 1,
+    fraction,
+    log.devices[k]!,
+    log.blocked[k]!,
+    orNull(log.startS[k]!),
+    orNull(log.endS[k]!),
+    orNull(log.gateS[k]!),
+    log.updatedAtGate[k]!,
+    log.failedAtGate[k]!,
+    orNull(log.failureRate[k]!),
+    GATE_NAMES[log.outcome[k]!]!,
+    updatedAtEnd[k]!,
+    log.bytes[k]!,
+  ]);
+  return { columns: WAVE_COLUMNS, rows };
 }
