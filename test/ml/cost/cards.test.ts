@@ -157,6 +157,7 @@ describe('every zoo card', () => {
 
   it('is listed under mobilenet-v2, resnet-50 and fedavg-cnn', () => {
     expect(Object.keys(MODEL_ZOO).sort()).toEqual([
+      'alexnet',
       'ds-cnn',
       'efficientnet-lite0',
       'fc-autoencoder',
