@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import {
+  alexNet,
   type CostCard,
   conv2d,
   costCardSchema,
@@ -29,6 +30,27 @@ function layer(card: CostCard, name: string) {
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+describe('AlexNet (torchvision layout)', () => {
+  it("has torchvision's 61,100,840 parameters and 0.71 G multiply-accumulates", () => {
+    // https://pytorch.org/vision/stable/models/generated/torchvision.models.alexnet.html:
+    // 61,100,840 params, 0.71 GFLOPS (torchvision counts multiply-accumulates).
+    const card = alexNet();
+    expect(card.params).toBe(61_100_840);
+    expect(multiplyAccumulates(card) / 1e9).toBeCloseTo(0.71, 2);
+  });
+
+  it('grows its activation past the input at conv1 and shrinks it at each pooling', () => {
+    const card = alexNet();
+    const shape = (name: string) => card.layers.find((l) => l.name === name)!.outputShape;
+    // conv1: 55 x 55 x 64 = 193,600 values, more than the input's 224 x 224 x 3 = 150,528;
+    // pool1: 27 x 27 x 64 = 46,656, under a third of it (Neurosurgeon's split point).
+    expect(shape('conv1')).toEqual([55, 55, 64]);
+    expect(shape('pool1')).toEqual([27, 27, 64]);
+    expect(shape('pool2')).toEqual([13, 13, 192]);
+    expect(shape('pool5')).toEqual([6, 6, 256]);
+  });
+});
 
 describe('FedAvg MNIST CNN', () => {
   it('has exactly the 1,663,370 parameters of the paper', () => {
