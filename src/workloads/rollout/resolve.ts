@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
+import { ArchitectureMismatch, encodeDelta } from '../../compression/model-delta.js';
+import { splitModelFile } from '../../compression/model-file.js';
 import { type RadioModels, radioModels } from '../../energy/radio.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
@@ -11,8 +13,6 @@ import type { CellSpecs } from '../../network/cell-spec.js';
 import { TECHNOLOGIES } from '../../network/technologies.js';
 import { readDataFile } from '../../scenario/data-file.js';
 import { traceProblems } from '../trace-files.js';
-import { ArchitectureMismatch, encodeDelta } from './delta.js';
-import { splitModelFile } from './model-file.js';
 import type { RolloutGroup, RolloutScenario, VersionSpec } from './scenario.js';
 
 /** A model version as a run needs it. */

@@ -5,8 +5,8 @@ import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { Table } from '../../results/table.js';
-import { RolloutEngine, type RolloutOptions } from './engine.js';
-import { dayWindows, METERED } from './plan.js';
+import { RolloutEngine, type RolloutOptions } from '../rollout-engine.js';
+import { dayWindows, METERED } from '../rollout-plan.js';
 import type { ResolvedRollout } from './resolve.js';
 import { rolloutTables, type VersionSamples } from './tables.js';
 

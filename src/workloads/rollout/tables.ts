@@ -1,7 +1,7 @@
 import type { Table, TableValue } from '../../results/table.js';
-import { DeviceState, type RolloutEngine } from './engine.js';
+import { DeviceState, type RolloutEngine } from '../rollout-engine.js';
+import { COVERAGE_MARKS, GATE_NAMES, waveTable } from '../rollout-wave-log.js';
 import type { ResolvedRollout } from './resolve.js';
-import { COVERAGE_MARKS, GATE_NAMES } from './wave-log.js';
 
 /** Devices on each version at each grid time (versions.csv). */
 export interface VersionSamples {
@@ -9,22 +9,6 @@ export interface VersionSamples {
   readonly from: number[];
   readonly to: number[];
 }
-
-export const WAVE_COLUMNS = [
-  'wave',
-  'fraction',
-  'devices',
-  'blocked',
-  'start_s',
-  'end_s',
-  'gate_s',
-  'updated_at_gate',
-  'failures_at_gate',
-  'failure_rate',
-  'gate',
-  'updated_at_end',
-  'bytes',
-] as const;
 
 export const VERSION_COLUMNS = ['time_s', 'version', 'model', 'devices', 'fraction'] as const;
 
@@ -106,34 +90,7 @@ export function rolloutTables(
   };
   return {
     summary: { columns: Object.keys(summary), rows: [Object.values(summary)] },
-    rollout: waveTable(engine),
+    rollout: waveTable(log, engine.waveOf, engine.version),
     versions: { columns: VERSION_COLUMNS, rows: versionRows },
   };
-}
-
-/** rollout.csv: one row per wave of the engine's rollout (see {@link rolloutTables}). */
-export function waveTable(engine: RolloutEngine): Table {
-  const log = engine.log;
-  const waves = log.fractions.length;
-  const updatedAtEnd = new Uint32Array(waves);
-  for (let d = 0; d < engine.state.length; d++) {
-    const k = engine.waveOf[d]!;
-    if (engine.version[d] === 1 && k < waves) updatedAtEnd[k]!++;
-  }
-  const rows: TableValue[][] = log.fractions.map((fraction, k) => [
-    k + 1,
-    fraction,
-    log.devices[k]!,
-    log.blocked[k]!,
-    orNull(log.startS[k]!),
-    orNull(log.endS[k]!),
-    orNull(log.gateS[k]!),
-    log.updatedAtGate[k]!,
-    log.failedAtGate[k]!,
-    orNull(log.failureRate[k]!),
-    GATE_NAMES[log.outcome[k]!]!,
-    updatedAtEnd[k]!,
-    log.bytes[k]!,
-  ]);
-  return { columns: WAVE_COLUMNS, rows };
 }

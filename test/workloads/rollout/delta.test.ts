@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeModel } from '../../../src/workloads/compress/encode-model.js';
 import {
   ArchitectureMismatch,
   applyDelta,
   encodeDelta,
-} from '../../../src/workloads/rollout/delta.js';
-import { splitModelFile } from '../../../src/workloads/rollout/model-file.js';
+} from '../../../src/compression/model-delta.js';
+import { splitModelFile } from '../../../src/compression/model-file.js';
+import { decodeModel } from '../../../src/workloads/compress/encode-model.js';
 
 // Written by scripts/make-rollout-fixtures.ts: an MLP 784-32-10 trained on MNIST, and two
 // fine-tuned copies on digits 0-4 (20 SGD steps): the head only, and every layer.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../../src/engine/random.js';
-import { waveBounds, wavePermutation } from '../../../src/workloads/rollout/plan.js';
+import { waveBounds, wavePermutation } from '../../../src/workloads/rollout-plan.js';
 import { IMAGE_BYTES, model, records, runFile, scenarioFile, summaryOf } from './helpers.js';
 
 const COUNT = 100;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeDelta } from '../../../src/workloads/rollout/delta.js';
+import { encodeDelta } from '../../../src/compression/model-delta.js';
 import { IMAGE_BYTES, model, records, runFile, scenarioFile, summaryOf } from './helpers.js';
 
 const fleet = [

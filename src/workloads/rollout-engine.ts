@@ -21,14 +21,20 @@
  *   Exp(1) draw for that version (see failureClock); failures count once
  *   per device and install.
  */
-import type { EventId } from '../../engine/event-queue.js';
-import type { RandomStreams } from '../../engine/random.js';
-import { Priority, type Simulation } from '../../engine/simulation.js';
-import type { Fleet, FleetListener } from '../../fleet/fleet.js';
-import type { Cell } from '../../network/cells.js';
-import { DOWN, type Transfers } from '../../network/transfer.js';
-import { type DayWindow, waveBounds, wavePermutation, windowOpen, windowOpenings } from './plan.js';
-import { GateOutcome, WaveLog } from './wave-log.js';
+import type { EventId } from '../engine/event-queue.js';
+import type { RandomStreams } from '../engine/random.js';
+import { Priority, type Simulation } from '../engine/simulation.js';
+import type { Fleet, FleetListener } from '../fleet/fleet.js';
+import type { Cell } from '../network/cells.js';
+import { DOWN, type Transfers } from '../network/transfer.js';
+import {
+  type DayWindow,
+  waveBounds,
+  wavePermutation,
+  windowOpen,
+  windowOpenings,
+} from './rollout-plan.js';
+import { GateOutcome, WaveLog } from './rollout-wave-log.js';
 
 /** A device's place in the rollout. */
 export const DeviceState = {

@@ -1,4 +1,5 @@
 /** What happened to each wave of a rollout, and when the fleet reached each coverage. */
+import type { Table, TableValue } from '../results/table.js';
 
 /** A wave's gate, as rollout.csv writes it. */
 export const GateOutcome = {
@@ -82,4 +83,55 @@ export class WaveLog {
       if (Number.isNaN(this.coverageS[i]!) && covered >= mark * count) this.coverageS[i] = nowS;
     });
   }
+}
+
+export const WAVE_COLUMNS = [
+  'wave',
+  'fraction',
+  'devices',
+  'blocked',
+  'start_s',
+  'end_s',
+  'gate_s',
+  'updated_at_gate',
+  'failures_at_gate',
+  'failure_rate',
+  'gate',
+  'updated_at_end',
+  'bytes',
+] as const;
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+/**
+ * rollout.csv: one row per wave: its cumulative share of the fleet, its
+ * devices and those blocked (metered), its start, the last install of the
+ * new version in it (`end_s`), its gate (time, devices on the new version
+ * then and how many of them had failed on it, their share, the outcome),
+ * its devices on the new version at the end (`version` 1), and the bytes
+ * its devices moved. `waveOf` and `version` are per device.
+ */
+export function waveTable(log: WaveLog, waveOf: Uint8Array, version: Uint8Array): Table {
+  const waves = log.fractions.length;
+  const updatedAtEnd = new Uint32Array(waves);
+  for (let d = 0; d < waveOf.length; d++) {
+    const k = waveOf[d]!;
+    if (version[d] === 1 && k < waves) updatedAtEnd[k]!++;
+  }
+  const rows: TableValue[][] = log.fractions.map((fraction, k) => [
+    k + 1,
+    fraction,
+    log.devices[k]!,
+    log.blocked[k]!,
+    orNull(log.startS[k]!),
+    orNull(log.endS[k]!),
+    orNull(log.gateS[k]!),
+    log.updatedAtGate[k]!,
+    log.failedAtGate[k]!,
+    orNull(log.failureRate[k]!),
+    GATE_NAMES[log.outcome[k]!]!,
+    updatedAtEnd[k]!,
+    log.bytes[k]!,
+  ]);
+  return { columns: WAVE_COLUMNS, rows };
 }
