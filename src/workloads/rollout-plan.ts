@@ -182,3 +182,8 @@ export function windowOpenings(windows: readonly DayWindow[], horizonS: number):
     }
   return times.sort((a, b) => a - b);
 }
+
+/** Probability p per hour as a constant hazard: 1 - exp(-lambda 3600 s) = p. */
+export function hazardPerS(perHour: number): number {
+  return perHour >= 1 ? Number.POSITIVE_INFINITY : -Math.log1p(-perHour) / 3600;
+}

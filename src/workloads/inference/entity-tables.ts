@@ -143,7 +143,8 @@ export function devicesTable(
  * and outcome; undefined when it kept none. A completed request's latency is
  * upload + queue + service + download + RTT. Under `placement: split` four
  * columns follow: the split point, the layer it split after, the device's
- * part of the service time and whether it left at the early exit.
+ * part of the service time and whether it left at the early exit. With a
+ * rollout, the last column is the version that served it (`from`, `to`).
  */
 export function requestsTable(resolved: ResolvedInference, log: RequestLog): Table | undefined {
   const rows = log.requestRows();
@@ -169,6 +170,7 @@ export function requestsTable(resolved: ResolvedInference, log: RequestLog): Tab
       'latency_s',
       'outcome',
       ...(split === undefined ? [] : ['split_k', 'split_after', 'device_s', 'early_exit']),
+      ...(resolved.rollout === undefined ? [] : ['version']),
     ],
     rows: rows.map(({ group, times, endS, outcome }) => {
       const row: TableValue[] = [
@@ -189,6 +191,7 @@ export function requestsTable(resolved: ResolvedInference, log: RequestLog): Tab
         const k = times.split;
         row.push(k < 0 ? null : k, k < 0 ? null : split.labels[k]!, times.deviceS, times.exits);
       }
+      if (resolved.rollout !== undefined) row.push(times.version === 1 ? 'to' : 'from');
       return row;
     }),
   };

@@ -9,6 +9,16 @@ export interface ModelGate {
   isReady(d: number): boolean;
 }
 
+/** A model rollout as a device's processor sees it (rollout-run.ts). */
+export interface DeviceVersions {
+  /** Roofline time of one inference of the version device d runs now, or undefined where its class cannot run it. */
+  estimate(d: number): ComputeEstimate | undefined;
+  /** Whether device d is installing an update: busy, its requests wait. */
+  installing(d: number): boolean;
+  /** A request starts on its device now: notes its version; false when the device's model has failed on it. */
+  starting(request: Request): boolean;
+}
+
 /**
  * Each device's own processor: one request at a time in the roofline time
  * of its class divided by its throughput factor, the others waiting in a
@@ -29,6 +39,7 @@ export class OnDeviceExecutor {
   /** The event that ends it, to cancel if the device goes down. */
   private readonly finishing: (EventId | undefined)[];
   private models: ModelGate | undefined;
+  private versions: DeviceVersions | undefined;
   /** Compute running or waiting on each device, s. */
   private readonly workS: Float64Array;
   private next: ((request: Request) => void) | undefined;
@@ -62,9 +73,28 @@ export class OnDeviceExecutor {
     this.models = models;
   }
 
+  /**
+   * From now on each device runs the version `versions` says, in that
+   * version's time; an installing device starts nothing (its requests
+   * wait), and a request starting on a device whose model has failed fails
+   * at once with `model-error`. A request already running when an install
+   * begins runs to its end (the install writes storage meanwhile).
+   */
+  useVersions(versions: DeviceVersions): void {
+    this.versions = versions;
+  }
+
+  /** Whether a request runs on device d now. */
+  isRunning(d: number): boolean {
+    return this.current[d] !== undefined;
+  }
+
   /** On-device inference time of device d (its spread applied), s, or undefined if its class cannot run the model. */
   timeS(d: number): number | undefined {
-    const estimate = this.groupTimeS[this.fleet.groupOf[d]!];
+    const estimate =
+      this.versions === undefined
+        ? this.groupTimeS[this.fleet.groupOf[d]!]
+        : this.versions.estimate(d);
     return estimate === undefined ? undefined : estimate.timeS / this.fleet.throughputFactor[d]!;
   }
 
@@ -78,10 +108,15 @@ export class OnDeviceExecutor {
     return (this.current[d] ? 1 : 0) + (this.queues.get(d)?.length ?? 0);
   }
 
+  /** Whether device d may start a request: it has the model and is not installing one. */
+  private canStart(d: number): boolean {
+    return this.hasModel(d) && !(this.versions?.installing(d) ?? false);
+  }
+
   /** Runs the request on its device now if it is idle and has the model, else queues it. */
   submit(request: Request): void {
     const d = request.device;
-    if (this.current[d] === undefined && this.hasModel(d)) {
+    if (this.current[d] === undefined && this.canStart(d)) {
       this.workS[d]! += this.serviceOf(request);
       this.start(d, request);
       return;
@@ -98,10 +133,12 @@ export class OnDeviceExecutor {
 
   /** Starts device d's next waiting request, if any (its processor is free and it has the model). */
   startNext(d: number): void {
-    const next = this.queues.get(d)?.shift();
-    if (next === undefined) return;
-    next.queueS = this.sim.now - next.arrivalS;
-    this.start(d, next);
+    if (this.current[d] !== undefined || !this.canStart(d)) return;
+    const queue = this.queues.get(d);
+    for (let next = queue?.shift(); next !== undefined; next = queue!.shift()) {
+      next.queueS = this.sim.now - next.arrivalS;
+      if (this.start(d, next)) return;
+    }
   }
 
   /** Device d is going down: its running and waiting requests fail with `device-offline`. */
@@ -124,19 +161,27 @@ export class OnDeviceExecutor {
     return request.split < 0 ? this.timeS(request.device)! : request.deviceS;
   }
 
-  private start(d: number, request: Request): void {
+  /** Starts the request on device d; false when it failed at once (its model has failed). */
+  private start(d: number, request: Request): boolean {
+    if (this.versions !== undefined && !this.versions.starting(request)) {
+      this.workS[d] = Math.max(0, this.workS[d]! - this.serviceOf(request));
+      this.requests.finish(request, 'model-error');
+      return false;
+    }
     const serviceS = this.serviceOf(request);
     request.serviceS = serviceS;
     this.current[d] = request;
     this.fleet.setBusy(d, true);
     this.finishing[d] = this.sim.schedule(serviceS, this.finished, Priority.normal, d);
+    return true;
   }
 
   private readonly finished = (d: number): void => {
     const request = this.current[d]!;
     this.finishing[d] = undefined;
     this.current[d] = undefined;
-    this.fleet.setBusy(d, false);
+    // An install under way keeps the device busy.
+    if (!(this.versions?.installing(d) ?? false)) this.fleet.setBusy(d, false);
     // Back to exactly 0 when nothing waits, so rounding never accumulates.
     const waiting = this.queues.get(d)?.length ?? 0;
     this.workS[d] = waiting === 0 ? 0 : Math.max(0, this.workS[d]! - request.serviceS);

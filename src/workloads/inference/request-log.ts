@@ -8,7 +8,15 @@ export const OUTCOMES = [
   'device-queue-full',
   'device-offline',
 ] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+/**
+ * With a model rollout (`workload.inference.rollout`) one more: the model
+ * version that served the request failed on it (a bad build; see
+ * rollout-run.ts). Tables show it only in runs with a rollout.
+ */
+export const MODEL_ERROR = 'model-error';
+/** Every outcome a run with a rollout reports. */
+export const ROLLOUT_OUTCOMES = [...OUTCOMES, MODEL_ERROR] as const;
+export type Outcome = (typeof ROLLOUT_OUTCOMES)[number];
 
 /** The fields of a finished request the log keeps (and, under split computing, its split). */
 export interface RequestTimes extends SplitTimes {
@@ -22,6 +30,8 @@ export interface RequestTimes extends SplitTimes {
   /** Half the round trip to its server (0 on the device), s. */
   readonly oneWayS: number;
   readonly batch: number;
+  /** The model version that served it (0 = from, 1 = to) under a rollout; -1 otherwise. */
+  readonly version: number;
 }
 
 /**
@@ -58,7 +68,7 @@ const COLUMNS = 1 + LATENCY_COMPONENTS.length;
  * percentiles; a histogram by placement target.
  */
 export class GroupLog {
-  readonly outcomes = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
+  readonly outcomes = new Map<Outcome, number>(ROLLOUT_OUTCOMES.map((o) => [o, 0]));
   /** Completed requests so far. */
   latencyCount = 0;
   /** Histogram counts by target (device = index 0, server s = s + 1), then bucket. */
@@ -200,6 +210,7 @@ export class RequestLog {
   private readonly rowMode: 'auto' | 'always' | 'never';
   private readonly warmupS: number;
   private readonly splits: SplitLog | undefined;
+  private readonly versions: RecordListener | undefined;
 
   constructor(options: {
     /** Group index of each device. */
@@ -213,6 +224,8 @@ export class RequestLog {
     warmupS?: number;
     /** Split computing: where completed requests split, and what that cost. */
     splits?: SplitLog;
+    /** A rollout: hears of every recorded request (after the warm-up). */
+    versions?: RecordListener;
   }) {
     const { groupOf, groups, serverTiers } = options;
     const devices = groupOf.length;
@@ -223,6 +236,7 @@ export class RequestLog {
     this.rowMode = options.rows ?? 'auto';
     this.warmupS = options.warmupS ?? 0;
     this.splits = options.splits;
+    this.versions = options.versions;
     this.groups = Array.from({ length: groups }, () => new GroupLog(serverCount));
     this.groupCellBytes = new Float64Array(groups);
     this.deviceRequests = new Uint32Array(devices);
@@ -246,6 +260,7 @@ export class RequestLog {
       groupLog.add(endS - request.arrivalS, request, tier);
       this.splits?.add(group, request, endS - request.arrivalS);
     }
+    this.versions?.record(request, endS, outcome);
     if (this.rows === undefined) return;
     this.rows.push({ group, times: request, endS, outcome });
     if (this.rowMode === 'auto' && this.rows.length > AUTO_REQUEST_ROWS) this.rows = undefined;
@@ -270,6 +285,11 @@ export class RequestLog {
       ?.slice()
       .sort((a, b) => a.times.arrivalS - b.times.arrivalS || a.times.device - b.times.device);
   }
+}
+
+/** Hears of each request the log records. */
+export interface RecordListener {
+  record(request: RequestTimes, endS: number, outcome: Outcome): void;
 }
 
 /** Index of the histogram bucket holding `latencyS`. */

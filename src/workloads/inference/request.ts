@@ -55,6 +55,8 @@ export class Request implements Job {
   continues = false;
   /** Whether it leaves at the model's early exit. */
   exits = false;
+  /** The model version that served it (0 = from, 1 = to) under a rollout; -1 until known, and without one. */
+  version = -1;
 
   constructor(
     readonly slot: number,
@@ -82,6 +84,9 @@ export class LiveRequests {
   /** Requests opened and not yet finished. */
   count = 0;
 
+  /** A rollout's last word on how a request ended (rollout-run.ts); none without one. */
+  private settle: ((request: Request, outcome: Outcome) => Outcome) | undefined;
+
   constructor(
     private readonly sim: Simulation,
     private readonly log: RequestLog,
@@ -90,6 +95,11 @@ export class LiveRequests {
     /** A request completed later than this after its arrival has missed its deadline, s. */
     private readonly deadlineS: number,
   ) {}
+
+  /** From now on every finishing request passes through `settle`, which may turn a completion into a failure. */
+  settleWith(settle: (request: Request, outcome: Outcome) => Outcome): void {
+    this.settle = settle;
+  }
 
   /** A new request of device `d`, arriving now; `served` hears when its batch is served. */
   open(d: number, served: Served): Request {
@@ -106,7 +116,8 @@ export class LiveRequests {
   }
 
   /** Ends a request now with `outcome` (a completion past the deadline is logged as missed) and frees its slot. */
-  finish(request: Request, outcome: Outcome): void {
+  finish(request: Request, done: Outcome): void {
+    const outcome = this.settle === undefined ? done : this.settle(request, done);
     this.count--;
     this.bySlot[request.slot] = undefined;
     this.freeSlots.push(request.slot);

@@ -11,6 +11,7 @@ import { readDataFile } from '../../scenario/data-file.js';
 import { traceProblems } from '../trace-files.js';
 import { balancerProblems } from './balancers/check.js';
 import { placementPolicy } from './placement/registry.js';
+import { type ResolvedInferenceRollout, resolveInferenceRollout } from './rollout-resolve.js';
 import type { DeviceGroup, InferenceScenario, ServerSpec } from './scenario.js';
 import { type ResolvedSplit, resolveSplit } from './split/plan.js';
 
@@ -42,6 +43,8 @@ export interface ResolvedInference {
   radio: RadioModels;
   /** Split computing's tables, with `placement: split` only. */
   split?: ResolvedSplit;
+  /** The `rollout` block's versions, with a rollout only. */
+  rollout?: ResolvedInferenceRollout;
 }
 
 /**
@@ -109,19 +112,42 @@ export function resolveInference(
     }
   });
 
+  const rollout =
+    scenario.workload.inference.rollout !== undefined && card !== undefined
+      ? resolveInferenceRollout(
+          {
+            scenario,
+            baseDir: dirname(file),
+            card,
+            precision,
+            modelBytes: card.deployment?.encodedBytes ?? weightBytes(card, precision),
+            groups,
+            deviceTimeS,
+            loadCard: (name) => loadCard(name, file),
+          },
+          problems,
+        )
+      : undefined;
+  // Servers run `from` (the model), or `to` when the rollout says so.
+  const serverModel = rollout?.versions[rollout.serverVersion] ?? { card, precision };
+
   const servers: ResolvedServer[] = [];
   scenario.servers.forEach((spec, i) => {
     const path = `servers[${i}]`;
     const profile = attempt(`${path}.profile`, () =>
       library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
     );
+    const card = serverModel.card;
     if (profile === undefined || card === undefined) return;
-    const serverPrecision = spec.precision ?? precision;
+    const serverPrecision = spec.precision ?? serverModel.precision;
     // The schema bounds maxBatch (MAX_BATCH), so this table is small.
     const maxBatch = spec.batching?.maxBatch ?? 1;
     const batchTimeS = new Float64Array(maxBatch + 1);
     for (let b = 1; b <= maxBatch; b++) {
-      const time = inferenceTime(card, profile, serverPrecision, { batch: b, sparsity });
+      const time = inferenceTime(card, profile, serverPrecision, {
+        batch: b,
+        sparsity: card.deployment?.weightSparsity ?? 0,
+      });
       if (!time.ok) {
         problems.push({
           path: `${path}.profile`,
@@ -171,6 +197,7 @@ export function resolveInference(
     servers,
     radio: radioModels(scenario.radio),
     ...(split === undefined ? {} : { split }),
+    ...(rollout === undefined ? {} : { rollout }),
   };
 }
 

@@ -13,6 +13,8 @@ import { type ChooseTarget, placementPolicy } from './placement.js';
 import { LiveRequests } from './request.js';
 import { RequestLog } from './request-log.js';
 import type { ResolvedInference } from './resolve.js';
+import { InferenceRollout } from './rollout-run.js';
+import { VersionLog } from './rollout-tables.js';
 import { SplitLog } from './split/log.js';
 import { SplitRequests } from './split/route.js';
 import { type InferenceTables, inferenceTables } from './tables.js';
@@ -47,6 +49,10 @@ export function runInference(
   });
   const { cells, cellOf } = buildCells(sim, scenario, resolved.baseDir);
   const splits = splitLogOf(resolved);
+  const versions =
+    resolved.rollout === undefined
+      ? undefined
+      : new VersionLog(resolved.rollout.spec.sampleEvery, scenario.duration);
   const log = new RequestLog({
     groupOf: fleet.groupOf,
     groups: resolved.groups.length,
@@ -54,6 +60,7 @@ export function runInference(
     rows: scenario.outputs.requests,
     warmupS: scenario.warmup,
     ...(splits === undefined ? {} : { splits }),
+    ...(versions === undefined ? {} : { versions }),
   });
   const requests = new LiveRequests(
     sim,
@@ -99,15 +106,33 @@ export function runInference(
       })
     : undefined;
   if (downloads !== undefined) device.waitForModel(downloads);
+  // Update downloads share the cells with requests: the same transfers.
+  const rollout =
+    resolved.rollout === undefined
+      ? undefined
+      : new InferenceRollout(
+          { sim, fleet, transfers, cells, cellOf, streams, device, requests },
+          resolved,
+          resolved.rollout,
+        );
 
   fleet.listen({
     deviceDown: (d) => {
       device.deviceDown(d);
       downloads?.abort(d);
+      // Before the offload path aborts every transfer of the device, its update's among them.
+      rollout?.engine.deviceDown(d);
       offload.deviceDown(d);
     },
-    deviceUp: (d) => downloads?.start(d),
+    deviceUp: (d) => {
+      downloads?.start(d);
+      rollout?.engine.deviceUp(d);
+    },
   });
+  if (rollout !== undefined) {
+    rollout.start();
+    versions!.sample(sim, () => rollout.engine.running);
+  }
 
   const view: SplitView = {
     sim,
@@ -147,7 +172,16 @@ export function runInference(
   // Devices keep changing state forever; stop once arrivals have ended and the last request is done.
   runReporting(sim, scenario.duration, () => requests.count === 0, progress);
   fleet.finish();
-  return inferenceTables(resolved, fleet, log, offload.servers, downloads, sim.now, splits);
+  return inferenceTables(
+    resolved,
+    fleet,
+    log,
+    offload.servers,
+    downloads,
+    sim.now,
+    splits,
+    rollout === undefined ? undefined : { engine: rollout.engine, versions: versions! },
+  );
 }
 
 /** The split log of a run under `placement: split`, else undefined. */

@@ -26,6 +26,7 @@ import { quantity } from '../../scenario/units.js';
 import { PRECISIONS } from '../../vocabulary/cost-card.js';
 import { arrivalSpec } from './arrivals.js';
 import { groupPlacementFields, placementField } from './placement/spec.js';
+import { inferenceRolloutField } from './rollout-spec.js';
 import { splitField } from './split/spec.js';
 
 const positive = { min: 0, exclusiveMin: true } as const;
@@ -133,6 +134,7 @@ const inferenceSection = z.strictObject({
     .describe(
       "Devices that may run the model download it over their cell's downlink first (the card's encoded size, else its weights at the precision run); requests for the device wait until it has arrived",
     ),
+  rollout: inferenceRolloutField.optional(),
 });
 
 /**

@@ -11,8 +11,16 @@ import {
   latencyBreakdown,
 } from './latency-breakdown.js';
 import type { ModelDownloads } from './model-download.js';
-import { GroupLog, OUTCOMES, type RequestLog, TARGET_TIERS } from './request-log.js';
+import {
+  GroupLog,
+  OUTCOMES,
+  type Outcome,
+  type RequestLog,
+  ROLLOUT_OUTCOMES,
+  TARGET_TIERS,
+} from './request-log.js';
 import type { ResolvedInference } from './resolve.js';
+import { type RolloutRun, rolloutSummary, rolloutTables } from './rollout-tables.js';
 import type { SplitLog } from './split/log.js';
 
 /** The tables of an inference run, by file stem. */
@@ -25,6 +33,10 @@ export interface InferenceTables {
   breakdown: Table;
   /** Under `placement: split`: per group and split point, requests, latency and device energy. */
   splits?: Table;
+  /** With a rollout: per wave (as the rollout workload's rollout.csv). */
+  rollout?: Table;
+  /** With a rollout: per time bucket and version, devices and requests. */
+  versions?: Table;
   devices?: Table;
   requests?: Table;
 }
@@ -48,8 +60,10 @@ export function inferenceTables(
   downloads: ModelDownloads | undefined,
   endS: number,
   splits?: SplitLog,
+  rollout?: RolloutRun,
 ): InferenceTables {
   const { scenario } = resolved;
+  const outcomes = resolved.rollout === undefined ? OUTCOMES : ROLLOUT_OUTCOMES;
   const everything = mergedLog(log);
   const deviceEnergy = energyOf(fleet, () => true);
   const serverEnergyJ = resolved.servers.map((r, s) =>
@@ -84,7 +98,7 @@ export function inferenceTables(
     end_s: endS,
     devices: fleet.count,
     servers: resolved.servers.length,
-    ...requestMetrics(everything, measuredS, scenario.workload.inference.slo),
+    ...requestMetrics(everything, measuredS, scenario.workload.inference.slo, outcomes),
     ...breakdownMetrics(overall),
     ...energyMetrics(deviceEnergy, runCompletions(everything, scenario.warmup, endS)),
     energy_servers_j: sum(serverEnergyJ),
@@ -100,10 +114,13 @@ export function inferenceTables(
     device_offline_fraction: offlineFraction(fleet, () => true, endS),
     battery_empty_events: sum(fleet.batteryEmptyCount),
     ...splits?.summary(),
+    ...(rollout === undefined
+      ? {}
+      : rolloutSummary(resolved.rollout!, rollout.engine, rollout.versions)),
   });
   return {
     summary,
-    groups: groupsTable(resolved, fleet, log, byGroup, endS),
+    groups: groupsTable(resolved, fleet, log, byGroup, endS, outcomes),
     latency: latencyTable(resolved, log),
     servers: serversTable(resolved, servers, log, serverEnergyJ, endS),
     costs: costsTable(cost, window),
@@ -122,6 +139,9 @@ export function inferenceTables(
     ...(splits === undefined
       ? {}
       : { splits: splits.table(resolved.groups.map((g) => g.spec.name)) }),
+    ...(rollout === undefined
+      ? {}
+      : rolloutTables(resolved.rollout!, rollout.engine, rollout.versions)),
     devices: writeDevices(scenario.outputs, fleet.count)
       ? devicesTable(resolved, fleet, log, downloads)
       : undefined,
@@ -139,6 +159,7 @@ function requestMetrics(
   group: GroupLog,
   measuredS: number,
   sloS: number,
+  outcomes: readonly Outcome[],
 ): Record<string, TableValue> {
   const latencies = group.sortedLatencies();
   const requests = sum([...group.outcomes.values()]);
@@ -146,10 +167,9 @@ function requestMetrics(
   let violations = 0;
   for (let i = 0; i < latencies.length; i++) if (latencies[i]! > sloS) violations++;
   const failures = Object.fromEntries(
-    OUTCOMES.filter((o) => o !== 'completed').map((o) => [
-      `failed_${o.replaceAll('-', '_')}`,
-      group.outcomes.get(o)!,
-    ]),
+    outcomes
+      .filter((o) => o !== 'completed')
+      .map((o) => [`failed_${o.replaceAll('-', '_')}`, group.outcomes.get(o)!]),
   );
   return {
     requests,
@@ -199,6 +219,7 @@ function groupsTable(
   log: RequestLog,
   breakdowns: readonly LatencyBreakdown[],
   endS: number,
+  outcomes: readonly Outcome[],
 ): Table {
   const { scenario } = resolved;
   const records = resolved.groups.map((group, g) => {
@@ -220,6 +241,7 @@ function groupsTable(
         log.groups[g]!,
         scenario.duration - scenario.warmup,
         scenario.workload.inference.slo,
+        outcomes,
       ),
       ...breakdownMetrics(breakdowns[g]!),
       on_device_fraction: ratio(

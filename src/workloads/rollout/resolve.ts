@@ -12,6 +12,7 @@ import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import type { CellSpecs } from '../../network/cell-spec.js';
 import { TECHNOLOGIES } from '../../network/technologies.js';
 import { readDataFile } from '../../scenario/data-file.js';
+import { hazardPerS } from '../rollout-plan.js';
 import { traceProblems } from '../trace-files.js';
 import type { RolloutGroup, RolloutScenario, VersionSpec } from './scenario.js';
 
@@ -42,11 +43,6 @@ export interface ResolvedRollout {
   /** Cells as the run builds them: the scenario's, with the update cap applied to every downlink. */
   readonly cells: CellSpecs;
   readonly radio: RadioModels;
-}
-
-/** Probability p per hour as a constant hazard: 1 - exp(-lambda 3600 s) = p. */
-export function hazardPerS(perHour: number): number {
-  return perHour >= 1 ? Number.POSITIVE_INFINITY : -Math.log1p(-perHour) / 3600;
 }
 
 /**
