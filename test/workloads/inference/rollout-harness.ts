@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Table, TableValue } from '../../../src/results/table.js';
 import { prepareScenario } from '../../../src/run.js';
 import type { ResolvedInference } from '../../../src/workloads/inference/resolve.js';
-import { type InferenceTables, runInference } from '../../../src/workloads/inference/run.js';
+import { runInference } from '../../../src/workloads/inference/run.js';
+import type { InferenceTables } from '../../../src/workloads/inference/tables.js';
 
 /** The shipped .edgm fixtures (scripts/make-rollout-fixtures.ts). */
 export const model = (name: string) =>
