@@ -56,8 +56,8 @@ import { arrivalProcess } from './workloads/inference/arrivals.js';
 import { AUTO_REQUEST_ROWS } from './workloads/inference/request-log.js';
 import type { ResolvedInference } from './workloads/inference/resolve.js';
 import type { DeviceGroup } from './workloads/inference/scenario.js';
-import { estimateRollout } from './workloads/rollout/estimate.js';
 import { AUTO_DEVICE_ROWS } from './workloads/inference/tables.js';
+import { estimateRollout } from './workloads/rollout/estimate.js';
 
 /** Events fired per request (arrival, transfers, queueing, batch, service, return): 6.28 measured at most. */
 export const EVENTS_PER_REQUEST = 8;
