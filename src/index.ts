@@ -287,7 +287,17 @@ export {
   ON_DEVICE,
   placementPolicy,
 } from './workloads/inference/placement.js';
-export { LATENCY_BUCKETS_S, OUTCOMES } from './workloads/inference/request-log.js';
+export {
+  LATENCY_BUCKETS_S,
+  MODEL_ERROR,
+  OUTCOMES,
+  ROLLOUT_OUTCOMES,
+} from './workloads/inference/request-log.js';
+export type {
+  InferenceVersion,
+  ResolvedInferenceRollout,
+} from './workloads/inference/rollout-resolve.js';
+export type { InferenceRolloutSpec } from './workloads/inference/rollout-spec.js';
 export { runInference } from './workloads/inference/run.js';
 export { SplitLog, type SplitTimes } from './workloads/inference/split/log.js';
 export type {
