@@ -21,7 +21,10 @@
  *    sharing), or, where the technology has a regulatory duty cycle
  *    (LoRaWAN), holds the channel for the airtime and then stays silent for
  *    airtime x (1/dutyCycle - 1): per device on the uplink, per cell (its
- *    gateway) on the downlink (ETSI EN 300 220 limits each transmitter);
+ *    gateway) on the downlink (ETSI EN 300 220 limits each transmitter).
+ *    A `capped` transfer joins its link's capped class (update traffic, at
+ *    most the link's class cap in all; see ProcessorSharing.setClassCap); a
+ *    duty-cycled channel holds its airtime whatever the class;
  * 4. charges the radio for the payload bits and calls `onDone(arg)`.
  *
  * A transfer can be aborted at any point (its device went down, a deadline
@@ -74,6 +77,7 @@ const FINISHING = 5; // the last bit arrived; settling the radio and calling onD
 export class Transfers {
   private device = new Int32Array(64);
   private direction = new Uint8Array(64);
+  private capped = new Uint8Array(64);
   private phase = new Uint8Array(64);
   private bits = new Float64Array(64);
   private leadS = new Float64Array(64);
@@ -107,7 +111,8 @@ export class Transfers {
   /**
    * Starts moving `bits` of payload between device `d` and the network;
    * `onDone(arg)` runs when the last bit has arrived. `leadS` (s, >= 0) is
-   * spent before the first bit, the radio in its tail. Returns the handle.
+   * spent before the first bit, the radio in its tail. A `capped` transfer
+   * moves in the capped class of its direction's link. Returns the handle.
    */
   start(
     d: number,
@@ -116,10 +121,12 @@ export class Transfers {
     onDone: TransferDone,
     arg: number,
     leadS = 0,
+    capped = false,
   ): number {
     const t = this.allocate();
     this.device[t] = d;
     this.direction[t] = direction;
+    this.capped[t] = capped ? 1 : 0;
     this.bits[t] = bits;
     this.leadS[t] = leadS;
     this.startedS[t] = this.sim.now;
@@ -200,7 +207,8 @@ export class Transfers {
     const link = this.direction[t] === UP ? cell.uplink : cell.downlink;
     this.phase[t] = FLOWING;
     this.pending[t] = NONE;
-    this.flows[t] = link.start(this.bits[t]! * cell.airBitsPerBit, this.arrived, t);
+    const bits = this.bits[t]! * cell.airBitsPerBit;
+    this.flows[t] = link.start(bits, this.arrived, t, this.capped[t] === 1);
   };
 
   /** A duty-cycled channel: wait for the transmitter's next slot (after the lead), then hold it. */
@@ -287,6 +295,7 @@ export class Transfers {
     };
     this.device = grown(this.device);
     this.direction = grown(this.direction);
+    this.capped = grown(this.capped);
     this.phase = grown(this.phase);
     this.bits = grown(this.bits);
     this.leadS = grown(this.leadS);

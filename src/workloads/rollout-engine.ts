@@ -68,6 +68,8 @@ export interface RolloutOptions {
   readonly hazardPerS: readonly [Float64Array, Float64Array];
   /** Events after this are not scheduled (the run's end), s. */
   readonly horizonS: number;
+  /** Downloads move in the capped class of their cell's downlink (its cap set by the caller); default false. */
+  readonly cappedDownloads?: boolean;
 }
 
 /** Called when device `d` starts running `version` (0 = from, 1 = to). */
@@ -274,6 +276,7 @@ export class RolloutEngine implements FleetListener {
         this.downloaded,
         d,
         leadS,
+        this.options.cappedDownloads === true,
       );
     } else if (this.listed[d] === 0) {
       this.listed[d] = 1;

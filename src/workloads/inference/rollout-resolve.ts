@@ -11,6 +11,7 @@ import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
 import { type CostCard, type Precision, weightBytes } from '../../ml/cost/card.js';
+import { TECHNOLOGIES } from '../../network/technologies.js';
 import { hazardPerS } from '../rollout-plan.js';
 import type { InferenceRolloutSpec } from './rollout-spec.js';
 import type { DeviceGroup, InferenceScenario } from './scenario.js';
@@ -60,7 +61,7 @@ export interface RolloutContext {
 
 /**
  * Resolves `workload.inference.rollout`, pushing every problem found:
- * `cellCap` (not modelled in inference runs), `modelDownload` and split
+ * `cellCap` on a duty-cycled (LoRaWAN) cell, `modelDownload` and split
  * placement together with a rollout, classes without a storage write speed
  * (installs need it), a `to` its groups cannot run, missing or malformed
  * model files, and under `update: delta` missing files, a `to` card of
@@ -122,12 +123,15 @@ function refuseCombinations(
 ): void {
   const inference = context.scenario.workload.inference;
   if (spec.cellCap !== undefined)
-    problems.push({
-      path: `${PATH}.cellCap`,
-      message:
-        "not applied in inference runs: update downloads share each cell's downlink with requests through the same transfers, and a separate cap for update flows is not modelled; remove it (the rollout workload applies it)",
-      value: spec.cellCap,
-    });
+    for (const group of context.groups) {
+      const technology = group.spec.network.technology;
+      if (TECHNOLOGIES[technology].dutyCycle < 1)
+        problems.push({
+          path: `${PATH}.cellCap`,
+          message: `group ${group.spec.name} is on ${technology}, whose duty-cycled downlink sends one transfer at a time at its full rate; a cap on update traffic does not apply there`,
+          value: spec.cellCap,
+        });
+    }
   if (inference.modelDownload)
     problems.push({
       path: 'workload.inference.modelDownload',

@@ -2,7 +2,11 @@
  * A staged model rollout inside an inference run (`workload.inference.rollout`):
  * the rollout engine (workloads/rollout-engine.ts) takes devices from `from`
  * to `to` in waves while they serve requests, its downloads sharing each
- * cell with the requests through the run's one {@link Transfers}.
+ * cell with the requests through the run's one {@link Transfers}. With
+ * `cellCap` K the downloads are the capped class of each cell's downlink:
+ * together they take at most K of it, and requests the rest (water-filling,
+ * engine/processor-sharing.ts); while equal shares would give them no more
+ * than K, every flow in the cell gets an equal share.
  *
  * What a version means for requests (see the README's "Inside an inference
  * run"):
@@ -60,6 +64,8 @@ export class InferenceRollout implements DeviceVersions {
     private readonly rollout: ResolvedInferenceRollout,
   ) {
     const { sim, fleet, transfers, cells, cellOf, streams } = parts;
+    const cap = rollout.spec.cellCap;
+    if (cap !== undefined) for (const cell of cells) cell.downlink.setClassCap(cap);
     this.engine = new RolloutEngine(
       sim,
       fleet,
@@ -161,5 +167,6 @@ function engineOptions(
     installS: [install(0), install(1)],
     hazardPerS: [perGroup(() => versions[0].hazardPerS), perGroup(() => versions[1].hazardPerS)],
     horizonS: scenario.duration,
+    cappedDownloads: spec.cellCap !== undefined,
   };
 }

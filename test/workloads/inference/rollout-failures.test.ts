@@ -111,11 +111,12 @@ describe('rollout input refused', () => {
     expect(none.join('\n')).toMatch(/rollout\.from\.file: a delta is measured between two \.edgm/);
   });
 
-  it('cellCap, modelDownload, a missing file and waves not ending at 100%', () => {
+  it('cellCap on LoRaWAN, modelDownload, a missing file and waves not ending at 100%', () => {
     const input = onePi(arrivals, { to: { file: 'missing.edgm' }, cellCap: '1 Mbps' });
     input.workload.inference = { ...input.workload.inference, modelDownload: true } as never;
+    input.fleet[0]!.network.technology = 'lorawan';
     const problems = problemsOf(input).join('\n');
-    expect(problems).toMatch(/rollout\.cellCap: not applied in inference runs/);
+    expect(problems).toMatch(/rollout\.cellCap: group cams is on lorawan, whose duty-cycled/);
     expect(problems).toMatch(/modelDownload: a rollout starts from devices/);
     expect(problems).toMatch(/rollout\.to\.file: model file not found/);
     expect(() =>
