@@ -33,6 +33,7 @@ export function expandRuns(
   onRunJson: (canonical: string) => void,
 ): SweepRun[] {
   const points = dimensions.reduce((n, d) => n * d.levels.length, 1);
+  const layout = pointLayout(scenario, dimensions);
   const runs: SweepRun[] = [];
   for (let point = 0; point < points; point++) {
     const levels = levelsAt(point, dimensions);
@@ -42,13 +43,13 @@ export function expandRuns(
     const params = Object.fromEntries(
       chosen.map(({ parameter, value }) => [parameter.path, value]),
     );
-    const base = structuredClone(scenario);
+    const base = layout.fresh();
     for (const { parameter, value } of chosen) {
       assignPath(base, parameter.segments, structuredClone(value));
     }
     // Replications differ only in the top-level seed: each shares the point's
     // nested values (nothing downstream mutates a run's scenario).
-    const json = runJsonAt(base, params, point);
+    const json = runJsonAt(base, params, point, layout.untouchedJson);
     for (const [replication, seed] of seeds.entries()) {
       const copy = isMapping(base) ? { ...base, seed } : base;
       const run = { index: runs.length, point, replication, seed, params: { ...params } };
@@ -60,8 +61,40 @@ export function expandRuns(
 }
 
 /**
+ * How a point's scenario is made: a fresh copy of the top-level fields a
+ * parameter assigns into (deep, so assigning changes no other point) beside
+ * the others, shared by every point (nothing downstream mutates a run's
+ * scenario), whose canonical JSON is therefore worked out once. A sweep of
+ * 100,000 points of a large scenario copies and serialises only what varies.
+ */
+function pointLayout(
+  scenario: unknown,
+  dimensions: readonly Dimension[],
+): { fresh: () => unknown; untouchedJson: ReadonlyMap<string, string> } {
+  if (!isMapping(scenario))
+    return { fresh: () => structuredClone(scenario), untouchedJson: new Map() };
+  const touched = new Set(
+    dimensions.flatMap((d) => d.parameters.map((p) => String(p.segments[0]))),
+  );
+  const untouchedJson = new Map(
+    Object.keys(scenario)
+      .filter((key) => !touched.has(key) && scenario[key] !== undefined)
+      .map((key) => [key, canonicalJson(scenario[key])]),
+  );
+  return {
+    fresh: () => {
+      const base: Record<string, unknown> = { ...scenario };
+      for (const key of touched) if (key in scenario) base[key] = structuredClone(scenario[key]);
+      return base;
+    },
+    untouchedJson,
+  };
+}
+
+/**
  * `canonicalJson(run)` for each replication of one point, serialising the
- * point's scenario once: keys sort, so the run is
+ * point's scenario once (its fields no parameter assigns come serialised in
+ * `untouchedJson`): keys sort, so the run is
  * `{"index","params","point","replication","scenario","seed"}` and the
  * scenario's own `seed` falls between its keys that sort before and after it.
  */
@@ -69,6 +102,7 @@ function runJsonAt(
   base: unknown,
   params: Record<string, unknown>,
   point: number,
+  untouchedJson: ReadonlyMap<string, string>,
 ): (index: number, replication: number, seed: number) => string {
   const paramsJson = canonicalJson(params);
   const head = (index: number, replication: number) =>
@@ -80,7 +114,10 @@ function runJsonAt(
   const entries = Object.keys(base)
     .filter((key) => key !== 'seed' && base[key] !== undefined)
     .sort()
-    .map((key) => ({ key, json: `${JSON.stringify(key)}:${canonicalJson(base[key])}` }));
+    .map((key) => ({
+      key,
+      json: `${JSON.stringify(key)}:${untouchedJson.get(key) ?? canonicalJson(base[key])}`,
+    }));
   const before = entries.filter((e) => e.key < 'seed').map((e) => e.json);
   const after = entries.filter((e) => e.key > 'seed').map((e) => e.json);
   return (index, replication, seed) => {
