@@ -360,7 +360,7 @@ describe('bad sweeps', () => {
       "sweep.yaml: sweep.grid.fleet[5].count: fleet[5] is out of range: the scenario's fleet has 3 entries",
     );
     expect(sweepError({ grid: { 'workload.inference.placment': ['edge'] } })).toBe(
-      "sweep.yaml: sweep.grid.workload.inference.placment: no field 'placment' in workload.inference (did you mean 'placement'?); expected one of: placement, input, output, slo, deadline, deviceQueue, modelDownload",
+      "sweep.yaml: sweep.grid.workload.inference.placment: no field 'placment' in workload.inference (did you mean 'placement'?); expected one of: placement, split, input, output, slo, deadline, deviceQueue, modelDownload, rollout",
     );
   });
 
