@@ -104,6 +104,32 @@ describe('EWC penalty', () => {
   });
 });
 
+describe('EWC end to end', () => {
+  it('after task A, learning task B with EWC stays nearer A in the Fisher metric than fine-tuning', () => {
+    // Task B: the same inputs with labels shifted by one class, so fine-tuning drifts far from A.
+    const a = synthetic(5);
+    const b = { ...a, labels: a.labels.map((y) => (y + 1) % 3) };
+    const options = { learningRate: 0.1, epochs: 3, batchSize: 8, seed: 3 };
+    const base = buildModel('logistic', { inputShape: [4], numClasses: 3, seed: 2 });
+    trainModel(base, a, options);
+    const memory = { fisher: diagonalFisher(base, a), anchor: getFlatWeights(base) };
+    const drift = (lambda: number): number => {
+      const model = buildModel('logistic', { inputShape: [4], numClasses: 3, seed: 2 });
+      setFlatWeights(model, memory.anchor);
+      const penalty = new EwcPenalty(model, memory, lambda);
+      trainModel(model, b, { ...options, loss: ewcLoss(penalty) });
+      penalty.dispose();
+      const theta = getFlatWeights(model);
+      model.dispose();
+      return theta.reduce((s, v, k) => s + memory.fisher[k]! * (v - memory.anchor[k]!) ** 2, 0);
+    };
+    // max F is about 0.31 here, so lambda * learningRate * max F = 20 * 0.1 * 0.31 < 2: the
+    // penalty pulls without oscillating (lambda = 100 diverges). Measured: 0.040 vs 0.0011.
+    expect(drift(20)).toBeLessThan(drift(0) / 4);
+    base.dispose();
+  });
+});
+
 describe('online EWC (consolidate)', () => {
   it('F = gamma F_old + F_new and the anchor is the new one', () => {
     // gamma = 0.5: (0.5 * 2 + 1, 0.5 * 4 + 1) = (2, 3).
