@@ -360,3 +360,14 @@ export const resolveScenario = resolveInference;
 export const runScenario = runInferenceScenario;
 /** @deprecated Use {@link asInferenceScenario}. */
 export const asFleetScenario = asInferenceScenario;
+// Continual learning (#21): EWC, LwF, replay and the metrics of an accuracy matrix.
+export type { EwcMemory } from './ml/continual/ewc.js';
+export { consolidate, EwcPenalty, ewcLoss } from './ml/continual/ewc.js';
+export type { FisherMethod, FisherOptions } from './ml/continual/fisher.js';
+export { diagonalFisher } from './ml/continual/fisher.js';
+export type { LwfOptions } from './ml/continual/lwf.js';
+export { distillationTerm, lwfLoss } from './ml/continual/lwf.js';
+export type { ReplayMemoryOptions } from './ml/continual/reservoir.js';
+export { ReservoirBuffer, replayMemoryBytes } from './ml/continual/reservoir.js';
+export type { AccuracyMatrix, ContinualMetrics } from './workloads/learn/metrics.js';
+export { continualMetrics } from './workloads/learn/metrics.js';

@@ -24,6 +24,7 @@ import { balancerCases } from './balancers.js';
 import { cnnTrainingThroughput } from './cnn-training.js';
 import { codecCases } from './codecs.js';
 import { compressionCases } from './compression.js';
+import { continualCases } from './continual.js';
 import { engineCases, pendingEventsMemoryBytes } from './engine.js';
 import { federatedCases } from './federated.js';
 import { federatedRun, federatedRunInChild } from './federated-scale.js';
@@ -135,6 +136,7 @@ const SUITES: Record<string, Suite> = {
   },
   fleet: (progress, out) => out.cases(fleetCases, 3, progress),
   balancers: (progress, out) => out.cases(balancerCases, 5, progress),
+  continual: async (progress, out) => out.cases(await continualCases(), 10, progress),
   sweep: async (_progress, out) => {
     const overhead = await sweepOverhead(2);
     out.figures(overhead);
