@@ -6,6 +6,7 @@ import {
 } from '../../compression/index.js';
 import type { ValueRange } from '../../compression/quantize.js';
 import type { KernelLayout } from '../../compression/shape.js';
+import { cloneModel } from '../../ml/models/clone.js';
 import type { ModelHandle } from '../../ml/models/handle.js';
 import {
   getFlatWeights,
@@ -13,7 +14,6 @@ import {
   type WeightEntry,
   weightLayout,
 } from '../../ml/models/weights.js';
-import type { tf } from '../../ml/runtime.js';
 
 /**
  * A model on its way through a compression pipeline, with the constraints
@@ -47,6 +47,9 @@ export interface Variant {
   failure: string | null;
 }
 
+/** Re-exported for its former importers; the copy lives in `ml/models/clone.ts`. */
+export { cloneModel };
+
 /** A fresh variant of a trained model (a copy: the original is left as it is). */
 export function startVariant(name: string, trained: ModelHandle): Variant {
   return {
@@ -60,15 +63,6 @@ export function startVariant(name: string, trained: ModelHandle): Variant {
     steps: [],
     failure: null,
   };
-}
-
-/** A copy of a model: same architecture, same weights, no shared variables. */
-export function cloneModel(model: tf.LayersModel): tf.LayersModel {
-  const ctor = model.constructor as typeof tf.LayersModel;
-  const copy = ctor.fromConfig(ctor, model.getConfig()) as tf.LayersModel;
-  const weights = model.getWeights();
-  copy.setWeights(weights);
-  return copy;
 }
 
 /** The kernels (multiplying weights) of the model's flat vector: what pruning, clustering and integer quantization act on. */
