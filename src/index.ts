@@ -360,14 +360,34 @@ export const resolveScenario = resolveInference;
 export const runScenario = runInferenceScenario;
 /** @deprecated Use {@link asInferenceScenario}. */
 export const asFleetScenario = asInferenceScenario;
+export type { CsvTaskOptions, CsvTaskStream } from './ml/continual/csv-tasks.js';
+export { csvTasks } from './ml/continual/csv-tasks.js';
 // Continual learning (#21): EWC, LwF, replay and the metrics of an accuracy matrix.
 export type { EwcMemory } from './ml/continual/ewc.js';
 export { consolidate, EwcPenalty, ewcLoss } from './ml/continual/ewc.js';
 export type { FisherMethod, FisherOptions } from './ml/continual/fisher.js';
 export { diagonalFisher } from './ml/continual/fisher.js';
+export type {
+  ClassIdentity,
+  ContinualSetting,
+  TaskHead,
+  TaskHeads,
+} from './ml/continual/heads.js';
+export { CONTINUAL_SETTINGS, headsOf, mapLabels } from './ml/continual/heads.js';
 export type { LwfOptions } from './ml/continual/lwf.js';
 export { distillationTerm, lwfLoss } from './ml/continual/lwf.js';
 export type { ReplayMemoryOptions } from './ml/continual/reservoir.js';
 export { ReservoirBuffer, replayMemoryBytes } from './ml/continual/reservoir.js';
+export { scoreTask } from './ml/continual/score.js';
+export type { ContinualTask, TaskSplitOptions, TaskStream } from './ml/continual/tasks.js';
+export { SPLIT_MNIST_GROUPS, splitMnist, splitTasks } from './ml/continual/tasks.js';
+export type { PermutedOptions, RotatedOptions } from './ml/continual/transforms.js';
+export {
+  permutedMnist,
+  rotatedMnist,
+  rotateImage,
+  taskPermutation,
+} from './ml/continual/transforms.js';
+export { cloneModel } from './ml/models/clone.js';
 export type { AccuracyMatrix, ContinualMetrics } from './workloads/learn/metrics.js';
 export { continualMetrics } from './workloads/learn/metrics.js';
