@@ -27,14 +27,11 @@ import { Priority, type Simulation } from '../engine/simulation.js';
 import type { Fleet, FleetListener } from '../fleet/fleet.js';
 import type { Cell } from '../network/cells.js';
 import { DOWN, type Transfers } from '../network/transfer.js';
-import {
-  type DayWindow,
-  waveBounds,
-  wavePermutation,
-  windowOpen,
-  windowOpenings,
-} from './rollout-plan.js';
+import type { RolloutOptions } from './rollout-options.js';
+import { waveBounds, wavePermutation, windowOpen, windowOpenings } from './rollout-plan.js';
 import { GateOutcome, WaveLog } from './rollout-wave-log.js';
+
+export { type RolloutInputs, type RolloutOptions, rolloutOptions } from './rollout-options.js';
 
 /** A device's place in the rollout. */
 export const DeviceState = {
@@ -50,27 +47,6 @@ export const DeviceState = {
 const NO_WAVE = 255;
 const FROM = 0;
 const TO = 1;
-
-/** What the rollout runs on; each array is indexed by group, each pair by version (0 = from, 1 = to). */
-export interface RolloutOptions {
-  /** Cumulative shares of the fleet, increasing, the last 1. */
-  readonly waves: readonly number[];
-  readonly soakS: number;
-  readonly gate: { readonly maxFailureRate: number; readonly action: 'pause' | 'rollback' } | null;
-  readonly windows: readonly DayWindow[];
-  /** Per group: 1 when its devices never download (metered under unmetered-only). */
-  readonly blocked: Uint8Array;
-  /** Payload bits a device downloads to move into version v. */
-  readonly downloadBits: readonly [number, number];
-  /** Install time of version v on each group's class, s. */
-  readonly installS: readonly [Float64Array, Float64Array];
-  /** Failure hazard of a device of each group running version v, per second. */
-  readonly hazardPerS: readonly [Float64Array, Float64Array];
-  /** Events after this are not scheduled (the run's end), s. */
-  readonly horizonS: number;
-  /** Downloads move in the capped class of their cell's downlink (its cap set by the caller); default false. */
-  readonly cappedDownloads?: boolean;
-}
 
 /** Called when device `d` starts running `version` (0 = from, 1 = to). */
 export type VersionListener = (d: number, version: number) => void;

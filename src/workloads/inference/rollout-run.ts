@@ -32,8 +32,12 @@ import { deviceKey, type Fleet } from '../../fleet/fleet.js';
 import type { ComputeEstimate } from '../../fleet/roofline.js';
 import type { Cell } from '../../network/cells.js';
 import type { Transfers } from '../../network/transfer.js';
-import { DeviceState, RolloutEngine, type RolloutOptions } from '../rollout-engine.js';
-import { dayWindows, METERED } from '../rollout-plan.js';
+import {
+  DeviceState,
+  RolloutEngine,
+  type RolloutOptions,
+  rolloutOptions,
+} from '../rollout-engine.js';
 import type { DeviceVersions, OnDeviceExecutor } from './on-device.js';
 import type { LiveRequests, Request } from './request.js';
 import { MODEL_ERROR, type Outcome } from './request-log.js';
@@ -150,23 +154,14 @@ function engineOptions(
   resolved: ResolvedInference,
   rollout: ResolvedInferenceRollout,
 ): RolloutOptions {
-  const { groups, scenario } = resolved;
   const { spec, versions } = rollout;
-  const perGroup = (f: (g: number) => number) => Float64Array.from(groups, (_, g) => f(g));
-  const install = (v: 0 | 1) =>
-    perGroup((g) => versions[v].imageBytes / groups[g]!.profile.storageWriteBps!);
-  return {
-    waves: spec.waves,
-    soakS: spec.soak,
-    gate: spec.gate ?? null,
-    windows: dayWindows(spec.windows),
-    blocked: Uint8Array.from(groups, (group) =>
-      spec.network === 'unmetered-only' && METERED.has(group.spec.network.technology) ? 1 : 0,
-    ),
-    downloadBits: [rollout.downloadBytes[0] * 8, rollout.downloadBytes[1] * 8],
-    installS: [install(0), install(1)],
-    hazardPerS: [perGroup(() => versions[0].hazardPerS), perGroup(() => versions[1].hazardPerS)],
-    horizonS: scenario.duration,
+  return rolloutOptions({
+    plan: spec,
+    groups: resolved.groups,
+    imageBytes: [versions[0].imageBytes, versions[1].imageBytes],
+    downloadBytes: rollout.downloadBytes,
+    hazardPerS: (v) => versions[v].hazardPerS,
+    horizonS: resolved.scenario.duration,
     cappedDownloads: spec.cellCap !== undefined,
-  };
+  });
 }

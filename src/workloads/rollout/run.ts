@@ -5,8 +5,11 @@ import { buildCells } from '../../network/cells.js';
 import { Transfers } from '../../network/transfer.js';
 import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { Table } from '../../results/table.js';
-import { RolloutEngine, type RolloutOptions } from '../rollout-engine.js';
-import { dayWindows, METERED } from '../rollout-plan.js';
+import {
+  rolloutOptions as engineOptions,
+  RolloutEngine,
+  type RolloutOptions,
+} from '../rollout-engine.js';
 import type { ResolvedRollout } from './resolve.js';
 import { rolloutTables, type VersionSamples } from './tables.js';
 
@@ -57,27 +60,16 @@ export function runRollout(
 /** The engine's options from a resolved scenario: per-group and per-version numbers. */
 export function rolloutOptions(resolved: ResolvedRollout): RolloutOptions {
   const { scenario, groups, versions } = resolved;
-  const section = scenario.rollout;
-  const perGroup = (f: (g: number) => number) => Float64Array.from(groups, (_, g) => f(g));
-  const install = (v: 0 | 1) =>
-    perGroup((g) => versions[v].imageBytes / groups[g]!.profile.storageWriteBps!);
-  const hazard = (v: 0 | 1) =>
-    perGroup(
-      (g) => versions[v].hazardPerS + groups[g]!.spec.inferenceRate * versions[v].perInference,
-    );
-  return {
-    waves: section.waves,
-    soakS: section.soak,
-    gate: section.gate ?? null,
-    windows: dayWindows(section.windows),
-    blocked: Uint8Array.from(groups, (group) =>
-      section.network === 'unmetered-only' && METERED.has(group.spec.network.technology) ? 1 : 0,
-    ),
-    downloadBits: [resolved.downloadBytes[0] * 8, resolved.downloadBytes[1] * 8],
-    installS: [install(0), install(1)],
-    hazardPerS: [hazard(0), hazard(1)],
+  return engineOptions({
+    plan: scenario.rollout,
+    groups,
+    imageBytes: [versions[0].imageBytes, versions[1].imageBytes],
+    downloadBytes: resolved.downloadBytes,
+    // No requests here: per-inference failures come at the group's inference rate.
+    hazardPerS: (v, g) =>
+      versions[v].hazardPerS + groups[g]!.spec.inferenceRate * versions[v].perInference,
     horizonS: scenario.duration,
-  };
+  });
 }
 
 /** Counts the devices on each version at 0, step, 2 step, ... up to the horizon. */
