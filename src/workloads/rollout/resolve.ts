@@ -83,7 +83,7 @@ export function resolveRollout(
     versions: [from!.version, to!.version],
     downloadBytes,
     deltaRatio,
-    cells: cappedCells(scenario),
+    cells: scenario.cells,
     radio: radioModels(scenario.radio),
   };
 }
@@ -236,30 +236,14 @@ function cellProblems(scenario: RolloutScenario): InputProblem[] {
     technologyOf.set(cell, known ?? group.network.technology);
   });
   if (scenario.rollout.cellCap !== undefined)
-    for (const [name, cell] of Object.entries(scenario.cells))
-      if (cell.downlinkTrace !== undefined)
+    scenario.fleet.forEach((group, i) => {
+      const technology = group.network.technology;
+      if (TECHNOLOGIES[technology].dutyCycle < 1)
         problems.push({
-          path: `cells.${name}.downlinkTrace`,
-          message: 'rollout.cellCap caps a fixed downlink; this cell follows a trace',
-          value: cell.downlinkTrace,
+          path: `fleet[${i}].network.technology`,
+          message: `rollout.cellCap: ${technology}'s duty-cycled downlink sends one transfer at a time at its full rate; a cap on update traffic does not apply there`,
+          value: technology,
         });
+    });
   return problems;
-}
-
-/**
- * The cells with every downlink capped at `rollout.cellCap`: in a pure
- * update study the cell carries update traffic alone, so capping its link is
- * capping the update's share of it.
- */
-function cappedCells(scenario: RolloutScenario): CellSpecs {
-  const cap = scenario.rollout.cellCap;
-  if (cap === undefined) return scenario.cells;
-  const cells: CellSpecs = { ...scenario.cells };
-  for (const group of scenario.fleet) {
-    const name = group.network.cell ?? group.name;
-    const own = cells[name] ?? {};
-    const downlink = own.downlink ?? TECHNOLOGIES[group.network.technology].downlinkBps;
-    cells[name] = { ...own, downlink: Math.min(downlink, cap) };
-  }
-  return cells;
 }

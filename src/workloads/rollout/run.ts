@@ -40,6 +40,9 @@ export function runRollout(
     { baseDir: resolved.baseDir, scenarioFile: resolved.file },
   );
   const transfers = new Transfers(sim, fleet, cells, cellOf);
+  // Updates are the capped class of each downlink (here its only traffic).
+  const cap = scenario.rollout.cellCap;
+  if (cap !== undefined) for (const cell of cells) cell.downlink.setClassCap(cap);
   const engine = new RolloutEngine(
     sim,
     fleet,
@@ -69,6 +72,7 @@ export function rolloutOptions(resolved: ResolvedRollout): RolloutOptions {
     hazardPerS: (v, g) =>
       versions[v].hazardPerS + groups[g]!.spec.inferenceRate * versions[v].perInference,
     horizonS: scenario.duration,
+    cappedDownloads: scenario.rollout.cellCap !== undefined,
   });
 }
 

@@ -51,4 +51,17 @@ describe('rollout input is refused with the file, field, value and what was expe
     expect(problem!.path).toBe('rollout.update');
     expect(problem!.message).toMatch(/needs two \.edgm model files; rollout.from is a cost card/);
   });
+
+  it('a cell cap on LoRaWAN, whose duty-cycled downlink sends one transfer at a time', () => {
+    const file = scenarioFile({
+      duration: '1 h',
+      fleet: [
+        { name: 'meters', profile: 'esp32-s3', count: 5, network: { technology: 'lorawan' } },
+      ],
+      rollout: { ...versions, cellCap: '1 kbps' },
+    });
+    const [problem] = expectInputError(() => prepareScenario(file)).problems;
+    expect(problem!.path).toBe('fleet[0].network.technology');
+    expect(problem!.message).toMatch(/rollout\.cellCap: lorawan's duty-cycled downlink/);
+  });
 });
