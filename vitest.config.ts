@@ -38,6 +38,7 @@ const SLOW = [
   'test/workloads/federated/mnist.test.ts',
   'test/workloads/federated/privacy-mnist.test.ts',
   'test/workloads/federated/strategies-mnist.test.ts',
+  'test/workloads/learn/split-mnist-claims.test.ts',
 ];
 const build = ['test/global-setup.ts'];
 

@@ -57,6 +57,7 @@ import { AUTO_REQUEST_ROWS } from './workloads/inference/request-log.js';
 import type { ResolvedInference } from './workloads/inference/resolve.js';
 import type { DeviceGroup } from './workloads/inference/scenario.js';
 import { AUTO_DEVICE_ROWS } from './workloads/inference/tables.js';
+import { estimateLearn } from './workloads/learn/estimate.js';
 import { estimateRollout } from './workloads/rollout/estimate.js';
 
 /** Events fired per request (arrival, transfers, queueing, batch, service, return): 6.28 measured at most. */
@@ -109,6 +110,8 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
       return estimateFederated(prepared.resolved);
     case 'rollout':
       return estimateRollout(prepared.resolved);
+    case 'learn':
+      return estimateLearn(prepared.resolved);
     case 'compress':
       return {
         events: 0,

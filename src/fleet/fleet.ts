@@ -116,6 +116,11 @@ export class Fleet {
     return this.downMask[d] === 0;
   }
 
+  /** True while device `d`'s group's charging window is open. */
+  isCharging(d: number): boolean {
+    return this.charging[this.groupOf[d]!] === 1;
+  }
+
   /** Device `d`'s radio meter (created on first use). */
   radio(d: number): RadioMeter {
     let meter = this.radios[d];

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { compressWorkload } from './compress/workload.js';
 import { federatedWorkload } from './federated/workload.js';
 import { inferenceWorkload } from './inference/workload.js';
+import { learnWorkload } from './learn/workload.js';
 import { rolloutWorkload } from './rollout/workload.js';
 import type { Workload } from './workload.js';
 
@@ -21,9 +22,10 @@ export const WORKLOADS = {
   compress: compressWorkload,
   federated: federatedWorkload,
   rollout: rolloutWorkload,
+  learn: learnWorkload,
 } as const;
 
-/** A kind of scenario and run: `inference`, `compress`, `federated` or `rollout`. */
+/** A kind of scenario and run: `inference`, `compress`, `federated`, `rollout` or `learn`. */
 export type WorkloadKind = keyof typeof WORKLOADS;
 
 /** The kind of a file that has no other kind's marker field. */

@@ -63,6 +63,44 @@ export function consolidate(
 }
 
 /**
+ * One memory whose penalty has the gradient of the sum of several (classic
+ * EWC keeps one penalty per task learned):
+ *
+ *   sum_k F_k (theta - a_k)^2 = F (theta - a)^2 + c,
+ *   F = sum_k F_k,  a = (sum_k F_k a_k) / F,
+ *
+ * with c independent of theta, so training sees the same gradient at the
+ * cost of one penalty, and a device stores two vectors however many tasks it
+ * has learned. Where F = 0 the anchor is the last memory's (its value does
+ * not matter there). Sums in float64, stored as float32.
+ */
+export function mergeMemories(memories: readonly EwcMemory[]): EwcMemory {
+  const last = memories[memories.length - 1];
+  if (last === undefined) throw new RangeError('mergeMemories needs at least one memory');
+  for (const m of memories) {
+    checkMemory(m);
+    if (m.fisher.length !== last.fisher.length) {
+      throw new RangeError(
+        `memories hold ${m.fisher.length} and ${last.fisher.length} parameters; they must match`,
+      );
+    }
+  }
+  const fisher = new Float32Array(last.fisher.length);
+  const anchor = new Float32Array(last.fisher.length);
+  for (let k = 0; k < fisher.length; k++) {
+    let f = 0;
+    let fa = 0;
+    for (const m of memories) {
+      f += m.fisher[k]!;
+      fa += m.fisher[k]! * m.anchor[k]!;
+    }
+    fisher[k] = f;
+    anchor[k] = f > 0 ? fa / f : last.anchor[k]!;
+  }
+  return { fisher, anchor };
+}
+
+/**
  * The EWC penalty of one model: holds F and theta* as tensors shaped like
  * the model's trainable variables. `dispose` frees them.
  */

@@ -43,6 +43,12 @@ export interface FisherOptions {
   readonly method?: FisherMethod;
   /** Samples per batched pass of the `dense` path (default 500); does not change the result beyond rounding. */
   readonly batchSize?: number;
+  /**
+   * An additive output mask `[units, units]` (mask.ts): log p(y | x) is taken
+   * over the units row y leaves open, as the head-restricted loss trains.
+   * Default none: the softmax over every unit.
+   */
+  readonly mask?: Float32Array | null;
 }
 
 /** Activations the dense path reproduces; others fall back to per-sample. */
@@ -79,10 +85,11 @@ export function diagonalFisher(
       `method(='dense') needs a model of only Flatten and Dense layers (linear, relu, sigmoid, tanh; softmax last); ${handle.model.name} has others`,
     );
   }
+  const mask = options.mask ?? null;
   const sums =
     method === 'per-sample' || !denseOk
-      ? perSampleSums(handle, data)
-      : denseSums(handle, data, batchSize);
+      ? perSampleSums(handle, data, mask)
+      : denseSums(handle, data, batchSize, mask);
   const flat = new Float32Array(weightLayout(handle.model).length);
   let offset = 0;
   for (const sum of sums) {
@@ -94,12 +101,26 @@ export function diagonalFisher(
   return flat;
 }
 
-/** Log-probabilities `[batch, classes]` in inference mode. */
-function logProbabilities(handle: ModelHandle, x: tf.Tensor): tf.Tensor2D {
+/** Log-probabilities `[batch, classes]` in inference mode, over each label's open units. */
+function logProbabilities(
+  handle: ModelHandle,
+  x: tf.Tensor,
+  y: tf.Tensor1D,
+  mask: Float32Array | null,
+): tf.Tensor2D {
   const out = handle.model.apply(x, { training: false }) as tf.Tensor2D;
-  return handle.outputs === 'logits'
-    ? tf.logSoftmax(out)
-    : (tf.log(tf.maximum(out, 1e-30)) as tf.Tensor2D);
+  const logits =
+    handle.outputs === 'logits' ? out : (tf.log(tf.maximum(out, 1e-30)) as tf.Tensor2D);
+  return mask === null && handle.outputs === 'probabilities'
+    ? logits
+    : tf.logSoftmax(masked(logits, y, mask));
+}
+
+/** `logits` plus each label's row of `mask` (none: `logits`). */
+function masked(logits: tf.Tensor2D, y: tf.Tensor1D, mask: Float32Array | null): tf.Tensor2D {
+  if (mask === null) return logits;
+  const units = logits.shape[1];
+  return tf.add(logits, tf.gather(tf.tensor2d(mask, [units, units]), y)) as tf.Tensor2D;
 }
 
 /** Sum over the batch of log p(y_n | x_n). */
@@ -119,14 +140,14 @@ function sampleTensors(data: Dataset, start: number, size: number): [tf.Tensor, 
 }
 
 /** Sum of squared per-sample gradients, one tensor per trainable variable, by autodiff per sample. */
-function perSampleSums(handle: ModelHandle, data: Dataset): tf.Tensor[] {
+function perSampleSums(handle: ModelHandle, data: Dataset, mask: Float32Array | null): tf.Tensor[] {
   const variables = trainableVariables(handle.model);
   let sums: tf.Tensor[] = variables.map((v) => tf.zerosLike(v));
   for (let n = 0; n < data.count; n++) {
     const next = tf.tidy(() => {
       const [x, y] = sampleTensors(data, n, 1);
       const { grads } = tf.variableGrads(
-        () => labelledLogProbability(logProbabilities(handle, x), y),
+        () => labelledLogProbability(logProbabilities(handle, x, y, mask), y),
         variables,
       );
       return sums.map((s, k) => tf.add(s, tf.square(grads[variables[k]!.name]!)));
@@ -166,7 +187,12 @@ function denseLayers(model: tf.LayersModel): DenseLayer[] {
 }
 
 /** Sum of squared per-sample gradients by the batched outer-product identity. */
-function denseSums(handle: ModelHandle, data: Dataset, batchSize: number): tf.Tensor[] {
+function denseSums(
+  handle: ModelHandle,
+  data: Dataset,
+  batchSize: number,
+  mask: Float32Array | null,
+): tf.Tensor[] {
   const layers = denseLayers(handle.model);
   let sums: tf.Tensor[] = layers.flatMap((l) =>
     [l.kernel, l.bias].filter((v) => v !== undefined).map((v) => tf.zerosLike(v)),
@@ -190,7 +216,7 @@ function denseSums(handle: ModelHandle, data: Dataset, batchSize: number): tf.Te
           const last = i === layers.length - 1;
           a = (last && lastIsSoftmax ? z : l.activation(z)) as tf.Tensor2D;
         });
-        const logProbs = tf.logSoftmax(a);
+        const logProbs = tf.logSoftmax(masked(a, y, mask));
         return labelledLogProbability(logProbs, y);
       })(probes);
       const squares: tf.Tensor[] = [];

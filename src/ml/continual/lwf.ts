@@ -84,14 +84,21 @@ export function lwfLoss(options: LwfOptions): LossFunction {
   };
 }
 
+/**
+ * The `columns` of `t`, as a product with a 0/1 selection matrix: exact (each
+ * output is one input times 1 plus zeros), and differentiable on every
+ * backend (the WebAssembly backend has no kernel for gather's gradient).
+ */
 function gatherColumns(t: tf.Tensor2D, columns: readonly number[]): tf.Tensor2D {
   const width = t.shape[1];
-  for (const c of columns) {
+  const selection = new Float32Array(width * columns.length);
+  columns.forEach((c, k) => {
     if (!(Number.isInteger(c) && c >= 0 && c < width)) {
       throw new RangeError(`column(=${c}) must be an integer in [0, ${width})`);
     }
-  }
-  return tf.gather(t, tf.tensor1d([...columns], 'int32'), 1);
+    selection[c * columns.length + k] = 1;
+  });
+  return tf.matMul(t, tf.tensor2d(selection, [width, columns.length]));
 }
 
 function checkTemperature(temperature: number): void {

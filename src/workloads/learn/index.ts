@@ -1,0 +1,12 @@
+/** On-device continual learning: the learn workload, its metrics and its memory model. */
+export { type LearnedTask, type Learning, learnBase, learnStream } from './learner.js';
+export {
+  EWC_FLOPS_PER_PARAMETER,
+  memoryParts,
+  memoryTotal,
+  peakMemory,
+  trainingFlops,
+} from './memory.js';
+export { type ContinualMetrics, continualMetrics } from './metrics.js';
+export type { LearnScenario, LearnScenarioInput } from './scenario.js';
+export { learnWorkload } from './workload.js';

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InputError, type InputProblem } from '../../errors.js';
+import type { FleetGroup } from '../../fleet/fleet.js';
+import { ProfileLibrary } from '../../fleet/profiles.js';
+import { resolvePrecision } from '../../fleet/roofline.js';
+import type { LearnScenario } from './scenario.js';
+import { type LearnMethod, namedMethods } from './schema.js';
+
+/** A learn scenario with its profiles read and its files found. */
+export interface ResolvedLearn {
+  readonly scenario: LearnScenario;
+  readonly file: string;
+  readonly baseDir: string;
+  readonly groups: FleetGroup[];
+  readonly methods: LearnMethod[];
+}
+
+/**
+ * Checks what the schema cannot: profiles exist and can train (fp32, or a
+ * fallback), each group's network interface exists, `when: charging` has a
+ * charging window on every group, and the model and CSV files are there.
+ * What needs the data and the model (classes, output width, memory against
+ * each profile) is checked when the run starts, before any training.
+ * Throws one InputError listing every problem.
+ */
+export function resolveLearn(
+  scenario: LearnScenario,
+  file: string,
+  library: ProfileLibrary = new ProfileLibrary(),
+): ResolvedLearn {
+  const problems: InputProblem[] = [];
+  const baseDir = dirname(file);
+  const groups: FleetGroup[] = [];
+  const section = scenario.learn;
+  let first = 0;
+  scenario.fleet.forEach((spec, i) => {
+    const path = `fleet[${i}]`;
+    try {
+      const profile = library.resolve(spec.profile, spec.overrides, {
+        file,
+        path: `${path}.profile`,
+      });
+      groups.push({ spec, profile, first });
+      if (!profile.interfaces.includes(spec.network.technology))
+        problems.push({
+          path: `${path}.network.technology`,
+          message: `hardware profile "${profile.name}" has no ${spec.network.technology} interface; it has ${profile.interfaces.join(', ')}`,
+        });
+      if (spec.battery && profile.batteryJ === undefined)
+        problems.push({
+          path: `${path}.battery`,
+          message: `hardware profile "${profile.name}" has no battery (mains-powered)`,
+        });
+      const precision = resolvePrecision(profile, 'fp32');
+      if (!precision.ok)
+        problems.push({
+          path: `${path}.profile`,
+          message: `"${profile.name}" cannot train: ${precision.reason}`,
+        });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+    if (section.when === 'charging' && spec.battery?.charging === undefined)
+      problems.push({
+        path: `${path}.battery.charging`,
+        message:
+          'learn.when is charging, so every group needs a daily charging window (battery: { charging: { startHour, hours, power } })',
+      });
+    first += spec.count;
+  });
+  if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
+    problems.push({
+      path: 'learn.model.file',
+      message: 'model file not found',
+      value: section.model.file,
+    });
+  if (section.tasks.kind === 'csv' && !existsSync(resolve(baseDir, section.tasks.file)))
+    problems.push({
+      path: 'learn.tasks.file',
+      message: 'task file not found',
+      value: section.tasks.file,
+    });
+  if (problems.length > 0) throw new InputError(file, problems);
+  return { scenario, file, baseDir, groups, methods: namedMethods(section) };
+}
