@@ -18,8 +18,9 @@ export interface ResolvedLearn {
 
 /**
  * Checks what the schema cannot: profiles exist and can train (fp32, or a
- * fallback), each group's network interface exists, `when: charging` has a
- * charging window on every group, and the model and CSV files are there.
+ * fallback), each group's network interface exists, under `when: charging`
+ * every battery-powered group has a charging window (mains-powered groups
+ * learn as tasks arrive), and the model and CSV files are there.
  * What needs the data and the model (classes, output width, memory against
  * each profile) is checked when the run starts, before any training.
  * Throws one InputError listing every problem.
@@ -62,11 +63,11 @@ export function resolveLearn(
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);
     }
-    if (section.when === 'charging' && spec.battery?.charging === undefined)
+    if (section.when === 'charging' && spec.battery !== undefined && !spec.battery.charging)
       problems.push({
         path: `${path}.battery.charging`,
         message:
-          'learn.when is charging, so every group needs a daily charging window (battery: { charging: { startHour, hours, power } })',
+          'learn.when is charging and this group runs on a battery with no charging window, so it would never learn; give battery.charging { startHour, hours, power }, or drop battery (mains-powered devices learn as tasks arrive)',
       });
     first += spec.count;
   });

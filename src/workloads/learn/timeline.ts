@@ -2,7 +2,8 @@
  * The devices learning the stream in simulated time: task t reaches every
  * device at `t x every` (tasks after the base one with `learn.base`); a
  * device learns the tasks it holds in order, one at a time, while it is up
- * and (with `when: charging`) while its group's charging window is open. A
+ * and (with `when: charging`, on a battery) once its group's charging window
+ * is open; a mains-powered device learns as tasks arrive. A
  * task takes its FLOPs (memory.ts) at the profile's fp32 rate times the
  * device's throughput factor; the device draws its active power meanwhile
  * and idles otherwise, and its battery drains and charges as the fleet model
@@ -63,6 +64,10 @@ export function simulateLearning(inputs: TimelineInputs): Timeline {
   const tasks = inputs.flops.length;
   const n = fleet.count;
   const rates = trainingRates(inputs.groups);
+  // Under `when: charging` a battery-powered device waits for its window; a mains-powered one does not.
+  const waitsForCharger = inputs.groups.map(
+    (g) => inputs.when === 'charging' && g.spec.battery?.charging !== undefined,
+  );
   const onDevice = inputs.flops.flatMap((f, t) => (f === null ? [] : [t]));
   const arrivalS = new Float64Array(tasks).fill(Number.NaN);
   onDevice.forEach((t, k) => {
@@ -85,7 +90,7 @@ export function simulateLearning(inputs: TimelineInputs): Timeline {
   };
   const tryStart = (d: number): void => {
     if (running[d]! >= 0 || position[d]! >= arrived || !fleet.isOnline(d)) return;
-    if (inputs.when === 'charging' && !fleet.isCharging(d)) return;
+    if (waitsForCharger[fleet.groupOf[d]!] && !fleet.isCharging(d)) return;
     const t = onDevice[position[d]!]!;
     const seconds = inputs.flops[t]! / (rates[fleet.groupOf[d]!]! * fleet.throughputFactor[d]!);
     fleet.setBusy(d, true);
