@@ -9,7 +9,7 @@
  * scenarios/plan-cameras.yaml or bench-plan.yaml), `scale` (the
  * 1,000,000-device inference scenario), `split` (split against fixed
  * placement on fleet-10k), `rollout-1m` (a 24-hour rollout to 1,000,000
- * devices), `fl-scale` and `fl-async-scale`
+ * devices), `learn` (split MNIST with every continual-learning method), `fl-scale` and `fl-async-scale`
  * (1,000,000-device cost-only federated learning, rounds and FedAsync), `fl-real` (real-tier MNIST on one and two
  * threads) and `fl-ceiling` (the most two threads give on its training) run
  * only when named, and alone: they measure peak memory or take long.
@@ -32,6 +32,7 @@ import { flAsyncCases, flAsyncScaleRun } from './fl-async.js';
 import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, type BenchResult, runCases } from './harness.js';
+import { learnSplitMnist } from './learn.js';
 import { matmulCases } from './matmul.js';
 import { describePlanBench, planBench } from './plan.js';
 import { privacyCases } from './privacy.js';
@@ -179,6 +180,13 @@ const SUITES: Record<string, Suite> = {
 
 /** Run on their own: they measure peak memory (which other suites would inflate) or take long. */
 const ALONE: Record<string, Suite> = {
+  learn: async (progress, out) => {
+    const run = await learnSplitMnist(progress);
+    out.figures(run);
+    out.line(
+      `learn: split MNIST, 5 tasks x 1 epoch, 5 methods x 3 settings (${run.tasks} task rows) in ${run.wallS.toFixed(1)} s`,
+    );
+  },
   'fl-scale': async (progress, out) => {
     const run = await federatedRun('fl-1m.yaml', progress);
     out.figures(run);
