@@ -364,7 +364,7 @@ export type { CsvTaskOptions, CsvTaskStream } from './ml/continual/csv-tasks.js'
 export { csvTasks } from './ml/continual/csv-tasks.js';
 // Continual learning (#21): EWC, LwF, replay and the metrics of an accuracy matrix.
 export type { EwcMemory } from './ml/continual/ewc.js';
-export { consolidate, EwcPenalty, ewcLoss } from './ml/continual/ewc.js';
+export { consolidate, EwcPenalty, ewcLoss, mergeMemories } from './ml/continual/ewc.js';
 export type { FisherMethod, FisherOptions } from './ml/continual/fisher.js';
 export { diagonalFisher } from './ml/continual/fisher.js';
 export type {
@@ -376,6 +376,8 @@ export type {
 export { CONTINUAL_SETTINGS, headsOf, mapLabels } from './ml/continual/heads.js';
 export type { LwfOptions } from './ml/continual/lwf.js';
 export { distillationTerm, lwfLoss } from './ml/continual/lwf.js';
+// The learn workload (#21): head masks, merged EWC memories, the learner and its cost model.
+export { headLoss, headMask, MASKED } from './ml/continual/mask.js';
 export type { ReplayMemoryOptions } from './ml/continual/reservoir.js';
 export { ReservoirBuffer, replayMemoryBytes } from './ml/continual/reservoir.js';
 export { scoreTask } from './ml/continual/score.js';
@@ -389,5 +391,17 @@ export {
   taskPermutation,
 } from './ml/continual/transforms.js';
 export { cloneModel } from './ml/models/clone.js';
+export type { LearnedTask, Learning } from './workloads/learn/learner.js';
+export { learnBase, learnStream } from './workloads/learn/learner.js';
+export type { MemoryParts, ModelShape } from './workloads/learn/memory.js';
+export {
+  EWC_FLOPS_PER_PARAMETER,
+  memoryParts,
+  memoryTotal,
+  peakMemory,
+  trainingFlops,
+} from './workloads/learn/memory.js';
 export type { AccuracyMatrix, ContinualMetrics } from './workloads/learn/metrics.js';
 export { continualMetrics } from './workloads/learn/metrics.js';
+export { runLearn } from './workloads/learn/run.js';
+export type { LearnScenario, LearnScenarioInput } from './workloads/learn/scenario.js';

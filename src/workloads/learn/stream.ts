@@ -24,11 +24,14 @@ export function taskStream(spec: TaskStreamSpec, baseDir: string, seed: number):
       return permutedMnist(loadMnist(), { ...split, tasks: spec.tasks });
     case 'rotated-mnist':
       return rotatedMnist(loadMnist(), { ...split, anglesDeg: spec.angles });
-    case 'csv':
-      return csvTasks(resolve(baseDir, spec.file), {
+    case 'csv': {
+      const stream = csvTasks(resolve(baseDir, spec.file), {
         ...split,
         taskColumn: spec.taskColumn,
         ...(spec.labelColumn === undefined ? {} : { labelColumn: spec.labelColumn }),
       });
+      // Named as the scenario names the file, so results do not depend on the checkout's path.
+      return { ...stream, name: spec.file };
+    }
   }
 }

@@ -3,7 +3,8 @@
  * device at `t x every` (tasks after the base one with `learn.base`); a
  * device learns the tasks it holds in order, one at a time, while it is up
  * and (with `when: charging`, on a battery) once its group's charging window
- * is open; a mains-powered device learns as tasks arrive. A
+ * is open (once started, a task runs to its end even if the window closes);
+ * a mains-powered device learns as tasks arrive. A
  * task takes its FLOPs (memory.ts) at the profile's fp32 rate times the
  * device's throughput factor; the device draws its active power meanwhile
  * and idles otherwise, and its battery drains and charges as the fleet model
