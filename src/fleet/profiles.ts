@@ -84,6 +84,35 @@ const precisionEntry = z.strictObject({
   calibration: calibrationEntry.optional(),
 });
 
+/** A share in (0, 1], sourced like a figure, or bare (from a scenario override). */
+const share = z.union([
+  z
+    .number()
+    .gt(0)
+    .max(1)
+    .transform((v) => ({ value: v, source: 'scenario', note: undefined as string | undefined })),
+  z.strictObject({
+    value: z.number().gt(0).max(1),
+    source: z.string(),
+    note: z.string().optional(),
+  }),
+]);
+
+/**
+ * Language-model serving on the class (src/fleet/llm-timing.ts): the memory a
+ * model may use and the bandwidth its weights stream at when they differ from
+ * the profile's (a GPU's own VRAM), the fitted shares of the roofline that
+ * prefill (compute) and decode (bandwidth) reach, and the stack they describe.
+ */
+const llmBlock = z.strictObject({
+  memory: figure('bytes').optional(),
+  bandwidth: figure('byteRate').optional(),
+  prefillEfficiency: share,
+  decodeEfficiency: share,
+  framework: z.string(),
+  note: z.string().optional(),
+});
+
 /** What executes the model: picks the calibration's priors (src/calibration/priors.ts). */
 export const PROCESSORS = ['cpu', 'gpu', 'npu', 'mcu'] as const;
 export type Processor = (typeof PROCESSORS)[number];
@@ -105,6 +134,7 @@ export const profileSchema = z
     power: z.strictObject({ idle: figure('power'), active: figure('power') }),
     battery: z.strictObject({ capacity: figure('energy') }).optional(),
     price: priceField,
+    llm: llmBlock.optional(),
     network: z.strictObject({
       interfaces: z.array(z.enum(INTERFACES)).min(1),
       source: z.string(),
@@ -150,6 +180,22 @@ export interface HardwareProfile extends DeviceCompute {
   /** Rental price of one unit, USD per hour; undefined when the profile gives none. */
   rentalUsdPerHour: number | undefined;
   interfaces: NetworkInterface[];
+  /** Language-model serving figures; undefined when the profile gives none. */
+  llm?: LlmServing;
+}
+
+/** A profile's `llm` block in base units (see src/fleet/llm-timing.ts). */
+export interface LlmServing {
+  /** Bytes a model may occupy (e.g. a GPU's VRAM); undefined = a share of `memoryBytes`. */
+  memoryBytes?: number;
+  /** Bandwidth the weights stream at, B/s; undefined = `memoryBandwidthBps`. */
+  bandwidthBps?: number;
+  /** Share of the achievable arithmetic rate that prefill reaches, in (0, 1]. */
+  prefillEfficiency: number;
+  /** Share of the bandwidth that decode's weight and KV reads reach, in (0, 1]. */
+  decodeEfficiency: number;
+  /** The serving stack the efficiencies describe. */
+  framework: string;
 }
 
 function toProfile(p: ParsedProfile): HardwareProfile {
@@ -191,6 +237,15 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     priceUsd: p.price.value,
     rentalUsdPerHour: p.price.perHour?.value,
     interfaces: p.network.interfaces,
+    ...(p.llm && {
+      llm: {
+        ...(p.llm.memory && { memoryBytes: p.llm.memory.value }),
+        ...(p.llm.bandwidth && { bandwidthBps: p.llm.bandwidth.value }),
+        prefillEfficiency: p.llm.prefillEfficiency.value,
+        decodeEfficiency: p.llm.decodeEfficiency.value,
+        framework: p.llm.framework,
+      },
+    }),
   };
 }
 
