@@ -11,7 +11,7 @@ import { InputError, type InputProblem } from '../errors.js';
 import { type AvailabilitySpec, availabilityProcess } from '../fleet/availability.js';
 import type { CellSpecs } from '../network/cell-spec.js';
 import { readBandwidthTrace } from '../network/cells.js';
-import { type ArrivalSpec, arrivalProcess } from './inference/arrivals.js';
+import { type ArrivalSpec, arrivalProcess } from './arrivals.js';
 
 /** What of a scenario names trace files: its groups' availability (and arrivals) and its cells. */
 export interface TracedFleet {

@@ -21,7 +21,7 @@ import { parseNumericCsv, readDataFile } from '../../src/scenario/data-file.js';
 import { clearInputCache } from '../../src/scenario/input-cache.js';
 import { decodeUtf8, inputFileReads, readInputText } from '../../src/scenario/input-file.js';
 import { readMergedScenario } from '../../src/scenario/load.js';
-import { arrivalProcess, arrivalSpec } from '../../src/workloads/inference/arrivals.js';
+import { arrivalProcess, arrivalSpec } from '../../src/workloads/arrivals.js';
 import { expectInputError } from '../helpers/input-error.js';
 
 const bin = resolve('dist/cli/main.js');

@@ -1,7 +1,7 @@
 import type { RandomStreams } from '../../engine/random.js';
 import { Priority, type Simulation } from '../../engine/simulation.js';
 import { deviceKey, type Fleet, type FleetGroup } from '../../fleet/fleet.js';
-import { type ArrivalProcess, arrivalProcess } from './arrivals.js';
+import { type ArrivalProcess, arrivalProcess } from '../arrivals.js';
 import type { OffloadPath } from './offload.js';
 import type { OnDeviceExecutor } from './on-device.js';
 import { type ChooseTarget, ON_DEVICE } from './placement.js';

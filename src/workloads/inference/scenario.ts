@@ -24,7 +24,7 @@ import {
 } from '../../scenario/limits.js';
 import { quantity } from '../../scenario/units.js';
 import { PRECISIONS } from '../../vocabulary/cost-card.js';
-import { arrivalSpec } from './arrivals.js';
+import { arrivalSpec } from '../arrivals.js';
 import { groupPlacementFields, placementField } from './placement/spec.js';
 import { inferenceRolloutField } from './rollout-spec.js';
 import { splitField } from './split/spec.js';

@@ -6,7 +6,7 @@ import {
   arrivalProcess,
   arrivalSpec,
   parseArrivalTrace,
-} from '../../../src/workloads/inference/arrivals.js';
+} from '../../../src/workloads/arrivals.js';
 
 const DAY_S = 86_400;
 const fixtures = 'test/fixtures/traces';

@@ -4,19 +4,19 @@
  * (one per device, so devices never share draws).
  */
 import { z } from 'zod';
-import type { RandomStream } from '../../engine/random.js';
-import { InputError, type InputProblem } from '../../errors.js';
-import { hourlyValues, startHour } from '../../fleet/availability.js';
-import { inputPath, parseNumericCsv } from '../../scenario/data-file.js';
-import { readParsedInput } from '../../scenario/input-cache.js';
-import { attributeTo, type TraceReadOptions } from '../../scenario/input-file.js';
+import type { RandomStream } from '../engine/random.js';
+import { InputError, type InputProblem } from '../errors.js';
+import { hourlyValues, startHour } from '../fleet/availability.js';
+import { inputPath, parseNumericCsv } from '../scenario/data-file.js';
+import { readParsedInput } from '../scenario/input-cache.js';
+import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
 import {
   MAX_DURATION_S,
   MAX_MMPP_STATES,
   MAX_RATE_PER_S,
   MIN_INTERVAL_S,
-} from '../../scenario/limits.js';
-import { quantity } from '../../scenario/units.js';
+} from '../scenario/limits.js';
+import { quantity } from '../scenario/units.js';
 
 /** A stream of arrival times, generated on demand. */
 export interface ArrivalProcess {
