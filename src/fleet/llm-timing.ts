@@ -38,8 +38,9 @@
  * (hardware-profiles/measurements/llm.csv, scripts/calibrate-llm.ts); the
  * validation against held-out rows is in docs/fidelity-llm.md.
  */
-import type { LlmCard, LlmPrecision } from '../ml/cost/llm/index.js';
+
 import type { Precision } from '../vocabulary/cost-card.js';
+import type { LlmCard, LlmPrecision } from '../vocabulary/llm-card.js';
 import type { HardwareProfile, LlmServing } from './profiles.js';
 import { resolvePrecision } from './roofline.js';
 
