@@ -232,6 +232,13 @@ export type {
   SpecChartRequest,
   WorkloadReport,
 } from './vocabulary/workload-report.js';
+export type { ArrivalProcess, ArrivalSpec } from './workloads/arrivals.js';
+export {
+  arrivalProcess,
+  arrivalSpec,
+  parseArrivalTrace,
+  readArrivalTrace,
+} from './workloads/arrivals.js';
 export type { EncodedModel } from './workloads/compress/encode-model.js';
 export { loadEncodedModel } from './workloads/compress/encode-model.js';
 export type {
@@ -242,13 +249,6 @@ export type {
 export { compressWorkload } from './workloads/compress/index.js';
 // Federated learning: strategies, kernels, asynchronous modes, privacy, secure aggregation, codecs.
 export * from './workloads/federated/index.js';
-export type { ArrivalProcess, ArrivalSpec } from './workloads/inference/arrivals.js';
-export {
-  arrivalProcess,
-  arrivalSpec,
-  parseArrivalTrace,
-  readArrivalTrace,
-} from './workloads/inference/arrivals.js';
 export type {
   Balancer,
   BalancerContext,
@@ -360,6 +360,7 @@ export const resolveScenario = resolveInference;
 export const runScenario = runInferenceScenario;
 /** @deprecated Use {@link asInferenceScenario}. */
 export const asFleetScenario = asInferenceScenario;
+export { type LlmFit, type LlmTiming, llmFit, llmTiming } from './fleet/llm-timing.js';
 export type { CsvTaskOptions, CsvTaskStream } from './ml/continual/csv-tasks.js';
 export { csvTasks } from './ml/continual/csv-tasks.js';
 // Continual learning (#21): EWC, LwF, replay and the metrics of an accuracy matrix.
@@ -390,18 +391,8 @@ export {
   rotateImage,
   taskPermutation,
 } from './ml/continual/transforms.js';
+// Language models at the edge (#22): cards, token timing on profiles, continuous batching.
+export * from './ml/cost/llm/index.js';
 export { cloneModel } from './ml/models/clone.js';
-export type { LearnedTask, Learning } from './workloads/learn/learner.js';
-export { learnBase, learnStream } from './workloads/learn/learner.js';
-export type { MemoryParts, ModelShape } from './workloads/learn/memory.js';
-export {
-  EWC_FLOPS_PER_PARAMETER,
-  memoryParts,
-  memoryTotal,
-  peakMemory,
-  trainingFlops,
-} from './workloads/learn/memory.js';
-export type { AccuracyMatrix, ContinualMetrics } from './workloads/learn/metrics.js';
-export { continualMetrics } from './workloads/learn/metrics.js';
-export { runLearn } from './workloads/learn/run.js';
-export type { LearnScenario, LearnScenarioInput } from './workloads/learn/scenario.js';
+export * from './workloads/learn/index.js';
+export * from './workloads/llm/index.js';

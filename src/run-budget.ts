@@ -51,13 +51,14 @@ import { RandomStreams } from './engine/random.js';
 import { InputError, UsageError } from './errors.js';
 import type { FailureSpec } from './fleet/availability.js';
 import type { PreparedRun } from './run.js';
+import { arrivalProcess } from './workloads/arrivals.js';
 import type { ResolvedFederated } from './workloads/federated/resolve.js';
-import { arrivalProcess } from './workloads/inference/arrivals.js';
 import { AUTO_REQUEST_ROWS } from './workloads/inference/request-log.js';
 import type { ResolvedInference } from './workloads/inference/resolve.js';
 import type { DeviceGroup } from './workloads/inference/scenario.js';
 import { AUTO_DEVICE_ROWS } from './workloads/inference/tables.js';
 import { estimateLearn } from './workloads/learn/estimate.js';
+import { estimateLlm } from './workloads/llm/estimate.js';
 import { estimateRollout } from './workloads/rollout/estimate.js';
 
 /** Events fired per request (arrival, transfers, queueing, batch, service, return): 6.28 measured at most. */
@@ -112,6 +113,8 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
       return estimateRollout(prepared.resolved);
     case 'learn':
       return estimateLearn(prepared.resolved);
+    case 'llm':
+      return estimateLlm(prepared.resolved);
     case 'compress':
       return {
         events: 0,

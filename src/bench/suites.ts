@@ -33,6 +33,8 @@ import { federatedCeiling } from './fl-ceiling.js';
 import { fleetCases, millionDeviceRun } from './fleet.js';
 import { type BenchCase, type BenchResult, runCases } from './harness.js';
 import { learnSplitMnist } from './learn.js';
+import { llmCases } from './llm.js';
+import { llmBatcherCases } from './llm-batcher.js';
 import { matmulCases } from './matmul.js';
 import { describePlanBench, planBench } from './plan.js';
 import { privacyCases } from './privacy.js';
@@ -138,6 +140,8 @@ const SUITES: Record<string, Suite> = {
   fleet: (progress, out) => out.cases(fleetCases, 3, progress),
   balancers: (progress, out) => out.cases(balancerCases, 5, progress),
   continual: async (progress, out) => out.cases(await continualCases(), 10, progress),
+  'llm-batcher': (progress, out) => out.cases(llmBatcherCases, 5, progress),
+  llm: (progress, out) => out.cases(llmCases, 3, progress),
   sweep: async (_progress, out) => {
     const overhead = await sweepOverhead(2);
     out.figures(overhead);

@@ -13,6 +13,7 @@ import { compressWorkload } from './compress/workload.js';
 import { federatedWorkload } from './federated/workload.js';
 import { inferenceWorkload } from './inference/workload.js';
 import { learnWorkload } from './learn/workload.js';
+import { llmWorkload } from './llm/workload.js';
 import { rolloutWorkload } from './rollout/workload.js';
 import type { Workload } from './workload.js';
 
@@ -23,9 +24,10 @@ export const WORKLOADS = {
   federated: federatedWorkload,
   rollout: rolloutWorkload,
   learn: learnWorkload,
+  llm: llmWorkload,
 } as const;
 
-/** A kind of scenario and run: `inference`, `compress`, `federated`, `rollout` or `learn`. */
+/** A kind of scenario and run: `inference`, `compress`, `federated`, `rollout`, `learn` or `llm`. */
 export type WorkloadKind = keyof typeof WORKLOADS;
 
 /** The kind of a file that has no other kind's marker field. */

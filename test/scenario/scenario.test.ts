@@ -175,11 +175,11 @@ describe('JSON Schema', () => {
   });
 
   it('describes quantity fields as a number in the base unit or text with units', () => {
-    // One schema per scenario kind (fleet, compress, federated, rollout, learn); the fleet kind has a duration.
+    // One schema per scenario kind (fleet, compress, federated, rollout, learn, llm); the fleet kind has a duration.
     const schema = scenarioJsonSchema() as {
       anyOf: { properties: Record<string, { type: string[]; description: string }> }[];
     };
-    expect(schema.anyOf.map((kind) => Object.keys(kind.properties).at(-1))).toHaveLength(5);
+    expect(schema.anyOf.map((kind) => Object.keys(kind.properties).at(-1))).toHaveLength(6);
     const fleet = schema.anyOf.find((kind) => 'duration' in kind.properties)!;
     expect(fleet.properties.duration!.type).toEqual(['number', 'string']);
     expect(fleet.properties.duration!.description).toMatch(/Duration in s/);

@@ -1,0 +1,188 @@
+/**
+ * The llm workload through the path `edgesim run` takes: one request's
+ * times worked out from the model's timing (fleet/llm-timing.ts, tested on
+ * its own) and the network's exact transfer times, on the device and on a
+ * server; repeatability; and input refused with the file, the field and the
+ * numbers.
+ *
+ * The hand sums: a Raspberry Pi 5 on Ethernet (no radio promotion or tail:
+ * src/energy/radio-models.ts ETHERNET) in a cell of 80 Mbit/s each way asks
+ * once, at 2 s, with a prompt of P = 300 tokens and an output of O = 40 at
+ * 4 bytes a token.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tableToCsv } from '../../../src/results/csv.js';
+import type { Table } from '../../../src/results/table.js';
+import { prepareScenario, runPrepared } from '../../../src/run.js';
+import type { ResolvedLlm } from '../../../src/workloads/llm/resolve.js';
+import { simulateLlm } from '../../../src/workloads/llm/run.js';
+import { expectInputError } from '../../helpers/input-error.js';
+
+const ONE_ARRIVAL = join(__dirname, '../../fixtures/llm/one-arrival.csv');
+const P = 300;
+const O = 40;
+const BPS = 80e6;
+const RTT = 0.02;
+
+function scenario(llm: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    name: 'llm-test',
+    seed: 1,
+    duration: '1 min',
+    fleet: [
+      {
+        name: 'pis',
+        profile: 'raspberry-pi-5',
+        count: 1,
+        network: { technology: 'ethernet', cell: 'lan' },
+        arrivals: { kind: 'trace', file: ONE_ARRIVAL },
+      },
+    ],
+    cells: { lan: { uplink: BPS, downlink: BPS } },
+    servers: [
+      {
+        name: 'edge',
+        profile: 'edge-server-l4',
+        tier: 'edge',
+        model: { card: 'llama-3.1-8b', precision: 'q4_0' },
+        rtt: RTT,
+      },
+    ],
+    llm: {
+      placement: 'edge',
+      device: { card: 'llama-3.2-1b', precision: 'q4_0' },
+      prompt: { kind: 'fixed', tokens: P },
+      output: { kind: 'fixed', tokens: O },
+      slo: { ttft: '1 s', tpot: '100 ms' },
+      ...llm,
+    },
+    ...extra,
+  };
+}
+
+function write(content: object): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'edgesim-llm-')), 'scenario.yaml');
+  writeFileSync(file, JSON.stringify(content, null, 2));
+  return file;
+}
+
+function prepare(content: object): ResolvedLlm {
+  const { prepared } = prepareScenario(write(content));
+  if (prepared.kind !== 'llm') throw new Error(`expected an llm scenario, got ${prepared.kind}`);
+  return prepared.resolved;
+}
+
+const cell = (t: Table, column: string, row = 0) => t.rows[row]![t.columns.indexOf(column)];
+
+describe('one request', () => {
+  it('on the device: the first token after the prefill, then one decode per token', () => {
+    const resolved = prepare(scenario({ placement: 'device' }));
+    const timing = resolved.deviceModels[0]!.timing;
+    const { log } = simulateLlm(resolved, 1);
+    expect(log.count).toBe(1);
+    let decodeS = 0;
+    for (let i = 1; i < O; i++) decodeS += timing.decodeS(P + i);
+    expect(log.firstS[0]! - 2).toBeCloseTo(timing.prefillS(P), 12);
+    expect(log.lastS[0]! - log.firstS[0]!).toBeCloseTo(decodeS, 12);
+    expect(decodeS).toBeGreaterThan(0);
+  });
+
+  it('on the edge: upload, half the RTT, prefill, half the RTT, download; then the decodes', () => {
+    const resolved = prepare(scenario({}));
+    const server = resolved.servers[0]!.timing;
+    const { log, tables } = { ...simulateLlm(resolved, 1) };
+    const uploadS = (P * 4 * 8) / BPS;
+    const firstDownS = (1 * 4 * 8) / BPS;
+    const lastDownS = (16 * 4 * 8) / BPS; // the last chunk: streamChunk 16 tokens
+    const ttft = uploadS + RTT / 2 + server.iterationS(P, 0, 0) + RTT / 2 + firstDownS;
+    expect(log.firstS[0]! - 2).toBeCloseTo(ttft, 9);
+    let decodeS = 0;
+    for (let i = 1; i < O; i++) decodeS += server.iterationS(0, 1, P + i);
+    const e2e = uploadS + RTT / 2 + server.iterationS(P, 0, 0) + decodeS + RTT / 2 + lastDownS;
+    expect(log.lastS[0]! - 2).toBeCloseTo(e2e, 9);
+    expect(cell(tables.summary!, 'completed')).toBe(1);
+    expect(cell(tables.summary!, 'tokens')).toBe(O);
+  });
+});
+
+describe('reproducibility', () => {
+  it('gives byte-identical tables for the same seed, and others for another seed', async () => {
+    const busy = scenario(
+      { placement: 'adaptive', prompt: { kind: 'lognormal', mean: 300, cv: 1, max: 2000 } },
+      {
+        fleet: [
+          {
+            name: 'pis',
+            profile: 'raspberry-pi-5',
+            count: 20,
+            network: { technology: 'ethernet', cell: 'lan' },
+            arrivals: { kind: 'poisson', rate: '2/min' },
+          },
+        ],
+      },
+    );
+    const file = write(busy);
+    const run = async (seed: number) => {
+      const { prepared } = prepareScenario(file);
+      const { tables } = await runPrepared(prepared, seed);
+      return Object.values(tables).map(tableToCsv).join('\n');
+    };
+    const first = await run(3);
+    expect(await run(3)).toBe(first);
+    expect(await run(4)).not.toBe(first);
+  });
+});
+
+describe('refused input', () => {
+  it('a request longer than the context window', () => {
+    const error = expectInputError(() =>
+      prepare(
+        scenario({
+          prompt: { kind: 'fixed', tokens: 3000 },
+          output: { kind: 'fixed', tokens: 2000 },
+          device: { card: 'phi-3-mini-4k', precision: 'q4_0' },
+          placement: 'device',
+        }),
+      ),
+    );
+    const problem = error.problems.find((p) => p.path === 'llm.output')!;
+    expect(problem.message).toMatch(/5000 tokens.*context window of 4096/);
+  });
+
+  it('an output length distribution with support below one token', () => {
+    const error = expectInputError(() =>
+      prepare(scenario({ output: { kind: 'uniform', min: -5, max: 10 } })),
+    );
+    expect(error.problems.some((p) => p.path.startsWith('llm.output'))).toBe(true);
+  });
+
+  it('a KV budget smaller than one request, with the numbers', () => {
+    const content = scenario({});
+    (content.servers[0] as Record<string, unknown>).kvTokens = 100;
+    const error = expectInputError(() => prepare(content));
+    const problem = error.problems.find((p) => p.path === 'servers[0].kvTokens')!;
+    expect(problem.message).toMatch(/100 tokens cannot hold one request of 340 tokens/);
+  });
+
+  it('a device model that does not fit, naming the bytes needed and available', () => {
+    const error = expectInputError(() =>
+      prepare(
+        scenario({ placement: 'device', device: { card: 'llama-3.1-70b', precision: 'q4_0' } }),
+      ),
+    );
+    const problem = error.problems.find((p) => p.path === 'fleet[0].profile')!;
+    expect(problem.message).toMatch(
+      /llama-3.1-70b at q4_0 needs [\d.]+ GB on raspberry-pi-5.*but [\d.]+ GB is available/,
+    );
+  });
+
+  it('placement device without a device model', () => {
+    const content = scenario({ placement: 'device' });
+    delete (content.llm as Record<string, unknown>).device;
+    const error = expectInputError(() => prepare(content));
+    expect(error.problems.some((p) => p.path === 'llm.device')).toBe(true);
+  });
+});
