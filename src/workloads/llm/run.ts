@@ -28,6 +28,7 @@
  */
 import { radioModels } from '../../energy/radio.js';
 import type { EventId } from '../../engine/event-queue.js';
+import type { RandomStream } from '../../engine/random.js';
 import { RandomStreams } from '../../engine/random.js';
 import { Priority, Simulation } from '../../engine/simulation.js';
 import { deviceKey, Fleet } from '../../fleet/fleet.js';
@@ -40,6 +41,7 @@ import { ContinuousBatcher } from './batcher.js';
 import { lengthSampler, meanLength } from './lengths.js';
 import { ON_DEVICE, RequestLog, SERVER_BASE, Status } from './log.js';
 import type { ResolvedLlm } from './resolve.js';
+import { Speculation } from './speculative.js';
 import { llmTables } from './tables.js';
 
 export async function runLlm(
@@ -112,31 +114,58 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
         iterationS: server.timing.iterationS,
       },
       {
-        firstToken: (r) => deliver(r, 1, true),
+        firstToken: (r) => {
+          if (!speculation?.has(r)) deliver(r, 1, true);
+        },
         finished: (r) => {
+          if (speculation?.has(r)) return speculation.served(r);
           const rest = log.output[r]! - 1;
           if (rest > 0) deliver(r, Math.min(section.streamChunk, rest), false);
         },
       },
     );
   });
+  const acceptance = new Map<number, RandomStream>();
+  const speculation =
+    section.speculative === undefined
+      ? undefined
+      : new Speculation({
+          sim,
+          fleet,
+          transfers,
+          log,
+          servers: resolved.servers,
+          batchers,
+          draftOf: (d) => modelOf(d),
+          acceptanceStream: (d) => {
+            let stream = acceptance.get(d);
+            if (stream === undefined) {
+              stream = streams.stream('speculative-acceptance', d);
+              acceptance.set(d, stream);
+            }
+            return stream;
+          },
+          bitsPerToken,
+          draftTokens: section.speculative.draftTokens,
+          acceptance: section.speculative.acceptance,
+          finish,
+        });
   const sendToServer = (r: number, k: number): void => {
     const server = resolved.servers[k]!;
+    const d = log.device[r]!;
     log.where[r] = SERVER_BASE + k;
-    deliveries.set(r, log.output[r]! > 1 ? 2 : 1);
+    const speculate = speculation !== undefined && modelOf(d) !== null;
+    if (!speculate) deliveries.set(r, log.output[r]! > 1 ? 2 : 1);
+    const submit = () => {
+      if (speculate) speculation.begin(r, k);
+      else
+        batchers[k]!.submit({ id: r, promptTokens: log.prompt[r]!, outputTokens: log.output[r]! });
+    };
     transfers.start(
-      log.device[r]!,
+      d,
       UP,
       log.prompt[r]! * bitsPerToken,
-      () => {
-        sim.schedule(server.spec.rtt / 2, () => {
-          batchers[k]!.submit({
-            id: r,
-            promptTokens: log.prompt[r]!,
-            outputTokens: log.output[r]!,
-          });
-        });
-      },
+      () => sim.schedule(server.spec.rtt / 2, submit),
       r,
     );
   };
@@ -186,6 +215,7 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
   };
   fleet.listen({
     deviceDown(d) {
+      speculation?.deviceDown(d);
       transfers.abortAll(d, (r) => finish(r, Status.failed));
       if (current[d]! >= 0) {
         sim.cancel(pending[d] as EventId);
@@ -281,11 +311,6 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
     if (log.status[r] === Status.pending) log.status[r] = Status.failed;
   fleet.finish();
   const endS = sim.now;
-  return {
-    log,
-    fleet,
-    batchers,
-    endS,
-    tables: llmTables(resolved, { log, fleet, batchers, endS }),
-  };
+  const state = { log, fleet, batchers, endS, speculation };
+  return { ...state, tables: llmTables(resolved, state) };
 }

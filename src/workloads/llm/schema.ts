@@ -114,6 +114,25 @@ const llmSection = z.strictObject({
     { min: 0, max: MAX_MESSAGE_BYTES },
     'Bytes a token takes on the wire (text and framing), both ways',
   ).default(4),
+  speculative: z
+    .strictObject({
+      draftTokens: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .default(4)
+        .describe('Tokens the device drafts per round'),
+      acceptance: quantity(
+        'fraction',
+        { min: 0, max: 1 },
+        "Probability the server's model accepts each drafted token",
+      ),
+    })
+    .optional()
+    .describe(
+      "Speculative decoding across tiers: the device's model (llm.device) drafts, the server verifies",
+    ),
   streamChunk: z
     .number()
     .int()
@@ -169,6 +188,21 @@ export function checkLlmScenario(
       path: ['llm', 'device'],
       input: undefined,
       message: `placement ${placement} runs requests on devices; give the model they run (llm.device: { card, precision })`,
+    });
+  if (scenario.llm.speculative !== undefined && device === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['llm', 'speculative'],
+      input: scenario.llm.speculative,
+      message:
+        'speculative decoding drafts on the device; give its model (llm.device: { card, precision })',
+    });
+  if (scenario.llm.speculative !== undefined && placement === 'device')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['llm', 'speculative'],
+      input: scenario.llm.speculative,
+      message: 'speculative decoding verifies on a server; placement device never asks one',
     });
   const tiers = new Set(scenario.servers.map((s) => s.tier));
   const needs = placement === 'edge' || placement === 'cloud' ? [placement] : [];

@@ -8,7 +8,9 @@
  *   (busy at active power, idle otherwise) per token, and per completed
  *   request the devices' compute and radio energy and the servers' (device
  *   idle energy is the same wherever requests run, so it is left out there);
- *   preemptions; the cost model's energy, CO2 and cloud egress;
+ *   preemptions; the cost model's energy, CO2 and cloud egress; with
+ *   speculative decoding, rounds, the share of drafts accepted and tokens
+ *   per round;
  * - `tiers.csv`: the same latencies and energy per token for the requests
  *   each tier (device, edge, cloud) ran;
  * - `servers.csv`: per server: requests, tokens, iterations, busy share,
@@ -21,12 +23,14 @@ import { percentile, type Table, type TableValue } from '../../results/table.js'
 import type { ContinuousBatcher } from './batcher.js';
 import { ON_DEVICE, type RequestLog, SERVER_BASE, Status } from './log.js';
 import type { ResolvedLlm } from './resolve.js';
+import type { Speculation } from './speculative.js';
 
 export interface LlmRunState {
   readonly log: RequestLog;
   readonly fleet: Fleet;
   readonly batchers: readonly ContinuousBatcher[];
   readonly endS: number;
+  readonly speculation?: Speculation | undefined;
 }
 
 const orNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -153,6 +157,14 @@ export function llmTables(resolved: ResolvedLlm, state: LlmRunState): Record<str
     cost_usd: cost.totalUsd,
     simulated_s: endS,
   };
+  const spec = state.speculation;
+  if (spec !== undefined) {
+    summary.spec_rounds = spec.roundsRun;
+    summary.spec_acceptance =
+      spec.draftedTokens > 0 ? spec.acceptedTokens / spec.draftedTokens : null;
+    summary.spec_tokens_per_round =
+      spec.roundsRun > 0 ? (spec.acceptedTokens + spec.roundsRun) / spec.roundsRun : null;
+  }
   const tiers = (['device', 'edge', 'cloud'] as const).map((tier) => {
     const take =
       tier === 'device'

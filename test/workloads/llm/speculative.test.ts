@@ -1,0 +1,121 @@
+/**
+ * Speculative decoding across tiers, one request worked by hand: a
+ * Raspberry Pi 5 drafts with Llama 3.2 1B, an L4 edge server verifies with
+ * Llama 3.1 8B, over Ethernet at 80 Mbit/s each way (no radio promotion or
+ * tail), RTT 20 ms, prompt P = 300 and output O = 40 tokens of 4 bytes, 4
+ * drafts a round. Times come from each model's timing (tested in
+ * test/fleet/llm-timing.test.ts); the sums are speculative.ts's rules.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prepareScenario } from '../../../src/run.js';
+import type { ResolvedLlm } from '../../../src/workloads/llm/resolve.js';
+import { simulateLlm } from '../../../src/workloads/llm/run.js';
+
+const ONE_ARRIVAL = join(__dirname, '../../fixtures/llm/one-arrival.csv');
+const P = 300;
+const O = 40;
+const N = 4;
+const BPS = 80e6;
+const RTT = 0.02;
+const BITS = 4 * 8;
+
+function prepare(speculative: Record<string, unknown> | undefined): ResolvedLlm {
+  const scenario = {
+    name: 'llm-speculative',
+    seed: 1,
+    duration: '1 min',
+    fleet: [
+      {
+        name: 'pis',
+        profile: 'raspberry-pi-5',
+        count: 1,
+        network: { technology: 'ethernet', cell: 'lan' },
+        arrivals: { kind: 'trace', file: ONE_ARRIVAL },
+      },
+    ],
+    cells: { lan: { uplink: BPS, downlink: BPS } },
+    servers: [
+      {
+        name: 'edge',
+        profile: 'edge-server-l4',
+        tier: 'edge',
+        model: { card: 'llama-3.1-8b', precision: 'q4_0' },
+        rtt: RTT,
+      },
+    ],
+    llm: {
+      placement: 'edge',
+      device: { card: 'llama-3.2-1b', precision: 'q4_0' },
+      prompt: { kind: 'fixed', tokens: P },
+      output: { kind: 'fixed', tokens: O },
+      slo: { ttft: '1 s', tpot: '100 ms' },
+      ...(speculative === undefined ? {} : { speculative }),
+    },
+  };
+  const file = join(mkdtempSync(join(tmpdir(), 'edgesim-spec-')), 'scenario.yaml');
+  writeFileSync(file, JSON.stringify(scenario));
+  const { prepared } = prepareScenario(file);
+  if (prepared.kind !== 'llm') throw new Error('expected an llm scenario');
+  return prepared.resolved;
+}
+
+/** The hand sum: first token as without speculation, then rounds of `gain(n)` tokens. */
+function handEnd(
+  resolved: ResolvedLlm,
+  gain: (n: number) => number,
+): { first: number; last: number } {
+  const draft = resolved.deviceModels[0]!.timing;
+  const server = resolved.servers[0]!.timing;
+  const up = (tokens: number) => (tokens * BITS) / BPS;
+  const submitted = 2 + up(P) + RTT / 2;
+  const first = submitted + server.iterationS(P, 0, 0) + RTT / 2 + up(1);
+  let t = Math.max(first, submitted + draft.prefillS(P));
+  let have = 1;
+  while (have < O) {
+    const n = Math.min(N, O - have - 1);
+    for (let j = 0; j < n; j++) t += draft.decodeS(P + have + j);
+    const gained = gain(n);
+    t +=
+      up(Math.max(n, 1)) + RTT / 2 + server.iterationS(Math.max(n, 1), 0, 0) + RTT / 2 + up(gained);
+    have = Math.min(O, have + gained);
+  }
+  return { first, last: t };
+}
+
+describe('speculative decoding across tiers', () => {
+  it('with every draft accepted: rounds of n + 1 tokens at the draft model speed plus verification', () => {
+    const resolved = prepare({ draftTokens: N, acceptance: 1 });
+    const { log, tables } = simulateLlm(resolved, 1);
+    const hand = handEnd(resolved, (n) => n + 1);
+    expect(log.firstS[0]!).toBeCloseTo(hand.first, 9);
+    expect(log.lastS[0]!).toBeCloseTo(hand.last, 9);
+    const summary = tables.summary!;
+    const cell = (c: string) => summary.rows[0]![summary.columns.indexOf(c)];
+    // 1 + 7 rounds of 5 tokens + 1 round of 4 = 40 tokens in 8 rounds.
+    expect(cell('spec_rounds')).toBe(8);
+    expect(cell('spec_acceptance')).toBe(1);
+  });
+
+  it('with none accepted: one token a round, slower than no speculation', () => {
+    const resolved = prepare({ draftTokens: N, acceptance: 0 });
+    const { log } = simulateLlm(resolved, 1);
+    const hand = handEnd(resolved, () => 1);
+    expect(log.lastS[0]!).toBeCloseTo(hand.last, 9);
+    const plain = simulateLlm(prepare(undefined), 1).log;
+    expect(log.firstS[0]!).toBeCloseTo(plain.firstS[0]!, 12);
+    expect(log.lastS[0]! - log.firstS[0]!).toBeGreaterThan(plain.lastS[0]! - plain.firstS[0]!);
+  });
+
+  it('draws acceptances per draft: at 0.7 the measured share is near 0.7 over many rounds', () => {
+    const resolved = prepare({ draftTokens: N, acceptance: 0.7 });
+    const { tables } = simulateLlm(resolved, 1);
+    const summary = tables.summary!;
+    const cell = (c: string) => summary.rows[0]![summary.columns.indexOf(c)] as number;
+    // Leviathan et al.: a round gives (1 - a^(n+1)) / (1 - a) tokens on average, 2.77 at a = 0.7, n = 4.
+    expect(cell('spec_tokens_per_round')).toBeGreaterThan(1.5);
+    expect(cell('spec_tokens_per_round')).toBeLessThan(4.5);
+  });
+});
