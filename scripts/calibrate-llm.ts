@@ -92,6 +92,58 @@ function median(values: number[]): number {
 const fmt = (v: number, digits = 3): string => Number(v.toPrecision(digits)).toString();
 const pct = (v: number): string => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}%`;
 
+const pairKey = (r: Row): string => `${r.profile} ${r.model} ${r.metric}`;
+const worst = (v: number[]): number => v.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+
+/**
+ * Rows fixed in advance for the overhead analysis: the two smallest Llama
+ * models of the one profile whose source measured five sizes (MLC on the
+ * Jetson Orin Nano); the overhead shows most where the weight read is short.
+ */
+const OVERHEAD_FIT = { profile: 'jetson-orin-nano', models: ['llama-3.2-1b', 'llama-3.2-3b'] };
+
+/**
+ * Decode time t = r / e + t0, r the roofline time (efficiency 1), solved for
+ * the decode efficiency e and a fixed per-token overhead t0 on the two
+ * OVERHEAD_FIT rows, then checked on the profile's other decode rows.
+ */
+function overheadAnalysis(library: ProfileLibrary, rows: Row[]): string {
+  const profile = roofline(library.resolve(OVERHEAD_FIT.profile));
+  const decode = rows.filter(
+    (r) => r.profile === OVERHEAD_FIT.profile && r.metric === 'decode_tok_s',
+  );
+  const timed = decode.map((r) => ({ row: r, rS: 1 / predict(profile, r), tS: 1 / r.value }));
+  const [a, b] = OVERHEAD_FIT.models.map((m) => timed.find((t) => t.row.model === m));
+  if (a === undefined || b === undefined) return 'No rows for the overhead fit.';
+  const inverseEff = (a.tS - b.tS) / (a.rS - b.rS);
+  const t0 = a.tS - a.rS * inverseEff;
+  const lines = timed
+    .filter((t) => !OVERHEAD_FIT.models.includes(t.row.model))
+    .map((t) => {
+      const predicted = 1 / (t.rS * inverseEff + t0);
+      return `| ${t.row.model} ${t.row.precision} | ${fmt(predicted)} | ${t.row.value} | ${pct(predicted / t.row.value - 1)} |`;
+    });
+  return `Small models decode slower than their weight read predicts (the Orin's Llama
+3.2 1B reaches 57% of the bandwidth where 3B reaches 75%): each token also pays
+kernel launches and sampling whatever the model's size. Modelled as a fixed time per
+decoded token, t = bytes / (bandwidth x e) + t0, solved exactly on the
+${OVERHEAD_FIT.profile} rows of ${OVERHEAD_FIT.models.join(' and ')} (the two smallest sizes,
+where the overhead weighs most), it gives e = ${fmt(1 / inverseEff)} and
+t0 = ${fmt(t0 * 1e3)} ms, and predicts the profile's other rows below. This check is weaker
+than a blind hold-out: the 1B row's error was known from the first calibration and
+the implied efficiency of every Orin row was computed before the two fit rows were
+chosen.
+
+| Model | Predicted tok/s | Measured tok/s | Error |
+|---|---|---|---|
+${lines.join('\n')}
+
+Not shipped: a per-token overhead needs a new field in the profile \`llm\` schema
+(src/fleet/profiles.ts, not owned by this calibration); the CPU profiles have no
+second model from the fit source to identify it, and at their 0.2-0.5 s per token a
+few milliseconds would not show.`;
+}
+
 function main(): void {
   const library = new ProfileLibrary();
   const rows = readRows();
@@ -123,18 +175,28 @@ function main(): void {
       `| ${name} | ${profile.llm.framework} | ${fmt((profile.llm.bandwidthBps ?? profile.memoryBandwidthBps) / 1e9)} GB/s | ${cell(fit?.prefill ?? [], profile.llm.prefillEfficiency)} | ${cell(fit?.decode ?? [], profile.llm.decodeEfficiency)} |`,
     );
   }
+  const fitPairs = new Set(rows.filter((r) => r.set === 'fit').map(pairKey));
   const validation: string[] = [];
-  const decodeErrors: number[] = [];
+  const heldOut = new Map<string, number[]>();
   for (const row of rows.filter((r) => r.set === 'validate')) {
     const predicted = predict(library.resolve(row.profile), row);
     const error = predicted / row.value - 1;
-    if (row.metric === 'decode_tok_s') decodeErrors.push(Math.abs(error));
+    const counted = !fitPairs.has(pairKey(row));
+    if (counted) heldOut.set(pairKey(row), [...(heldOut.get(pairKey(row)) ?? []), error]);
     const fitted = fits.has(row.profile) ? 'fitted' : 'estimate (no fit rows)';
     validation.push(
-      `| ${row.profile} | ${row.model} ${row.precision} | ${row.metric} | ${fmt(predicted)} | ${row.value} | ${pct(error)} | ${fitted} | ${row.source} |`,
+      `| ${row.profile} | ${row.model} ${row.precision} | ${row.metric} | ${fmt(predicted)} | ${row.value} | ${pct(error)} | ${fitted}${counted ? '' : ', pair has a fit row'} | ${row.source} |`,
     );
   }
-  const within = decodeErrors.filter((e) => e <= 0.25).length;
+  const pairLines: string[] = [];
+  const decodePairs: number[] = [];
+  const prefillPairs: number[] = [];
+  for (const [key, errors] of heldOut) {
+    const error = median(errors);
+    (key.endsWith('decode_tok_s') ? decodePairs : prefillPairs).push(error);
+    pairLines.push(`| ${key} | ${errors.length} | ${pct(error)} |`);
+  }
+  const abs = (v: number[]): number[] => v.map(Math.abs);
   const doc = `# LLM timing fidelity
 
 Generated by \`npx tsx scripts/calibrate-llm.ts --write\` from
@@ -161,13 +223,46 @@ ${fitLines.join('\n')}
 
 ## Validation (held-out rows)
 
-Predicted by the shipped profiles; error = predicted / measured - 1.
+Predicted by the shipped profiles; error = predicted / measured - 1. The split is a
+rule, not a choice by error: each calibrated profile is fitted on its Llama 3.2 3B
+decode row (the one model every source measured) and, for prefill, on its only
+prefill row; every other model, unit and source is held out. (The rows of the first
+calibration were already split this way; the Orin rows added since were all held
+out.)
 
 | Profile | Model | Metric | Predicted tok/s | Measured tok/s | Error | Efficiencies | Source |
 |---|---|---|---|---|---|---|---|
 ${validation.join('\n')}
 
-Decode: ${within} of ${decodeErrors.length} held-out rows within 25%; median absolute error ${pct(median(decodeErrors))}.
+### Held-out device/model pairs
+
+A pair (profile, model, metric) counts when no fit row shares it; its error is the
+median over its rows.
+
+| Pair | Rows | Error |
+|---|---|---|
+${pairLines.join('\n')}
+
+Decode: ${decodePairs.length} held-out pairs, ${decodePairs.filter((e) => Math.abs(e) <= 0.25).length} within 25%; median absolute error ${pct(median(abs(decodePairs)))}, worst ${pct(worst(decodePairs))}.
+Prefill: ${prefillPairs.length > 0 ? `${prefillPairs.length} held-out pairs, median absolute error ${pct(median(abs(prefillPairs)))}` : 'no held-out pair: no published prefill of a card model on a profiled device was found besides the fit row'}.
+
+## A per-token overhead (analysis, not shipped)
+
+${overheadAnalysis(library, rows)}
+
+## What remains an estimate
+
+- Profiles without fit rows ("E" above): the T4, L4, A100, Jetson Nano and both
+  phones borrow efficiencies from other classes; no measurement of a card model on
+  them was found (the llama.cpp CUDA tables found use Llama 2 7B or several GPUs,
+  MLC's phone reports Llama 2 7B). Their timings are unvalidated; the Raspberry Pi 4
+  row above tests such a borrowed value.
+- Prefill is fitted on one row (N100, pp512) and validated nowhere; the other
+  profiles' prefill efficiencies are guesses.
+- Decode contexts of the Ollama and MLC runs (256, 512) are estimates; at these
+  lengths the KV read is 1-5% of the weight read (Phi-3-mini, without GQA, 5%), so a
+  factor 2 moves a prediction by at most about 5%.
+- MLC's INT4 formats are timed as q4_0 (4.5 bits per weight).
 `;
   if (process.argv.includes('--write')) writeFileSync(DOC, doc);
   else process.stdout.write(doc);
