@@ -13,7 +13,12 @@ import { type LlmTiming, llmFit, llmTiming } from '../../fleet/llm-timing.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
 import { type LlmCard, llmCardByName, loadLlmCard } from '../../ml/cost/llm/index.js';
 import { traceProblems } from '../trace-files.js';
-import { maxLength } from './lengths.js';
+import {
+  distributionLengths,
+  type RequestLengths,
+  readLengthTrace,
+  traceLengths,
+} from './lengths.js';
 import type { LlmGroupSpec, LlmModelSpec, LlmScenario, LlmServerSpec } from './schema.js';
 
 /** A model resolved for one piece of hardware. */
@@ -36,6 +41,8 @@ export interface ResolvedLlm {
   readonly baseDir: string;
   readonly groups: FleetGroup<LlmGroupSpec>[];
   readonly servers: ResolvedServer[];
+  /** How each request's prompt and output tokens are drawn. */
+  readonly lengths: RequestLengths;
   /** Per group, the device model when it fits the group's memory, else null (placement device refuses that). */
   readonly deviceModels: (PlacedModel | null)[];
 }
@@ -50,7 +57,8 @@ export function resolveLlm(
   const problems: InputProblem[] = [];
   const baseDir = dirname(file);
   const section = scenario.llm;
-  const longest = maxLength(section.prompt) + maxLength(section.output);
+  const lengths = requestLengths(scenario, baseDir, problems);
+  const longest = lengths?.longest ?? 0;
   const cardOf = (spec: LlmModelSpec, path: string): LlmCard | undefined => {
     const shipped = llmCardByName(spec.card);
     if (shipped !== undefined) return shipped;
@@ -73,10 +81,10 @@ export function resolveLlm(
     }
   };
   const windowCheck = (card: LlmCard, path: string) => {
-    if (longest > card.arch.contextWindow)
+    if (lengths !== undefined && longest > card.arch.contextWindow)
       problems.push({
-        path: 'llm.output',
-        message: `the longest request (prompt ${maxLength(section.prompt)} + output ${maxLength(section.output)} = ${longest} tokens) is longer than ${card.arch.name}'s context window of ${card.arch.contextWindow} tokens (${path})`,
+        path: section.lengths === undefined ? 'llm.output' : 'llm.lengths.file',
+        message: `the longest request (prompt ${lengths.longestPrompt} + output ${lengths.longestOutput} tokens at most: ${longest}) is longer than ${card.arch.name}'s context window of ${card.arch.contextWindow} tokens (${path})`,
       });
   };
   const profileOf = (name: string, overrides: unknown, path: string) => {
@@ -160,6 +168,28 @@ export function resolveLlm(
     });
   });
   problems.push(...traceProblems(scenario, file, baseDir));
-  if (problems.length > 0) throw new InputError(file, problems);
-  return { scenario, file, baseDir, groups, servers, deviceModels };
+  if (problems.length > 0 || lengths === undefined) throw new InputError(file, problems);
+  return { scenario, file, baseDir, groups, servers, deviceModels, lengths };
+}
+
+/** The scenario's request lengths (a trace's problems added to `problems`). */
+function requestLengths(
+  scenario: LlmScenario,
+  baseDir: string,
+  problems: InputProblem[],
+): RequestLengths | undefined {
+  const { prompt, output, lengths } = scenario.llm;
+  if (lengths === undefined) return distributionLengths(prompt!, output!);
+  try {
+    return traceLengths(readLengthTrace(resolvePath(baseDir, lengths.file)));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push(
+      ...error.problems.map((p) => ({
+        ...p,
+        path: `llm.lengths.file (${error.file}${p.path === '' ? '' : `: ${p.path}`})`,
+      })),
+    );
+    return undefined;
+  }
 }

@@ -38,7 +38,6 @@ import { formatClock, NO_PROGRESS, type ProgressReporter } from '../../progress.
 import type { RunResult } from '../../vocabulary/run-result.js';
 import { arrivalProcess } from '../arrivals.js';
 import { ContinuousBatcher } from './batcher.js';
-import { lengthSampler, meanLength } from './lengths.js';
 import { ON_DEVICE, RequestLog, SERVER_BASE, Status } from './log.js';
 import type { ResolvedLlm } from './resolve.js';
 import { Speculation } from './speculative.js';
@@ -66,8 +65,6 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
   const transfers = new Transfers(sim, fleet, cells, cellOf);
   const log = new RequestLog();
   const bitsPerToken = section.bytesPerToken * 8;
-  const prompt = lengthSampler(section.prompt);
-  const output = lengthSampler(section.output);
   const deliveries = new Map<number, number>(); // request -> server messages still to arrive
   let inFlight = 0;
 
@@ -243,7 +240,7 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
     const batch = Math.min(server.spec.maxBatch, batcher.running + 1);
     const context = p + o / 2;
     const uploadS = (p * bitsPerToken) / cells[cellOf[d]!]!.uplink.capacity;
-    const waitS = batcher.waiting * server.timing.prefillS(meanLength(section.prompt));
+    const waitS = batcher.waiting * server.timing.prefillS(Math.round(resolved.lengths.meanPrompt));
     return (
       uploadS +
       server.spec.rtt +
@@ -288,7 +285,8 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
       });
       const lengths = streams.stream('llm-lengths', key);
       const arrive = (): void => {
-        const r = log.add(d, sim.now, prompt(lengths), output(lengths));
+        const [p, o] = resolved.lengths.draw(lengths);
+        const r = log.add(d, sim.now, p, o);
         inFlight++;
         if (!fleet.isOnline(d)) finish(r, Status.failed);
         else place(d, r);

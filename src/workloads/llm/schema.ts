@@ -101,8 +101,20 @@ const llmSection = z.strictObject({
     .enum(['device', 'edge', 'cloud', 'adaptive'])
     .describe('Where requests run; adaptive picks per request the least expected latency'),
   device: llmModelSpec.optional().describe('The model devices run (placement device or adaptive)'),
-  prompt: lengthSpec.describe('Prompt tokens per request'),
-  output: lengthSpec.describe('Output tokens per request'),
+  prompt: lengthSpec.optional().describe('Prompt tokens per request'),
+  output: lengthSpec.optional().describe('Output tokens per request'),
+  lengths: z
+    .strictObject({
+      file: z
+        .string()
+        .min(1)
+        .max(MAX_TEXT_LENGTH)
+        .describe('CSV with prompt_tokens and output_tokens columns, relative to the scenario'),
+    })
+    .optional()
+    .describe(
+      'Each request takes the lengths of a row drawn at random (instead of prompt and output)',
+    ),
   slo: z
     .strictObject({
       ttft: quantity('duration', positiveDuration, 'Time to first token objective'),
@@ -181,7 +193,22 @@ export function checkLlmScenario(
       seen.add(n);
     });
   }
-  const { placement, device } = scenario.llm;
+  const { placement, device, prompt, output, lengths } = scenario.llm;
+  if (lengths !== undefined && (prompt !== undefined || output !== undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['llm', 'lengths'],
+      input: lengths,
+      message: 'give either lengths (a trace) or prompt and output (distributions), not both',
+    });
+  if (lengths === undefined && (prompt === undefined || output === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['llm', prompt === undefined ? 'prompt' : 'output'],
+      input: undefined,
+      message:
+        'give prompt and output token distributions, or lengths: { file } with a trace of both',
+    });
   if ((placement === 'device' || placement === 'adaptive') && device === undefined)
     ctx.addIssue({
       code: 'custom',

@@ -149,7 +149,7 @@ describe('refused input', () => {
       ),
     );
     const problem = error.problems.find((p) => p.path === 'llm.output')!;
-    expect(problem.message).toMatch(/5000 tokens.*context window of 4096/);
+    expect(problem.message).toMatch(/at most: 5000\).*context window of 4096/);
   });
 
   it('an output length distribution with support below one token', () => {
@@ -184,5 +184,43 @@ describe('refused input', () => {
     delete (content.llm as Record<string, unknown>).device;
     const error = expectInputError(() => prepare(content));
     expect(error.problems.some((p) => p.path === 'llm.device')).toBe(true);
+  });
+});
+
+describe('a length trace', () => {
+  const AZURE = join(__dirname, '../../../scenarios/traces/azure-llm-conv-2023.csv');
+  const traced = (extra: Record<string, unknown>) => {
+    const content = scenario(extra);
+    const llm = content.llm as Record<string, unknown>;
+    delete llm.prompt;
+    delete llm.output;
+    llm.lengths = { file: AZURE };
+    return content;
+  };
+
+  it('draws each request as a row of the Azure 2023 conversation trace', () => {
+    const resolved = prepare(traced({}));
+    // The trace's longest row: 14,050 prompt (its largest) or 14,089 with the output.
+    expect(resolved.lengths.longest).toBe(14_089);
+    expect(resolved.lengths.longestPrompt).toBe(14_050);
+    expect(resolved.lengths.longestOutput).toBe(1_000);
+  });
+
+  it("refuses a model whose window the trace's longest row passes, naming the field", () => {
+    const error = expectInputError(() =>
+      prepare(
+        traced({ placement: 'device', device: { card: 'phi-3-mini-4k', precision: 'q4_0' } }),
+      ),
+    );
+    expect(
+      error.problems.some((p) => p.path === 'llm.lengths.file' && /4096/.test(p.message)),
+    ).toBe(true);
+  });
+
+  it('refuses a trace beside prompt and output distributions', () => {
+    const content = scenario({});
+    (content.llm as Record<string, unknown>).lengths = { file: AZURE };
+    const error = expectInputError(() => prepare(content));
+    expect(error.problems.some((p) => p.path === 'llm.lengths')).toBe(true);
   });
 });
