@@ -1,7 +1,7 @@
 /**
  * The llm workload at fleet scale (#22): `scenarios/llm-10k.yaml`, 10,000
  * phones on LTE asking every 10 minutes for one simulated hour, served by
- * eight continuous-batching L4 edge servers (about 60,000 requests, 15 M
+ * eight continuous-batching L4 edge servers (about 60,000 requests, 12.7 M
  * tokens). Target: at least 2,000,000 simulated tokens per second of wall
  * time. The case reports output tokens generated, so the harness's
  * throughput is tokens per second.
@@ -27,7 +27,7 @@ function fleetTokens(progress: ProgressReporter): number {
 
 export const llmCases: BenchCase[] = [
   {
-    name: 'llm: llm-10k, 10,000 phones, 1 h, 8 continuous-batching L4s, ~15 M tokens',
+    name: 'llm: llm-10k, 10,000 phones, 1 h, 8 continuous-batching L4s, ~12.7 M tokens',
     run: fleetTokens,
     unit: 'tokens',
   },
