@@ -13,6 +13,10 @@
  *   per round;
  * - `tiers.csv`: the same latencies and energy per token for the requests
  *   each tier (device, edge, cloud) ran;
+ * - `groups.csv`: per device group: requests, those run on the device and
+ *   their tokens, output tokens per second of device busy time (prefill,
+ *   decode and speculative drafting), compute energy per on-device token, radio
+ *   energy, and devices whose battery ran empty;
  * - `servers.csv`: per server: requests, tokens, iterations, busy share,
  *   tokens per second, KV-cache utilisation (mean of used / budget over the
  *   run) and its peak, preemptions, energy and energy per token.
@@ -187,8 +191,42 @@ export function llmTables(resolved: ResolvedLlm, state: LlmRunState): Record<str
   return {
     summary: { columns: Object.keys(summary), rows: [Object.values(summary)] },
     tiers: rowsTable(tiers),
+    groups: rowsTable(groupRows(resolved, state)),
     ...(serverRows.length > 0 ? { servers: rowsTable(serverRows) } : {}),
   };
+}
+
+function groupRows(resolved: ResolvedLlm, { log, fleet }: LlmRunState) {
+  return resolved.groups.map((group, g) => {
+    const mine = (r: number) => fleet.groupOf[log.device[r]!] === g;
+    const all = latencies(resolved, log, mine);
+    const local = latencies(resolved, log, (r) => mine(r) && log.where[r] === ON_DEVICE);
+    let busyS = 0;
+    let computeJ = 0;
+    let radioJ = 0;
+    let empty = 0;
+    for (let i = 0; i < group.spec.count; i++) {
+      const d = group.first + i;
+      busyS += fleet.energy.busyS[d]!;
+      computeJ += fleet.energy.computeJ[d]!;
+      radioJ += fleet.radioEnergyJ(d);
+      if (fleet.batteryEmptyCount[d]! > 0) empty++;
+    }
+    return {
+      group: group.spec.name,
+      profile: group.profile.name,
+      devices: group.spec.count,
+      requests: all.requests,
+      completed: all.completed,
+      on_device: local.requests,
+      on_device_tokens: local.tokens,
+      device_tokens_per_busy_s: busyS > 0 ? local.tokens / busyS : null,
+      compute_j: computeJ,
+      compute_j_per_token: local.tokens > 0 ? computeJ / local.tokens : null,
+      radio_j: radioJ,
+      battery_empty_devices: empty,
+    };
+  });
 }
 
 function rowsTable(rows: readonly Record<string, TableValue>[]): Table {
