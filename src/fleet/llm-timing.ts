@@ -1,7 +1,8 @@
 /**
  * Token-level timing of a decoder-only language model on a hardware profile:
  * a roofline (Williams, Waterman, Patterson, CACM 52(4), 2009) per serving
- * iteration, with two fitted efficiencies per profile.
+ * iteration plus a fixed overhead per iteration, with two fitted efficiencies
+ * and the overhead per profile.
  *
  * One iteration runs `P` prefill tokens (a prompt or a chunk of one) and one
  * decode step for each of `n` sequences whose contexts sum to `C`. It reads
@@ -10,18 +11,35 @@
  * decoding sequence's KV cache, and takes the longer of
  *   memory  = (Wd + C x kvBytesPerToken) / (BW x decodeEfficiency)
  *   compute = (prefillFlops(P) + sum_i decodeFlops(c_i)) / (F x prefillEfficiency)
+ * plus t0 = `llm.decodeOverheadS` (0 when the profile gives none):
+ *   iteration = max(memory, compute) + t0,   an empty iteration = 0,
  * where Wd = weightBytes(precision) x decodeWeightParams / params (decode
  * reads every matrix but only one embedding row), BW the profile's
  * `llm.bandwidth` or else its memory bandwidth, F the achievable rate at the
  * compute precision below. decodeFlops is affine in the context (the card's
  * attention term is linear in c), so sum_i decodeFlops(c_i) = n x
  * decodeFlops(0) + decodeFlops(C) - decodeFlops(0): the sum needs only C.
- * Hence decode of one stream at context c is max(memory, compute) with n = 1
- * (memory-bound: tokens/s = BW x eff / bytes per token, the usual
- * "bandwidth / model size" rule, e.g. llama.cpp discussion #4167), and a
- * large batch turns compute-bound where the two terms cross. A prefill alone
- * is the same iteration with n = 0: FLOPs / (F x eff) once the prompt is long
- * enough to hide the weight read.
+ * Hence decode of one stream at context c is max(memory, compute) + t0 with
+ * n = 1 (memory-bound: tokens/s = 1 / (bytes per token / (BW x eff) + t0);
+ * with t0 = 0 the usual "bandwidth / model size" rule, e.g. llama.cpp
+ * discussion #4167), and a large batch turns compute-bound where the two
+ * terms cross. A prefill alone is the same iteration with n = 0:
+ * FLOPs / (F x eff) + t0 once the prompt is long enough to hide the weight
+ * read.
+ *
+ * The overhead t0. Small models decode below their weight-read rate (MLC on
+ * the Jetson Orin Nano: Llama 3.2 1B at 57% of the bandwidth, 3B at 75%):
+ * each forward pass also pays a time that does not scale with the bytes —
+ * kernel launches, the host-device synchronisation that returns the logits,
+ * sampling, the framework's own loop. It is charged once per iteration, not
+ * once per sequence: a serving engine runs all sequences of an iteration
+ * through one forward graph (llama.cpp's server gathers every slot's token
+ * into one llama_batch for one llama_decode; NVIDIA's CUDA-graph change,
+ * ggml-org/llama.cpp issue #6763 and PR #6766, launches "the CUDA kernels
+ * associated with the generation of each token" as one graph, a per-step
+ * cost), so launches and synchronisation do not multiply with the batch.
+ * Sampling is per sequence but small next to a pass; treating it as fixed
+ * is this model's assumption, as is the same t0 for a prefill pass.
  *
  * Compute precision. fp16 weights run at the profile's fp16 rate (or its
  * fallback: fp32 on the Raspberry Pis, the N100). Quantised weights (q8_0,
@@ -34,9 +52,10 @@
  * cuBLAS paths dequantise to fp16; the fitted prefill efficiency absorbs the
  * difference where a profile is calibrated.
  *
- * The efficiencies are fitted per profile to published measurements
- * (hardware-profiles/measurements/llm.csv, scripts/calibrate-llm.ts); the
- * validation against held-out rows is in docs/fidelity-llm.md.
+ * The efficiencies and t0 are fitted per profile to published measurements
+ * (hardware-profiles/measurements/llm.csv, scripts/calibrate-llm.ts: t0 only
+ * where one source measured two model sizes); the validation against
+ * held-out rows is in docs/fidelity-llm.md.
  */
 
 import type { Precision } from '../vocabulary/cost-card.js';
@@ -50,7 +69,12 @@ export interface LlmTiming {
   prefillS(promptTokens: number): number;
   /** Decode of one token of one sequence whose cache holds `contextTokens` tokens, seconds. */
   decodeS(contextTokens: number): number;
-  /** one server iteration: P prefill tokens (chunk) + decode of `decodeCount` sequences whose contexts sum to `contextSum` */
+  /**
+   * One server iteration, seconds: `prefillTokens` prompt tokens (a prompt or
+   * a chunk of one) and one decode step of each of `decodeCount` sequences
+   * whose contexts sum to `contextSum`; pays the profile's overhead once.
+   * 0 for an empty iteration.
+   */
   iterationS(prefillTokens: number, decodeCount: number, contextSum: number): number;
 }
 
@@ -90,6 +114,10 @@ export function llmTiming(
   const decodeWeightBytes = (card.weightBytes(precision) * card.decodeWeightParams) / card.params;
   const kvBytes = card.kvBytesPerToken();
   const decodeFlops0 = card.decodeFlops(0);
+  const overheadS = llm.decodeOverheadS ?? 0;
+  if (!(overheadS >= 0)) {
+    throw new RangeError(`profile ${profile.name}: decodeOverheadS(=${overheadS}) must be >= 0`);
+  }
 
   const iterationS = (prefillTokens: number, decodeCount: number, contextSum: number): number => {
     checkCount('prefillTokens', prefillTokens);
@@ -103,7 +131,7 @@ export function llmTiming(
     const prefillFlops = prefillTokens > 0 ? card.prefillFlops(prefillTokens) : 0;
     const memoryS = (decodeWeightBytes + contextSum * kvBytes) / byteRate;
     const computeS = (prefillFlops + decodeFlops) / computeRate;
-    return Math.max(memoryS, computeS);
+    return Math.max(memoryS, computeS) + overheadS;
   };
   return {
     prefillS: (promptTokens) => iterationS(promptTokens, 0, 0),

@@ -102,13 +102,16 @@ const share = z.union([
  * Language-model serving on the class (src/fleet/llm-timing.ts): the memory a
  * model may use and the bandwidth its weights stream at when they differ from
  * the profile's (a GPU's own VRAM), the fitted shares of the roofline that
- * prefill (compute) and decode (bandwidth) reach, and the stack they describe.
+ * prefill (compute) and decode (bandwidth) reach, the fixed time every
+ * serving iteration pays besides (`decodeOverhead`: launches, sampling,
+ * framework; absent = 0), and the stack they describe.
  */
 const llmBlock = z.strictObject({
   memory: figure('bytes').optional(),
   bandwidth: figure('byteRate').optional(),
   prefillEfficiency: share,
   decodeEfficiency: share,
+  decodeOverhead: figure('duration').optional(),
   framework: z.string(),
   note: z.string().optional(),
 });
@@ -194,6 +197,12 @@ export interface LlmServing {
   prefillEfficiency: number;
   /** Share of the bandwidth that decode's weight and KV reads reach, in (0, 1]. */
   decodeEfficiency: number;
+  /**
+   * Fixed seconds every serving iteration (prefill, decode or a batched mix)
+   * pays on top of its roofline time; parsed profiles set 0 when the block
+   * gives no `decodeOverhead`, and undefined means 0.
+   */
+  decodeOverheadS?: number;
   /** The serving stack the efficiencies describe. */
   framework: string;
 }
@@ -243,6 +252,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
         ...(p.llm.bandwidth && { bandwidthBps: p.llm.bandwidth.value }),
         prefillEfficiency: p.llm.prefillEfficiency.value,
         decodeEfficiency: p.llm.decodeEfficiency.value,
+        decodeOverheadS: p.llm.decodeOverhead?.value ?? 0,
         framework: p.llm.framework,
       },
     }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { llmFit, llmTiming } from '../../src/fleet/llm-timing.js';
-import { type HardwareProfile, ProfileLibrary } from '../../src/fleet/profiles.js';
+import { type HardwareProfile, type LlmServing, ProfileLibrary } from '../../src/fleet/profiles.js';
 import {
   LLAMA_3_2_1B,
   LLM_BITS_PER_WEIGHT,
@@ -102,6 +102,52 @@ describe('llmTiming', () => {
   });
 });
 
+describe('llmTiming with a per-iteration overhead', () => {
+  // The hand-built device with t0 = 5 ms per iteration.
+  const withOverhead: HardwareProfile = {
+    ...device,
+    llm: { ...(device.llm as LlmServing), decodeOverheadS: 5e-3 },
+  };
+  const timing = llmTiming(withOverhead, card, 'q4_0');
+  const plain = llmTiming(device, card, 'q4_0');
+
+  it('decodes one stream at 1 / (bytes / (bandwidth x e) + t0) tokens/s', () => {
+    // (9e8 + 1000 x 1e5) B / 8e10 B/s = 1.25e-2 s, + 5e-3 s = 1.75e-2 s: 57.142857 tokens/s.
+    expect(timing.decodeS(1000)).toBeCloseTo(1.75e-2, 12);
+    expect(1 / timing.decodeS(1000)).toBeCloseTo(1 / 1.75e-2, 9);
+  });
+
+  it('charges the overhead once per iteration, however many sequences it decodes', () => {
+    // 4 decodes, empty caches: memory 9e8 / 8e10 = 1.125e-2 s (compute 4 x 2.25e-3 = 9e-3 s), + 5e-3.
+    expect(timing.iterationS(0, 4, 0)).toBeCloseTo(1.625e-2, 12);
+    // 1000 decodes: compute 2.25 s, + 5e-3 once (per-sequence overhead would be 5 s more).
+    expect(timing.iterationS(0, 1000, 0)).toBeCloseTo(2.255, 12);
+    // A prefill chunk with 4 decodes: compute 0.40904 s + 5e-3.
+    expect(timing.iterationS(100, 4, 2000)).toBeCloseTo(0.41404, 12);
+  });
+
+  it('adds the overhead to a prefill pass and nothing to an empty iteration', () => {
+    expect(timing.prefillS(1000)).toBeCloseTo(4.005, 12);
+    expect(timing.iterationS(0, 0, 0)).toBe(0);
+  });
+
+  it('times a profile without decodeOverhead as before (t0 = 0)', () => {
+    expect(plain.decodeS(1000)).toBeCloseTo(1.25e-2, 12);
+    expect(plain.iterationS(0, 4, 0)).toBeCloseTo(1.125e-2, 12);
+    const zero = llmTiming(
+      { ...device, llm: { ...(device.llm as LlmServing), decodeOverheadS: 0 } },
+      card,
+      'q4_0',
+    );
+    expect(zero.iterationS(100, 4, 2000)).toBe(plain.iterationS(100, 4, 2000));
+  });
+
+  it('rejects a negative overhead, naming it', () => {
+    const bad = { ...device, llm: { ...(device.llm as LlmServing), decodeOverheadS: -1 } };
+    expect(() => llmTiming(bad, card, 'q4_0')).toThrow(/decodeOverheadS\(=-1\)/);
+  });
+});
+
 describe('llmFit', () => {
   const pi4 = library.resolve('raspberry-pi-4');
 
@@ -155,6 +201,21 @@ describe('shipped llm blocks', () => {
       'raspberry-pi-4',
       'raspberry-pi-5',
     ]);
+  });
+
+  it('parse decodeOverhead into seconds, and 0 where a block gives none', () => {
+    // jetson-orin-nano ships "7.16 ms" (llm-fit); raspberry-pi-5 gives none.
+    expect(library.resolve('jetson-orin-nano').llm?.decodeOverheadS).toBeCloseTo(7.16e-3, 12);
+    expect(library.resolve('raspberry-pi-5').llm?.decodeOverheadS).toBe(0);
+  });
+
+  it('time the Orin Nano decoding llama-3.2-3b q4_0 as bytes / (68 GB/s x 0.934) + 7.16 ms', () => {
+    const card3b = llmCardByName('llama-3.2-3b') as LlmCard;
+    const bytes =
+      (card3b.weightBytes('q4_0') * card3b.decodeWeightParams) / card3b.params +
+      256 * card3b.kvBytesPerToken();
+    const timing = llmTiming(library.resolve('jetson-orin-nano'), card3b, 'q4_0');
+    expect(timing.decodeS(256)).toBeCloseTo(bytes / (68e9 * 0.934) + 7.16e-3, 12);
   });
 
   it.each(withLlm)(
