@@ -188,7 +188,7 @@ describe('llmFit', () => {
 describe('shipped llm blocks', () => {
   const withLlm = library.names.filter((n) => library.resolve(n).llm !== undefined);
 
-  it('give the nine classes that can hold a model an llm block', () => {
+  it('give the eleven classes that can hold a model an llm block', () => {
     expect(withLlm).toEqual([
       'cloud-a100',
       'edge-server-l4',
@@ -198,6 +198,7 @@ describe('shipped llm blocks', () => {
       'jetson-orin-nano',
       'phone-flagship',
       'phone-midrange',
+      'phone-snapdragon-8-elite',
       'raspberry-pi-4',
       'raspberry-pi-5',
     ]);
@@ -216,6 +217,25 @@ describe('shipped llm blocks', () => {
       256 * card3b.kvBytesPerToken();
     const timing = llmTiming(library.resolve('jetson-orin-nano'), card3b, 'q4_0');
     expect(timing.decodeS(256)).toBeCloseTo(bytes / (68e9 * 0.934) + 7.16e-3, 12);
+  });
+
+  it('time the Snapdragon 8 Elite decoding llama-3.2-3b q4_0 as bytes / (84.8 GB/s x 0.63) + 4.37 ms', () => {
+    const card3b = llmCardByName('llama-3.2-3b') as LlmCard;
+    const bytes =
+      (card3b.weightBytes('q4_0') * card3b.decodeWeightParams) / card3b.params +
+      2048 * card3b.kvBytesPerToken();
+    const timing = llmTiming(library.resolve('phone-snapdragon-8-elite'), card3b, 'q4_0');
+    expect(timing.decodeS(2048)).toBeCloseTo(bytes / (84.8e9 * 0.63) + 4.37e-3, 12);
+  });
+
+  it('time its 128-token prefill compute-bound: FLOPs / (23 TOPS x 0.376) + 4.37 ms', () => {
+    // 3B: 725 GFLOP / 8.65 TOP/s = 84 ms, above the 1.81 GB weight read / 53.4 GB/s = 34 ms.
+    const card3b = llmCardByName('llama-3.2-3b') as LlmCard;
+    const timing = llmTiming(library.resolve('phone-snapdragon-8-elite'), card3b, 'q4_0');
+    expect(timing.prefillS(128)).toBeCloseTo(
+      card3b.prefillFlops(128) / (23e12 * 0.376) + 4.37e-3,
+      12,
+    );
   });
 
   it.each(withLlm)(

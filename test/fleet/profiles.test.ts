@@ -5,7 +5,7 @@ import { expectInputError } from '../helpers/input-error.js';
 const library = new ProfileLibrary();
 
 describe('hardware profiles', () => {
-  it('ships the 13 required device classes', () => {
+  it('ships the 13 required device classes and the Snapdragon 8 Elite phone', () => {
     expect(library.names).toEqual([
       'cloud-a100',
       'coral-dev-board',
@@ -17,6 +17,7 @@ describe('hardware profiles', () => {
       'jetson-orin-nano',
       'phone-flagship',
       'phone-midrange',
+      'phone-snapdragon-8-elite',
       'raspberry-pi-4',
       'raspberry-pi-5',
       'stm32h7',
