@@ -74,10 +74,12 @@ export class Speculation {
     this.generation = new Uint32Array(c.fleet.count);
   }
 
-  /** Device `d` went down: its drafting stops (the fleet has powered it off). */
+  /** Device `d` went down: its drafting stops (the fleet has powered it off) and its requests fail. */
   deviceDown(d: number): void {
     this.busy[d] = 0;
     this.generation[d]!++;
+    for (const r of [...this.rounds.keys()])
+      if (this.c.log.device[r] === d) this.end(r, Status.failed);
   }
 
   /** True while request `r` speculates (its batcher jobs are rounds, not plain requests). */
@@ -108,10 +110,12 @@ export class Speculation {
 
   /** A batcher job of request `r` is done: its first token, or a round's verdict. */
   served(r: number): void {
-    const round = this.rounds.get(r)!;
+    const round = this.rounds.get(r);
+    if (round === undefined) return; // failed meanwhile (its device went down)
     const { log, sim } = this.c;
     const server = this.c.servers[round.server]!;
-    const gained = round.have === 0 ? 1 : this.verdict(r, round.drafted) + 1;
+    const first = round.have === 0;
+    const gained = first ? 1 : this.verdict(r, round.drafted) + 1;
     sim.schedule(server.spec.rtt / 2, () => {
       const d = log.device[r]!;
       if (log.status[r] !== Status.pending) return;
@@ -121,9 +125,9 @@ export class Speculation {
         DOWN,
         gained * this.c.bitsPerToken,
         () => {
-          if (round.have === 0) log.firstS[r] = sim.now;
+          if (first) log.firstS[r] = sim.now;
           round.have = Math.min(log.output[r]!, round.have + gained);
-          if (round.have === gained && round.drafted === 0) this.ready(r);
+          if (first) this.ready(r);
           else this.next(r);
         },
         r,
@@ -152,7 +156,8 @@ export class Speculation {
   /** The device has its tokens so far: done, or draft the next round. */
   private next(r: number): void {
     const { log, sim } = this.c;
-    const round = this.rounds.get(r)!;
+    const round = this.rounds.get(r);
+    if (round === undefined) return;
     if (round.have >= log.output[r]!) {
       log.lastS[r] = sim.now;
       this.end(r, Status.done);

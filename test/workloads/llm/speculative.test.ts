@@ -22,7 +22,10 @@ const BPS = 80e6;
 const RTT = 0.02;
 const BITS = 4 * 8;
 
-function prepare(speculative: Record<string, unknown> | undefined): ResolvedLlm {
+function prepare(
+  speculative: Record<string, unknown> | undefined,
+  group: Record<string, unknown> = {},
+): ResolvedLlm {
   const scenario = {
     name: 'llm-speculative',
     seed: 1,
@@ -34,6 +37,7 @@ function prepare(speculative: Record<string, unknown> | undefined): ResolvedLlm 
         count: 1,
         network: { technology: 'ethernet', cell: 'lan' },
         arrivals: { kind: 'trace', file: ONE_ARRIVAL },
+        ...group,
       },
     ],
     cells: { lan: { uplink: BPS, downlink: BPS } },
@@ -117,5 +121,22 @@ describe('speculative decoding across tiers', () => {
     // Leviathan et al.: a round gives (1 - a^(n+1)) / (1 - a) tokens on average, 2.77 at a = 0.7, n = 4.
     expect(cell('spec_tokens_per_round')).toBeGreaterThan(1.5);
     expect(cell('spec_tokens_per_round')).toBeLessThan(4.5);
+  });
+
+  it('fails the requests of a device that goes down mid-draft, and the run drains', () => {
+    const flaky = prepare(
+      { draftTokens: N, acceptance: 0.7 },
+      {
+        count: 20,
+        arrivals: { kind: 'poisson', rate: 0.2 },
+        availability: { kind: 'markov', meanOn: 20, meanOff: 5 },
+      },
+    );
+    const { log, endS } = simulateLlm(flaky, 1);
+    let failed = 0;
+    for (let r = 0; r < log.count; r++) if (log.status[r] === 2) failed++;
+    expect(failed).toBeGreaterThan(0);
+    // Every request ended: the run stopped draining well before twice the 60 s duration.
+    expect(endS).toBeLessThan(90);
   });
 });
