@@ -45,17 +45,19 @@ export function llmReport(
         kind: 'spec',
         name: 'latency-by-tier',
         title: 'TTFT, TPOT and end-to-end latency by tier',
-        subtitle: 'percentiles over completed requests, at the client (log scale)',
+        subtitle:
+          'percentiles over completed requests, at the client (each panel on its own scale)',
         spec: {
           data: { values: latency },
           facet: { column: { field: 'measure', type: 'nominal', sort: ['ttft', 'tpot', 'e2e'] } },
+          resolve: { scale: { y: 'independent' } },
           spec: {
             width: 180,
             mark: 'bar',
             encoding: {
               x: { field: 'tier', type: 'nominal', title: null },
               xOffset: { field: 'quantile', sort: ['p50', 'p95', 'p99'] },
-              y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 's' },
+              y: { field: 'seconds', type: 'quantitative', title: 's' },
               color: { field: 'quantile', type: 'ordinal', sort: ['p50', 'p95', 'p99'] },
             },
           },
