@@ -3,8 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { RandomStreams } from '../../engine/random.js';
 import { InputError, type InputProblem, UsageError } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
+import { groupProfileProblems, trainingProblems } from '../../fleet/group-checks.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
-import { resolvePrecision } from '../../fleet/roofline.js';
 import { traceProblems } from '../trace-files.js';
 import { asyncProblems } from './async/checks.js';
 import { asyncSettings } from './async/settings.js';
@@ -52,22 +52,8 @@ export function resolveFederated(
         path: `${path}.profile`,
       });
       groups.push({ spec, profile, first });
-      if (!profile.interfaces.includes(spec.network.technology))
-        problems.push({
-          path: `${path}.network.technology`,
-          message: `hardware profile "${profile.name}" has no ${spec.network.technology} interface; it has ${profile.interfaces.join(', ')}`,
-        });
-      if (spec.battery && profile.batteryJ === undefined)
-        problems.push({
-          path: `${path}.battery`,
-          message: `hardware profile "${profile.name}" has no battery (mains-powered)`,
-        });
-      const precision = resolvePrecision(profile, 'fp32');
-      if (!precision.ok)
-        problems.push({
-          path: `${path}.profile`,
-          message: `"${profile.name}" cannot train: ${precision.reason}`,
-        });
+      problems.push(...groupProfileProblems(spec, profile, path));
+      problems.push(...trainingProblems(profile, path));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);

@@ -9,6 +9,7 @@
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
+import { groupProfileProblems } from '../../fleet/group-checks.js';
 import { type LlmTiming, llmFit, llmTiming } from '../../fleet/llm-timing.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
 import { type LlmCard, llmCardByName, loadLlmCard } from '../../ml/cost/llm/index.js';
@@ -110,11 +111,7 @@ export function resolveLlm(
     const profile = profileOf(spec.profile, spec.overrides, path);
     if (profile !== undefined) {
       groups.push({ spec, profile, first });
-      if (!profile.interfaces.includes(spec.network.technology))
-        problems.push({
-          path: `${path}.network.technology`,
-          message: `hardware profile "${profile.name}" has no ${spec.network.technology} interface; it has ${profile.interfaces.join(', ')}`,
-        });
+      problems.push(...groupProfileProblems(spec, profile, path));
       let placed: PlacedModel | null = null;
       if (deviceCard && section.device) {
         const fit = llmFit(profile, deviceCard, section.device.precision, longest);
