@@ -1,69 +1,27 @@
 /**
- * Speculative decoding across tiers, one request worked by hand: a
- * Raspberry Pi 5 drafts with Llama 3.2 1B, an L4 edge server verifies with
- * Llama 3.1 8B, over Ethernet at 80 Mbit/s each way (no radio promotion or
- * tail), RTT 20 ms, prompt P = 300 and output O = 40 tokens of 4 bytes, 4
- * drafts a round. Times come from each model's timing (tested in
+ * Speculative decoding across tiers, one request worked by hand on
+ * one-pi.ts's scenario: the Pi 5 drafts with Llama 3.2 1B, the L4 verifies
+ * with Llama 3.1 8B, 4 drafts a round. Times come from each model's timing (tested in
  * test/fleet/llm-timing.test.ts); the sums are speculative.ts's rules.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareScenario } from '../../../src/run.js';
 import type { ResolvedLlm } from '../../../src/workloads/llm/resolve.js';
 import { simulateLlm } from '../../../src/workloads/llm/run.js';
+import { BITS, BPS, O, onePiScenario, P, prepareLlm, RTT } from './one-pi.js';
 
-const ONE_ARRIVAL = join(__dirname, '../../fixtures/llm/one-arrival.csv');
-const P = 300;
-const O = 40;
 const N = 4;
-const BPS = 80e6;
-const RTT = 0.02;
-const BITS = 4 * 8;
 
 function prepare(
   speculative: Record<string, unknown> | undefined,
   group: Record<string, unknown> = {},
 ): ResolvedLlm {
-  const scenario = {
-    name: 'llm-speculative',
-    seed: 1,
-    duration: '1 min',
-    fleet: [
-      {
-        name: 'pis',
-        profile: 'raspberry-pi-5',
-        count: 1,
-        network: { technology: 'ethernet', cell: 'lan' },
-        arrivals: { kind: 'trace', file: ONE_ARRIVAL },
-        ...group,
-      },
-    ],
-    cells: { lan: { uplink: BPS, downlink: BPS } },
-    servers: [
-      {
-        name: 'edge',
-        profile: 'edge-server-l4',
-        tier: 'edge',
-        model: { card: 'llama-3.1-8b', precision: 'q4_0' },
-        rtt: RTT,
-      },
-    ],
-    llm: {
-      placement: 'edge',
-      device: { card: 'llama-3.2-1b', precision: 'q4_0' },
-      prompt: { kind: 'fixed', tokens: P },
-      output: { kind: 'fixed', tokens: O },
-      slo: { ttft: '1 s', tpot: '100 ms' },
-      ...(speculative === undefined ? {} : { speculative }),
-    },
-  };
-  const file = join(mkdtempSync(join(tmpdir(), 'edgesim-spec-')), 'scenario.yaml');
-  writeFileSync(file, JSON.stringify(scenario));
-  const { prepared } = prepareScenario(file);
-  if (prepared.kind !== 'llm') throw new Error('expected an llm scenario');
-  return prepared.resolved;
+  return prepareLlm(
+    onePiScenario(
+      speculative === undefined ? {} : { speculative },
+      { name: 'llm-speculative' },
+      group,
+    ),
+  );
 }
 
 /** The hand sum: first token as without speculation, then rounds of `gain(n)` tokens. */

@@ -5,75 +5,20 @@
  * server; repeatability; and input refused with the file, the field and the
  * numbers.
  *
- * The hand sums: a Raspberry Pi 5 on Ethernet (no radio promotion or tail:
- * src/energy/radio-models.ts ETHERNET) in a cell of 80 Mbit/s each way asks
- * once, at 2 s, with a prompt of P = 300 tokens and an output of O = 40 at
- * 4 bytes a token.
+ * The hand sums are on one-pi.ts's scenario.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tableToCsv } from '../../../src/results/csv.js';
 import type { Table } from '../../../src/results/table.js';
 import { prepareScenario, runPrepared } from '../../../src/run.js';
-import type { ResolvedLlm } from '../../../src/workloads/llm/resolve.js';
 import { simulateLlm } from '../../../src/workloads/llm/run.js';
 import { expectInputError } from '../../helpers/input-error.js';
+import { BPS, O, onePiScenario, P, prepareLlm, RTT, writeScenario } from './one-pi.js';
 
-const ONE_ARRIVAL = join(__dirname, '../../fixtures/llm/one-arrival.csv');
-const P = 300;
-const O = 40;
-const BPS = 80e6;
-const RTT = 0.02;
-
-function scenario(llm: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return {
-    name: 'llm-test',
-    seed: 1,
-    duration: '1 min',
-    fleet: [
-      {
-        name: 'pis',
-        profile: 'raspberry-pi-5',
-        count: 1,
-        network: { technology: 'ethernet', cell: 'lan' },
-        arrivals: { kind: 'trace', file: ONE_ARRIVAL },
-      },
-    ],
-    cells: { lan: { uplink: BPS, downlink: BPS } },
-    servers: [
-      {
-        name: 'edge',
-        profile: 'edge-server-l4',
-        tier: 'edge',
-        model: { card: 'llama-3.1-8b', precision: 'q4_0' },
-        rtt: RTT,
-      },
-    ],
-    llm: {
-      placement: 'edge',
-      device: { card: 'llama-3.2-1b', precision: 'q4_0' },
-      prompt: { kind: 'fixed', tokens: P },
-      output: { kind: 'fixed', tokens: O },
-      slo: { ttft: '1 s', tpot: '100 ms' },
-      ...llm,
-    },
-    ...extra,
-  };
-}
-
-function write(content: object): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'edgesim-llm-')), 'scenario.yaml');
-  writeFileSync(file, JSON.stringify(content, null, 2));
-  return file;
-}
-
-function prepare(content: object): ResolvedLlm {
-  const { prepared } = prepareScenario(write(content));
-  if (prepared.kind !== 'llm') throw new Error(`expected an llm scenario, got ${prepared.kind}`);
-  return prepared.resolved;
-}
+const scenario = onePiScenario;
+const write = writeScenario;
+const prepare = prepareLlm;
 
 const cell = (t: Table, column: string, row = 0) => t.rows[row]![t.columns.indexOf(column)];
 
