@@ -33,9 +33,11 @@
  * Records live in typed arrays indexed by handle, with each device's
  * transfers in a list threaded through them: the hot path allocates nothing.
  */
+
 import type { EventId } from '../engine/event-queue.js';
 import type { Flow } from '../engine/processor-sharing.js';
 import { Priority, type Simulation } from '../engine/simulation.js';
+import { grownArray, type StateArray } from '../engine/typed-arrays.js';
 import type { Cell } from './cells.js';
 
 /** Directions of a transfer: from the device (UP) or to it (DOWN). */
@@ -288,11 +290,7 @@ export class Transfers {
 
   private grow(): void {
     const size = this.device.length * 2;
-    const grown = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
+    const grown = <T extends StateArray>(a: T): T => grownArray(a, size);
     this.device = grown(this.device);
     this.direction = grown(this.direction);
     this.capped = grown(this.capped);

@@ -4,6 +4,7 @@
  * times are when the server produced the first and last token; client times
  * when they reached the device.
  */
+import { grownArray, type StateArray } from '../../engine/typed-arrays.js';
 
 /** Where a request ran: the device, or server k (k >= 0) as `SERVER_BASE + k`. */
 export const ON_DEVICE = 0;
@@ -38,11 +39,7 @@ export class RequestLog {
 
   private grow(): void {
     const size = this.device.length * 2;
-    const grown = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
+    const grown = <T extends StateArray>(a: T): T => grownArray(a, size);
     this.device = grown(this.device);
     this.where = grown(this.where);
     this.prompt = grown(this.prompt);
