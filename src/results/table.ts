@@ -15,6 +15,11 @@ export function singleRowTable(record: Readonly<Record<string, TableValue>>): Ta
   return { columns: Object.keys(record), rows: [Object.values(record)] };
 }
 
+/** The rows of `table` as records keyed by column (a missing cell is null), for charts. */
+export function tableRecords(table: Table): Record<string, TableValue>[] {
+  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i] ?? null])));
+}
+
 /**
  * Percentile of sorted values by linear interpolation between closest ranks
  * (Hyndman and Fan type 7, numpy's default). NaN for an empty array.

@@ -1,6 +1,6 @@
 import type { HardwareProfile } from '../../fleet/profiles.js';
-import type { Table } from '../../results/table.js';
-import type { ChartCell, ChartRequest, WorkloadReport } from '../../vocabulary/workload-report.js';
+import { type Table, tableRecords } from '../../results/table.js';
+import type { ChartRequest, WorkloadReport } from '../../vocabulary/workload-report.js';
 
 /** Profiles charted for accuracy against latency; the rest are in estimates.csv. */
 const MAX_LATENCY_CHARTS = 4;
@@ -16,8 +16,8 @@ export function compressionReport(
   tables: Readonly<Record<string, Table>>,
   profiles: readonly HardwareProfile[],
 ): WorkloadReport {
-  const variants = rowsOf(tables.variants!).filter((r) => r.status === 'ok');
-  const estimates = rowsOf(tables.estimates!).filter((r) => r.status === 'ok');
+  const variants = tableRecords(tables.variants!).filter((r) => r.status === 'ok');
+  const estimates = tableRecords(tables.estimates!).filter((r) => r.status === 'ok');
   const charts: ChartRequest[] = [
     {
       kind: 'pareto',
@@ -47,10 +47,4 @@ export function compressionReport(
     facts: [`${variants.length} variants measured`],
     charts,
   };
-}
-
-function rowsOf(table: Table): Record<string, ChartCell>[] {
-  return table.rows.map((row) =>
-    Object.fromEntries(table.columns.map((c, i) => [c, row[i] ?? null])),
-  );
 }

@@ -4,14 +4,9 @@
  * per method and setting, and average accuracy against the energy a device
  * of each group spends learning the stream.
  */
-import type { Table, TableValue } from '../../results/table.js';
+import { type Table, tableRecords } from '../../results/table.js';
 import type { WorkloadReport } from '../../vocabulary/workload-report.js';
 import { SETTING_SHORT } from './tables.js';
-
-/** Rows of `table` as records. */
-function records(table: Table): Record<string, TableValue>[] {
-  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]!])));
-}
 
 export function learnReport(
   title: string,
@@ -19,9 +14,9 @@ export function learnReport(
 ): WorkloadReport | null {
   const { matrix, groups, summary } = tables;
   if (matrix === undefined || groups === undefined || summary === undefined) return null;
-  const head = records(summary)[0]!;
-  const methods = [...new Set(records(groups).map((r) => r.method as string))];
-  const settings = [...new Set(records(groups).map((r) => r.setting as string))];
+  const head = tableRecords(summary)[0]!;
+  const methods = [...new Set(tableRecords(groups).map((r) => r.method as string))];
+  const settings = [...new Set(tableRecords(groups).map((r) => r.setting as string))];
   const scores = methods.flatMap((method) =>
     settings.flatMap((setting) => {
       const key = `${method}_${SETTING_SHORT[setting as keyof typeof SETTING_SHORT]}`;
@@ -31,7 +26,7 @@ export function learnReport(
       ];
     }),
   );
-  const energy = records(groups).flatMap((r) => {
+  const energy = tableRecords(groups).flatMap((r) => {
     const key = `${r.method}_${SETTING_SHORT[r.setting as keyof typeof SETTING_SHORT]}`;
     const joules = r.compute_j;
     return typeof joules === 'number' && joules > 0
@@ -53,7 +48,7 @@ export function learnReport(
         title: 'Accuracy matrix',
         subtitle: 'held-out accuracy on each task (column) after learning each task (row)',
         spec: {
-          data: { values: records(matrix) },
+          data: { values: tableRecords(matrix) },
           facet: {
             row: { field: 'method', type: 'nominal', sort: methods },
             column: { field: 'setting', type: 'nominal', sort: settings },

@@ -4,12 +4,8 @@
  * per placement is a sweep's chart (`scenarios/llm-edge.yaml` sweeps the
  * request rate and the placement; its report draws the summary's columns).
  */
-import type { Table, TableValue } from '../../results/table.js';
+import { type Table, type TableValue, tableRecords } from '../../results/table.js';
 import type { WorkloadReport } from '../../vocabulary/workload-report.js';
-
-function records(table: Table): Record<string, TableValue>[] {
-  return table.rows.map((row) => Object.fromEntries(table.columns.map((c, i) => [c, row[i]!])));
-}
 
 export function llmReport(
   title: string,
@@ -17,8 +13,8 @@ export function llmReport(
 ): WorkloadReport | null {
   const { tiers, summary } = tables;
   if (tiers === undefined || summary === undefined) return null;
-  const used = records(tiers).filter((r) => (r.completed as number) > 0);
-  const head = records(summary)[0]!;
+  const used = tableRecords(tiers).filter((r) => (r.completed as number) > 0);
+  const head = tableRecords(summary)[0]!;
   const latency = used.flatMap((r) =>
     (['ttft', 'tpot', 'e2e'] as const).flatMap((measure) =>
       (['p50', 'p95', 'p99'] as const).map((q) => ({
