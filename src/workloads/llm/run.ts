@@ -173,20 +173,30 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
   const pending = new Float64Array(n).fill(-1);
   const busyUntilS = new Float64Array(n);
   const queues = new Map<number, number[]>();
+  /** Seconds of work queued on each device, and each queued request's [prefill, decode] seconds. */
+  const queuedS = new Float64Array(n);
+  const work = new Map<number, [number, number]>();
   const modelOf = (d: number) => resolved.deviceModels[fleet.groupOf[d]!] ?? null;
+  /** Request r's [prefill, decode] seconds on device d: reckoned once, when it is placed. */
   const deviceWorkS = (d: number, r: number): [number, number] => {
+    const known = work.get(r);
+    if (known !== undefined) return known;
     const timing = modelOf(d)!.timing;
     const p = log.prompt[r]!;
     let decodeS = 0;
     for (let i = 1; i < log.output[r]!; i++) decodeS += timing.decodeS(p + i);
     const factor = fleet.throughputFactor[d]!;
-    return [timing.prefillS(p) / factor, decodeS / factor];
+    const seconds: [number, number] = [timing.prefillS(p) / factor, decodeS / factor];
+    work.set(r, seconds);
+    return seconds;
   };
   const startOnDevice = (d: number): void => {
     const queue = queues.get(d);
     const r = queue?.shift();
     if (r === undefined) return;
     const [prefillS, decodeS] = deviceWorkS(d, r);
+    work.delete(r);
+    queuedS[d]! -= prefillS + decodeS;
     current[d] = r;
     fleet.setBusy(d, true);
     if (!fleet.isOnline(d)) return; // the battery emptied as it started
@@ -205,6 +215,8 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
   };
   const runOnDevice = (d: number, r: number): void => {
     log.where[r] = ON_DEVICE;
+    const [prefillS, decodeS] = deviceWorkS(d, r);
+    queuedS[d]! += prefillS + decodeS;
     const queue = queues.get(d);
     if (queue === undefined) queues.set(d, [r]);
     else queue.push(r);
@@ -220,7 +232,11 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
         finish(current[d]!, Status.failed);
         current[d] = -1;
       }
-      for (const r of queues.get(d)?.splice(0) ?? []) finish(r, Status.failed);
+      for (const r of queues.get(d)?.splice(0) ?? []) {
+        work.delete(r);
+        finish(r, Status.failed);
+      }
+      queuedS[d] = 0;
     },
     deviceUp() {},
   });
@@ -228,8 +244,7 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
   // --- placement -------------------------------------------------------------
   const expectedOnDevice = (d: number, r: number): number => {
     const [prefillS, decodeS] = deviceWorkS(d, r);
-    let backlog = Math.max(0, busyUntilS[d]! - sim.now);
-    for (const q of queues.get(d) ?? []) backlog += deviceWorkS(d, q).reduce((a, b) => a + b);
+    const backlog = Math.max(0, busyUntilS[d]! - sim.now) + queuedS[d]!;
     return backlog + prefillS + decodeS;
   };
   const expectedOnServer = (d: number, r: number, k: number): number => {
@@ -271,7 +286,10 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
       }
     }
     if (best === -1) runOnDevice(d, r);
-    else sendToServer(r, best);
+    else {
+      work.delete(r); // reckoned for the estimate only
+      sendToServer(r, best);
+    }
   };
 
   // --- arrivals ----------------------------------------------------------------
