@@ -51,8 +51,26 @@ function spread(prefix: string, values: number[]): Record<string, TableValue> {
   };
 }
 
-/** Latencies and SLO attainment of the requests `r` for which `take(r)` holds. */
-function latencies(resolved: ResolvedLlm, log: RequestLog, take: (r: number) => boolean) {
+/**
+ * The requests of each of `buckets` keys, in request order, from one pass of
+ * counting over the log (a run may hold millions of requests and a fleet
+ * hundreds of servers and groups).
+ */
+function bucketRows(count: number, buckets: number, keyOf: (r: number) => number): Int32Array[] {
+  const sizes = new Int32Array(buckets);
+  const keys = new Int32Array(count);
+  for (let r = 0; r < count; r++) {
+    keys[r] = keyOf(r);
+    sizes[keys[r]!]!++;
+  }
+  const rows = Array.from(sizes, (n) => new Int32Array(n));
+  const filled = new Int32Array(buckets);
+  for (let r = 0; r < count; r++) rows[keys[r]!]![filled[keys[r]!]!++] = r;
+  return rows;
+}
+
+/** Latencies and SLO attainment of the requests `rows` (all of them for null), in order. */
+function latencies(resolved: ResolvedLlm, log: RequestLog, rows: ArrayLike<number> | null) {
   const { slo } = resolved.scenario.llm;
   const ttft: number[] = [];
   const tpot: number[] = [];
@@ -63,8 +81,9 @@ function latencies(resolved: ResolvedLlm, log: RequestLog, take: (r: number) => 
   let ttftMet = 0;
   let tpotMet = 0;
   let bothMet = 0;
-  for (let r = 0; r < log.count; r++) {
-    if (!take(r)) continue;
+  const n = rows === null ? log.count : rows.length;
+  for (let i = 0; i < n; i++) {
+    const r = rows === null ? i : rows[i]!;
     requests++;
     if (log.status[r] !== Status.done) continue;
     done++;
@@ -105,11 +124,15 @@ export function llmTables(resolved: ResolvedLlm, state: LlmRunState): Record<str
     deviceRadioJ += fleet.radioEnergyJ(d);
     deviceJ += fleet.energy.computeJ[d]! + fleet.energy.idleJ[d]! + fleet.radioEnergyJ(d);
   }
+  // Where each request ran: 0 the device, 1 + k server k; and its tier: device, edge, cloud.
+  const byPlace = bucketRows(log.count, 1 + resolved.servers.length, (r) => log.where[r]!);
+  const tierOf = [0, ...resolved.servers.map((s) => (s.spec.tier === 'edge' ? 1 : 2))];
+  const byTier = bucketRows(log.count, 3, (r) => tierOf[log.where[r]!]!);
   const serverRows = resolved.servers.map((server, k) => {
     const stats = batchers[k]!.stats;
     const energyJ =
       stats.busyS * server.profile.activeW + Math.max(0, endS - stats.busyS) * server.profile.idleW;
-    const mine = latencies(resolved, log, (r) => log.where[r] === SERVER_BASE + k);
+    const mine = latencies(resolved, log, byPlace[SERVER_BASE + k]!);
     return {
       server: server.spec.name,
       tier: server.spec.tier,
@@ -130,8 +153,8 @@ export function llmTables(resolved: ResolvedLlm, state: LlmRunState): Record<str
     };
   });
   const serverJ = serverRows.reduce((s, row) => s + row.energy_j, 0);
-  const all = latencies(resolved, log, () => true);
-  const onDevice = latencies(resolved, log, (r) => log.where[r] === ON_DEVICE);
+  const all = latencies(resolved, log, null);
+  const onDevice = latencies(resolved, log, byPlace[ON_DEVICE]!);
   let egressBytes = 0;
   for (let r = 0; r < log.count; r++) {
     const k = log.where[r]! - SERVER_BASE;
@@ -169,14 +192,8 @@ export function llmTables(resolved: ResolvedLlm, state: LlmRunState): Record<str
     summary.spec_tokens_per_round =
       spec.roundsRun > 0 ? (spec.acceptedTokens + spec.roundsRun) / spec.roundsRun : null;
   }
-  const tiers = (['device', 'edge', 'cloud'] as const).map((tier) => {
-    const take =
-      tier === 'device'
-        ? (r: number) => log.where[r] === ON_DEVICE
-        : (r: number) =>
-            log.where[r]! >= SERVER_BASE &&
-            resolved.servers[log.where[r]! - SERVER_BASE]!.spec.tier === tier;
-    const row = latencies(resolved, log, take);
+  const tiers = (['device', 'edge', 'cloud'] as const).map((tier, t) => {
+    const row = latencies(resolved, log, byTier[t]!);
     const joules =
       tier === 'device'
         ? deviceComputeJ
@@ -197,10 +214,19 @@ export function llmTables(resolved: ResolvedLlm, state: LlmRunState): Record<str
 }
 
 function groupRows(resolved: ResolvedLlm, { log, fleet }: LlmRunState) {
+  const byGroup = bucketRows(
+    log.count,
+    resolved.groups.length,
+    (r) => fleet.groupOf[log.device[r]!]!,
+  );
   return resolved.groups.map((group, g) => {
-    const mine = (r: number) => fleet.groupOf[log.device[r]!] === g;
+    const mine = byGroup[g]!;
     const all = latencies(resolved, log, mine);
-    const local = latencies(resolved, log, (r) => mine(r) && log.where[r] === ON_DEVICE);
+    const local = latencies(
+      resolved,
+      log,
+      mine.filter((r) => log.where[r] === ON_DEVICE),
+    );
     let busyS = 0;
     let computeJ = 0;
     let radioJ = 0;
