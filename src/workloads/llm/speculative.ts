@@ -61,6 +61,8 @@ interface Round {
 
 export class Speculation {
   private readonly rounds = new Map<number, Round>();
+  /** The speculating requests of each device (so a device going down finds its own). */
+  private readonly ofDevice = new Map<number, Set<number>>();
   private readonly busy: Int32Array;
   /** Bumped when a device goes down: computations it had under way are void. */
   private readonly generation: Uint32Array;
@@ -78,8 +80,7 @@ export class Speculation {
   deviceDown(d: number): void {
     this.busy[d] = 0;
     this.generation[d]!++;
-    for (const r of [...this.rounds.keys()])
-      if (this.c.log.device[r] === d) this.end(r, Status.failed);
+    for (const r of [...(this.ofDevice.get(d) ?? [])]) this.end(r, Status.failed);
   }
 
   /** True while request `r` speculates (its batcher jobs are rounds, not plain requests). */
@@ -92,6 +93,9 @@ export class Speculation {
     const { log } = this.c;
     const d = log.device[r]!;
     this.rounds.set(r, { server: k, have: 0, drafted: 0, ready: 0 });
+    const mine = this.ofDevice.get(d);
+    if (mine === undefined) this.ofDevice.set(d, new Set([r]));
+    else mine.add(r);
     this.c.batchers[k]!.submit({ id: r, promptTokens: log.prompt[r]!, outputTokens: 1 });
     this.compute(d, this.c.draftOf(d)!.timing.prefillS(log.prompt[r]!), () => this.ready(r));
   }
@@ -193,6 +197,7 @@ export class Speculation {
 
   private end(r: number, status: number): void {
     this.rounds.delete(r);
+    this.ofDevice.get(this.c.log.device[r]!)?.delete(r);
     this.c.finish(r, status);
   }
 }
