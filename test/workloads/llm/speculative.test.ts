@@ -14,11 +14,15 @@ const N = 4;
 function prepare(
   speculative: Record<string, unknown> | undefined,
   group: Record<string, unknown> = {},
+  lengths: { output?: number } = {},
 ): ResolvedLlm {
+  const output =
+    lengths.output === undefined ? {} : { output: { kind: 'fixed', tokens: lengths.output } };
   return prepareLlm(
     onePiScenario(
-      speculative === undefined ? {} : { speculative },
-      { name: 'llm-speculative' },
+      { ...(speculative === undefined ? {} : { speculative }), ...output },
+      // A long answer takes minutes of rounds: the run must not end before it does.
+      { name: 'llm-speculative', ...(lengths.output === undefined ? {} : { duration: '1 h' }) },
       group,
     ),
   );
@@ -71,14 +75,19 @@ describe('speculative decoding across tiers', () => {
     expect(log.lastS[0]! - log.firstS[0]!).toBeGreaterThan(plain.lastS[0]! - plain.firstS[0]!);
   });
 
-  it('draws acceptances per draft: at 0.7 the measured share is near 0.7 over many rounds', () => {
-    const resolved = prepare({ draftTokens: N, acceptance: 0.7 });
+  it("matches Leviathan et al.'s tokens per round at acceptance 0.7 over a long answer", () => {
+    // One answer of 2,000 tokens: about 720 rounds of n = 4 drafts. A round accepts the
+    // leading k of its drafts, P(k >= j) = a^j, and adds one token: E[k + 1] =
+    // (1 - a^(n+1)) / (1 - a) = 2.7731, and the share of drafts accepted is E[k] / n =
+    // a (1 - a^n) / ((1 - a) n) = 0.4433 (ICML 2023, Section 3.3). Per round k + 1 has a
+    // standard deviation of about 1.3, so over 720 rounds the mean's is about 0.05.
+    const resolved = prepare({ draftTokens: N, acceptance: 0.7 }, {}, { output: 2000 });
     const { tables } = simulateLlm(resolved, 1);
     const summary = tables.summary!;
     const cell = (c: string) => summary.rows[0]![summary.columns.indexOf(c)] as number;
-    // Leviathan et al.: a round gives (1 - a^(n+1)) / (1 - a) tokens on average, 2.77 at a = 0.7, n = 4.
-    expect(cell('spec_tokens_per_round')).toBeGreaterThan(1.5);
-    expect(cell('spec_tokens_per_round')).toBeLessThan(4.5);
+    expect(cell('spec_rounds')).toBeGreaterThan(650);
+    expect(Math.abs(cell('spec_tokens_per_round') - 2.7731)).toBeLessThan(0.2);
+    expect(Math.abs(cell('spec_acceptance') - 0.4433)).toBeLessThan(0.05);
   });
 
   it('fails the requests of a device that goes down mid-draft, and the run drains', () => {
