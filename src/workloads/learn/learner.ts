@@ -121,7 +121,7 @@ export function learnStream(
         }
       }
       const penalties = state.penalties();
-      state.afterTask(t, handle);
+      state.afterTask(handle);
       tasks.push({
         onDevice,
         samples: data.count,
@@ -147,11 +147,12 @@ export function learnStream(
   return { method, setting, matrix, baseline: start.baseline, tasks, failure };
 }
 
-/** A task's training data (labels as the head's units) and its head-restricted loss. */
+/** A task's training data (labels as the head's units), its head mask and its head-restricted loss. */
 function taskData(inputs: LearnInputs, setting: ContinualSetting, t: number) {
   const task = inputs.stream.tasks[t]!;
   const data = mapLabels(task.train, task.heads[setting]);
-  return { data, loss: headLoss(headMask(inputs.stream.tasks, t, setting)) };
+  const mask = headMask(inputs.stream.tasks, t, setting);
+  return { data, mask, loss: headLoss(mask) };
 }
 
 function trainOptions(inputs: LearnInputs, t: number, loss: LossFunction) {
@@ -182,6 +183,8 @@ class MethodState {
   private teacher: ModelHandle | undefined;
   private readonly buffer: ReservoirBuffer | undefined;
   private readonly seen: Dataset[] = [];
+  /** The task being learned: its own data, mask and loss. */
+  private current: ReturnType<typeof taskData> | undefined;
 
   constructor(
     private readonly inputs: LearnInputs,
@@ -200,6 +203,7 @@ class MethodState {
   /** Task t's data and loss under the method. */
   trainingData(t: number): { data: Dataset; loss: LossFunction } {
     const own = taskData(this.inputs, this.setting, t);
+    this.current = own;
     const method = this.method;
     const tasks = this.inputs.stream.tasks;
     let { data, loss } = own;
@@ -251,10 +255,10 @@ class MethodState {
     return memoryParts(this.method, shape, local, { stored });
   }
 
-  /** Keeps what the method needs of task t once it is learned. */
-  afterTask(t: number, handle: ModelHandle): void {
+  /** Keeps what the method needs of task t (the one `trainingData` gave last) once it is learned. */
+  afterTask(handle: ModelHandle): void {
     const method = this.method;
-    const own = taskData(this.inputs, this.setting, t);
+    const own = this.current!;
     if (method.method === 'joint') this.seen.push(own.data);
     if (method.method === 'replay') this.buffer!.offerAll(own.data);
     if (method.method === 'lwf') {
@@ -262,9 +266,8 @@ class MethodState {
       this.teacher = handleOf(cloneModel(handle.model));
     }
     if (method.method === 'ewc') {
-      const mask = headMask(this.inputs.stream.tasks, t, this.setting);
       const fresh = {
-        fisher: diagonalFisher(handle, own.data, { mask }),
+        fisher: diagonalFisher(handle, own.data, { mask: own.mask }),
         anchor: getFlatWeights(handle.model),
       };
       if (method.gamma === undefined) this.memories.push(fresh);
