@@ -23,6 +23,7 @@ import { scoreTask } from '../../ml/continual/score.js';
 import type { TaskStream } from '../../ml/continual/tasks.js';
 import { type Dataset, featureCount } from '../../ml/data/dataset.js';
 import { subset } from '../../ml/data/split.js';
+import { costCardFromModel } from '../../ml/cost/from-model.js';
 import { cloneModel } from '../../ml/models/clone.js';
 import { handleOf, type ModelHandle } from '../../ml/models/handle.js';
 import { getFlatWeights } from '../../ml/models/weights.js';
@@ -297,4 +298,18 @@ function concat(parts: readonly Dataset[]): Dataset {
     at += part.count;
   }
   return { ...first, features, labels, count };
+}
+
+/** What memory and compute depend on, from the model's cost card. */
+export function modelShape(handle: ModelHandle): ModelShape {
+  const card = costCardFromModel(handle.model, 'learn');
+  const weighted = card.layers.filter((l) => l.params > 0);
+  const input = card.inputShape.reduce((a, b) => a * b, 1);
+  return {
+    params: card.params,
+    flopsPerSample: card.flops,
+    lastLayerFlops: weighted[weighted.length - 1]?.flops ?? 0,
+    activationsPerSample: input + card.layers.reduce((n, l) => n + l.outputElements, 0),
+    features: input,
+  };
 }

@@ -11,14 +11,13 @@ import { InputError, type InputProblem } from '../../errors.js';
 import type { ContinualSetting } from '../../ml/continual/heads.js';
 import { scoreTask } from '../../ml/continual/score.js';
 import type { TaskStream } from '../../ml/continual/tasks.js';
-import { costCardFromModel } from '../../ml/cost/from-model.js';
 import { checkModelFits, handleOf, type ModelHandle } from '../../ml/models/handle.js';
 import { loadModelFromDisk } from '../../ml/models/load.js';
 import { buildModel } from '../../ml/models/zoo.js';
 import { initBackend } from '../../ml/runtime.js';
 import { NO_PROGRESS, type ProgressReporter } from '../../progress.js';
 import type { RunResult } from '../../vocabulary/run-result.js';
-import { learnBase, learnStream, type SettingStart } from './learner.js';
+import { learnBase, learnStream, modelShape, type SettingStart } from './learner.js';
 import { type ModelShape, memoryTotal, peakMemory } from './memory.js';
 import type { ResolvedLearn } from './resolve.js';
 import { taskStream } from './stream.js';
@@ -116,20 +115,6 @@ async function startOf(
   }
   const baseline = stream.tasks.map((task) => scoreTask(initial, task, setting));
   return { start: { setting, initial, baseline }, shape: modelShape(initial) };
-}
-
-/** What memory and compute depend on, from the model's cost card. */
-function modelShape(handle: ModelHandle): ModelShape {
-  const card = costCardFromModel(handle.model, 'learn');
-  const weighted = card.layers.filter((l) => l.params > 0);
-  const input = card.inputShape.reduce((a, b) => a * b, 1);
-  return {
-    params: card.params,
-    flopsPerSample: card.flops,
-    lastLayerFlops: weighted[weighted.length - 1]?.flops ?? 0,
-    activationsPerSample: input + card.layers.reduce((n, l) => n + l.outputElements, 0),
-    features: input,
-  };
 }
 
 /** Refuses a method that does not fit a group's memory, naming both and the parts. */

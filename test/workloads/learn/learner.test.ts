@@ -3,8 +3,7 @@ import { RandomStreams } from '../../../src/engine/random.js';
 import type { ContinualSetting } from '../../../src/ml/continual/heads.js';
 import { scoreTask } from '../../../src/ml/continual/score.js';
 import { splitTasks, type TaskStream } from '../../../src/ml/continual/tasks.js';
-import { costCardFromModel } from '../../../src/ml/cost/from-model.js';
-import { type Dataset, featureCount } from '../../../src/ml/data/dataset.js';
+import type { Dataset } from '../../../src/ml/data/dataset.js';
 import { handleOf, type ModelHandle } from '../../../src/ml/models/handle.js';
 import { buildModel } from '../../../src/ml/models/zoo.js';
 import { initBackend } from '../../../src/ml/runtime.js';
@@ -13,6 +12,7 @@ import {
   type Learning,
   learnBase,
   learnStream,
+  modelShape,
   type SettingStart,
 } from '../../../src/workloads/learn/learner.js';
 import { type ModelShape, memoryParts } from '../../../src/workloads/learn/memory.js';
@@ -48,20 +48,13 @@ const stream: TaskStream = splitTasks(
 );
 const TRAIN = stream.tasks.map((t) => t.train.count);
 
-/** The 2NN's shape, read off its cost card (8-200-200-units: 2 x MACs FLOPs). */
+/** The 2NN's shape as the workload reads it off its cost card (8-200-200-units). */
 function shapeOf(units: number): ModelShape {
   const model = buildModel('2nn', { inputShape: [8], numClasses: units, seed: 0 });
-  const card = costCardFromModel(model, '2nn');
-  expect(card.params).toBe(model.countParams());
+  const shape = modelShape(handleOf(model));
+  expect(shape.params).toBe(model.countParams());
   model.dispose();
-  const features = featureCount(stream.tasks[0]!.train);
-  return {
-    params: card.params,
-    flopsPerSample: card.flops,
-    lastLayerFlops: card.layers[card.layers.length - 1]!.flops,
-    activationsPerSample: features + card.layers.reduce((n, l) => n + l.outputElements, 0),
-    features,
-  };
+  return shape;
 }
 
 const FINETUNE: LearnMethod = { method: 'finetune', name: 'finetune', layers: 'all' };

@@ -19,14 +19,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ContinualSetting } from '../../../src/ml/continual/heads.js';
 import { scoreTask } from '../../../src/ml/continual/score.js';
 import type { TaskStream } from '../../../src/ml/continual/tasks.js';
-import { costCardFromModel } from '../../../src/ml/cost/from-model.js';
-import { featureCount } from '../../../src/ml/data/dataset.js';
 import { handleOf } from '../../../src/ml/models/handle.js';
 import { buildModel } from '../../../src/ml/models/zoo.js';
 import { initBackend } from '../../../src/ml/runtime.js';
 import {
   type LearnInputs,
   learnStream,
+  modelShape,
   type SettingStart,
 } from '../../../src/workloads/learn/learner.js';
 import type { ModelShape } from '../../../src/workloads/learn/memory.js';
@@ -50,23 +49,16 @@ const RUNS: readonly { setting: ContinualSetting; methods: readonly LearnMethod[
 /** metrics[seed][setting][method name]. */
 type Table = Map<number, Map<ContinualSetting, Map<string, ContinualMetrics>>>;
 
-/** The 2NN's shape for memory.ts: parameters, FLOPs and activations from its cost card. */
+/** The 2NN's shape as the workload reads it off its cost card. */
 function shapeOf(stream: TaskStream, units: number): ModelShape {
   const model = buildModel('2nn', {
     inputShape: stream.tasks[0]!.train.sampleShape,
     numClasses: units,
     seed: 0,
   });
-  const card = costCardFromModel(model, '2nn');
+  const shape = modelShape(handleOf(model));
   model.dispose();
-  const features = featureCount(stream.tasks[0]!.train);
-  return {
-    params: card.params,
-    flopsPerSample: card.flops,
-    lastLayerFlops: card.layers[card.layers.length - 1]!.flops,
-    activationsPerSample: features + card.layers.reduce((n, l) => n + l.outputElements, 0),
-    features,
-  };
+  return shape;
 }
 
 /** Learns every method of every setting on the stream of `seed`. */
