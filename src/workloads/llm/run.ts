@@ -71,6 +71,7 @@ export function simulateLlm(resolved: ResolvedLlm, seed: number, progress = NO_P
   const finish = (r: number, status: number): void => {
     if (log.status[r] !== Status.pending) return;
     log.status[r] = status;
+    deliveries.delete(r);
     inFlight--;
   };
 
