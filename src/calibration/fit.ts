@@ -45,6 +45,14 @@ export interface PrecisionFit {
   otherFrameworks: Record<string, number>;
   /** The precision whose fit this one copies, when it had no measurements. */
   transferredFrom?: Precision;
+  /** The fit's objective at its (unrounded) optimum; absent when transferred. */
+  objective?: number;
+}
+
+/** Options of {@link fitProfile}. */
+export interface FitOptions {
+  /** Start LM from the priors only, as the fit did before it was multi-start (for comparison). */
+  singleStart?: boolean;
 }
 
 /** How far a measurement is trusted: a factor 1.1 is one standard deviation. */
@@ -64,13 +72,15 @@ export function fitProfile(
   profile: HardwareProfile,
   measurements: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
+  options: FitOptions = {},
 ): PrecisionFit[] {
   const rows = fitRows(measurements);
   const own = PRECISIONS.filter((p) => profile.throughput[p] !== undefined);
   const fitted = new Map<Precision, PrecisionFit>();
   for (const precision of own) {
     const at = rows.filter((m) => m.precision === precision);
-    if (at.length > 0) fitted.set(precision, fitPrecision(profile, precision, at, cards));
+    if (at.length > 0)
+      fitted.set(precision, fitPrecision(profile, precision, at, cards, options.singleStart));
   }
   if (fitted.size === 0) return [];
   return own.map((precision) => {
@@ -123,7 +133,7 @@ function problemOf(
   const prior: Prior[] = [
     priors.peakFraction,
     ...CLASSES.map((k) => priors.efficiency[k]),
-    priors.halfWorkOps,
+    priors.halfOutputs,
     priors.bandwidthFactor,
     priors.layerOverheadS,
     priors.callOverheadS,
@@ -135,12 +145,12 @@ function problemOf(
   const low = bounds.map(([l], j) => l ?? (center[j] as number) - 20);
   const high = bounds.map(([, h], j) => h ?? (center[j] as number) + 20);
   const decode = (theta: readonly number[]) => {
-    const [fraction, dw, pw, dense, elementwise, halfWork, bandwidth, layer, call] = theta
+    const [fraction, dw, pw, dense, elementwise, halfOutputs, bandwidth, layer, call] = theta
       .slice(0, BOUNDS.length)
       .map(Math.exp) as [number, number, number, number, number, number, number, number, number];
     const calibration: LatencyCalibration = {
       efficiency: { conv: 1, depthwise: dw, pointwise: pw, dense, elementwise },
-      halfWorkOps: halfWork,
+      halfOutputs,
       bandwidthFactor: bandwidth,
       layerOverheadS: layer,
       callOverheadS: call,
@@ -166,21 +176,7 @@ function problemOf(
     return [...data, ...priorTerms];
   };
   const objective = (theta: readonly number[]) => residuals(theta).reduce((s, r) => s + r * r, 0);
-  const encode = (
-    achievableFlops: number,
-    c: LatencyCalibration,
-    factors: Record<string, number>,
-  ) =>
-    [
-      achievableFlops / peak,
-      ...CLASSES.map((k) => c.efficiency[k]),
-      c.halfWorkOps,
-      c.bandwidthFactor,
-      c.layerOverheadS,
-      c.callOverheadS,
-      ...others.map((name) => factors[name] ?? 1),
-    ].map(Math.log);
-  return { center, low, high, framework, others, decode, residuals, objective, encode };
+  return { center, low, high, framework, others, decode, residuals, objective };
 }
 
 /**
@@ -202,12 +198,14 @@ function fitPrecision(
   precision: Precision,
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
+  singleStart = false,
 ): PrecisionFit {
   const problem = problemOf(profile, precision, rows, cards);
   const { low, high, framework, others } = problem;
   const n = rows.length + problem.center.length;
   let best: { theta: number[]; objective: number } | undefined;
-  for (const start of startsOf(problem.center, high)) {
+  const starts = startsOf(problem.center, high);
+  for (const start of singleStart ? starts.slice(0, 1) : starts) {
     const result = levenbergMarquardt(
       { x: Array.from({ length: n }, (_, i) => i), y: new Array<number>(n).fill(0) },
       (theta: number[]) => {
@@ -229,7 +227,7 @@ function fitPrecision(
     if (best === undefined || objective < best.objective)
       best = { theta: result.parameterValues, objective };
   }
-  const theta = (best as { theta: number[] }).theta;
+  const { theta, objective } = best as { theta: number[]; objective: number };
   const { achievableFlops, calibration } = problem.decode(theta);
   return {
     precision,
@@ -242,40 +240,18 @@ function fitPrecision(
         dense: round(calibration.efficiency.dense),
         elementwise: round(calibration.efficiency.elementwise),
       },
-      halfWorkOps: round(calibration.halfWorkOps),
+      halfOutputs: round(calibration.halfOutputs),
       bandwidthFactor: round(calibration.bandwidthFactor),
       layerOverheadS: round(calibration.layerOverheadS),
       callOverheadS: round(calibration.callOverheadS),
     },
     rows: rows.length,
+    objective,
     framework,
     otherFrameworks: Object.fromEntries(
       Object.entries(frameworkFactors(theta, others)).map(([k, v]) => [k, round(v)]),
     ),
   };
-}
-
-/**
- * The fit's objective (sum of squared residuals, data and prior terms) at the
- * parameters `profile` holds for `precision`, over its calibration rows at
- * that precision; undefined when it has none or holds no calibration.
- */
-export function fitObjective(
-  profile: HardwareProfile,
-  precision: Precision,
-  measurements: readonly Measurement[],
-  cards: ReadonlyMap<string, CostCard>,
-): number | undefined {
-  const rows = fitRows(measurements).filter((m) => m.precision === precision);
-  const held = profile.throughput[precision];
-  if (rows.length === 0 || held?.calibration === undefined) return undefined;
-  const problem = problemOf(profile, precision, rows, cards);
-  const theta = problem.encode(
-    held.achievableFlops,
-    held.calibration,
-    held.calibration.otherFrameworks ?? {},
-  );
-  return problem.objective(theta);
 }
 
 /** A stack other than the reference is as fast within a factor 2 (one standard deviation). */

@@ -83,6 +83,14 @@ export interface FidelityRow extends Measurement {
 export interface FidelitySummary {
   profile: string;
   set: MeasurementSet;
+  /**
+   * Which rows: `all`; or, for the validation set over all profiles, the
+   * rows on a stack the calibration saw (`seen`: the reference or a
+   * calibrated one) and the rows on one it never saw (`unseen`, predicted
+   * as the reference stack: their error is the stacks' difference as much
+   * as the model's).
+   */
+  stacks: 'all' | 'seen' | 'unseen';
   /** Latency and throughput rows only; energy is reported but not summarised. */
   count: number;
   medianErrorPct: number;
@@ -104,22 +112,30 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
     return measurementsOf(name).map((m) => compare(m, profile));
   });
   const summaries: FidelitySummary[] = [];
-  for (const profile of [...names, 'all']) {
-    for (const set of ['calibration', 'validation'] as const) {
-      const errors = rows
-        .filter((r) => (profile === 'all' || r.profile === profile) && r.set === set)
-        .filter((r) => r.metric !== 'energy_uj' && r.ratio !== undefined)
-        .map((r) => Math.abs((r.ratio as number) - 1) * 100);
-      if (errors.length === 0) continue;
-      summaries.push({
-        profile,
-        set,
-        count: errors.length,
-        medianErrorPct: median(errors),
-        worstErrorPct: Math.max(...errors),
-      });
-    }
-  }
+  const summarise = (
+    profile: string,
+    set: MeasurementSet,
+    stacks: FidelitySummary['stacks'],
+  ): void => {
+    const errors = rows
+      .filter((r) => (profile === 'all' || r.profile === profile) && r.set === set)
+      .filter((r) => stacks === 'all' || (stacks === 'unseen') === (r.stack === 'unseen'))
+      .filter((r) => r.metric !== 'energy_uj' && r.ratio !== undefined)
+      .map((r) => Math.abs((r.ratio as number) - 1) * 100);
+    if (errors.length === 0) return;
+    summaries.push({
+      profile,
+      set,
+      stacks,
+      count: errors.length,
+      medianErrorPct: median(errors),
+      worstErrorPct: Math.max(...errors),
+    });
+  };
+  for (const profile of [...names, 'all'])
+    for (const set of ['calibration', 'validation'] as const) summarise(profile, set, 'all');
+  summarise('all', 'validation', 'seen');
+  summarise('all', 'validation', 'unseen');
   return { rows, summaries };
 }
 

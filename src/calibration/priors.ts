@@ -6,10 +6,13 @@
  * profile measured only on ResNet-50) stays at its prior instead of drifting.
  *
  * All values are estimates (no single source), chosen from how the hardware
- * works: GPUs need tens to hundreds of MOPs per kernel to fill their SMs and
- * run depthwise and element-wise kernels far below their tensor-core rate;
- * CPUs and microcontrollers fill quickly but pay per layer and per call;
- * NPUs sit between. The spreads are wide (a factor 3-10) so that the data
+ * works: a GPU needs about as many independent outputs in flight as it has
+ * resident threads to fill its SMs (a T4's 40 SMs hold 40,960 threads, so
+ * about 1e5 outputs for half the rate) and runs depthwise and element-wise
+ * kernels far below its tensor-core rate; a CPU fills its cores' SIMD lanes
+ * with a few dozen outputs (4 cores x 4-16 lanes) and a microcontroller with
+ * one, but both pay per layer and per call; NPUs sit between (a systolic
+ * array of 64 x 64 multipliers fills with thousands). The spreads are wide (a factor 3-10) so that the data
  * decide wherever there are data.
  */
 import type { Processor } from '../fleet/profiles.js';
@@ -25,7 +28,7 @@ export interface Priors {
   /** The saturated conv rate as a fraction of the datasheet peak. */
   peakFraction: Prior;
   efficiency: Record<Exclude<OperatorClass, 'conv'>, Prior>;
-  halfWorkOps: Prior;
+  halfOutputs: Prior;
   bandwidthFactor: Prior;
   layerOverheadS: Prior;
   callOverheadS: Prior;
@@ -45,7 +48,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.25),
     },
-    halfWorkOps: wide(1e5),
+    halfOutputs: wide(30),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(5e-6),
     callOverheadS: wide(1e-4),
@@ -58,7 +61,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.1),
     },
-    halfWorkOps: wide(3e8),
+    halfOutputs: wide(1e5),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(5e-6),
     callOverheadS: wide(5e-5),
@@ -71,7 +74,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.2),
     },
-    halfWorkOps: wide(1e7),
+    halfOutputs: wide(1e4),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(2e-6),
     callOverheadS: wide(1e-4),
@@ -84,7 +87,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.8),
       elementwise: loose(0.5),
     },
-    halfWorkOps: wide(1e2),
+    halfOutputs: wide(1),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(2e-5),
     callOverheadS: wide(1e-4),

@@ -35,7 +35,7 @@ export function withFits(
         dense: c.efficiency.dense,
         elementwise: c.efficiency.elementwise,
       },
-      halfWorkOps: c.halfWorkOps,
+      halfOutputs: c.halfOutputs,
       bandwidthFactor: c.bandwidthFactor,
       layerOverhead: `${Number((c.layerOverheadS * 1e3).toPrecision(4))} ms`,
       callOverhead: `${Number((c.callOverheadS * 1e3).toPrecision(4))} ms`,

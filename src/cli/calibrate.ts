@@ -69,7 +69,7 @@ function describeFit(fit: Fit): string {
   const e = c.efficiency;
   return (
     `${fit.precision}: rate ${fit.achievableFlops.toPrecision(4)} op/s, efficiency dw ${e.depthwise} pw ${e.pointwise} ` +
-    `dense ${e.dense} elementwise ${e.elementwise}, half-work ${c.halfWorkOps} op, bandwidth x${c.bandwidthFactor}, ` +
+    `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} outputs, bandwidth x${c.bandwidthFactor}, ` +
     `per layer ${(c.layerOverheadS * 1e6).toPrecision(4)} us, per call ${(c.callOverheadS * 1e6).toPrecision(4)} us (${how})`
   );
 }
@@ -107,10 +107,11 @@ function rowTable(rows: Result['rows']): Table {
 
 function summaryTable(summaries: Result['summaries']): Table {
   return {
-    columns: ['profile', 'set', 'pairs', 'median error %', 'worst error %'],
+    columns: ['profile', 'set', 'stacks', 'pairs', 'median error %', 'worst error %'],
     rows: summaries.map((s) => [
       s.profile,
       s.set,
+      s.stacks,
       s.count,
       Number(s.medianErrorPct.toFixed(1)),
       Number(s.worstErrorPct.toFixed(1)),

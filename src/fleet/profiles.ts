@@ -67,7 +67,7 @@ const calibrationEntry = z.strictObject({
     dense: efficiency,
     elementwise: efficiency,
   }),
-  halfWorkOps: z.number().min(0),
+  halfOutputs: z.number().min(0),
   bandwidthFactor: z.number().positive().max(100),
   layerOverhead: quantity('duration', { min: 0 }),
   callOverhead: quantity('duration', { min: 0 }),
@@ -220,7 +220,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
       ...(fit && {
         calibration: {
           efficiency: { conv: 1, ...fit.efficiency },
-          halfWorkOps: fit.halfWorkOps,
+          halfOutputs: fit.halfOutputs,
           bandwidthFactor: fit.bandwidthFactor,
           layerOverheadS: fit.layerOverhead,
           callOverheadS: fit.callOverhead,

@@ -8,9 +8,10 @@
  * A calibrated precision refines the roofline as kernel-level predictors do
  * (nn-Meter, MobiSys 2021): each operator class runs at its own fraction of
  * the rate; a layer's arithmetic reaches the rate only when it has enough
- * work to fill the device (a saturating curve in the work per layer, so in
- * the batch); each executed layer costs a dispatch overhead and each call a
- * fixed overhead. The parameters are fitted to published measurements by
+ * independent outputs to fill the device's lanes (a saturating curve in the
+ * outputs per layer, so in the batch; pointwise convolutions that read the
+ * same tensor fill it together, as horizontally fused kernels do); each
+ * executed kernel costs a dispatch overhead and each call a fixed overhead. The parameters are fitted to published measurements by
  * `edgesim calibrate` (src/calibration/).
  *
  * Precision the device lacks falls back along the profile's chain (int4 ->
@@ -56,12 +57,16 @@ export interface LatencyCalibration {
   /** Each class's arithmetic rate as a fraction of `achievableFlops` (`conv` is 1 by definition). */
   efficiency: Readonly<Record<OperatorClass, number>>;
   /**
-   * Work of one standard-conv layer call (operations, whole batch) at which
-   * its arithmetic runs at half the rate: a layer of class k with work w runs
-   * at F x e_k x w / (w + e_k x halfWorkOps), so it takes
-   * (w / e_k + halfWorkOps) / F. 0 = always at the rate.
+   * Output elements of one layer call (whole batch) at which its arithmetic
+   * runs at half its class's rate: with n outputs the device's lanes are
+   * busy a fraction n / (n + halfOutputs), so a layer of class k with work w
+   * takes (w / e_k) x (1 + halfOutputs / n) / F. Parallelism, not work, is
+   * what fills a device: a GPU needs tens of thousands of threads in flight
+   * whatever each computes, so a small late layer of ResNet-50 at batch 1
+   * runs far below the rate while a large element-wise add costs only its
+   * bytes. 0 = always at the rate.
    */
-  halfWorkOps: number;
+  halfOutputs: number;
   /**
    * Effective memory bandwidth as a multiple of the profile's: below 1 where
    * kernels reach less than the datasheet bandwidth, above 1 where fusion and
@@ -182,13 +187,13 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * weights are read once per batch.
  *
  * With a calibration, the arithmetic of layer l of class k takes
- * (w / (e_k x speedup_l) + halfWorkOps) / F at work w = b x flops_l: its
- * class's rate F x e_k reached along a saturating curve in w (what filling
- * the device costs does not depend on the class); its memory traffic moves
- * at BW x bandwidthFactor; the larger of the two counts, plus the layer's
- * dispatch overhead.
- * Every layer that computes or moves bytes adds `layerOverheadS`, and a call
- * (a non-empty slice) adds `callOverheadS`.
+ * (w / (e_k x speedup_l)) x (1 + halfOutputs / n) / F at work w = b x
+ * flops_l and n = b x its output elements (its horizontal-fusion group's,
+ * see horizontalFusion): its class's rate F x e_k, reached as the outputs
+ * fill the device; its memory traffic moves at BW x bandwidthFactor; the
+ * larger of the two counts.
+ * Every kernel that computes or moves bytes adds `layerOverheadS` (a fused
+ * group once), and a call (a non-empty slice) adds `callOverheadS`.
  *
  * Sparsity speeds the arithmetic of layers with weights (params > 0) only
  * when the device's `sparseSpeedup` exceeds 1: speedup = min(1 / (1 -
@@ -220,22 +225,24 @@ export function inferenceTime(
   let computeLimitedS = 0;
   let memoryLimitedS = 0;
   let overheadS = 0;
-  for (const layer of card.layers.slice(from, to)) {
+  const fusion = horizontalFusion(card, from, to);
+  for (let i = from; i < to; i++) {
+    const layer = card.layers[i] as LayerCost;
     const bytes = activationAndWeightElements(layer, batch) * bytesPerElement;
     if (layer.flops === 0 && bytes === 0) continue;
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
     const efficiency = calibration.efficiency[operatorClass(layer)];
     const work = batch * layer.flops;
+    const outputs = batch * Math.max(fusion.outputs[i - from] as number, 1);
+    const fill = 1 + calibration.halfOutputs / outputs;
     const computeS =
-      work > 0
-        ? (work / (efficiency * speedup) + calibration.halfWorkOps) / throughput.achievableFlops
-        : 0;
+      work > 0 ? ((work / (efficiency * speedup)) * fill) / throughput.achievableFlops : 0;
     const memoryS = bytes / (device.memoryBandwidthBps * calibration.bandwidthFactor);
     computeBoundS += computeS;
     memoryBoundS += memoryS;
     if (computeS >= memoryS) computeLimitedS += computeS;
     else memoryLimitedS += memoryS;
-    overheadS += calibration.layerOverheadS;
+    if (fusion.dispatched[i - from]) overheadS += calibration.layerOverheadS;
   }
   if (to > from) overheadS += calibration.callOverheadS;
   return {
@@ -250,10 +257,65 @@ export function inferenceTime(
   };
 }
 
+/**
+ * Horizontal fusion: pointwise convolutions that read the same tensors and
+ * write the same spatial shape (Inception's branch reductions) run as one
+ * kernel, a matrix multiply with their filters side by side, so they fill
+ * the device together (each sees the group's outputs) and dispatch once.
+ * TensorRT merges convolutions that share an input and have mergeable
+ * parameters (NVIDIA developer forum, "When does horizontal fusion happen
+ * for TensorRT's graph optimization?", topic 238187; Lei Mao, "Neural
+ * Network 1 x 1 Convolution Horizontal Fusion", leimao.github.io). Applied
+ * on every device: where a few outputs fill the lanes (CPUs,
+ * microcontrollers) it changes only the dispatch count.
+ */
+function horizontalFusion(card: CostCard, from: number, to: number): Fusion {
+  if (from !== 0 || to !== card.layers.length) return fuse(card, from, to);
+  let fusion = FUSIONS.get(card);
+  if (fusion === undefined) {
+    fusion = fuse(card, from, to);
+    FUSIONS.set(card, fusion);
+  }
+  return fusion;
+}
+
+/** Per layer of a slice: the outputs its fused kernel fills the device with, and whether it dispatches. */
+interface Fusion {
+  outputs: number[];
+  dispatched: boolean[];
+}
+
+/** Whole-card fusions, computed once per card (the calibration fit times a card thousands of times). */
+const FUSIONS = new WeakMap<CostCard, Fusion>();
+
+function fuse(card: CostCard, from: number, to: number): Fusion {
+  const outputs: number[] = [];
+  const dispatched: boolean[] = [];
+  const groups = new Map<string, number[]>();
+  for (let i = from; i < to; i++) {
+    const layer = card.layers[i] as LayerCost;
+    outputs.push(layer.outputElements);
+    dispatched.push(true);
+    if (operatorClass(layer) !== 'pointwise') continue;
+    const key = `${layerInputs(card, i).join(',')}|${layer.outputShape.slice(0, -1).join('x')}`;
+    const members = groups.get(key);
+    if (members === undefined) groups.set(key, [i - from]);
+    else {
+      members.push(i - from);
+      dispatched[i - from] = false;
+    }
+  }
+  for (const members of groups.values()) {
+    const total = members.reduce((sum, j) => sum + (outputs[j] as number), 0);
+    for (const j of members) outputs[j] = total;
+  }
+  return { outputs, dispatched };
+}
+
 /** No calibration: every class at the achievable rate, no overheads. */
 const PLAIN: LatencyCalibration = {
   efficiency: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, elementwise: 1 },
-  halfWorkOps: 0,
+  halfOutputs: 0,
   bandwidthFactor: 1,
   layerOverheadS: 0,
   callOverheadS: 0,
