@@ -14,6 +14,13 @@ import { registerSchema } from './schema.js';
 import { registerReport, registerSweep } from './sweep.js';
 import { registerValidate } from './validate.js';
 
+// A reader that stops early (`edgesim fidelity | head`) closes the pipe: stop
+// quietly, as Unix tools do, rather than crash on the next write.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const program = new Command('edgesim')
   .description('Seeded discrete-event simulator for AI models on fleets of edge devices')
   .version(VERSION, '-V, --version')
