@@ -27,7 +27,7 @@ import type { LatencyCalibration, PrecisionThroughput } from '../fleet/roofline.
 import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
 import { predict } from './predict.js';
-import { PRIORS, type Prior } from './priors.js';
+import { PRIORS, type Prior, type Priors } from './priors.js';
 
 /** The fitted (or transferred) parameters of one precision. */
 export interface PrecisionFit {
@@ -76,11 +76,21 @@ export function fitProfile(
 ): PrecisionFit[] {
   const rows = fitRows(measurements);
   const own = PRECISIONS.filter((p) => profile.throughput[p] !== undefined);
+  const measured = own
+    .map((precision) => ({ precision, at: rows.filter((m) => m.precision === precision) }))
+    .filter(({ at }) => at.length > 0)
+    .sort((a, b) => b.at.length - a.at.length);
   const fitted = new Map<Precision, PrecisionFit>();
-  for (const precision of own) {
-    const at = rows.filter((m) => m.precision === precision);
-    if (at.length > 0)
-      fitted.set(precision, fitPrecision(profile, precision, at, cards, options.singleStart));
+  const generic = PRIORS[profile.processor];
+  let first: { priors: Priors; fraction: number } | undefined;
+  for (const { precision, at } of measured) {
+    const priors = first === undefined ? generic : centredOn(generic, first.priors, first.fraction);
+    const fit = fitPrecision(profile, precision, at, cards, priors, options.singleStart);
+    fitted.set(precision, fit);
+    first ??= {
+      priors: priorsAt(generic, fit.calibration),
+      fraction: fit.achievableFlops / peakOf(profile, precision),
+    };
   }
   if (fitted.size === 0) return [];
   return own.map((precision) => {
@@ -106,16 +116,23 @@ const CLASSES = ['depthwise', 'pointwise', 'dense', 'elementwise'] as const;
 /**
  * Bounds of the fitted log-parameters, in the order of the parameter vector
  * (undefined: 20 e-folds either side of the prior): the rate at most the
- * peak, efficiencies at most 1.5, the bandwidth factor within [0.1, 100].
+ * peak, efficiencies at most the processor's `maxEfficiency` (1.5 but for
+ * an NPU's pointwise layers, see priors.ts), the bandwidth factor within
+ * [0.1, 100].
  */
-const BOUNDS: readonly [number | undefined, number | undefined][] = [
-  [undefined, 0],
-  ...CLASSES.map((): [undefined, number] => [undefined, Math.log(1.5)]),
-  [undefined, undefined],
-  [Math.log(0.1), Math.log(100)],
-  [undefined, undefined],
-  [undefined, undefined],
-];
+function boundsOf(priors: Priors): readonly [number | undefined, number | undefined][] {
+  return [
+    [undefined, 0],
+    ...CLASSES.map((k): [undefined, number] => [undefined, Math.log(priors.maxEfficiency[k])]),
+    [undefined, undefined],
+    [Math.log(0.1), Math.log(100)],
+    [undefined, undefined],
+    [undefined, undefined],
+  ];
+}
+
+/** Length of the parameter vector before the stacks' time factors. */
+const PARAMETERS = 1 + CLASSES.length + 4;
 
 /**
  * The fit's problem at one precision: the parameter vector's priors and
@@ -127,8 +144,8 @@ function problemOf(
   precision: Precision,
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
+  priors: Priors,
 ) {
-  const priors = PRIORS[profile.processor];
   const peak = peakOf(profile, precision);
   const prior: Prior[] = [
     priors.peakFraction,
@@ -141,12 +158,12 @@ function problemOf(
   const { framework, others } = frameworksOf(rows);
   prior.push(...others.map(() => FRAMEWORK_PRIOR));
   const center = prior.map((p) => Math.log(p.value));
-  const bounds = [...BOUNDS, ...others.map((): [number, number] => [-Math.log(4), Math.log(4)])];
+  const bounds = [...boundsOf(priors), ...others.map((): [number, number] => [-Math.log(4), Math.log(4)])];
   const low = bounds.map(([l], j) => l ?? (center[j] as number) - 20);
   const high = bounds.map(([, h], j) => h ?? (center[j] as number) + 20);
   const decode = (theta: readonly number[]) => {
     const [fraction, dw, pw, dense, elementwise, halfOutputs, bandwidth, layer, call] = theta
-      .slice(0, BOUNDS.length)
+      .slice(0, PARAMETERS)
       .map(Math.exp) as [number, number, number, number, number, number, number, number, number];
     const calibration: LatencyCalibration = {
       efficiency: { conv: 1, depthwise: dw, pointwise: pw, dense, elementwise },
@@ -198,9 +215,10 @@ function fitPrecision(
   precision: Precision,
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
+  priors: Priors,
   singleStart = false,
 ): PrecisionFit {
-  const problem = problemOf(profile, precision, rows, cards);
+  const problem = problemOf(profile, precision, rows, cards, priors);
   const { low, high, framework, others } = problem;
   const n = rows.length + problem.center.length;
   let best: { theta: number[]; objective: number } | undefined;
@@ -254,6 +272,36 @@ function fitPrecision(
   };
 }
 
+/**
+ * The processor's priors moved to a fitted precision's values (same
+ * spreads): the other precisions of one device run the same kernels on the
+ * same silicon, so where their own rows are few they take their operator
+ * efficiencies, fill, bandwidth factor and overheads, and their fraction of
+ * peak, from the precision with the most rows rather than from the generic
+ * estimates. Their own rows still move them wherever they say otherwise.
+ */
+function centredOn(generic: Priors, fitted: Priors, fraction: number): Priors {
+  return { ...fitted, peakFraction: { value: fraction, spread: generic.peakFraction.spread } };
+}
+
+/** `generic` with every value but the peak fraction at `calibration`'s. */
+function priorsAt(generic: Priors, calibration: LatencyCalibration): Priors {
+  const at = (prior: Prior, value: number): Prior => ({ value, spread: prior.spread });
+  return {
+    ...generic,
+    efficiency: {
+      depthwise: at(generic.efficiency.depthwise, calibration.efficiency.depthwise),
+      pointwise: at(generic.efficiency.pointwise, calibration.efficiency.pointwise),
+      dense: at(generic.efficiency.dense, calibration.efficiency.dense),
+      elementwise: at(generic.efficiency.elementwise, calibration.efficiency.elementwise),
+    },
+    halfOutputs: at(generic.halfOutputs, calibration.halfOutputs),
+    bandwidthFactor: at(generic.bandwidthFactor, calibration.bandwidthFactor),
+    layerOverheadS: at(generic.layerOverheadS, calibration.layerOverheadS),
+    callOverheadS: at(generic.callOverheadS, calibration.callOverheadS),
+  };
+}
+
 /** A stack other than the reference is as fast within a factor 2 (one standard deviation). */
 const FRAMEWORK_PRIOR: Prior = { value: 1, spread: 2 };
 
@@ -273,7 +321,7 @@ function frameworkFactors(
   others: readonly string[],
 ): Record<string, number> {
   return Object.fromEntries(
-    others.map((name, i) => [name, Math.exp(theta[BOUNDS.length + i] as number)]),
+    others.map((name, i) => [name, Math.exp(theta[PARAMETERS + i] as number)]),
   );
 }
 

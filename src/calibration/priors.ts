@@ -28,6 +28,8 @@ export interface Priors {
   /** The saturated conv rate as a fraction of the datasheet peak. */
   peakFraction: Prior;
   efficiency: Record<Exclude<OperatorClass, 'conv'>, Prior>;
+  /** Most each class's efficiency may reach (a bound of the fit, not a prior). */
+  maxEfficiency: Record<Exclude<OperatorClass, 'conv'>, number>;
   halfOutputs: Prior;
   bandwidthFactor: Prior;
   layerOverheadS: Prior;
@@ -37,6 +39,17 @@ export interface Priors {
 const wide = (value: number): Prior => ({ value, spread: 10 });
 const loose = (value: number): Prior => ({ value, spread: 3 });
 const firm = (value: number): Prior => ({ value, spread: 1.5 });
+
+/**
+ * Class efficiencies may exceed conv's by half: on CPUs and GPUs a 1x1
+ * convolution is a plain matrix multiply while a 3x3 one pays for im2col or
+ * runs as Winograd, so either can be the faster per operation. On an NPU's
+ * systolic array both are the same matrix multiply with a deeper reduction
+ * (K = 9 x channels) for the 3x3, which fills the array's rows at least as
+ * well and reuses each loaded weight tile as often, so pointwise layers run
+ * no faster than standard convolutions there.
+ */
+const FREE = { depthwise: 1.5, pointwise: 1.5, dense: 1.5, elementwise: 1.5 };
 
 /** Estimates, per processor kind (see the file comment). */
 export const PRIORS: Readonly<Record<Processor, Priors>> = {
@@ -48,6 +61,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.25),
     },
+    maxEfficiency: FREE,
     halfOutputs: wide(30),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(5e-6),
@@ -61,6 +75,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.1),
     },
+    maxEfficiency: FREE,
     halfOutputs: wide(1e5),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(5e-6),
@@ -74,6 +89,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.2),
     },
+    maxEfficiency: { ...FREE, pointwise: 1 },
     halfOutputs: wide(1e4),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(2e-6),
@@ -87,6 +103,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.8),
       elementwise: loose(0.5),
     },
+    maxEfficiency: FREE,
     halfOutputs: wide(1),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(2e-5),

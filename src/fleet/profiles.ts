@@ -129,7 +129,20 @@ export const profileSchema = z
     processor: z.enum(PROCESSORS).default('cpu'),
     compute: z.partialRecord(z.enum(PRECISIONS), precisionEntry),
     fallback: z.partialRecord(z.enum(PRECISIONS), z.enum(PRECISIONS)).default({}),
-    memory: z.strictObject({ capacity: figure('bytes'), bandwidth: figure('byteRate') }),
+    memory: z
+      .strictObject({
+        capacity: figure('bytes'),
+        bandwidth: figure('byteRate'),
+        weightCache: figure('bytes')
+          .optional()
+          .describe('On-chip memory that keeps weights between calls (an Edge TPU SRAM)'),
+        weightStream: figure('byteRate')
+          .optional()
+          .describe('Rate at which weights beyond weightCache stream in on every call'),
+      })
+      .refine((m) => (m.weightCache === undefined) === (m.weightStream === undefined), {
+        message: 'weightCache and weightStream go together: give both or neither',
+      }),
     storage: z
       .strictObject({ write: figure('byteRate') })
       .optional()
@@ -239,6 +252,13 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     fallback: p.fallback,
     memoryBytes: p.memory.capacity.value,
     memoryBandwidthBps: p.memory.bandwidth.value,
+    ...(p.memory.weightCache &&
+      p.memory.weightStream && {
+        weightCache: {
+          bytes: p.memory.weightCache.value,
+          streamBps: p.memory.weightStream.value,
+        },
+      }),
     ...(p.storage && { storageWriteBps: p.storage.write.value }),
     idleW: p.power.idle.value,
     activeW: p.power.active.value,

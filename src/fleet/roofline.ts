@@ -107,6 +107,21 @@ export interface DeviceCompute {
   fallback: Partial<Record<Precision, Precision>>;
   /** Memory bandwidth, bytes per second. */
   memoryBandwidthBps: number;
+  /**
+   * On-chip memory that holds a model's weights between calls, and the rate
+   * the weights that do not fit stream in at on every call (an Edge TPU's
+   * 8 MB of SRAM and its PCIe link); absent = weights are read from memory
+   * at `memoryBandwidthBps` like activations.
+   */
+  weightCache?: WeightCache;
+}
+
+/** See {@link DeviceCompute.weightCache}. */
+export interface WeightCache {
+  /** Bytes of weights kept on chip: the first layers' weights, in execution order. */
+  bytes: number;
+  /** Rate, B/s, at which the rest of the weights stream in on every call. */
+  streamBps: number;
 }
 
 /** The precision a request runs at, or why it cannot run. */
@@ -195,6 +210,11 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * Every kernel that computes or moves bytes adds `layerOverheadS` (a fused
  * group once), and a call (a non-empty slice) adds `callOverheadS`.
  *
+ * A device with a weight cache keeps the first layers' weights on chip, in
+ * execution order from the slice's first layer up to the cache's bytes, and
+ * reads them for free; the rest of the weights stream in at its stream rate
+ * on every call (once per batch), beside the activations' traffic at BW.
+ *
  * Sparsity speeds the arithmetic of layers with weights (params > 0) only
  * when the device's `sparseSpeedup` exceeds 1: speedup = min(1 / (1 -
  * sparsity), sparseSpeedup), so 2:4 structured sparsity gives at most 2x.
@@ -226,10 +246,12 @@ export function inferenceTime(
   let memoryLimitedS = 0;
   let overheadS = 0;
   const fusion = horizontalFusion(card, from, to);
+  let cachedBytes = 0;
   for (let i = from; i < to; i++) {
     const layer = card.layers[i] as LayerCost;
-    const bytes = activationAndWeightElements(layer, batch) * bytesPerElement;
-    if (layer.flops === 0 && bytes === 0) continue;
+    const weightBytes = layer.params * bytesPerElement;
+    const activationBytes = batch * (layer.inputElements + layer.outputElements) * bytesPerElement;
+    if (layer.flops === 0 && weightBytes + activationBytes === 0) continue;
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
     const efficiency = calibration.efficiency[operatorClass(layer)];
     const work = batch * layer.flops;
@@ -237,7 +259,13 @@ export function inferenceTime(
     const fill = 1 + calibration.halfOutputs / outputs;
     const computeS =
       work > 0 ? ((work / (efficiency * speedup)) * fill) / throughput.achievableFlops : 0;
-    const memoryS = bytes / (device.memoryBandwidthBps * calibration.bandwidthFactor);
+    const bandwidth = device.memoryBandwidthBps * calibration.bandwidthFactor;
+    let memoryS = (weightBytes + activationBytes) / bandwidth;
+    if (device.weightCache !== undefined) {
+      const cached = Math.min(weightBytes, Math.max(0, device.weightCache.bytes - cachedBytes));
+      cachedBytes += weightBytes;
+      memoryS = activationBytes / bandwidth + (weightBytes - cached) / device.weightCache.streamBps;
+    }
     computeBoundS += computeS;
     memoryBoundS += memoryS;
     if (computeS >= memoryS) computeLimitedS += computeS;
@@ -373,10 +401,6 @@ export function splitPoints(
     });
   }
   return points;
-}
-
-function activationAndWeightElements(layer: LayerCost, batch: number): number {
-  return layer.params + batch * (layer.inputElements + layer.outputElements);
 }
 
 function supportedList(device: DeviceCompute): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitProfile, type PrecisionFit } from '../../src/calibration/fit.js';
+import { fitProfile } from '../../src/calibration/fit.js';
 import { calibrate, fidelity, profileNames } from '../../src/calibration/index.js';
 import { measurementFile, readMeasurements } from '../../src/calibration/measurements.js';
 import { ProfileLibrary } from '../../src/fleet/profiles.js';
@@ -113,6 +113,45 @@ describe('horizontal fusion', () => {
   });
 });
 
+describe('a weight cache', () => {
+  // Two dense layers of 100 -> 100 units: 10,100 parameters, 40,400 B at fp32
+  // each, and (100 + 100) x 4 = 800 B of activations per sample. Arithmetic
+  // at 1e18 FLOP/s takes no time worth counting (2e-14 s a layer).
+  const card = sequential('two', [100], [dense({ units: 100 }), dense({ units: 100 })]);
+  const device = (weightCache?: { bytes: number; streamBps: number }) => ({
+    throughput: { fp32: { achievableFlops: 1e18, peakFlops: 1e18, sparseSpeedup: 1 } },
+    fallback: {},
+    memoryBandwidthBps: 1e9,
+    ...(weightCache && { weightCache }),
+  });
+  const seconds = (d: ReturnType<typeof device>, batch = 1) => {
+    const time = inferenceTime(card, d, 'fp32', { batch });
+    if (!time.ok) throw new Error(time.reason);
+    return time.timeS;
+  };
+
+  it('keeps the first weights on chip and streams the rest on every call, as worked by hand', () => {
+    // A 50,000 B cache holds layer 1's 40,400 B and 9,600 B of layer 2's; the
+    // other 30,800 B stream at 1 MB/s: 30.8 ms, beside 2 x 0.8 us of activations.
+    const cached = device({ bytes: 50_000, streamBps: 1e6 });
+    expect(seconds(cached)).toBeCloseTo(30.8e-3 + 1.6e-6, 9);
+    // A batch of 4 streams the weights once and moves 4x the activations.
+    expect(seconds(cached, 4)).toBeCloseTo(30.8e-3 + 6.4e-6, 9);
+    // Without a cache every weight is read at the memory bandwidth: 2 x 41,200 B / 1 GB/s.
+    expect(seconds(device())).toBeCloseTo(82.4e-6, 9);
+  });
+
+  it('predicts VGG-16 on the Coral Dev Board, a model the fit never saw, within 15% of Coral’s table', () => {
+    // coral.ai/docs/edgetpu/benchmarks: VGG16 343 ms on the Dev Board (validation row of
+    // hardware-profiles/measurements/coral-dev-board.csv); 138 MB of int8 weights, 130 of
+    // them streamed through the 500 MB/s link, so streaming alone is 260 ms.
+    const time = inferenceTime(MODEL_ZOO['vgg-16']!(), library.resolve('coral-dev-board'), 'int8');
+    if (!time.ok) throw new Error(time.reason);
+    expect(time.memoryBoundS).toBeGreaterThan(0.26);
+    expect(Math.abs(time.timeS / 0.343 - 1)).toBeLessThan(0.15);
+  });
+});
+
 describe('edgesim calibrate', () => {
   it('reproduces every shipped profile file from its measurements exactly', () => {
     for (const name of profileNames()) {
@@ -124,17 +163,23 @@ describe('edgesim calibrate', () => {
 });
 
 describe('the multi-start fit', () => {
-  it('ends lower than the single start from the priors where that one stops early', () => {
-    // LM from the priors alone stops at objective 5.78 on the Orin Nano's
-    // fp16 rows; the start with every class efficiency at 1 reaches 5.17.
-    const name = 'jetson-orin-nano';
+  it('keeps the lowest objective of its starts, never above the single start from the priors', () => {
+    // On the shipped rows the starts agree to 0.001 or better (the A100's
+    // int8 and the flagship's fp16 end 0.001 lower than from the priors alone);
+    // the multi-start guards against the local minimum the single start
+    // once stopped in (objective 18.0 against 7.1 on the A100, session 9).
     const cards = new Map(Object.entries(MODEL_ZOO).map(([model, build]) => [model, build()]));
-    const rows = readMeasurements(measurementFile(name), name, [...cards.keys()]);
-    const fp16 = (fits: PrecisionFit[]) => fits.find((f) => f.precision === 'fp16')!.objective!;
-    const single = fp16(fitProfile(library.resolve(name), rows, cards, { singleStart: true }));
-    const multi = fp16(fitProfile(library.resolve(name), rows, cards));
-    expect(single).toBeCloseTo(5.78, 2);
-    expect(multi).toBeCloseTo(5.17, 2);
+    for (const name of ['cloud-a100', 'phone-flagship']) {
+      const rows = readMeasurements(measurementFile(name), name, [...cards.keys()]);
+      const single = fitProfile(library.resolve(name), rows, cards, { singleStart: true });
+      const multi = fitProfile(library.resolve(name), rows, cards);
+      for (const [i, fit] of multi.entries()) {
+        if (fit.objective === undefined) continue;
+        expect(fit.objective, `${name} ${fit.precision}`).toBeLessThanOrEqual(
+          single[i]!.objective!,
+        );
+      }
+    }
   });
 });
 

@@ -57,6 +57,31 @@ describe('hardware profiles', () => {
     );
   });
 
+  it('gives the Snapdragon 8 Elite the flagship phone’s fitted calibration, as its notes say', () => {
+    // No CNN measurement on the 8 Elite: its calibration blocks are copies of
+    // phone-flagship.json's (re-copied whenever the flagship is refitted).
+    const elite = library.resolve('phone-snapdragon-8-elite');
+    const flagship = library.resolve('phone-flagship');
+    for (const precision of ['fp32', 'fp16', 'int8', 'int4'] as const) {
+      const { framework, otherFrameworks, ...copied } = elite.throughput[precision]!.calibration!;
+      const { otherFrameworks: _, ...fitted } = flagship.throughput[precision]!.calibration!;
+      expect({ framework, ...copied }, precision).toEqual(fitted);
+    }
+  });
+
+  it('reads an Edge TPU weight cache and its stream rate, and wants both or neither', () => {
+    // hardware-profiles/coral-dev-board.json: 8 MB on-chip SRAM, PCIe Gen 2 x1 at 500 MB/s.
+    expect(library.resolve('coral-dev-board').weightCache).toEqual({
+      bytes: 8e6,
+      streamBps: 500e6,
+    });
+    expect(library.resolve('raspberry-pi-4').weightCache).toBeUndefined();
+    const error = expectInputError(() =>
+      library.resolve('raspberry-pi-4', { memory: { weightCache: '1 MB' } }),
+    );
+    expect(error.message).toMatch(/memory: weightCache and weightStream go together/);
+  });
+
   it('rejects an override that breaks the profile, naming the field', () => {
     const error = expectInputError(() =>
       library.resolve('raspberry-pi-4', { power: { idle: '2 Mbps' } }),

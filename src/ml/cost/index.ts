@@ -62,4 +62,5 @@ export {
   resNet50,
   ssdMobileNetV1,
   ssdMobileNetV2,
+  vgg16,
 } from './zoo/index.js';

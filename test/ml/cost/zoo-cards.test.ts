@@ -9,8 +9,10 @@ import {
   mobileNetV1,
   multiplyAccumulates,
   resNet8,
+  resNet50,
   ssdMobileNetV1,
   ssdMobileNetV2,
+  vgg16,
 } from '../../../src/ml/cost/index.js';
 
 /**
@@ -313,5 +315,36 @@ describe('the new zoo entries', () => {
   ])('%s is in MODEL_ZOO under its own name', (name) => {
     const card = (MODEL_ZOO[name] as () => CostCard)();
     expect(card.name).toBe(name);
+  });
+});
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+describe('VGG-16 (configuration D)', () => {
+  const card = vgg16();
+  it('has the 138,357,544 parameters of keras.applications.VGG16 with its top', () => {
+    // Convolutions: 1,792 + 36,928 + 73,856 + 147,584 + 295,168 + 2 x 590,080
+    // + 1,180,160 + 5 x 2,359,808 = 14,714,688; dense 102,764,544 + 16,781,312 + 4,097,000.
+    const conv = card.layers.filter((l) => l.kind === 'conv2d');
+    expect(sum(conv.map((l) => l.params))).toBe(14_714_688);
+    expect(sum(card.layers.map((l) => l.params))).toBe(138_357_544);
+  });
+
+  it('does 15.47 G multiply-accumulates, 123.6 M of them in the dense layers', () => {
+    // 25,088 x 4,096 + 4,096 x 4,096 + 4,096 x 1,000 = 123,633,664.
+    const fc = card.layers.filter((l) => l.kind === 'dense');
+    expect(sum(fc.map((l) => l.flops / 2))).toBe(123_633_664);
+    expect(multiplyAccumulates(card)).toBe(15_346_630_656 + 123_633_664);
+    expect(layer(card, 'block5_pool').outputShape).toEqual([7, 7, 512]);
+  });
+});
+
+describe('ResNet-50 v1 at 299x299 (Coral’s benchmark table)', () => {
+  it('keeps the 224 card’s parameters and ends on a 10x10x2048 map', () => {
+    // 299 -> 150 (7x7/2, pad 3) -> 75 (pool 3/2, pad 1) -> 75, 38, 19, 10.
+    const card = resNet50({ variant: 'v1', resolution: 299 });
+    const params = (c: CostCard) => sum(c.layers.map((l) => l.params));
+    expect(params(card)).toBe(params(resNet50()));
+    expect(card.layers.at(-3)!.outputShape).toEqual([10, 10, 2048]);
   });
 });

@@ -11,6 +11,7 @@ import { resNet8 } from './resnet-8.js';
 import { resNet50 } from './resnet-50.js';
 import { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 import { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
+import { vgg16 } from './vgg-16.js';
 
 export { alexNet } from './alexnet.js';
 export type { BatchNormMode, ZooOptions } from './conv-bn.js';
@@ -29,10 +30,12 @@ export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
 export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 export { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
+export { vgg16 } from './vgg-16.js';
 
 /**
  * Cost cards of the built-in models by name, each with batch norm folded
- * (ResNet-50 is v1.5). The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
+ * (ResNet-50 is v1.5; `resnet-50-v1-299` is v1 at 299x299, the model of Coral's
+ * benchmark table). The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
 export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
@@ -50,4 +53,6 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'inception-v1': () => inceptionV1(),
   'efficientnet-lite0': () => efficientNetLite0(),
   alexnet: () => alexNet(),
+  'resnet-50-v1-299': () => resNet50({ variant: 'v1', resolution: 299 }),
+  'vgg-16': () => vgg16(),
 };

@@ -23,6 +23,8 @@ import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
 export interface ResNet50Options extends ZooOptions {
   /** Where a down-sampling block strides; default `v1.5`. */
   variant?: 'v1' | 'v1.5';
+  /** Input side in pixels; default 224 (Coral's benchmark runs 299). */
+  resolution?: number;
 }
 
 /** Stages conv2..conv5: bottleneck width, blocks, stride of the first block. */
@@ -44,9 +46,10 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
       blocks.push(bottleneck(name, width, i === 0 ? stride : 1, i === 0, variant, mode));
     }
   });
+  const side = options.resolution ?? 224;
   return sequential(
     `resnet-50`,
-    [224, 224, 3],
+    [side, side, 3],
     [
       ...convBn(
         { name: 'conv1_conv', filters: 64, kernel: 7, stride: 2, padding: 3, activation: 'relu' },
