@@ -158,7 +158,10 @@ function problemOf(
   const { framework, others } = frameworksOf(rows);
   prior.push(...others.map(() => FRAMEWORK_PRIOR));
   const center = prior.map((p) => Math.log(p.value));
-  const bounds = [...boundsOf(priors), ...others.map((): [number, number] => [-Math.log(4), Math.log(4)])];
+  const bounds = [
+    ...boundsOf(priors),
+    ...others.map((): [number, number] => [-Math.log(4), Math.log(4)]),
+  ];
   const low = bounds.map(([l], j) => l ?? (center[j] as number) - 20);
   const high = bounds.map(([, h], j) => h ?? (center[j] as number) + 20);
   const decode = (theta: readonly number[]) => {
