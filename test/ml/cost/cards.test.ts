@@ -185,6 +185,7 @@ describe('every zoo card', () => {
       'fc-autoencoder',
       'fedavg-cnn',
       'inception-v1',
+      'inception-v1-slim',
       'mobilenet-v1',
       'mobilenet-v1-0.25-96',
       'mobilenet-v2',
