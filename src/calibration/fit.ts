@@ -76,21 +76,14 @@ export function fitProfile(
 ): PrecisionFit[] {
   const rows = fitRows(measurements);
   const own = PRECISIONS.filter((p) => profile.throughput[p] !== undefined);
-  const measured = own
-    .map((precision) => ({ precision, at: rows.filter((m) => m.precision === precision) }))
-    .filter(({ at }) => at.length > 0)
-    .sort((a, b) => b.at.length - a.at.length);
   const fitted = new Map<Precision, PrecisionFit>();
-  const generic = PRIORS[profile.processor];
-  let first: { priors: Priors; fraction: number } | undefined;
-  for (const { precision, at } of measured) {
-    const priors = first === undefined ? generic : centredOn(generic, first.priors, first.fraction);
-    const fit = fitPrecision(profile, precision, at, cards, priors, options.singleStart);
-    fitted.set(precision, fit);
-    first ??= {
-      priors: priorsAt(generic, fit.calibration),
-      fraction: fit.achievableFlops / peakOf(profile, precision),
-    };
+  for (const precision of own) {
+    const at = rows.filter((m) => m.precision === precision);
+    if (at.length > 0)
+      fitted.set(
+        precision,
+        fitPrecision(profile, precision, at, cards, PRIORS[profile.processor], options.singleStart),
+      );
   }
   if (fitted.size === 0) return [];
   return own.map((precision) => {
@@ -272,36 +265,6 @@ function fitPrecision(
     otherFrameworks: Object.fromEntries(
       Object.entries(frameworkFactors(theta, others)).map(([k, v]) => [k, round(v)]),
     ),
-  };
-}
-
-/**
- * The processor's priors moved to a fitted precision's values (same
- * spreads): the other precisions of one device run the same kernels on the
- * same silicon, so where their own rows are few they take their operator
- * efficiencies, fill, bandwidth factor and overheads, and their fraction of
- * peak, from the precision with the most rows rather than from the generic
- * estimates. Their own rows still move them wherever they say otherwise.
- */
-function centredOn(generic: Priors, fitted: Priors, fraction: number): Priors {
-  return { ...fitted, peakFraction: { value: fraction, spread: generic.peakFraction.spread } };
-}
-
-/** `generic` with every value but the peak fraction at `calibration`'s. */
-function priorsAt(generic: Priors, calibration: LatencyCalibration): Priors {
-  const at = (prior: Prior, value: number): Prior => ({ value, spread: prior.spread });
-  return {
-    ...generic,
-    efficiency: {
-      depthwise: at(generic.efficiency.depthwise, calibration.efficiency.depthwise),
-      pointwise: at(generic.efficiency.pointwise, calibration.efficiency.pointwise),
-      dense: at(generic.efficiency.dense, calibration.efficiency.dense),
-      elementwise: at(generic.efficiency.elementwise, calibration.efficiency.elementwise),
-    },
-    halfOutputs: at(generic.halfOutputs, calibration.halfOutputs),
-    bandwidthFactor: at(generic.bandwidthFactor, calibration.bandwidthFactor),
-    layerOverheadS: at(generic.layerOverheadS, calibration.layerOverheadS),
-    callOverheadS: at(generic.callOverheadS, calibration.callOverheadS),
   };
 }
 

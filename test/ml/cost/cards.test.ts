@@ -190,6 +190,7 @@ describe('every zoo card', () => {
       'mobilenet-v1-0.25-96',
       'mobilenet-v2',
       'resnet-50',
+      'resnet-50-v1',
       'resnet-50-v1-299',
       'resnet-8',
       'ssd-mobilenet-v1',

@@ -34,8 +34,8 @@ export { vgg16 } from './vgg-16.js';
 
 /**
  * Cost cards of the built-in models by name, each with batch norm folded
- * (ResNet-50 is v1.5; `resnet-50-v1-299` is v1 at 299x299, the model of Coral's
- * benchmark table; `inception-v1` is the paper's GoogLeNet, with 5x5 kernels, and
+ * (ResNet-50 is v1.5; `resnet-50-v1` is the paper's and Caffe's v1, and
+ * `resnet-50-v1-299` v1 at 299x299, the model of Coral's benchmark table; `inception-v1` is the paper's GoogLeNet, with 5x5 kernels, and
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
  * `inception_v1_224_quant` files, the same as torchvision's `googlenet`).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
@@ -57,6 +57,7 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'inception-v1-slim': () => inceptionV1({ variant: 'tf-slim' }),
   'efficientnet-lite0': () => efficientNetLite0(),
   alexnet: () => alexNet(),
+  'resnet-50-v1': () => resNet50({ variant: 'v1' }),
   'resnet-50-v1-299': () => resNet50({ variant: 'v1', resolution: 299 }),
   'vgg-16': () => vgg16(),
 };
