@@ -6,13 +6,13 @@ import { run } from './split-harness.js';
 /*
  * Measured (vitest prints it): split after, then all-device, all-server and
  * split latency, ms.
- *   alexnet      wifi5  pool1        13.75    10.65     9.82
- *   alexnet      lte    fc8          13.75   427.41    13.75
- *   alexnet      nbiot  fc8          13.75 24567.77    13.75
- *   mobilenet-v2 wifi5  input        31.12    10.94    10.94
- *   mobilenet-v2 lte    predictions  31.12   427.70    31.12
- *   resnet-50    wifi5  input        68.42    11.25    11.25
- *   resnet-50    lte    predictions  68.42   428.01    68.42
+ *   alexnet      wifi5  pool1        14.57    11.43     9.56
+ *   alexnet      lte    fc8          14.57   428.19    14.57
+ *   alexnet      nbiot  fc8          14.57 24568.54    14.57
+ *   mobilenet-v2 wifi5  predictions   5.12    11.07     5.12
+ *   mobilenet-v2 lte    predictions   5.12   427.83     5.12
+ *   resnet-50    wifi5  input        29.98    12.03    12.03
+ *   resnet-50    lte    predictions  29.98   428.79    29.98
  * (All-server on LTE includes the radio's promotion from idle, 260 ms in
  * Huang et al.'s LTE model.)
  *
