@@ -1,8 +1,9 @@
 /**
  * Fits a profile's latency parameters to its calibration measurements: per
  * precision measured, the saturated conv rate (as a fraction of the peak),
- * the four operator-class efficiencies, the half-utilisation work per layer
- * and the per-layer and per-call overheads. The fit minimises, with
+ * the four operator-class efficiencies, the outputs per layer that fill
+ * the device to half its rate, the bandwidth factor and the per-layer and
+ * per-call overheads, within the bounds of boundsOf. The fit minimises, with
  * Levenberg-Marquardt (ml-levenberg-marquardt) in log space,
  *
  *   sum over rows   ((ln predicted - ln measured) / ln 1.1)^2
@@ -12,9 +13,9 @@
  * log-normal. The objective has several local minima (a higher fraction of
  * peak with slow pointwise layers trades against a lower one with fast
  * pointwise and slow depthwise layers), and LM from the priors alone stopped
- * in a poor one on the A100 (objective 18.0 where 7.1 exists: the rate at
- * the peak, calibration median error 11.3% against 4.5%). So the fit is
- * multi-start: LM from a fixed list of starts (startsOf), keeping the result
+ * in a poor one on the A100 under the earlier fill curve (objective 18.0
+ * where 7.1 existed). So the fit is multi-start (on today's rows the starts
+ * agree to 0.001): LM from a fixed list of starts (startsOf), keeping the result
  * with the lowest objective, the first on a tie; deterministic. Values are
  * rounded to 4 significant digits, the form the profile file stores, so
  * `edgesim calibrate` reproduces the file exactly.
@@ -80,10 +81,7 @@ export function fitProfile(
   for (const precision of own) {
     const at = rows.filter((m) => m.precision === precision);
     if (at.length > 0)
-      fitted.set(
-        precision,
-        fitPrecision(profile, precision, at, cards, PRIORS[profile.processor], options.singleStart),
-      );
+      fitted.set(precision, fitPrecision(profile, precision, at, cards, options.singleStart));
   }
   if (fitted.size === 0) return [];
   return own.map((precision) => {
@@ -137,8 +135,8 @@ function problemOf(
   precision: Precision,
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
-  priors: Priors,
 ) {
+  const priors = PRIORS[profile.processor];
   const peak = peakOf(profile, precision);
   const prior: Prior[] = [
     priors.peakFraction,
@@ -211,10 +209,9 @@ function fitPrecision(
   precision: Precision,
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
-  priors: Priors,
   singleStart = false,
 ): PrecisionFit {
-  const problem = problemOf(profile, precision, rows, cards, priors);
+  const problem = problemOf(profile, precision, rows, cards);
   const { low, high, framework, others } = problem;
   const n = rows.length + problem.center.length;
   let best: { theta: number[]; objective: number } | undefined;

@@ -12,8 +12,8 @@
  * kernels far below its tensor-core rate; a CPU fills its cores' SIMD lanes
  * with a few dozen outputs (4 cores x 4-16 lanes) and a microcontroller with
  * one, but both pay per layer and per call; NPUs sit between (a systolic
- * array of 64 x 64 multipliers fills with thousands). The spreads are wide (a factor 3-10) so that the data
- * decide wherever there are data.
+ * array of 64 x 64 multipliers fills with thousands). The spreads are wide
+ * (a factor 3-10) so that the data decide wherever there are data.
  */
 import type { Processor } from '../fleet/profiles.js';
 import type { OperatorClass } from '../fleet/roofline.js';

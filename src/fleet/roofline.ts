@@ -11,14 +11,15 @@
  * independent outputs to fill the device's lanes (a saturating curve in the
  * outputs per layer, so in the batch; pointwise convolutions that read the
  * same tensor fill it together, as horizontally fused kernels do); each
- * executed kernel costs a dispatch overhead and each call a fixed overhead. The parameters are fitted to published measurements by
- * `edgesim calibrate` (src/calibration/).
+ * executed kernel costs a dispatch overhead and each call a fixed overhead;
+ * an accelerator with a weight cache streams the weights that do not fit.
+ * The parameters are fitted to published measurements by `edgesim
+ * calibrate` (src/calibration/).
  *
  * Precision the device lacks falls back along the profile's chain (int4 ->
  * int8 -> fp16) or is rejected; a model that falls back runs, and moves its
  * bytes, at the precision it falls back to.
  */
-
 import {
   BYTES_PER_ELEMENT,
   type CostCard,
