@@ -127,15 +127,15 @@ export type {
   OperatorClass,
   PrecisionResolution,
   PrecisionThroughput,
-  SplitPoint,
 } from './fleet/roofline.js';
 export {
   inferenceTime,
   OPERATOR_CLASSES,
   operatorClass,
   resolvePrecision,
-  splitPoints,
 } from './fleet/roofline.js';
+export type { SplitPoint } from './fleet/split-points.js';
+export { splitPoints } from './fleet/split-points.js';
 export * from './ml/cost/index.js';
 export type { ClassMetrics } from './ml/metrics.js';
 export { classMetrics } from './ml/metrics.js';

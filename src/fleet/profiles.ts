@@ -120,6 +120,16 @@ const llmBlock = z.strictObject({
 export const PROCESSORS = ['cpu', 'gpu', 'npu', 'mcu'] as const;
 export type Processor = (typeof PROCESSORS)[number];
 
+/**
+ * Processors whose engines concatenate in place, each producer writing into
+ * its slice of the joined buffer: TensorRT removes concatenation layers at
+ * build time (its builder log reports "After concat removal"; NVIDIA
+ * developer forum topic 168691), and NPU graph compilers plan their buffers
+ * the same way (an estimate: no NPU vendor documents it). CPU and MCU
+ * runtimes (TFLite's CONCATENATION kernel, XNNPACK, TFLite Micro) copy.
+ */
+const CONCAT_IN_PLACE: readonly Processor[] = ['gpu', 'npu'];
+
 export const profileSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -252,6 +262,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     fallback: p.fallback,
     memoryBytes: p.memory.capacity.value,
     memoryBandwidthBps: p.memory.bandwidth.value,
+    ...(CONCAT_IN_PLACE.includes(p.processor) && { concatInPlace: true }),
     ...(p.memory.weightCache &&
       p.memory.weightStream && {
         weightCache: {

@@ -23,9 +23,7 @@
 import {
   BYTES_PER_ELEMENT,
   type CostCard,
-  elements,
   type LayerCost,
-  layerInputs,
   PRECISIONS,
   type Precision,
 } from '../vocabulary/cost-card.js';
@@ -117,6 +115,13 @@ export interface DeviceCompute {
    * at `memoryBandwidthBps` like activations.
    */
   weightCache?: WeightCache;
+  /**
+   * Whether a concatenation costs nothing because the engine writes each
+   * input straight into the joined buffer (TensorRT's "concat removal";
+   * profiles set it on GPUs and NPUs); absent = a concatenation copies its
+   * inputs like any element-wise layer (TFLite's and XNNPACK's CPU kernels).
+   */
+  concatInPlace?: boolean;
 }
 
 /** See {@link DeviceCompute.weightCache}. */
@@ -213,6 +218,7 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * Every kernel that computes or moves bytes adds `layerOverheadS` (a fused
  * group once), and a call (a non-empty slice) adds `callOverheadS`.
  *
+ * On a device with `concatInPlace` a concatenation takes no time.
  * A device with a weight cache keeps the first layers' weights on chip, in
  * execution order from the slice's first layer up to the cache's bytes, and
  * reads them for free; the rest of the weights stream in at its stream rate
@@ -252,6 +258,7 @@ export function inferenceTime(
   let cachedBytes = 0;
   for (let i = from; i < to; i++) {
     const layer = card.layers[i] as LayerCost;
+    if (device.concatInPlace === true && layer.kind === 'concat') continue;
     const weightBytes = layer.params * bytesPerElement;
     const activationBytes = batch * (layer.inputElements + layer.outputElements) * bytesPerElement;
     if (layer.flops === 0 && weightBytes + activationBytes === 0) continue;
@@ -296,60 +303,6 @@ const PLAIN: LatencyCalibration = {
   layerOverheadS: 0,
   callOverheadS: 0,
 };
-
-/** The activations that cross a split after the first `k` layers. */
-export interface SplitPoint {
-  /** Layers run before the split (on the device): indices `[0, k)`. */
-  k: number;
-  /** Name of layer k - 1, or null for k = 0 (the raw input is sent). */
-  lastDeviceLayer: string | null;
-  /** Each tensor that crosses: the layer that produced it (`input` for the model input) and its shape. */
-  tensors: { producer: string; shape: number[] }[];
-  /** Bytes of all crossing tensors for the batch at the given precision. */
-  bytes: number;
-}
-
-/**
- * For each split k = 0..n (n layers), the activation bytes that cross it:
- * every tensor produced before the split and read after it. In a plain chain
- * that is the output of layer k - 1; inside a residual block the shortcut
- * crosses too. At k = 0 the model input crosses; at k = n, the model output.
- */
-export function splitPoints(
-  card: CostCard,
-  precision: Precision,
-  options: { batch?: number } = {},
-): SplitPoint[] {
-  const batch = options.batch ?? 1;
-  checkBatch(batch);
-  const n = card.layers.length;
-  const lastUse = new Map<number, number>();
-  for (let j = 0; j < n; j++)
-    for (const p of layerInputs(card, j)) lastUse.set(p, Math.max(lastUse.get(p) ?? -1, j));
-  lastUse.set(n - 1, n);
-
-  const points: SplitPoint[] = [];
-  for (let k = 0; k <= n; k++) {
-    const tensors: SplitPoint['tensors'] = [];
-    for (let p = -1; p < k; p++) {
-      if ((lastUse.get(p) ?? -1) < k) continue;
-      const layer = card.layers[p];
-      tensors.push(
-        layer === undefined
-          ? { producer: 'input', shape: [...card.inputShape] }
-          : { producer: layer.name, shape: [...layer.outputShape] },
-      );
-    }
-    const crossing = tensors.reduce((sum, t) => sum + elements(t.shape), 0);
-    points.push({
-      k,
-      lastDeviceLayer: card.layers[k - 1]?.name ?? null,
-      tensors,
-      bytes: crossing * batch * BYTES_PER_ELEMENT[precision],
-    });
-  }
-  return points;
-}
 
 function supportedList(device: DeviceCompute): string {
   const supported = PRECISIONS.filter((p) => device.throughput[p] !== undefined);

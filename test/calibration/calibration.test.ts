@@ -99,6 +99,21 @@ describe('horizontal fusion', () => {
     expect(time.timeS).toBeCloseTo(4.096e-6 + 4e-6 + 10e-6, 12);
   });
 
+  it('joins the branches for free on an engine that concatenates in place', () => {
+    // The same card: the concat moves (32 + 96) x 2 x 4 B = 1,024 B and dispatches
+    // once (2 us) when it copies; with concatInPlace it is gone, 2 us and its bytes.
+    const branches = parallel(
+      [[conv2d({ filters: 2, kernel: 1 })], [conv2d({ filters: 6, kernel: 1 })]],
+      'concat',
+    );
+    const card = sequential('siblings', [4, 4, 8], [branches]);
+    const copying = inferenceTime(card, device, 'fp32');
+    const inPlace = inferenceTime(card, { ...device, concatInPlace: true }, 'fp32');
+    if (!copying.ok || !inPlace.ok) throw new Error('no estimate');
+    expect(copying.timeS - inPlace.timeS).toBeCloseTo(2e-6 + 1024 / 1e18, 15);
+    expect(inPlace.timeS).toBeCloseTo(4.096e-6 + 2e-6 + 10e-6, 12);
+  });
+
   it('fills the device separately when the convolutions read different tensors', () => {
     // The same two convs in a chain (8 -> 2 -> 6 channels): 512 x (1 + 128 / 32)
     // + 384 x (1 + 128 / 96) = 2,560 + 896 FLOP-times, 3.456 us; two dispatches.

@@ -69,6 +69,13 @@ describe('hardware profiles', () => {
     }
   });
 
+  it('concatenates in place on GPUs and NPUs, by copying on CPUs and microcontrollers', () => {
+    expect(library.resolve('edge-server-t4').concatInPlace).toBe(true);
+    expect(library.resolve('coral-dev-board').concatInPlace).toBe(true);
+    expect(library.resolve('raspberry-pi-4').concatInPlace).toBeUndefined();
+    expect(library.resolve('stm32h7').concatInPlace).toBeUndefined();
+  });
+
   it('reads an Edge TPU weight cache and its stream rate, and wants both or neither', () => {
     // hardware-profiles/coral-dev-board.json: 8 MB on-chip SRAM, PCIe Gen 2 x1 at 500 MB/s.
     expect(library.resolve('coral-dev-board').weightCache).toEqual({

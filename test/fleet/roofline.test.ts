@@ -5,8 +5,8 @@ import {
   type InferenceTimeResult,
   inferenceTime,
   resolvePrecision,
-  splitPoints,
 } from '../../src/fleet/roofline.js';
+import { splitPoints } from '../../src/fleet/split-points.js';
 import {
   type CostCard,
   conv2d,

@@ -13,7 +13,8 @@
  */
 import type { InputProblem } from '../../../errors.js';
 import type { FleetGroup } from '../../../fleet/fleet.js';
-import { inferenceTime, splitPoints } from '../../../fleet/roofline.js';
+import { inferenceTime } from '../../../fleet/roofline.js';
+import { splitPoints } from '../../../fleet/split-points.js';
 import type { CostCard, Precision } from '../../../vocabulary/cost-card.js';
 import type { DeviceGroup, InferenceScenario } from '../scenario.js';
 
