@@ -4,8 +4,9 @@
  * technology among the profile's interfaces, a battery for a group that
  * gives one, and (for workloads that train) a precision to train at.
  */
-import type { InputProblem } from '../errors.js';
-import type { HardwareProfile } from './profiles.js';
+import { InputError, type InputProblem } from '../errors.js';
+import type { FleetGroup } from './fleet.js';
+import type { HardwareProfile, ProfileLibrary } from './profiles.js';
 import { resolvePrecision } from './roofline.js';
 import type { DeviceClassSpec } from './spec.js';
 
@@ -35,4 +36,37 @@ export function trainingProblems(profile: HardwareProfile, path: string): InputP
   return precision.ok
     ? []
     : [{ path: `${path}.profile`, message: `"${profile.name}" cannot train: ${precision.reason}` }];
+}
+
+/**
+ * Resolves the profiles of a fleet whose devices train (federated and
+ * on-device learning), adding to `problems` every unknown profile, missing
+ * interface or battery, and profile that cannot train, each at its group's
+ * path. Returns the groups that resolved and the fleet's device count.
+ */
+export function trainingGroups<Spec extends DeviceClassSpec>(
+  fleet: readonly Spec[],
+  library: ProfileLibrary,
+  file: string,
+  problems: InputProblem[],
+): { groups: FleetGroup<Spec>[]; devices: number } {
+  const groups: FleetGroup<Spec>[] = [];
+  let first = 0;
+  fleet.forEach((spec, i) => {
+    const path = `fleet[${i}]`;
+    try {
+      const profile = library.resolve(spec.profile, spec.overrides, {
+        file,
+        path: `${path}.profile`,
+      });
+      groups.push({ spec, profile, first });
+      problems.push(...groupProfileProblems(spec, profile, path));
+      problems.push(...trainingProblems(profile, path));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+    first += spec.count;
+  });
+  return { groups, devices: first };
 }

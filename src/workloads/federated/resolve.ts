@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { RandomStreams } from '../../engine/random.js';
 import { InputError, type InputProblem, UsageError } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
-import { groupProfileProblems, trainingProblems } from '../../fleet/group-checks.js';
+import { trainingGroups } from '../../fleet/group-checks.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
 import { traceProblems } from '../trace-files.js';
 import { asyncProblems } from './async/checks.js';
@@ -42,24 +42,7 @@ export function resolveFederated(
 ): ResolvedFederated {
   const problems: InputProblem[] = [];
   const baseDir = dirname(file);
-  const groups: FleetGroup[] = [];
-  let first = 0;
-  scenario.fleet.forEach((spec, i) => {
-    const path = `fleet[${i}]`;
-    try {
-      const profile = library.resolve(spec.profile, spec.overrides, {
-        file,
-        path: `${path}.profile`,
-      });
-      groups.push({ spec, profile, first });
-      problems.push(...groupProfileProblems(spec, profile, path));
-      problems.push(...trainingProblems(profile, path));
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.problems);
-    }
-    first += spec.count;
-  });
+  const { groups, devices: first } = trainingGroups(scenario.fleet, library, file, problems);
   const section = scenario.federated;
   if (section.clientsPerRound > first)
     problems.push({

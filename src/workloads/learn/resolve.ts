@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
-import { groupProfileProblems, trainingProblems } from '../../fleet/group-checks.js';
+import { trainingGroups } from '../../fleet/group-checks.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
 import type { LearnScenario } from './scenario.js';
 import { type LearnMethod, namedMethods } from './schema.js';
@@ -32,30 +32,15 @@ export function resolveLearn(
 ): ResolvedLearn {
   const problems: InputProblem[] = [];
   const baseDir = dirname(file);
-  const groups: FleetGroup[] = [];
   const section = scenario.learn;
-  let first = 0;
+  const { groups } = trainingGroups(scenario.fleet, library, file, problems);
   scenario.fleet.forEach((spec, i) => {
-    const path = `fleet[${i}]`;
-    try {
-      const profile = library.resolve(spec.profile, spec.overrides, {
-        file,
-        path: `${path}.profile`,
-      });
-      groups.push({ spec, profile, first });
-      problems.push(...groupProfileProblems(spec, profile, path));
-      problems.push(...trainingProblems(profile, path));
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push(...error.problems);
-    }
     if (section.when === 'charging' && spec.battery !== undefined && !spec.battery.charging)
       problems.push({
-        path: `${path}.battery.charging`,
+        path: `fleet[${i}].battery.charging`,
         message:
           'learn.when is charging and this group runs on a battery with no charging window, so it would never learn; give battery.charging { startHour, hours, power }, or drop battery (mains-powered devices learn as tasks arrive)',
       });
-    first += spec.count;
   });
   if ('file' in section.model && !existsSync(resolve(baseDir, section.model.file)))
     problems.push({
