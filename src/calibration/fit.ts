@@ -52,8 +52,12 @@ export interface PrecisionFit {
 
 /** Options of {@link fitProfile}. */
 export interface FitOptions {
-  /** Start LM from the priors only, as the fit did before it was multi-start (for comparison). */
-  singleStart?: boolean;
+  /**
+   * Run LM from this one start only (an index into startsOf's list, 0 = the
+   * priors, as the fit did before it was multi-start), to compare with the
+   * multi-start result.
+   */
+  start?: number;
 }
 
 /** How far a measurement is trusted: a factor 1.1 is one standard deviation. */
@@ -81,7 +85,7 @@ export function fitProfile(
   for (const precision of own) {
     const at = rows.filter((m) => m.precision === precision);
     if (at.length > 0)
-      fitted.set(precision, fitPrecision(profile, precision, at, cards, options.singleStart));
+      fitted.set(precision, fitPrecision(profile, precision, at, cards, options.start));
   }
   if (fitted.size === 0) return [];
   return own.map((precision) => {
@@ -190,18 +194,24 @@ function problemOf(
   return { center, low, high, framework, others, decode, residuals, objective };
 }
 
+/** How many starts the multi-start fit runs (startsOf's list). */
+export const START_COUNT = 5;
+
 /**
  * The starts of the multi-start fit, in order (a tie keeps the first): the
  * priors; the priors with the peak fraction times 1/4, 1/2 and 2 (capped at
  * the peak); and the priors with every class efficiency at 1, as fast as
  * conv (above the priors' 0.1-0.9; the bounds' geometric middle would sit
  * 10 e-folds below the prior, since the lower bounds are 20 e-folds down).
+ * START_COUNT of them.
  */
 function startsOf(center: readonly number[], high: readonly number[]): number[][] {
   const scaled = (factor: number) =>
     center.map((t, j) => (j === 0 ? Math.min(t + Math.log(factor), high[0] as number) : t));
   const classesAtOne = center.map((t, j) => (j >= 1 && j <= CLASSES.length ? 0 : t));
-  return [[...center], scaled(1 / 4), scaled(1 / 2), scaled(2), classesAtOne];
+  const starts = [[...center], scaled(1 / 4), scaled(1 / 2), scaled(2), classesAtOne];
+  if (starts.length !== START_COUNT) throw new Error('START_COUNT is out of date');
+  return starts;
 }
 
 function fitPrecision(
@@ -209,14 +219,14 @@ function fitPrecision(
   precision: Precision,
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
-  singleStart = false,
+  only?: number,
 ): PrecisionFit {
   const problem = problemOf(profile, precision, rows, cards);
   const { low, high, framework, others } = problem;
   const n = rows.length + problem.center.length;
   let best: { theta: number[]; objective: number } | undefined;
   const starts = startsOf(problem.center, high);
-  for (const start of singleStart ? starts.slice(0, 1) : starts) {
+  for (const start of only === undefined ? starts : starts.slice(only, only + 1)) {
     const result = levenbergMarquardt(
       { x: Array.from({ length: n }, (_, i) => i), y: new Array<number>(n).fill(0) },
       (theta: number[]) => {
