@@ -14,6 +14,31 @@ import {
 } from '../../src/ml/cost/index.js';
 
 const library = new ProfileLibrary();
+
+/**
+ * A device for hand-worked times: fp32 at 1e9 FLOP/s, every class but conv
+ * at the rate, 2 us a kernel and 10 us a call.
+ */
+function handDevice(o: { conv: number; halfOutputs: number; bandwidthBps: number }) {
+  return {
+    throughput: {
+      fp32: {
+        achievableFlops: 1e9,
+        peakFlops: 1e9,
+        sparseSpeedup: 1,
+        calibration: {
+          efficiency: { conv: o.conv, depthwise: 1, pointwise: 1, dense: 1, elementwise: 1 },
+          halfOutputs: o.halfOutputs,
+          bandwidthFactor: 1,
+          layerOverheadS: 2e-6,
+          callOverheadS: 10e-6,
+        },
+      },
+    },
+    fallback: {},
+    memoryBandwidthBps: o.bandwidthBps,
+  };
+}
 const resnet50 = MODEL_ZOO['resnet-50']!();
 
 describe('the calibrated latency model', () => {
@@ -35,24 +60,7 @@ describe('the calibrated latency model', () => {
   it('adds the fill, dispatch and call terms to a compute-bound layer, as worked by hand', () => {
     // One 3x3 conv, 8x8x4 -> 8x8x4: 2 x 8 x 8 x 4 x 3 x 3 x 4 = 18,432 FLOPs.
     const card = sequential('one', [8, 8, 4], [conv2d({ filters: 4, kernel: 3 })]);
-    const device = {
-      throughput: {
-        fp32: {
-          achievableFlops: 1e9,
-          peakFlops: 1e9,
-          sparseSpeedup: 1,
-          calibration: {
-            efficiency: { conv: 0.5, depthwise: 1, pointwise: 1, dense: 1, elementwise: 1 },
-            halfOutputs: 1000,
-            bandwidthFactor: 1,
-            layerOverheadS: 2e-6,
-            callOverheadS: 10e-6,
-          },
-        },
-      },
-      fallback: {},
-      memoryBandwidthBps: 1e15,
-    };
+    const device = handDevice({ conv: 0.5, halfOutputs: 1000, bandwidthBps: 1e15 });
     const time = inferenceTime(card, device, 'fp32', { batch: 2 });
     if (!time.ok) throw new Error(time.reason);
     // 2 x 8 x 8 x 4 = 512 outputs fill the lanes a fraction 512 / 1,512, so
@@ -64,24 +72,7 @@ describe('the calibrated latency model', () => {
 });
 
 describe('horizontal fusion', () => {
-  const device = {
-    throughput: {
-      fp32: {
-        achievableFlops: 1e9,
-        peakFlops: 1e9,
-        sparseSpeedup: 1,
-        calibration: {
-          efficiency: { conv: 1, depthwise: 1, pointwise: 1, dense: 1, elementwise: 1 },
-          halfOutputs: 128,
-          bandwidthFactor: 1,
-          layerOverheadS: 2e-6,
-          callOverheadS: 10e-6,
-        },
-      },
-    },
-    fallback: {},
-    memoryBandwidthBps: 1e18,
-  };
+  const device = handDevice({ conv: 1, halfOutputs: 128, bandwidthBps: 1e18 });
 
   it('fills the device with the outputs of sibling pointwise convolutions together, as worked by hand', () => {
     // Two 1x1 convs on one 4x4x8 input, 2 and 6 filters, concatenated:
