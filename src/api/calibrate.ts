@@ -1,4 +1,11 @@
 /** Entry point of `edgesim calibrate` and `edgesim fidelity`, loaded by the CLI only when they run. */
+
+export {
+  alignedTable,
+  fidelityRowTable,
+  fidelitySummaryTable,
+  markdownTable,
+} from '../calibration/fidelity-tables.js';
 export {
   type Calibration,
   calibrate,

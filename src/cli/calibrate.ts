@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { tableToCsv } from '../results/csv.js';
-import type { Table } from '../results/table.js';
 import { forTerminal } from '../terminal.js';
 
 export function registerCalibrate(program: Command): void {
@@ -45,12 +44,13 @@ export function registerCalibrate(program: Command): void {
     .option('--csv <file>', 'also write every row as CSV')
     .option('--markdown', 'print the summary and rows as Markdown tables')
     .action(async (names: string[], options: { csv?: string; markdown?: boolean }) => {
-      const { fidelity } = await import('../api/calibrate.js');
+      const { alignedTable, fidelity, fidelityRowTable, fidelitySummaryTable, markdownTable } =
+        await import('../api/calibrate.js');
       const result = fidelity(names.length > 0 ? names : undefined);
-      const rows = rowTable(result.rows);
-      const summary = summaryTable(result.summaries);
+      const rows = fidelityRowTable(result.rows);
+      const summary = fidelitySummaryTable(result.summaries);
       if (options.csv !== undefined) writeFileSync(options.csv, tableToCsv(rows));
-      const print = options.markdown ? markdown : aligned;
+      const print = options.markdown ? markdownTable : alignedTable;
       console.log(print(summary));
       console.log('');
       console.log(print(rows));
@@ -58,7 +58,6 @@ export function registerCalibrate(program: Command): void {
 }
 
 type Fit = Awaited<ReturnType<typeof import('../api/calibrate.js')['calibrate']>>['fits'][number];
-type Result = ReturnType<typeof import('../api/calibrate.js')['fidelity']>;
 
 function describeFit(fit: Fit): string {
   const c = fit.calibration;
@@ -71,80 +70,5 @@ function describeFit(fit: Fit): string {
     `${fit.precision}: rate ${fit.achievableFlops.toPrecision(4)} op/s, efficiency dw ${e.depthwise} pw ${e.pointwise} ` +
     `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} outputs, bandwidth x${c.bandwidthFactor}, ` +
     `per layer ${(c.layerOverheadS * 1e6).toPrecision(4)} us, per call ${(c.callOverheadS * 1e6).toPrecision(4)} us (${how})`
-  );
-}
-
-function rowTable(rows: Result['rows']): Table {
-  return {
-    columns: [
-      'profile',
-      'set',
-      'model',
-      'framework',
-      'precision',
-      'batch',
-      'metric',
-      'measured',
-      'predicted',
-      'ratio',
-      'stack',
-    ],
-    rows: rows.map((r) => [
-      r.profile,
-      r.set,
-      r.model,
-      r.framework,
-      r.precision,
-      r.batch,
-      r.metric,
-      r.value,
-      r.predicted === undefined ? null : Number(r.predicted.toPrecision(4)),
-      r.ratio === undefined ? null : Number(r.ratio.toFixed(2)),
-      r.stack,
-    ]),
-  };
-}
-
-function summaryTable(summaries: Result['summaries']): Table {
-  return {
-    columns: ['profile', 'set', 'stacks', 'pairs', 'median error %', 'worst error %'],
-    rows: summaries.map((s) => [
-      s.profile,
-      s.set,
-      s.stacks,
-      s.count,
-      Number(s.medianErrorPct.toFixed(1)),
-      Number(s.worstErrorPct.toFixed(1)),
-    ]),
-  };
-}
-
-function cells(table: Table): string[][] {
-  return [
-    [...table.columns],
-    ...table.rows.map((row) => row.map((v) => (v === null ? '-' : String(v)))),
-  ];
-}
-
-function aligned(table: Table): string {
-  const all = cells(table);
-  const widths = table.columns.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  return all
-    .map((row) =>
-      forTerminal(
-        row
-          .map((v, i) => v.padEnd(widths[i] as number))
-          .join('  ')
-          .trimEnd(),
-      ),
-    )
-    .join('\n');
-}
-
-function markdown(table: Table): string {
-  const [header, ...body] = cells(table);
-  const line = (row: string[]) => `| ${row.map((v) => v.replaceAll('|', '\\|')).join(' | ')} |`;
-  return [line(header as string[]), line(table.columns.map(() => '---')), ...body.map(line)].join(
-    '\n',
   );
 }

@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  fidelityRowTable,
+  fidelitySummaryTable,
+  markdownTable,
+} from '../../src/calibration/fidelity-tables.js';
 import { fitProfile, START_COUNT } from '../../src/calibration/fit.js';
 import { calibrate, fidelity, profileNames } from '../../src/calibration/index.js';
 import { measurementFile, readMeasurements } from '../../src/calibration/measurements.js';
@@ -12,6 +19,7 @@ import {
   parallel,
   sequential,
 } from '../../src/ml/cost/index.js';
+import { PACKAGE_ROOT } from '../../src/version.js';
 
 const library = new ProfileLibrary();
 
@@ -186,7 +194,15 @@ describe('the multi-start fit', () => {
 });
 
 describe('fidelity against published measurements', () => {
-  const { summaries } = fidelity();
+  const { summaries, rows } = fidelity();
+
+  it('is what docs/fidelity.md shows, table for table', () => {
+    // Regenerate with `edgesim fidelity --markdown` after a refit or new rows.
+    const doc = readFileSync(join(PACKAGE_ROOT, 'docs', 'fidelity.md'), 'utf8');
+    expect(doc).toContain(markdownTable(fidelitySummaryTable(summaries)));
+    expect(doc).toContain(markdownTable(fidelityRowTable(rows)));
+  });
+
   const all = (set: string) =>
     summaries.find((s) => s.profile === 'all' && s.set === set && s.stacks === 'all')!;
 
