@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProfileLibrary } from '../../src/fleet/profiles.js';
+import { BUILTIN_PROFILE_DIR, ProfileLibrary } from '../../src/fleet/profiles.js';
 import { expectInputError } from '../helpers/input-error.js';
 
 const library = new ProfileLibrary();
@@ -74,6 +76,27 @@ describe('hardware profiles', () => {
     expect(library.resolve('coral-dev-board').concatInPlace).toBe(true);
     expect(library.resolve('raspberry-pi-4').concatInPlace).toBeUndefined();
     expect(library.resolve('stm32h7').concatInPlace).toBeUndefined();
+  });
+
+  it('lists in hardware-profiles/README.md the fitted rates the profile files hold', () => {
+    // `edgesim calibrate --write` rewrites the files, not the README's table: this
+    // catches a refit the table did not follow. A fitted cell reads "<value> F".
+    const readme = readFileSync(join(BUILTIN_PROFILE_DIR, 'README.md'), 'utf8');
+    const precisions = ['fp32', 'fp16', 'int8', 'int4'] as const;
+    for (const name of library.names) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` | `));
+      expect(row, name).toBeDefined();
+      const cells = row!.split(' | ').slice(2, 6);
+      const file = JSON.parse(readFileSync(join(BUILTIN_PROFILE_DIR, `${name}.json`), 'utf8'));
+      precisions.forEach((precision, i) => {
+        const achievable = file.compute[precision]?.achievable;
+        if (achievable?.source !== 'fit') return;
+        expect(
+          cells[i]?.startsWith(`${achievable.value} F`),
+          `${name} ${precision}: ${cells[i]}`,
+        ).toBe(true);
+      });
+    }
   });
 
   it('reads an Edge TPU weight cache and its stream rate, and wants both or neither', () => {
