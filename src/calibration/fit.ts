@@ -37,7 +37,11 @@ export interface PrecisionFit {
   calibration: LatencyCalibration;
   /** Calibration rows the fit used; 0 when transferred. */
   rows: number;
-  /** The software stack the parameters describe: the one with the most calibration rows. */
+  /**
+   * The software stack the parameters describe: the one the profile names
+   * (its calibration's `framework`, when it has calibration rows), else the
+   * one with the most calibration rows.
+   */
   framework: string;
   /**
    * Other stacks in the calibration rows, each with the factor its times
@@ -150,7 +154,8 @@ function problemOf(
     priors.layerOverheadS,
     priors.callOverheadS,
   ];
-  const { framework, others } = frameworksOf(rows);
+  const named = profile.throughput[precision]?.calibration?.framework;
+  const { framework, others } = frameworksOf(rows, named);
   prior.push(...others.map(() => FRAMEWORK_PRIOR));
   const center = prior.map((p) => Math.log(p.value));
   const bounds = [
@@ -278,14 +283,27 @@ function fitPrecision(
 /** A stack other than the reference is as fast within a factor 2 (one standard deviation). */
 const FRAMEWORK_PRIOR: Prior = { value: 1, spread: 2 };
 
-/** The reference stack (most rows; the first by name on a tie) and the others, sorted. */
-function frameworksOf(rows: readonly Measurement[]): { framework: string; others: string[] } {
+/**
+ * The reference stack and the others, sorted. The reference is the stack
+ * the profile names, when it has rows: the one the profile models, so a
+ * simulated device runs as that stack runs. (By row count alone the Pi 4's
+ * int8 reference was a TVM build measured on MLPerf Tiny models, which put
+ * MobileNetV2 at 59 ms where ArmNN, TFLite and ncnn measure 23-34 ms.)
+ * Otherwise the stack with the most rows, the first by name on a tie.
+ */
+export function frameworksOf(
+  rows: readonly Measurement[],
+  named?: string,
+): { framework: string; others: string[] } {
   const counts = new Map<string, number>();
   for (const m of rows) counts.set(m.framework, (counts.get(m.framework) ?? 0) + 1);
   const names = [...counts.keys()].sort();
-  const framework = names.reduce((best, name) =>
-    (counts.get(name) as number) > (counts.get(best) as number) ? name : best,
-  );
+  const framework =
+    named !== undefined && counts.has(named)
+      ? named
+      : names.reduce((best, name) =>
+          (counts.get(name) as number) > (counts.get(best) as number) ? name : best,
+        );
   return { framework, others: names.filter((name) => name !== framework) };
 }
 

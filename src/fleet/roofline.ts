@@ -78,7 +78,10 @@ export interface LatencyCalibration {
   layerOverheadS: number;
   /** Time each call adds (framework dispatch, input and output handling), seconds. */
   callOverheadS: number;
-  /** The software stack the parameters describe (the fit's reference), for the record. */
+  /**
+   * The software stack the parameters describe: the one the device runs as.
+   * `edgesim calibrate` keeps it as the fit's reference when it has rows.
+   */
   framework?: string;
   /** Other stacks measured, each with the factor its times take over `framework`'s (fidelity uses them). */
   otherFrameworks?: Readonly<Record<string, number>>;
