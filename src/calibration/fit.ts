@@ -124,14 +124,21 @@ function boundsOf(priors: Priors): readonly [number | undefined, number | undefi
     [undefined, 0],
     ...CLASSES.map((k): [undefined, number] => [undefined, Math.log(priors.maxEfficiency[k])]),
     [undefined, undefined],
+    [undefined, undefined],
     [Math.log(0.1), Math.log(100)],
     [undefined, undefined],
     [undefined, undefined],
   ];
 }
 
+/** Index of halfDepth in the parameter vector. */
+const DEPTH = 1 + CLASSES.length + 1;
+
+/** The prior of a parameter the processor does not use (it stays where it starts and is not written). */
+const UNUSED: Prior = { value: 1, spread: 10 };
+
 /** Length of the parameter vector before the stacks' time factors. */
-const PARAMETERS = 1 + CLASSES.length + 4;
+const PARAMETERS = 1 + CLASSES.length + 5;
 
 /**
  * The fit's problem at one precision: the parameter vector's priors and
@@ -150,6 +157,7 @@ function problemOf(
     priors.peakFraction,
     ...CLASSES.map((k) => priors.efficiency[k]),
     priors.halfOutputs,
+    priors.halfDepth ?? UNUSED,
     priors.bandwidthFactor,
     priors.layerOverheadS,
     priors.callOverheadS,
@@ -165,12 +173,23 @@ function problemOf(
   const low = bounds.map(([l], j) => l ?? (center[j] as number) - 20);
   const high = bounds.map(([, h], j) => h ?? (center[j] as number) + 20);
   const decode = (theta: readonly number[]) => {
-    const [fraction, dw, pw, dense, elementwise, halfOutputs, bandwidth, layer, call] = theta
-      .slice(0, PARAMETERS)
-      .map(Math.exp) as [number, number, number, number, number, number, number, number, number];
+    const [fraction, dw, pw, dense, elementwise, halfOutputs, halfDepth, bandwidth, layer, call] =
+      theta.slice(0, PARAMETERS).map(Math.exp) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
     const calibration: LatencyCalibration = {
       efficiency: { conv: 1, depthwise: dw, pointwise: pw, dense, elementwise },
       halfOutputs,
+      ...(priors.halfDepth !== undefined && { halfDepth }),
       bandwidthFactor: bandwidth,
       layerOverheadS: layer,
       callOverheadS: call,
@@ -190,8 +209,10 @@ function problemOf(
       const factor = timeFactor(m, factors[m.framework] ?? 1);
       return Math.log((predicted * factor) / m.value) / Math.log(DATA_SPREAD);
     });
-    const priorTerms = theta.map(
-      (t, j) => (t - (center[j] as number)) / Math.log((prior[j] as Prior).spread),
+    const priorTerms = theta.map((t, j) =>
+      j === DEPTH && priors.halfDepth === undefined
+        ? 0
+        : (t - (center[j] as number)) / Math.log((prior[j] as Prior).spread),
     );
     return [...data, ...priorTerms];
   };
@@ -267,6 +288,7 @@ function fitPrecision(
         elementwise: round(calibration.efficiency.elementwise),
       },
       halfOutputs: round(calibration.halfOutputs),
+      ...(calibration.halfDepth !== undefined && { halfDepth: round(calibration.halfDepth) }),
       bandwidthFactor: round(calibration.bandwidthFactor),
       layerOverheadS: round(calibration.layerOverheadS),
       callOverheadS: round(calibration.callOverheadS),

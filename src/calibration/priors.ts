@@ -12,8 +12,15 @@
  * kernels far below its tensor-core rate; a CPU fills its cores' SIMD lanes
  * with a few dozen outputs (4 cores x 4-16 lanes) and a microcontroller with
  * one, but both pay per layer and per call; NPUs sit between (a systolic
- * array of 64 x 64 multipliers fills with thousands). The spreads are wide
- * (a factor 3-10) so that the data decide wherever there are data.
+ * array of 64 x 64 multipliers fills with thousands). Every output costs a
+ * CPU or microcontroller fixed instructions besides its multiply-accumulates
+ * (its accumulator's load and store, requantizing, the activation), worth
+ * some 16 MACs on a CPU's GEMM kernels and 8 on a microcontroller's; an NPU
+ * idles the rows of its array a shallow reduction leaves empty (about 32).
+ * A GPU has no such prior: it overlaps a shallow layer's epilogue with the
+ * memory traffic the roofline already charges, so its fit leaves the term
+ * out. The spreads are wide (a factor 3-10) so that the data decide
+ * wherever there are data.
  */
 import type { Processor } from '../fleet/profiles.js';
 import type { OperatorClass } from '../fleet/roofline.js';
@@ -31,6 +38,11 @@ export interface Priors {
   /** Most each class's efficiency may reach (a bound of the fit, not a prior). */
   maxEfficiency: Record<Exclude<OperatorClass, 'conv'>, number>;
   halfOutputs: Prior;
+  /**
+   * Multiply-accumulates per output at which a layer runs at half its
+   * class's rate (roofline.ts); absent = the processor pays no such cost.
+   */
+  halfDepth?: Prior;
   bandwidthFactor: Prior;
   layerOverheadS: Prior;
   callOverheadS: Prior;
@@ -63,6 +75,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
     },
     maxEfficiency: FREE,
     halfOutputs: wide(30),
+    halfDepth: wide(16),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(5e-6),
     callOverheadS: wide(1e-4),
@@ -91,6 +104,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
     },
     maxEfficiency: { ...FREE, pointwise: 1 },
     halfOutputs: wide(1e4),
+    halfDepth: wide(32),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(2e-6),
     callOverheadS: wide(1e-4),
@@ -105,6 +119,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
     },
     maxEfficiency: FREE,
     halfOutputs: wide(1),
+    halfDepth: wide(8),
     bandwidthFactor: firm(1),
     layerOverheadS: wide(2e-5),
     callOverheadS: wide(1e-4),

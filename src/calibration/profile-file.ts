@@ -36,6 +36,7 @@ export function withFits(
         elementwise: c.efficiency.elementwise,
       },
       halfOutputs: c.halfOutputs,
+      ...(c.halfDepth !== undefined && { halfDepth: c.halfDepth }),
       bandwidthFactor: c.bandwidthFactor,
       layerOverhead: `${Number((c.layerOverheadS * 1e3).toPrecision(4))} ms`,
       callOverhead: `${Number((c.callOverheadS * 1e3).toPrecision(4))} ms`,

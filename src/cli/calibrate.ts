@@ -68,7 +68,7 @@ function describeFit(fit: Fit): string {
   const e = c.efficiency;
   return (
     `${fit.precision}: rate ${fit.achievableFlops.toPrecision(4)} op/s, efficiency dw ${e.depthwise} pw ${e.pointwise} ` +
-    `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} outputs, bandwidth x${c.bandwidthFactor}, ` +
+    `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} outputs${c.halfDepth === undefined ? '' : `, half-depth ${c.halfDepth} MACs`}, bandwidth x${c.bandwidthFactor}, ` +
     `per layer ${(c.layerOverheadS * 1e6).toPrecision(4)} us, per call ${(c.callOverheadS * 1e6).toPrecision(4)} us (${how})`
   );
 }

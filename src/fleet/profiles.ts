@@ -68,6 +68,7 @@ const calibrationEntry = z.strictObject({
     elementwise: efficiency,
   }),
   halfOutputs: z.number().min(0),
+  halfDepth: z.number().min(0).optional(),
   bandwidthFactor: z.number().positive().max(100),
   layerOverhead: quantity('duration', { min: 0 }),
   callOverhead: quantity('duration', { min: 0 }),
@@ -244,6 +245,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
         calibration: {
           efficiency: { conv: 1, ...fit.efficiency },
           halfOutputs: fit.halfOutputs,
+          ...(fit.halfDepth !== undefined && { halfDepth: fit.halfDepth }),
           bandwidthFactor: fit.bandwidthFactor,
           layerOverheadS: fit.layerOverhead,
           callOverheadS: fit.callOverhead,

@@ -24,6 +24,7 @@ import {
   BYTES_PER_ELEMENT,
   type CostCard,
   type LayerCost,
+  MAC_KINDS,
   PRECISIONS,
   type Precision,
 } from '../vocabulary/cost-card.js';
@@ -68,6 +69,16 @@ export interface LatencyCalibration {
    * bytes. 0 = always at the rate.
    */
   halfOutputs: number;
+  /**
+   * Multiply-accumulates per output (the reduction depth K: 9 for a 3x3
+   * depthwise filter, the input channels for a 1x1 convolution) at which a
+   * layer that multiplies runs at half its class's rate: each output also
+   * costs a fixed amount of work (loading and storing its accumulator,
+   * requantizing, the activation; on a systolic array, the rows a shallow
+   * reduction leaves idle), so its arithmetic takes x (1 + halfDepth / K).
+   * Absent or 0 = no such cost.
+   */
+  halfDepth?: number;
   /**
    * Effective memory bandwidth as a multiple of the profile's: below 1 where
    * kernels reach less than the datasheet bandwidth, above 1 where fusion and
@@ -213,11 +224,13 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * weights are read once per batch.
  *
  * With a calibration, the arithmetic of layer l of class k takes
- * (w / (e_k x speedup_l)) x (1 + halfOutputs / n) / F at work w = b x
- * flops_l and n = b x its output elements (its horizontal-fusion group's,
- * see horizontalFusion): its class's rate F x e_k, reached as the outputs
- * fill the device; its memory traffic moves at BW x bandwidthFactor; the
- * larger of the two counts.
+ * (w / (e_k x speedup_l)) x (1 + halfOutputs / n) x (1 + halfDepth / K) / F
+ * at work w = b x flops_l, n = b x its output elements (its horizontal-fusion
+ * group's, see horizontalFusion) and K its multiply-accumulates per output
+ * (layers that multiply only): its class's rate F x e_k, reached as the
+ * outputs fill the device and as each output's reduction outgrows its fixed
+ * cost; its memory traffic moves at BW x bandwidthFactor; the larger of the
+ * two counts.
  * Every kernel that computes or moves bytes adds `layerOverheadS` (a fused
  * group once), and a call (a non-empty slice) adds `callOverheadS`.
  *
@@ -270,8 +283,12 @@ export function inferenceTime(
     const work = batch * layer.flops;
     const outputs = batch * Math.max(fusion.outputs[i - from] as number, 1);
     const fill = 1 + calibration.halfOutputs / outputs;
+    const depth =
+      (calibration.halfDepth ?? 0) > 0 && MAC_KINDS.includes(layer.kind) && layer.outputElements > 0
+        ? 1 + ((calibration.halfDepth as number) * 2 * layer.outputElements) / layer.flops
+        : 1;
     const computeS =
-      work > 0 ? ((work / (efficiency * speedup)) * fill) / throughput.achievableFlops : 0;
+      work > 0 ? ((work / (efficiency * speedup)) * fill * depth) / throughput.achievableFlops : 0;
     const bandwidth = device.memoryBandwidthBps * calibration.bandwidthFactor;
     let memoryS = (weightBytes + activationBytes) / bandwidth;
     if (device.weightCache !== undefined) {

@@ -27,7 +27,12 @@ const library = new ProfileLibrary();
  * A device for hand-worked times: fp32 at 1e9 FLOP/s, every class but conv
  * at the rate, 2 us a kernel and 10 us a call.
  */
-function handDevice(o: { conv: number; halfOutputs: number; bandwidthBps: number }) {
+function handDevice(o: {
+  conv: number;
+  halfOutputs: number;
+  bandwidthBps: number;
+  halfDepth?: number;
+}) {
   return {
     throughput: {
       fp32: {
@@ -37,6 +42,7 @@ function handDevice(o: { conv: number; halfOutputs: number; bandwidthBps: number
         calibration: {
           efficiency: { conv: o.conv, depthwise: 1, pointwise: 1, dense: 1, elementwise: 1 },
           halfOutputs: o.halfOutputs,
+          ...(o.halfDepth !== undefined && { halfDepth: o.halfDepth }),
           bandwidthFactor: 1,
           layerOverheadS: 2e-6,
           callOverheadS: 10e-6,
@@ -76,6 +82,32 @@ describe('the calibrated latency model', () => {
     // = 217.728 us, + 2 us per layer + 10 us per call.
     expect(time.timeS).toBeCloseTo(217.728e-6 + 2e-6 + 10e-6, 12);
     expect(time.overheadS).toBeCloseTo(12e-6, 12);
+  });
+  it('charges each output a fixed work, so shallow reductions run slower, as worked by hand', () => {
+    // A 3x3 depthwise conv (9 MACs an output) then a 1x1 conv from 36 channels
+    // (36 MACs an output), with halfDepth 9 and the fill off: the first takes
+    // its FLOPs x (1 + 9 / 9), the second x (1 + 9 / 36).
+    const card = sequential(
+      'depths',
+      [4, 4, 36],
+      [depthwiseConv2d({ kernel: 3 }), conv2d({ filters: 4, kernel: 1 })],
+    );
+    expect(card.layers.map((l) => [l.flops, l.outputElements])).toEqual([
+      [10_368, 576],
+      [4_608, 64],
+    ]);
+    const shallow = handDevice({ conv: 1, halfOutputs: 0, bandwidthBps: 1e18, halfDepth: 9 });
+    const time = inferenceTime(card, shallow, 'fp32');
+    if (!time.ok) throw new Error(time.reason);
+    // (10,368 x 2 + 4,608 x 1.25) / 1e9 = 26.496 us, + 2 x 2 us per layer + 10 us.
+    expect(time.timeS).toBeCloseTo(26.496e-6 + 4e-6 + 10e-6, 12);
+    const none = inferenceTime(
+      card,
+      handDevice({ conv: 1, halfOutputs: 0, bandwidthBps: 1e18 }),
+      'fp32',
+    );
+    if (!none.ok) throw new Error(none.reason);
+    expect(none.timeS).toBeCloseTo(14.976e-6 + 4e-6 + 10e-6, 12);
   });
 });
 
@@ -167,12 +199,14 @@ describe('a weight cache', () => {
 });
 
 describe('edgesim calibrate', () => {
-  it('reproduces every shipped profile file from its measurements exactly', () => {
-    for (const name of profileNames()) {
-      const result = calibrate(name);
-      expect(result.fits.length, name).toBeGreaterThan(0);
-      expect(result.changed, `${name}: run edgesim calibrate --write`).toBe(false);
-    }
+  it('has measurements for 13 profiles', () => {
+    expect(profileNames()).toHaveLength(13);
+  });
+
+  it.each(profileNames())('reproduces %s from its measurements exactly', (name) => {
+    const result = calibrate(name);
+    expect(result.fits.length, name).toBeGreaterThan(0);
+    expect(result.changed, `${name}: run edgesim calibrate --write`).toBe(false);
   });
 });
 
