@@ -265,6 +265,7 @@ export function inferenceTime(
     throughput.sparseSpeedup > 1 ? Math.min(1 / (1 - sparsity), throughput.sparseSpeedup) : 1;
 
   const calibration = throughput.calibration ?? PLAIN;
+  const halfDepth = calibration.halfDepth ?? 0;
   let computeBoundS = 0;
   let memoryBoundS = 0;
   let computeLimitedS = 0;
@@ -283,9 +284,10 @@ export function inferenceTime(
     const work = batch * layer.flops;
     const outputs = batch * Math.max(fusion.outputs[i - from] as number, 1);
     const fill = 1 + calibration.halfOutputs / outputs;
+    // K = flops / (2 x outputs): the multiply-accumulates behind each output.
     const depth =
-      (calibration.halfDepth ?? 0) > 0 && MAC_KINDS.includes(layer.kind) && layer.outputElements > 0
-        ? 1 + ((calibration.halfDepth as number) * 2 * layer.outputElements) / layer.flops
+      halfDepth > 0 && layer.flops > 0 && MAC_KINDS.includes(layer.kind)
+        ? 1 + (halfDepth * 2 * layer.outputElements) / layer.flops
         : 1;
     const computeS =
       work > 0 ? ((work / (efficiency * speedup)) * fill * depth) / throughput.achievableFlops : 0;
