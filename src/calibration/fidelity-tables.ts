@@ -41,7 +41,16 @@ export function fidelityRowTable(rows: readonly FidelityRow[]): Table {
 /** The summaries per profile, set and stacks, as `edgesim fidelity` prints them. */
 export function fidelitySummaryTable(summaries: readonly FidelitySummary[]): Table {
   return {
-    columns: ['profile', 'set', 'stacks', 'pairs', 'median error %', 'worst error %'],
+    columns: [
+      'profile',
+      'set',
+      'stacks',
+      'pairs',
+      'median error %',
+      'worst error %',
+      'within 15%',
+      'beyond 35%',
+    ],
     rows: summaries.map((s) => [
       s.profile,
       s.set,
@@ -49,6 +58,8 @@ export function fidelitySummaryTable(summaries: readonly FidelitySummary[]): Tab
       s.count,
       Number(s.medianErrorPct.toFixed(1)),
       Number(s.worstErrorPct.toFixed(1)),
+      s.within15,
+      s.beyond35,
     ]),
   };
 }

@@ -95,6 +95,10 @@ export interface FidelitySummary {
   count: number;
   medianErrorPct: number;
   worstErrorPct: number;
+  /** Pairs within 15% (the target median). */
+  within15: number;
+  /** Pairs off by more than 35% (the target: none on validation). */
+  beyond35: number;
 }
 
 export interface Fidelity {
@@ -130,6 +134,8 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
       count: errors.length,
       medianErrorPct: median(errors),
       worstErrorPct: Math.max(...errors),
+      within15: errors.filter((e) => e <= 15).length,
+      beyond35: errors.filter((e) => e > 35).length,
     });
   };
   for (const profile of [...names, 'all'])

@@ -279,6 +279,20 @@ describe('fidelity against published measurements', () => {
   const all = (set: string) =>
     summaries.find((s) => s.profile === 'all' && s.set === set && s.stacks === 'all')!;
 
+  it('counts the validation pairs within 15% and beyond 35% of their measurements', () => {
+    const errors = rows
+      .filter((r) => r.set === 'validation' && r.metric !== 'energy_uj' && r.ratio !== undefined)
+      .map((r) => Math.abs(r.ratio! - 1));
+    const validation = all('validation');
+    expect(validation.count).toBe(errors.length);
+    expect(validation.within15).toBe(errors.filter((e) => e <= 0.15).length);
+    expect(validation.beyond35).toBe(errors.filter((e) => e > 0.35).length);
+    const [seen, unseen] = (['seen', 'unseen'] as const).map(
+      (stacks) => summaries.find((s) => s.profile === 'all' && s.stacks === stacks)!,
+    );
+    expect(seen!.beyond35 + unseen!.beyond35).toBe(validation.beyond35);
+  });
+
   it('keeps the calibration set’s median error under 15%', () => {
     expect(all('calibration').count).toBeGreaterThan(80);
     expect(all('calibration').medianErrorPct).toBeLessThan(15);
