@@ -10,7 +10,9 @@
  * the rate; a layer's arithmetic reaches the rate only when it has enough
  * independent outputs to fill the device's lanes (a saturating curve in the
  * outputs per layer, so in the batch; pointwise convolutions that read the
- * same tensor fill it together, as horizontally fused kernels do); each
+ * same tensor fill it together, as horizontally fused kernels do) and,
+ * where each output costs fixed work, when its reduction is deep enough
+ * (a saturating curve in the multiply-accumulates per output); each
  * executed kernel costs a dispatch overhead and each call a fixed overhead;
  * an accelerator with a weight cache streams the weights that do not fit.
  * The parameters are fitted to published measurements by `edgesim
