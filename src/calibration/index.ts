@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { BUILTIN_PROFILE_DIR, type HardwareProfile, ProfileLibrary } from '../fleet/profiles.js';
 import { MODEL_ZOO } from '../ml/cost/index.js';
 import { PACKAGE_ROOT } from '../version.js';
-import type { CostCard } from '../vocabulary/cost-card.js';
+import type { CostCard, Precision } from '../vocabulary/cost-card.js';
+import { copySources, withCopies } from './copies.js';
 import { fitProfile, type PrecisionFit, timeFactor } from './fit.js';
 import {
   type Measurement,
@@ -23,9 +24,11 @@ import { formatProfile, withFits } from './profile-file.js';
 export type { PrecisionFit } from './fit.js';
 export type { Measurement, MeasurementSet, Metric } from './measurements.js';
 
-/** The built-in profiles that have a measurement file. */
+/** The built-in profiles that have a measurement file or copy another's calibration. */
 export function profileNames(): string[] {
-  return new ProfileLibrary().names.filter((name) => existsSync(measurementFile(name)));
+  return new ProfileLibrary().names.filter(
+    (name) => existsSync(measurementFile(name)) || copySources(documentOf(name)).size > 0,
+  );
 }
 
 /** What calibrating one profile gives. */
@@ -34,10 +37,20 @@ export interface Calibration {
   /** The profile file. */
   file: string;
   fits: PrecisionFit[];
-  /** The profile file's text with the fits written in. */
+  /** Precisions whose calibration copies another profile's, with that profile. */
+  copies: Map<Precision, string>;
+  /** The profile file's text with the fits (or copies) written in. */
   text: string;
   /** Whether `text` differs from the file as it is. */
   changed: boolean;
+}
+
+function profileFile(profile: string): string {
+  return join(BUILTIN_PROFILE_DIR, `${profile}.json`);
+}
+
+function documentOf(profile: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(profileFile(profile), 'utf8')) as Record<string, unknown>;
 }
 
 let cards: Map<string, CostCard> | undefined;
@@ -58,15 +71,23 @@ function measurementsOf(profile: string): Measurement[] {
 export function calibrate(profile: string): Calibration {
   const library = new ProfileLibrary();
   const resolved = library.resolve(profile);
-  const file = join(BUILTIN_PROFILE_DIR, `${profile}.json`);
+  const file = profileFile(profile);
   const current = readFileSync(file, 'utf8');
+  const document = JSON.parse(current) as Record<string, unknown>;
+  const copies = copySources(document);
+  if (copies.size > 0) {
+    const calibrated = new Map<string, Record<string, unknown>>();
+    const sourceOf = (name: string) => {
+      if (!calibrated.has(name)) calibrated.set(name, JSON.parse(calibrate(name).text));
+      return calibrated.get(name) as Record<string, unknown>;
+    };
+    const text = formatProfile(withCopies(document, copies, sourceOf));
+    return { profile, file, fits: [], copies, text, changed: text !== current };
+  }
   const fits = fitProfile(resolved, measurementsOf(profile), zooCards());
   const measurements = relative(PACKAGE_ROOT, measurementFile(profile));
-  const text =
-    fits.length === 0
-      ? current
-      : formatProfile(withFits(JSON.parse(current) as Record<string, unknown>, fits, measurements));
-  return { profile, file, fits, text, changed: text !== current };
+  const text = fits.length === 0 ? current : formatProfile(withFits(document, fits, measurements));
+  return { profile, file, fits, copies, text, changed: text !== current };
 }
 
 /** One measurement beside its prediction. */

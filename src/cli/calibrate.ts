@@ -19,12 +19,14 @@ export function registerCalibrate(program: Command): void {
       let stale = 0;
       for (const name of names.length > 0 ? names : profileNames()) {
         const result = calibrate(name);
-        if (result.fits.length === 0) {
+        if (result.fits.length === 0 && result.copies.size === 0) {
           console.log(`${name}: no calibration measurements; profile unchanged`);
           continue;
         }
         console.log(`${name}:`);
         for (const fit of result.fits) console.log(`  ${describeFit(fit)}`);
+        for (const [precision, from] of result.copies)
+          console.log(`  ${precision}: copies ${from}'s fitted rate and parameters`);
         if (options.write && result.changed) writeFileSync(result.file, result.text);
         const state = !result.changed
           ? 'matches the fit'

@@ -74,6 +74,8 @@ const calibrationEntry = z.strictObject({
   callOverhead: quantity('duration', { min: 0 }),
   framework: z.string(),
   otherFrameworks: z.record(z.string(), z.number().positive()),
+  /** A fitted profile this block (and the precision's achievable rate) copies: calibrate re-copies it. */
+  copiedFrom: z.string().optional(),
   source: z.string(),
   note: z.string().optional(),
 });

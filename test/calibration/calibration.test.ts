@@ -199,13 +199,18 @@ describe('a weight cache', () => {
 });
 
 describe('edgesim calibrate', () => {
-  it('has measurements for 13 profiles', () => {
-    expect(profileNames()).toHaveLength(13);
+  it('fits 13 profiles and copies one', () => {
+    expect(profileNames()).toHaveLength(14);
+    const elite = calibrate('phone-snapdragon-8-elite');
+    expect(elite.fits).toEqual([]);
+    expect([...elite.copies]).toEqual(
+      ['fp32', 'fp16', 'int8', 'int4'].map((p) => [p, 'phone-flagship']),
+    );
   });
 
   it.each(profileNames())('reproduces %s from its measurements exactly', (name) => {
     const result = calibrate(name);
-    expect(result.fits.length, name).toBeGreaterThan(0);
+    expect(result.fits.length + result.copies.size, name).toBeGreaterThan(0);
     expect(result.changed, `${name}: run edgesim calibrate --write`).toBe(false);
   });
 });

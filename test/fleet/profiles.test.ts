@@ -60,8 +60,8 @@ describe('hardware profiles', () => {
   });
 
   it('gives the Snapdragon 8 Elite the flagship phone’s fitted calibration, as its notes say', () => {
-    // No CNN measurement on the 8 Elite: its calibration blocks are copies of
-    // phone-flagship.json's (re-copied whenever the flagship is refitted).
+    // No CNN measurement on the 8 Elite: its calibration blocks name
+    // phone-flagship in `copiedFrom`, and `edgesim calibrate` copies them.
     const elite = library.resolve('phone-snapdragon-8-elite');
     const flagship = library.resolve('phone-flagship');
     for (const precision of ['fp32', 'fp16', 'int8', 'int4'] as const) {

@@ -1,0 +1,66 @@
+/**
+ * Profiles without measurements of their own whose calibration copies a
+ * fitted profile's, precision by precision (the Snapdragon 8 Elite copies
+ * the Snapdragon 8 Gen 2 phone's until a CNN is measured on it). A copied
+ * calibration block names its source in `copiedFrom`; `edgesim calibrate`
+ * copies that profile's fitted rate and parameters into it, so a refit of
+ * the source carries over and `calibrate --check` catches a stale copy.
+ */
+import type { Precision } from '../vocabulary/cost-card.js';
+
+type Document = Record<string, unknown>;
+type Block = Record<string, unknown>;
+
+/** What a copy keeps of its own: the stack it names, the provenance fields. */
+const OWN = ['framework', 'otherFrameworks', 'copiedFrom', 'source', 'note'];
+
+/** The precisions of a profile document whose calibration names a source, with the source. */
+export function copySources(document: Document): Map<Precision, string> {
+  const sources = new Map<Precision, string>();
+  for (const [precision, entry] of Object.entries(computeOf(document))) {
+    const from = (entry.calibration as Block | undefined)?.copiedFrom;
+    if (typeof from === 'string') sources.set(precision as Precision, from);
+  }
+  return sources;
+}
+
+/**
+ * `document` with each copying precision's achievable rate and calibration
+ * parameters taken from `sourceOf(name)`, the source profile's document as
+ * calibrated. Throws an Error naming both profiles when a source lacks the
+ * precision's calibration or itself copies another.
+ */
+export function withCopies(
+  document: Document,
+  sources: ReadonlyMap<Precision, string>,
+  sourceOf: (profile: string) => Document,
+): Document {
+  const compute = { ...computeOf(document) };
+  for (const [precision, from] of sources) {
+    const where = `${String(document.name)}: compute.${precision}.calibration.copiedFrom`;
+    const source = computeOf(sourceOf(from))[precision];
+    const fitted = source?.calibration as Block | undefined;
+    if (source === undefined || fitted === undefined)
+      throw new Error(`${where}: ${from} has no ${precision} calibration to copy`);
+    if (fitted.copiedFrom !== undefined)
+      throw new Error(
+        `${where}: ${from} copies ${String(fitted.copiedFrom)}; copy a fitted profile`,
+      );
+    const entry = compute[precision] as Block;
+    const own = entry.calibration as Block;
+    const parameters = Object.fromEntries(Object.entries(fitted).filter(([k]) => !OWN.includes(k)));
+    const kept = Object.fromEntries(
+      OWN.filter((k) => own[k] !== undefined).map((k) => [k, own[k]]),
+    );
+    compute[precision] = {
+      ...entry,
+      achievable: { ...(entry.achievable as Block), value: (source.achievable as Block).value },
+      calibration: { ...parameters, ...kept },
+    };
+  }
+  return { ...document, compute };
+}
+
+function computeOf(document: Document): Record<string, Block> {
+  return (document.compute ?? {}) as Record<string, Block>;
+}
