@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
-import { inputPath, parseNumericCsv } from '../scenario/data-file.js';
-import { readParsedInput } from '../scenario/input-cache.js';
-import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
+import { parseNumericCsv } from '../scenario/data-file.js';
+import { readNamedTrace } from '../scenario/input-cache.js';
+import type { TraceReadOptions } from '../scenario/input-file.js';
 import { MAX_DURATION_S, MAX_MTBF_S } from '../scenario/limits.js';
 import { quantity } from '../scenario/units.js';
 
@@ -147,22 +147,17 @@ export function readAvailabilityTrace(
   spec: { file: string; period?: number | undefined },
   options: TraceReadOptions = {},
 ): OnlineIntervals {
-  const { namedIn } = options;
-  const path = inputPath(spec.file, options.baseDir);
-  let intervals: OnlineIntervals;
-  try {
-    intervals = readParsedInput(path, 'trace', AVAILABILITY_PARSER);
-  } catch (error) {
-    throw attributeTo(error, namedIn && { file: namedIn.file, path: `${namedIn.path}.file` });
-  }
-  const lastEnd = intervals.endS.at(-1)!;
-  if (spec.period !== undefined && lastEnd > spec.period) {
-    const line = intervals.lines.at(-1)!;
-    const message = `${path}, line ${line}: an interval ends (at ${lastEnd} s) after the trace's period`;
-    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: spec.period };
-    throw new InputError(namedIn?.file ?? path, [problem]);
-  }
-  return intervals;
+  const { period } = spec;
+  return readNamedTrace(spec.file, AVAILABILITY_PARSER, options, {
+    field: 'file',
+    period,
+    problem: (intervals, path) => {
+      const lastEnd = intervals.endS.at(-1) as number;
+      return period !== undefined && lastEnd > period
+        ? `${path}, line ${intervals.lines.at(-1)}: an interval ends (at ${lastEnd} s) after the trace's period`
+        : undefined;
+    },
+  });
 }
 
 /** Hardware failures: `{ mtbf: 30 days, mttr: 4 h, repair: exponential }`. */

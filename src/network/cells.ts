@@ -1,8 +1,7 @@
 import { ProcessorSharing } from '../engine/processor-sharing.js';
 import type { Simulation } from '../engine/simulation.js';
-import { inputPath } from '../scenario/data-file.js';
-import { readParsedInput } from '../scenario/input-cache.js';
-import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
+import { readNamedTrace } from '../scenario/input-cache.js';
+import type { TraceReadOptions } from '../scenario/input-file.js';
 import { formatPath } from '../scenario/problems.js';
 import type { NetworkInterface } from '../vocabulary/network-interface.js';
 import type { CellSpec, CellSpecs } from './cell-spec.js';
@@ -157,11 +156,7 @@ const STEPS_PARSER = {
  * `namedIn`), the trace file and its bad lines.
  */
 export function readBandwidthTrace(file: string, options: TraceReadOptions = {}): CapacitySteps {
-  try {
-    return readParsedInput(inputPath(file, options.baseDir), 'trace', STEPS_PARSER);
-  } catch (error) {
-    throw attributeTo(error, options.namedIn);
-  }
+  return readNamedTrace(file, STEPS_PARSER, options);
 }
 
 /**

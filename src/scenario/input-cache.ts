@@ -11,7 +11,16 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { checkInputFile, decodeUtf8, type InputKind, readInputBytes } from './input-file.js';
+import { InputError } from '../errors.js';
+import { inputPath } from './data-file.js';
+import {
+  attributeTo,
+  checkInputFile,
+  decodeUtf8,
+  type InputKind,
+  readInputBytes,
+  type TraceReadOptions,
+} from './input-file.js';
 
 /** How to turn a file's text into a value; `id` names the parse (and its settings) in the cache. */
 export interface InputParser<T> {
@@ -48,6 +57,41 @@ export function readParsedInput<T>(path: string, kind: InputKind, parser: InputP
   if (entry?.sha256 === sha256) return touch(key, { ...entry, signature }).value as T;
   const value = parser.parse(decodeUtf8(bytes, path), path);
   store(key, { signature, sha256, bytes: bytes.length, value });
+  return value;
+}
+
+/**
+ * The parse of a trace a scenario names (`file`, relative to the scenario's
+ * directory), from the cache, with a check of its own: `problem` returns
+ * what is wrong with the parsed value, if anything, to report at
+ * `<namedIn.path>.period`. Errors about the file are re-addressed to the
+ * scenario, at `<namedIn.path>.<field>` (the spec's field naming the file;
+ * absent: `namedIn.path` names the file itself).
+ */
+export function readNamedTrace<T>(
+  file: string,
+  parser: InputParser<T>,
+  options: TraceReadOptions,
+  check: {
+    field?: string;
+    period?: number;
+    problem?: (value: T, path: string) => string | undefined;
+  } = {},
+): T {
+  const { namedIn } = options;
+  const path = inputPath(file, options.baseDir);
+  let value: T;
+  try {
+    value = readParsedInput(path, 'trace', parser);
+  } catch (error) {
+    const at = check.field === undefined ? namedIn?.path : `${namedIn?.path}.${check.field}`;
+    throw attributeTo(error, namedIn && { file: namedIn.file, path: at as string });
+  }
+  const message = check.problem?.(value, path);
+  if (message !== undefined) {
+    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: check.period };
+    throw new InputError(namedIn?.file ?? path, [problem]);
+  }
   return value;
 }
 

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { RandomStream } from '../engine/random.js';
 import { InputError, type InputProblem } from '../errors.js';
 import { hourlyValues, startHour } from '../fleet/availability.js';
-import { inputPath, parseNumericCsv } from '../scenario/data-file.js';
-import { readParsedInput } from '../scenario/input-cache.js';
-import { attributeTo, type TraceReadOptions } from '../scenario/input-file.js';
+import { parseNumericCsv } from '../scenario/data-file.js';
+import { readNamedTrace } from '../scenario/input-cache.js';
+import type { TraceReadOptions } from '../scenario/input-file.js';
 import {
   MAX_DURATION_S,
   MAX_MMPP_STATES,
@@ -170,21 +170,17 @@ export function readArrivalTrace(
   spec: { file: string; period?: number | undefined },
   options: TraceReadOptions = {},
 ): Float64Array {
-  const { namedIn } = options;
-  const path = inputPath(spec.file, options.baseDir);
-  let timesS: Float64Array;
-  try {
-    timesS = readParsedInput(path, 'trace', ARRIVAL_PARSER);
-  } catch (error) {
-    throw attributeTo(error, namedIn && { file: namedIn.file, path: `${namedIn.path}.file` });
-  }
-  const lastS = timesS[timesS.length - 1]!;
-  if (spec.period !== undefined && lastS >= spec.period) {
-    const message = `the last arrival (${lastS} s, in ${path}) must come before the trace's period`;
-    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: spec.period };
-    throw new InputError(namedIn?.file ?? path, [problem]);
-  }
-  return timesS;
+  const { period } = spec;
+  return readNamedTrace(spec.file, ARRIVAL_PARSER, options, {
+    field: 'file',
+    period,
+    problem: (timesS, path) => {
+      const lastS = timesS[timesS.length - 1] as number;
+      return period !== undefined && lastS >= period
+        ? `the last arrival (${lastS} s, in ${path}) must come before the trace's period`
+        : undefined;
+    },
+  });
 }
 
 function diurnalPoisson(
