@@ -247,7 +247,7 @@ describe('trace errors name the scenario, the field, the trace file and its line
     expect(late.problems[0]?.path).toBe('fleet[3].arrivals.period');
   });
 
-  it('an availability trace error names fleet[i].availability.file', () => {
+  it('an availability trace error names fleet[i].availability.file; one past its period names .period', () => {
     const dir = scratch();
     const namedIn = { file: 's.yaml', path: 'fleet[0].availability' };
     const rng = new RandomStreams(1).stream('availability', 0);
@@ -258,6 +258,16 @@ describe('trace errors name the scenario, the field, the trace file and its line
     expect(error.message).toBe(
       `s.yaml: fleet[0].availability.file: ${join(dir, 'nope.csv')}: no such file`,
     );
+    // online.csv's one interval ends at 4 s: a period of 3 s cannot hold it.
+    const short = availabilitySpec.parse({ kind: 'trace', file: 'online.csv', period: '3 s' });
+    const late = expectInputError(() => availabilityProcess(short, rng, { baseDir: dir, namedIn }));
+    expect(late.problems).toEqual([
+      {
+        path: 'fleet[0].availability.period',
+        message: `${join(dir, 'online.csv')}, line 2: an interval ends (at 4 s) after the trace's period`,
+        value: 3,
+      },
+    ]);
   });
 });
 
