@@ -6,6 +6,7 @@
  * copies that profile's fitted rate and parameters into it, so a refit of
  * the source carries over and `calibrate --check` catches a stale copy.
  */
+import { InputError } from '../errors.js';
 import type { Precision } from '../vocabulary/cost-card.js';
 
 type Document = Record<string, unknown>;
@@ -25,27 +26,32 @@ export function copySources(document: Document): Map<Precision, string> {
 }
 
 /**
- * `document` with each copying precision's achievable rate and calibration
- * parameters taken from `sourceOf(name)`, the source profile's document as
- * calibrated. Throws an Error naming both profiles when a source lacks the
- * precision's calibration or itself copies another.
+ * `document` (the profile in `file`) with each copying precision's
+ * achievable rate and calibration parameters taken from `sourceOf(name)`,
+ * the source profile's document as calibrated, or undefined when there is
+ * no such profile. Throws an InputError at the `copiedFrom` field when the
+ * source is unknown, lacks the precision's calibration or itself copies.
  */
 export function withCopies(
   document: Document,
+  file: string,
   sources: ReadonlyMap<Precision, string>,
-  sourceOf: (profile: string) => Document,
+  sourceOf: (profile: string) => Document | undefined,
 ): Document {
   const compute = { ...computeOf(document) };
   for (const [precision, from] of sources) {
-    const where = `${String(document.name)}: compute.${precision}.calibration.copiedFrom`;
-    const source = computeOf(sourceOf(from))[precision];
+    const refuse = (message: string) =>
+      new InputError(file, [
+        { path: `compute.${precision}.calibration.copiedFrom`, message, value: from },
+      ]);
+    const document = sourceOf(from);
+    if (document === undefined) throw refuse(`no profile named ${from}`);
+    const source = computeOf(document)[precision];
     const fitted = source?.calibration as Block | undefined;
     if (source === undefined || fitted === undefined)
-      throw new Error(`${where}: ${from} has no ${precision} calibration to copy`);
+      throw refuse(`${from} has no ${precision} calibration to copy`);
     if (fitted.copiedFrom !== undefined)
-      throw new Error(
-        `${where}: ${from} copies ${String(fitted.copiedFrom)}; copy a fitted profile`,
-      );
+      throw refuse(`${from} copies ${String(fitted.copiedFrom)}; copy a fitted profile`);
     const entry = compute[precision] as Block;
     const own = entry.calibration as Block;
     const parameters = Object.fromEntries(Object.entries(fitted).filter(([k]) => !OWN.includes(k)));

@@ -78,10 +78,11 @@ export function calibrate(profile: string): Calibration {
   if (copies.size > 0) {
     const calibrated = new Map<string, Record<string, unknown>>();
     const sourceOf = (name: string) => {
+      if (!library.names.includes(name)) return undefined;
       if (!calibrated.has(name)) calibrated.set(name, JSON.parse(calibrate(name).text));
-      return calibrated.get(name) as Record<string, unknown>;
+      return calibrated.get(name);
     };
-    const text = formatProfile(withCopies(document, copies, sourceOf));
+    const text = formatProfile(withCopies(document, file, copies, sourceOf));
     return { profile, file, fits: [], copies, text, changed: text !== current };
   }
   const fits = fitProfile(resolved, measurementsOf(profile), zooCards());

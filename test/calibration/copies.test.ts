@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copySources, withCopies } from '../../src/calibration/copies.js';
+import { InputError } from '../../src/errors.js';
 
 /** A profile document with one int8 entry. */
 function profile(name: string, calibration: Record<string, unknown>, achievable = '1 TOPS') {
@@ -38,7 +39,7 @@ describe('copied calibrations', () => {
 
   it('takes the source’s rate and parameters and keeps its own stack and provenance', () => {
     expect([...copySources(copy)]).toEqual([['int8', 'fitted']]);
-    const result = withCopies(copy, copySources(copy), () => fitted) as typeof copy;
+    const result = withCopies(copy, 'copy.json', copySources(copy), () => fitted) as typeof copy;
     expect(result.compute.int8.achievable).toEqual({ value: '0.8 TOPS' });
     expect(result.compute.int8.calibration).toEqual({
       efficiency: { depthwise: 0.3 },
@@ -53,13 +54,24 @@ describe('copied calibrations', () => {
     expect(result.compute.int8.peak).toEqual({ value: '2 TOPS' });
   });
 
-  it('refuses a source without the precision, or one that copies in turn', () => {
-    const empty = { name: 'fitted', compute: {} };
-    expect(() => withCopies(copy, copySources(copy), () => empty)).toThrow(
-      'copy: compute.int8.calibration.copiedFrom: fitted has no int8 calibration to copy',
-    );
-    const chained = profile('fitted', { copiedFrom: 'other' });
-    expect(() => withCopies(copy, copySources(copy), () => chained)).toThrow(
+  it('refuses an unknown source, one without the precision, or one that copies in turn', () => {
+    const refusal = (source: Record<string, unknown> | undefined) => {
+      try {
+        withCopies(copy, 'copy.json', copySources(copy), () => source);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        const { file, problems } = error as InputError;
+        expect(file).toBe('copy.json');
+        expect(problems.map((p) => [p.path, p.value])).toEqual([
+          ['compute.int8.calibration.copiedFrom', 'fitted'],
+        ]);
+        return problems[0]!.message;
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal(undefined)).toBe('no profile named fitted');
+    expect(refusal({ name: 'fitted', compute: {} })).toBe('fitted has no int8 calibration to copy');
+    expect(refusal(profile('fitted', { copiedFrom: 'other' }))).toBe(
       'fitted copies other; copy a fitted profile',
     );
   });
