@@ -3,8 +3,9 @@
  * fitted profile's, precision by precision (the Snapdragon 8 Elite copies
  * the Snapdragon 8 Gen 2 phone's until a CNN is measured on it). A copied
  * calibration block names its source in `copiedFrom`; `edgesim calibrate`
- * copies that profile's fitted rate and parameters into it, so a refit of
- * the source carries over and `calibrate --check` catches a stale copy.
+ * copies that profile's fitted rate and parameters, as its file holds them,
+ * into it (after refitting the source, which comes first), so a refit of the
+ * source carries over and `calibrate --check` catches a stale copy.
  */
 import { InputError } from '../errors.js';
 import type { Precision } from '../vocabulary/cost-card.js';
@@ -28,8 +29,8 @@ export function copySources(document: Document): Map<Precision, string> {
 /**
  * `document` (the profile in `file`) with each copying precision's
  * achievable rate and calibration parameters taken from `sourceOf(name)`,
- * the source profile's document as calibrated, or undefined when there is
- * no such profile. Throws an InputError at the `copiedFrom` field when the
+ * the source profile's document, or undefined when there is no such
+ * profile. Throws an InputError at the `copiedFrom` field when the
  * source is unknown, lacks the precision's calibration or itself copies.
  */
 export function withCopies(

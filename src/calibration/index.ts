@@ -24,11 +24,18 @@ import { formatProfile, withFits } from './profile-file.js';
 export type { PrecisionFit } from './fit.js';
 export type { Measurement, MeasurementSet, Metric } from './measurements.js';
 
-/** The built-in profiles that have a measurement file or copy another's calibration. */
+/**
+ * The built-in profiles that have a measurement file, then those that copy
+ * another's calibration (after the profiles they copy from, so that one
+ * `calibrate --write` refits a source and then copies it).
+ */
 export function profileNames(): string[] {
-  return new ProfileLibrary().names.filter(
-    (name) => existsSync(measurementFile(name)) || copySources(documentOf(name)).size > 0,
+  const names = new ProfileLibrary().names;
+  const copying = names.filter((name) => copySources(documentOf(name)).size > 0);
+  const fitted = names.filter(
+    (name) => existsSync(measurementFile(name)) && !copying.includes(name),
   );
+  return [...fitted, ...copying];
 }
 
 /** What calibrating one profile gives. */
@@ -76,12 +83,9 @@ export function calibrate(profile: string): Calibration {
   const document = JSON.parse(current) as Record<string, unknown>;
   const copies = copySources(document);
   if (copies.size > 0) {
-    const calibrated = new Map<string, Record<string, unknown>>();
-    const sourceOf = (name: string) => {
-      if (!library.names.includes(name)) return undefined;
-      if (!calibrated.has(name)) calibrated.set(name, JSON.parse(calibrate(name).text));
-      return calibrated.get(name);
-    };
+    // The source as its file stands: `calibrate --check` holds that file to its own fit.
+    const sourceOf = (name: string) =>
+      library.names.includes(name) ? documentOf(name) : undefined;
     const text = formatProfile(withCopies(document, file, copies, sourceOf));
     return { profile, file, fits: [], copies, text, changed: text !== current };
   }
