@@ -8,7 +8,8 @@ import { type CostCard, type LayerCost, layerInputs } from '../vocabulary/cost-c
  * Horizontal fusion: pointwise convolutions that read the same tensors and
  * write the same spatial shape (Inception's branch reductions) run as one
  * kernel, a matrix multiply with their filters side by side, so they fill
- * the device together (each sees the group's outputs) and dispatch once.
+ * the device together (each sees the group's outputs), dispatch once and
+ * read the input they share once.
  * TensorRT merges convolutions that share an input and have mergeable
  * parameters (NVIDIA developer forum, "When does horizontal fusion happen
  * for TensorRT's graph optimization?", topic 238187; Lei Mao, "Neural
@@ -26,7 +27,11 @@ export function horizontalFusion(card: CostCard, from: number, to: number): Fusi
   return fusion;
 }
 
-/** Per layer of a slice: the outputs its fused kernel fills the device with, and whether it dispatches. */
+/**
+ * Per layer of a slice: the outputs its fused kernel fills the device with,
+ * and whether it dispatches (a layer fused into an earlier one's kernel does
+ * not, nor reads the input that kernel read).
+ */
 export interface Fusion {
   outputs: number[];
   dispatched: boolean[];

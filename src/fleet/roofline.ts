@@ -234,7 +234,8 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * cost; its memory traffic moves at BW x bandwidthFactor; the larger of the
  * two counts.
  * Every kernel that computes or moves bytes adds `layerOverheadS` (a fused
- * group once), and a call (a non-empty slice) adds `callOverheadS`.
+ * group once, and it reads the input its members share once), and a call (a
+ * non-empty slice) adds `callOverheadS`.
  *
  * On a device with `concatInPlace` a concatenation takes no time.
  * A device with a weight cache keeps the first layers' weights on chip, in
@@ -279,7 +280,10 @@ export function inferenceTime(
     const layer = card.layers[i] as LayerCost;
     if (device.concatInPlace === true && layer.kind === 'concat') continue;
     const weightBytes = layer.params * bytesPerElement;
-    const activationBytes = batch * (layer.inputElements + layer.outputElements) * bytesPerElement;
+    // A layer fused into an earlier one's kernel reads the input that kernel already read.
+    const dispatched = fusion.dispatched[i - from] as boolean;
+    const inputElements = dispatched ? layer.inputElements : 0;
+    const activationBytes = batch * (inputElements + layer.outputElements) * bytesPerElement;
     if (layer.flops === 0 && weightBytes + activationBytes === 0) continue;
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
     const efficiency = calibration.efficiency[operatorClass(layer)];
@@ -304,7 +308,7 @@ export function inferenceTime(
     memoryBoundS += memoryS;
     if (computeS >= memoryS) computeLimitedS += computeS;
     else memoryLimitedS += memoryS;
-    if (fusion.dispatched[i - from]) overheadS += calibration.layerOverheadS;
+    if (dispatched) overheadS += calibration.layerOverheadS;
   }
   if (to > from) overheadS += calibration.callOverheadS;
   return {

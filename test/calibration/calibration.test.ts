@@ -145,6 +145,23 @@ describe('horizontal fusion', () => {
     expect(inPlace.timeS).toBeCloseTo(4.096e-6 + 2e-6 + 10e-6, 12);
   });
 
+  it('reads the shared input once for the fused kernel, as worked by hand', () => {
+    // The same card, memory bound at 1 MB/s: conv A moves its 18 weights, the
+    // 4x4x8 input and 32 outputs, (18 + 128 + 32) x 4 = 712 B; conv B, fused
+    // into A's kernel, only its 54 weights and 96 outputs, 600 B (not 1,112);
+    // the concat reads and writes 128 elements, 1,024 B: 2,336 B, 2.336 ms.
+    const branches = parallel(
+      [[conv2d({ filters: 2, kernel: 1 })], [conv2d({ filters: 6, kernel: 1 })]],
+      'concat',
+    );
+    const card = sequential('siblings', [4, 4, 8], [branches]);
+    expect(card.layers.map((l) => l.params)).toEqual([18, 54, 0]);
+    const slow = handDevice({ conv: 1, halfOutputs: 0, bandwidthBps: 1e6 });
+    const time = inferenceTime(card, slow, 'fp32');
+    if (!time.ok) throw new Error(time.reason);
+    expect(time.timeS).toBeCloseTo(2.336e-3 + 4e-6 + 10e-6, 12);
+  });
+
   it('fills the device separately when the convolutions read different tensors', () => {
     // The same two convs in a chain (8 -> 2 -> 6 channels): 512 x (1 + 128 / 32)
     // + 384 x (1 + 128 / 96) = 2,560 + 896 FLOP-times, 3.456 us; two dispatches.
