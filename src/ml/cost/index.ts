@@ -45,6 +45,7 @@ export type {
   InceptionV1Options,
   MobileNetV1Options,
   ResNet8Options,
+  ResNet18Options,
   ResNet50Options,
   ZooOptions,
 } from './zoo/index.js';
@@ -59,7 +60,9 @@ export {
   mobileNetV1,
   mobileNetV2,
   resNet8,
+  resNet18,
   resNet50,
+  squeezeNet11,
   ssdMobileNetV1,
   ssdMobileNetV2,
   vgg16,

@@ -8,7 +8,9 @@ import { inceptionV1 } from './inception-v1.js';
 import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
 import { resNet8 } from './resnet-8.js';
+import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
+import { squeezeNet11 } from './squeezenet.js';
 import { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 import { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
 import { vgg16 } from './vgg-16.js';
@@ -26,8 +28,11 @@ export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
 export type { ResNet8Options } from './resnet-8.js';
 export { resNet8 } from './resnet-8.js';
+export type { ResNet18Options } from './resnet-18.js';
+export { resNet18 } from './resnet-18.js';
 export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
+export { squeezeNet11 } from './squeezenet.js';
 export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 export { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
 export { vgg16 } from './vgg-16.js';
@@ -37,7 +42,9 @@ export { vgg16 } from './vgg-16.js';
  * (ResNet-50 is v1.5; `resnet-50-v1` is the paper's and Caffe's v1, and
  * `resnet-50-v1-299` v1 at 299x299, the model of Coral's benchmark table; `inception-v1` is the paper's GoogLeNet, with 5x5 kernels, and
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
- * `inception_v1_224_quant` files, the same as torchvision's `googlenet`).
+ * `inception_v1_224_quant` files, the same as torchvision's `googlenet`;
+ * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
+ * benchmark runs; `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -60,4 +67,7 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'resnet-50-v1': () => resNet50({ variant: 'v1' }),
   'resnet-50-v1-299': () => resNet50({ variant: 'v1', resolution: 299 }),
   'vgg-16': () => vgg16(),
+  'resnet-18': () => resNet18(),
+  'resnet-18-caffe': () => resNet18({ variant: 'caffe' }),
+  'squeezenet-1.1': () => squeezeNet11(),
 };

@@ -1,0 +1,80 @@
+/**
+ * ResNet-18, 224x224x3 input, 1000 ImageNet classes.
+ *
+ * He, Zhang, Ren, Sun. "Deep Residual Learning for Image Recognition." CVPR
+ * 2016 (arXiv:1512.03385), Table 1: basic blocks of two 3x3 convolutions,
+ * [2, 2, 2, 2] of them at 64, 128, 256 and 512 filters; a stage's first
+ * block strides by 2 on its first 3x3 and projects its shortcut with a
+ * strided 1x1 (conv3-conv5).
+ *
+ * Variant `torchvision` (default; pytorch/vision `torchvision/models/resnet.py`)
+ * projects only where the shape changes. Variant `caffe`, the model of ncnn's
+ * benchmark (Tencent/ncnn `benchmark/models/resnet18.param`, layers
+ * `res2a_branch1` ... `fc1000`), projects conv2's first block too (a 1x1 of 64
+ * to 64 filters: 4,160 parameters and 12.8 M multiply-adds more).
+ *
+ * Published: 11,689,512 parameters (torchvision, BN scale and shift,
+ * convolutions without bias) and 1.81 G multiply-adds (torchvision's model
+ * card, "GFLOPS"); the card matches both with `batchNorm: 'separate'`.
+ */
+import type { CostCard } from '../card.js';
+import { type Block, block, residual, sequential } from '../graph.js';
+import { dense, globalAvgPool, maxPool } from '../layers.js';
+import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+
+/** Options for `resNet18`. */
+export interface ResNet18Options extends ZooOptions {
+  /** Which shortcuts are projected; default `torchvision`. */
+  variant?: 'torchvision' | 'caffe';
+}
+
+/** Filters of conv2..conv5. */
+const WIDTHS = [64, 128, 256, 512] as const;
+
+/** The ResNet-18 cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
+export function resNet18(options: ResNet18Options = {}): CostCard {
+  const mode = options.batchNorm ?? 'folded';
+  const caffe = options.variant === 'caffe';
+  const blocks: Block[] = WIDTHS.flatMap((width, s) =>
+    [0, 1].map((i) => {
+      const stride = i === 0 && s > 0 ? 2 : 1;
+      const project = i === 0 && (s > 0 || caffe);
+      return basic(`conv${s + 2}_block${i + 1}`, width, stride, project, mode);
+    }),
+  );
+  return sequential(
+    caffe ? 'resnet-18-caffe' : 'resnet-18',
+    [224, 224, 3],
+    [
+      ...convBn(
+        { name: 'conv1_conv', filters: 64, kernel: 7, stride: 2, padding: 3, activation: 'relu' },
+        mode,
+      ),
+      maxPool({ name: 'pool1_pool', pool: 3, stride: 2, padding: 1 }),
+      ...blocks,
+      globalAvgPool({ name: 'avg_pool' }),
+      dense({ name: 'predictions', units: 1000, activation: 'softmax' }),
+    ],
+  );
+}
+
+/** 3x3 -> 3x3, added to the input (projected by a 1x1 where asked), then ReLU. */
+function basic(
+  name: string,
+  width: number,
+  stride: number,
+  project: boolean,
+  mode: BatchNormMode,
+): Block {
+  const main = [
+    ...convBn(
+      { name: '1_conv', filters: width, kernel: 3, stride, padding: 1, activation: 'relu' },
+      mode,
+    ),
+    ...convBn({ name: '2_conv', filters: width, kernel: 3, padding: 1 }, mode),
+  ];
+  const shortcut = project
+    ? convBn({ name: '0_conv', filters: width, kernel: 1, stride, padding: 0 }, mode)
+    : [];
+  return block(name, [residual(main, { shortcut, name: 'add', activation: 'relu' })]);
+}
