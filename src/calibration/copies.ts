@@ -1,7 +1,8 @@
 /**
  * Profiles without measurements of their own whose calibration copies a
- * fitted profile's, precision by precision (the Snapdragon 8 Elite copies
- * the Snapdragon 8 Gen 2 phone's until a CNN is measured on it). A copied
+ * fitted profile's, precision by precision (a new phone on a measured
+ * phone's NPU, until a CNN is measured on it; no built-in profile copies
+ * since the Snapdragon 8 Elite got measurements of its own). A copied
  * calibration block names its source in `copiedFrom`; `edgesim calibrate`
  * copies that profile's fitted rate and parameters, as its file holds them,
  * into it (after refitting the source, which comes first), so a refit of the

@@ -15,7 +15,8 @@ import { type CostCard, type LayerCost, layerInputs } from '../vocabulary/cost-c
  * for TensorRT's graph optimization?", topic 238187; Lei Mao, "Neural
  * Network 1 x 1 Convolution Horizontal Fusion", leimao.github.io). Applied
  * on every device: where a few outputs fill the lanes (CPUs,
- * microcontrollers) it changes only the dispatch count.
+ * microcontrollers) it changes the dispatch count and the input traffic,
+ * which on their compute-bound 1x1 layers costs nothing either way.
  */
 export function horizontalFusion(card: CostCard, from: number, to: number): Fusion {
   if (from !== 0 || to !== card.layers.length) return fuse(card, from, to);

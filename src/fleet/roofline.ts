@@ -223,7 +223,8 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * max(b x flops_l / (F x speedup_l), (weights_l + b x activations_l) x bytesPerElement / BW),
  * with F the achievable rate at the resolved precision and BW the memory
  * bandwidth. A batch of b multiplies FLOPs and activation traffic by b; the
- * weights are read once per batch.
+ * weights are read once per batch; a layer fused into an earlier one's kernel
+ * (horizontalFusion) moves no input bytes of its own.
  *
  * With a calibration, the arithmetic of layer l of class k takes
  * (w / (e_k x speedup_l)) x (1 + halfOutputs / n) x (1 + halfDepth / K) / F

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { copySources } from '../../src/calibration/copies.js';
 import {
   fidelityRowTable,
   fidelitySummaryTable,
@@ -160,6 +161,11 @@ describe('horizontal fusion', () => {
     const time = inferenceTime(card, slow, 'fp32');
     if (!time.ok) throw new Error(time.reason);
     expect(time.timeS).toBeCloseTo(2.336e-3 + 4e-6 + 10e-6, 12);
+    // A slice that starts at conv B leaves conv A out: B then dispatches and reads the
+    // input itself, (54 + 128 + 96) x 4 = 1,112 B, + the concat's 1,024 B: 2.136 ms.
+    const sliced = inferenceTime(card, slow, 'fp32', { layers: [1, 3] });
+    if (!sliced.ok) throw new Error(sliced.reason);
+    expect(sliced.timeS).toBeCloseTo(2.136e-3 + 4e-6 + 10e-6, 12);
   });
 
   it('fills the device separately when the convolutions read different tensors', () => {
@@ -218,6 +224,11 @@ describe('a weight cache', () => {
 describe('edgesim calibrate', () => {
   it('fits all 14 profiles to their own measurements; none copies another', () => {
     expect(profileNames()).toHaveLength(14);
+    for (const name of profileNames()) {
+      const file = join(PACKAGE_ROOT, 'hardware-profiles', `${name}.json`);
+      expect(copySources(JSON.parse(readFileSync(file, 'utf8'))).size, name).toBe(0);
+      expect(existsSync(measurementFile(name)), name).toBe(true);
+    }
     const elite = calibrate('phone-snapdragon-8-elite');
     expect(elite.copies.size).toBe(0);
     // hardware-profiles/measurements/phone-snapdragon-8-elite.csv: 4 fp16 and 3 int8
