@@ -358,12 +358,12 @@ ${ablation.join('\n')}
 - Prefill is fitted on two rows (N100 pp512; the 8 Elite's Llama 3.2 3B) and
   validated only on the 8 Elite's other four models; the other profiles' prefill
   efficiencies are guesses. The phone's efficiency is a share of its int8 rate, which
-  is itself an estimate copied from the Snapdragon 8 Gen 2 profile. Its prefill rows
+  sits at the profile's peak estimate (twice the best CNN rate measured on it). Its prefill rows
   are derived: 128 tokens / the lower bound of AI Hub's time-to-first-token range,
   which info.yaml defines as one pass of the 128-token prompt processor (the upper
   bound is exactly 32 times the lower: 32 passes for 4096 tokens, not a second
-  measurement). The held-out 7-8B prompts run faster than predicted (-27.0%,
-  -31.5%) while the 1B and Phi run slower (+11.1%, +6.7%): per-pass costs that do not
+  measurement). The held-out 7-8B prompts run faster than predicted (-26.9%,
+  -31.4%) while the 1B and Phi run slower (+11.2%, +6.9%): per-pass costs that do not
   scale with FLOPs (the padded attention over the 4096-position static cache, the
   8-bit layers) are outside the model. The same t0 per prefill pass is the model's
   assumption; the phone's rows are the first prefill rows on a profile with t0 > 0.
