@@ -6,13 +6,13 @@ import { run } from './split-harness.js';
 /*
  * Measured (vitest prints it): split after, then all-device, all-server and
  * split latency, ms.
- *   alexnet      wifi5  pool1        14.57    11.43     9.56
- *   alexnet      lte    fc8          14.57   428.19    14.57
- *   alexnet      nbiot  fc8          14.57 24568.54    14.57
+ *   alexnet      wifi5  pool1        14.57    11.37     9.50
+ *   alexnet      lte    fc8          14.57   428.13    14.57
+ *   alexnet      nbiot  fc8          14.57 24568.49    14.57
  *   mobilenet-v2 wifi5  predictions   5.12    11.07     5.12
  *   mobilenet-v2 lte    predictions   5.12   427.83     5.12
- *   resnet-50    wifi5  input        29.98    12.03    12.03
- *   resnet-50    lte    predictions  29.98   428.79    29.98
+ *   resnet-50    wifi5  input        29.98    12.00    12.00
+ *   resnet-50    lte    predictions  29.98   428.76    29.98
  * (All-server on LTE includes the radio's promotion from idle, 260 ms in
  * Huang et al.'s LTE model.)
  *
