@@ -32,6 +32,7 @@ export type { ResNet18Options } from './resnet-18.js';
 export { resNet18 } from './resnet-18.js';
 export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
+export type { SqueezeNet11Options } from './squeezenet.js';
 export { squeezeNet11 } from './squeezenet.js';
 export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 export { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
@@ -44,7 +45,8 @@ export { vgg16 } from './vgg-16.js';
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
  * `inception_v1_224_quant` files, the same as torchvision's `googlenet`;
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
- * benchmark runs; `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it).
+ * benchmark runs; `resnet-101` is torchvision's; `squeezenet-1.1` is DeepScale's
+ * Caffe model, as ncnn runs it, and `squeezenet-1.1-torchvision` pytorch/vision's).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -70,4 +72,6 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'resnet-18': () => resNet18(),
   'resnet-18-caffe': () => resNet18({ variant: 'caffe' }),
   'squeezenet-1.1': () => squeezeNet11(),
+  'squeezenet-1.1-torchvision': () => squeezeNet11({ variant: 'torchvision' }),
+  'resnet-101': () => resNet50({ depth: 101 }),
 };

@@ -12,6 +12,8 @@
  * Published: 25,557,032 parameters (torchvision: convolutions without bias,
  * BN scale and shift, the classifier with bias); 3.8 G multiply-adds for v1
  * (paper, "FLOPs"), 4.09 G for v1.5 (torchvision model card, "GFLOPS").
+ * `depth: 101` stacks [3, 4, 23, 3] blocks (Table 1): torchvision's
+ * `resnet101`, 44,549,160 parameters and 7.80 G multiply-adds.
  * Layer names follow Keras (`conv2_block1_1_conv`, `conv2_block1_add`).
  */
 import type { CostCard } from '../card.js';
@@ -25,6 +27,8 @@ export interface ResNet50Options extends ZooOptions {
   variant?: 'v1' | 'v1.5';
   /** Input side in pixels; default 224 (Coral's benchmark runs 299). */
   resolution?: number;
+  /** 50 (default) or 101 layers: conv4 has 6 or 23 blocks. */
+  depth?: 50 | 101;
 }
 
 /** Stages conv2..conv5: bottleneck width, blocks, stride of the first block. */
@@ -39,8 +43,10 @@ const STAGES: readonly { width: number; blocks: number; stride: number }[] = [
 export function resNet50(options: ResNet50Options = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
   const variant = options.variant ?? 'v1.5';
+  const depth = options.depth ?? 50;
   const blocks: Block[] = [];
-  STAGES.forEach(({ width, blocks: count, stride }, s) => {
+  STAGES.forEach(({ width, blocks: stageBlocks, stride }, s) => {
+    const count = depth === 101 && s === 2 ? 23 : stageBlocks;
     for (let i = 0; i < count; i++) {
       const name = `conv${s + 2}_block${i + 1}`;
       blocks.push(bottleneck(name, width, i === 0 ? stride : 1, i === 0, variant, mode));
@@ -48,7 +54,7 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
   });
   const side = options.resolution ?? 224;
   return sequential(
-    `resnet-50`,
+    `resnet-${depth}`,
     [side, side, 3],
     [
       ...convBn(

@@ -18,7 +18,9 @@
  * Published: 1,235,496 parameters (torchvision `squeezenet1_1`, the same
  * layers); the card matches it. About 0.35 G multiply-adds at 224x224
  * (torchvision's model card); this card, at 227 with conv10 padded, counts
- * its own.
+ * its own. `variant: 'torchvision'` is pytorch/vision's `squeezenet1_1` (the
+ * model of Qualcomm AI Hub's table): 224x224 input, so the maps are 111, 55,
+ * 27 and 13 (its ceil-mode pools divide them exactly), and conv10 unpadded.
  */
 import type { CostCard } from '../card.js';
 import { type Block, block, parallel, sequential } from '../graph.js';
@@ -36,12 +38,22 @@ const FIRES: readonly (readonly [number, number, number])[] = [
   [64, 256, 256],
 ];
 
+/** Options for `squeezeNet11`. */
+export interface SqueezeNet11Options {
+  /** `caffe` (default, ncnn's model) or `torchvision`. */
+  variant?: 'caffe' | 'torchvision';
+}
+
 /** The SqueezeNet v1.1 cost card. */
-export function squeezeNet11(): CostCard {
+export function squeezeNet11(options: SqueezeNet11Options = {}): CostCard {
+  const torchvision = options.variant === 'torchvision';
+  const side = torchvision ? 224 : 227;
+  // Caffe's pools round up (56 -> 28 -> 14), which padding 1 reproduces; torchvision's maps divide exactly.
+  const pad = torchvision ? 'valid' : 1;
   const fires = FIRES.map(([s, e1, e3], i) => fire(`fire${i + 2}`, s, e1, e3));
   return sequential(
-    'squeezenet-1.1',
-    [227, 227, 3],
+    torchvision ? 'squeezenet-1.1-torchvision' : 'squeezenet-1.1',
+    [side, side, 3],
     [
       conv2d({
         name: 'conv1',
@@ -53,11 +65,17 @@ export function squeezeNet11(): CostCard {
       }),
       maxPool({ name: 'pool1', pool: 3, stride: 2, padding: 'valid' }),
       ...fires.slice(0, 2),
-      maxPool({ name: 'pool3', pool: 3, stride: 2, padding: 1 }),
+      maxPool({ name: 'pool3', pool: 3, stride: 2, padding: pad }),
       ...fires.slice(2, 4),
-      maxPool({ name: 'pool5', pool: 3, stride: 2, padding: 1 }),
+      maxPool({ name: 'pool5', pool: 3, stride: 2, padding: pad }),
       ...fires.slice(4),
-      conv2d({ name: 'conv10', filters: 1000, kernel: 1, padding: 1, activation: 'relu' }),
+      conv2d({
+        name: 'conv10',
+        filters: 1000,
+        kernel: 1,
+        padding: torchvision ? 'valid' : 1,
+        activation: 'relu',
+      }),
       globalAvgPool({ name: 'pool10' }),
     ],
   );

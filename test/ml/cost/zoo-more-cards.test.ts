@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CostCard,
+  multiplyAccumulates,
+  resNet18,
+  resNet50,
+  squeezeNet11,
+} from '../../../src/ml/cost/index.js';
+
+/**
+ * Cards added for ncnn's benchmark table and Qualcomm AI Hub's (issue #15):
+ * ResNet-18 and -101 and SqueezeNet v1.1, against the counts torchvision
+ * publishes and the shapes of ncnn's param files.
+ */
+
+function layer(card: CostCard, name: string) {
+  const found = card.layers.find((l) => l.name === name);
+  if (found === undefined) throw new Error(`no layer ${name} in ${card.name}`);
+  return found;
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+describe('ResNet-18', () => {
+  it('has torchvision’s 11,689,512 parameters and 1.814 G multiply-adds', () => {
+    expect(resNet18({ batchNorm: 'separate' }).params).toBe(11_689_512);
+    expect(multiplyAccumulates(resNet18())).toBe(1_814_073_344);
+  });
+
+  it('caffe (ncnn’s model) projects conv2’s first block too: 64 x 64 + 64 weights, 56 x 56 x 64 x 64 MACs', () => {
+    const caffe = resNet18({ variant: 'caffe' });
+    expect(caffe.params - resNet18().params).toBe(4_160);
+    expect(multiplyAccumulates(caffe) - multiplyAccumulates(resNet18())).toBe(12_845_056);
+    expect(layer(caffe, 'conv2_block1_0_conv').outputShape).toEqual([56, 56, 64]);
+    expect(layer(resNet18(), 'conv5_block1_1_conv').outputShape).toEqual([7, 7, 512]);
+  });
+});
+
+describe('SqueezeNet v1.1 @227 (ncnn’s benchmark model)', () => {
+  const card = squeezeNet11();
+  it('has the 1,235,496 parameters of torchvision’s squeezenet1_1', () => {
+    expect(card.params).toBe(1_235_496);
+  });
+
+  it('pools 113 -> 56 -> 28 -> 14 as Caffe does and runs conv10 on 16x16', () => {
+    expect(layer(card, 'pool1').outputShape).toEqual([56, 56, 64]);
+    expect(layer(card, 'pool3').outputShape).toEqual([28, 28, 128]);
+    expect(layer(card, 'pool5').outputShape).toEqual([14, 14, 256]);
+    expect(layer(card, 'conv10').outputShape).toEqual([16, 16, 1000]);
+  });
+
+  it('does 418,467,520 multiply-adds, counted module by module', () => {
+    // conv1 113^2 x 27 x 64 = 22,064,832; fire2 3136 x (64x16 + 16x64 + 144x64) = 35,323,904;
+    // fire3 38,535,168; fire4 35,323,904; fire5 38,535,168; fire6 20,471,808; fire7 21,676,032;
+    // fire8 36,929,536; fire9 38,535,168; conv10 16^2 x 512 x 1000 = 131,072,000.
+    const fire2 = card.layers.filter((l) => l.name.startsWith('fire2_') && l.kind === 'conv2d');
+    expect(sum(fire2.map((l) => l.flops / 2))).toBe(35_323_904);
+    expect(multiplyAccumulates(card)).toBe(418_467_520);
+  });
+});
+
+describe('ResNet-101', () => {
+  it('has torchvision’s 44,549,160 parameters and 7.80 G multiply-adds: conv4 has 23 blocks', () => {
+    expect(resNet50({ depth: 101, batchNorm: 'separate' }).params).toBe(44_549_160);
+    expect(multiplyAccumulates(resNet50({ depth: 101 }))).toBe(7_801_405_440);
+    const card = resNet50({ depth: 101 });
+    expect(card.layers.filter((l) => l.name.endsWith('_add')).length).toBe(3 + 4 + 23 + 3);
+  });
+});
+
+describe('SqueezeNet v1.1, torchvision’s (AI Hub’s model)', () => {
+  const card = squeezeNet11({ variant: 'torchvision' });
+  it('keeps the parameters; at 224 its maps are 111, 55, 27 and 13 and conv10 is not padded', () => {
+    expect(card.params).toBe(1_235_496);
+    expect(layer(card, 'conv1').outputShape).toEqual([111, 111, 64]);
+    expect(layer(card, 'pool5').outputShape).toEqual([13, 13, 256]);
+    expect(layer(card, 'conv10').outputShape).toEqual([13, 13, 1000]);
+  });
+
+  it('does 349 M multiply-adds, torchvision’s 0.35 G', () => {
+    // conv10 alone: 13^2 x 512 x 1000 = 86,528,000.
+    expect(layer(card, 'conv10').flops / 2).toBe(86_528_000);
+    expect(multiplyAccumulates(card)).toBe(349_151_936);
+  });
+});
