@@ -231,12 +231,12 @@ describe('edgesim calibrate', () => {
     }
     const elite = calibrate('phone-snapdragon-8-elite');
     expect(elite.copies.size).toBe(0);
-    // hardware-profiles/measurements/phone-snapdragon-8-elite.csv: 4 fp16 and 3 int8
+    // hardware-profiles/measurements/phone-snapdragon-8-elite.csv: 6 fp16 and 5 int8
     // calibration rows; fp32 and int4 take the nearest fitted precision's parameters.
     expect(elite.fits.map((f) => [f.precision, f.rows])).toEqual([
       ['fp32', 0],
-      ['fp16', 4],
-      ['int8', 3],
+      ['fp16', 6],
+      ['int8', 5],
       ['int4', 0],
     ]);
   });
