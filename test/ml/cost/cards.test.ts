@@ -201,6 +201,7 @@ describe('every zoo card', () => {
       'ssd-mobilenet-v1',
       'ssd-mobilenet-v2',
       'vgg-16',
+      'wide-resnet-50-2',
     ]);
   });
 });

@@ -68,6 +68,16 @@ describe('ResNet-101', () => {
   });
 });
 
+describe('Wide ResNet-50-2', () => {
+  it('has torchvision’s 68,883,240 parameters and 11.40 G multiply-adds: inner widths doubled', () => {
+    expect(resNet50({ widen: 2, batchNorm: 'separate' }).params).toBe(68_883_240);
+    const card = resNet50({ widen: 2 });
+    expect(multiplyAccumulates(card)).toBe(11_398_021_120);
+    expect(layer(card, 'conv2_block1_2_conv').outputShape).toEqual([56, 56, 128]);
+    expect(layer(card, 'conv2_block1_3_conv').outputShape).toEqual([56, 56, 256]);
+  });
+});
+
 describe('SqueezeNet v1.1, torchvision’s (AI Hub’s model)', () => {
   const card = squeezeNet11({ variant: 'torchvision' });
   it('keeps the parameters; at 224 its maps are 111, 55, 27 and 13 and conv10 is not padded', () => {

@@ -13,7 +13,10 @@
  * BN scale and shift, the classifier with bias); 3.8 G multiply-adds for v1
  * (paper, "FLOPs"), 4.09 G for v1.5 (torchvision model card, "GFLOPS").
  * `depth: 101` stacks [3, 4, 23, 3] blocks (Table 1): torchvision's
- * `resnet101`, 44,549,160 parameters and 7.80 G multiply-adds.
+ * `resnet101`, 44,549,160 parameters and 7.80 G multiply-adds. `widen: 2` is
+ * Wide ResNet-50-2 (Zagoruyko and Komodakis, BMVC 2016, arXiv:1605.07146, as
+ * torchvision's `wide_resnet50_2` builds it: each bottleneck's 1x1 and 3x3
+ * twice as wide, its output unchanged), 68,883,240 parameters and 11.40 G.
  * Layer names follow Keras (`conv2_block1_1_conv`, `conv2_block1_add`).
  */
 import type { CostCard } from '../card.js';
@@ -29,6 +32,8 @@ export interface ResNet50Options extends ZooOptions {
   resolution?: number;
   /** 50 (default) or 101 layers: conv4 has 6 or 23 blocks. */
   depth?: 50 | 101;
+  /** Width of each bottleneck's inner convolutions, as a multiple; default 1. */
+  widen?: number;
 }
 
 /** Stages conv2..conv5: bottleneck width, blocks, stride of the first block. */
@@ -49,12 +54,15 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
     const count = depth === 101 && s === 2 ? 23 : stageBlocks;
     for (let i = 0; i < count; i++) {
       const name = `conv${s + 2}_block${i + 1}`;
-      blocks.push(bottleneck(name, width, i === 0 ? stride : 1, i === 0, variant, mode));
+      const inner = width * (options.widen ?? 1);
+      blocks.push(bottleneck(name, inner, 4 * width, i === 0 ? stride : 1, i === 0, variant, mode));
     }
   });
   const side = options.resolution ?? 224;
   return sequential(
-    `resnet-${depth}`,
+    options.widen !== undefined && options.widen !== 1
+      ? `wide-resnet-${depth}-${options.widen}`
+      : `resnet-${depth}`,
     [side, side, 3],
     [
       ...convBn(
@@ -69,10 +77,11 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
   );
 }
 
-/** 1x1 reduce -> 3x3 -> 1x1 expand (x4), added to the input (projected by a 1x1 in a stage's first block), then ReLU. */
+/** 1x1 reduce -> 3x3 -> 1x1 expand to `out`, added to the input (projected by a 1x1 in a stage's first block), then ReLU. */
 function bottleneck(
   name: string,
   width: number,
+  out: number,
   stride: number,
   project: boolean,
   variant: 'v1' | 'v1.5',
@@ -102,10 +111,10 @@ function bottleneck(
       },
       mode,
     ),
-    ...convBn({ name: '3_conv', filters: 4 * width, kernel: 1, padding: 0 }, mode),
+    ...convBn({ name: '3_conv', filters: out, kernel: 1, padding: 0 }, mode),
   ];
   const shortcut = project
-    ? convBn({ name: '0_conv', filters: 4 * width, kernel: 1, stride, padding: 0 }, mode)
+    ? convBn({ name: '0_conv', filters: out, kernel: 1, stride, padding: 0 }, mode)
     : [];
   return block(name, [residual(main, { shortcut, name: 'add', activation: 'relu' })]);
 }
