@@ -47,6 +47,7 @@ export type {
   ResNet8Options,
   ResNet18Options,
   ResNet50Options,
+  SqueezeNet11Options,
   ZooOptions,
 } from './zoo/index.js';
 export {

@@ -45,8 +45,9 @@ export { vgg16 } from './vgg-16.js';
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
  * `inception_v1_224_quant` files, the same as torchvision's `googlenet`;
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
- * benchmark runs; `resnet-101` and `wide-resnet-50-2` are torchvision's; `squeezenet-1.1` is DeepScale's
- * Caffe model, as ncnn runs it, and `squeezenet-1.1-torchvision` pytorch/vision's).
+ * benchmark runs; `resnet-101` and `wide-resnet-50-2` are torchvision's;
+ * `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it, and
+ * `squeezenet-1.1-torchvision` pytorch/vision's).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
