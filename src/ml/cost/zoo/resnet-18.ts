@@ -18,9 +18,9 @@
  * card, "GFLOPS"); the card matches both with `batchNorm: 'separate'`.
  */
 import type { CostCard } from '../card.js';
-import { type Block, block, residual, sequential } from '../graph.js';
-import { dense, globalAvgPool, maxPool } from '../layers.js';
+import { type Block, block, residual } from '../graph.js';
 import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+import { resNet } from './resnet-50.js';
 
 /** Options for `resNet18`. */
 export interface ResNet18Options extends ZooOptions {
@@ -42,20 +42,7 @@ export function resNet18(options: ResNet18Options = {}): CostCard {
       return basic(`conv${s + 2}_block${i + 1}`, width, stride, project, mode);
     }),
   );
-  return sequential(
-    caffe ? 'resnet-18-caffe' : 'resnet-18',
-    [224, 224, 3],
-    [
-      ...convBn(
-        { name: 'conv1_conv', filters: 64, kernel: 7, stride: 2, padding: 3, activation: 'relu' },
-        mode,
-      ),
-      maxPool({ name: 'pool1_pool', pool: 3, stride: 2, padding: 1 }),
-      ...blocks,
-      globalAvgPool({ name: 'avg_pool' }),
-      dense({ name: 'predictions', units: 1000, activation: 'softmax' }),
-    ],
-  );
+  return resNet(caffe ? 'resnet-18-caffe' : 'resnet-18', 224, blocks, mode);
 }
 
 /** 3x3 -> 3x3, added to the input (projected by a 1x1 where asked), then ReLU. */

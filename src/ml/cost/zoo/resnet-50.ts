@@ -58,11 +58,25 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
       blocks.push(bottleneck(name, inner, 4 * width, i === 0 ? stride : 1, i === 0, variant, mode));
     }
   });
-  const side = options.resolution ?? 224;
-  return sequential(
+  const name =
     options.widen !== undefined && options.widen !== 1
       ? `wide-resnet-${depth}-${options.widen}`
-      : `resnet-${depth}`,
+      : `resnet-${depth}`;
+  return resNet(name, options.resolution ?? 224, blocks, mode);
+}
+
+/**
+ * A ResNet around its blocks: the stem (7x7 stride-2 convolution, 3x3
+ * stride-2 max pool) and the head (global average pool, 1000-way dense).
+ */
+export function resNet(
+  name: string,
+  side: number,
+  blocks: readonly Block[],
+  mode: BatchNormMode,
+): CostCard {
+  return sequential(
+    name,
     [side, side, 3],
     [
       ...convBn(
