@@ -147,13 +147,12 @@ export function readAvailabilityTrace(
   spec: { file: string; period?: number | undefined },
   options: TraceReadOptions = {},
 ): OnlineIntervals {
-  const { period } = spec;
   return readNamedTrace(spec.file, AVAILABILITY_PARSER, options, {
     field: 'file',
-    period,
-    problem: (intervals, path) => {
+    period: spec.period,
+    pastPeriod: (intervals, period, path) => {
       const lastEnd = intervals.endS.at(-1) as number;
-      return period !== undefined && lastEnd > period
+      return lastEnd > period
         ? `${path}, line ${intervals.lines.at(-1)}: an interval ends (at ${lastEnd} s) after the trace's period`
         : undefined;
     },

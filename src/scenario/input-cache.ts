@@ -62,11 +62,11 @@ export function readParsedInput<T>(path: string, kind: InputKind, parser: InputP
 
 /**
  * The parse of a trace a scenario names (`file`, relative to the scenario's
- * directory), from the cache, with a check of its own: `problem` returns
- * what is wrong with the parsed value, if anything, to report at
- * `<namedIn.path>.period`. Errors about the file are re-addressed to the
+ * directory), from the cache. Errors about the file are re-addressed to the
  * scenario, at `<namedIn.path>.<field>` (the spec's field naming the file;
- * absent: `namedIn.path` names the file itself).
+ * absent: `namedIn.path` names the file itself). With a `period`,
+ * `pastPeriod` says what of the parsed trace runs past it, if anything, and
+ * that is reported at `<namedIn.path>.period`.
  */
 export function readNamedTrace<T>(
   file: string,
@@ -74,8 +74,8 @@ export function readNamedTrace<T>(
   options: TraceReadOptions,
   check: {
     field?: string;
-    period?: number;
-    problem?: (value: T, path: string) => string | undefined;
+    period?: number | undefined;
+    pastPeriod?: (value: T, period: number, path: string) => string | undefined;
   } = {},
 ): T {
   const { namedIn } = options;
@@ -87,9 +87,10 @@ export function readNamedTrace<T>(
     const at = check.field === undefined ? namedIn?.path : `${namedIn?.path}.${check.field}`;
     throw attributeTo(error, namedIn && { file: namedIn.file, path: at as string });
   }
-  const message = check.problem?.(value, path);
+  const { period } = check;
+  const message = period === undefined ? undefined : check.pastPeriod?.(value, period, path);
   if (message !== undefined) {
-    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: check.period };
+    const problem = { path: namedIn ? `${namedIn.path}.period` : '', message, value: period };
     throw new InputError(namedIn?.file ?? path, [problem]);
   }
   return value;

@@ -170,13 +170,12 @@ export function readArrivalTrace(
   spec: { file: string; period?: number | undefined },
   options: TraceReadOptions = {},
 ): Float64Array {
-  const { period } = spec;
   return readNamedTrace(spec.file, ARRIVAL_PARSER, options, {
     field: 'file',
-    period,
-    problem: (timesS, path) => {
+    period: spec.period,
+    pastPeriod: (timesS, period, path) => {
       const lastS = timesS[timesS.length - 1] as number;
-      return period !== undefined && lastS >= period
+      return lastS >= period
         ? `the last arrival (${lastS} s, in ${path}) must come before the trace's period`
         : undefined;
     },
