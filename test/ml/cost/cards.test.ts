@@ -22,14 +22,7 @@ import {
   sequential,
   weightBytes,
 } from '../../../src/ml/cost/index.js';
-
-function layer(card: CostCard, name: string) {
-  const found = card.layers.find((l) => l.name === name);
-  if (found === undefined) throw new Error(`no layer ${name} in ${card.name}`);
-  return found;
-}
-
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+import { layer, sum } from '../../helpers/cards.js';
 
 describe('AlexNet (torchvision layout)', () => {
   it("has torchvision's 61,100,840 parameters and 0.71 G multiply-accumulates", () => {

@@ -14,6 +14,7 @@ import {
   ssdMobileNetV2,
   vgg16,
 } from '../../../src/ml/cost/index.js';
+import { layer, sum } from '../../helpers/cards.js';
 
 /**
  * The cards for models in published hardware measurements (issue #15).
@@ -22,12 +23,6 @@ import {
  * and biases, BN folded), "Keras" counts are `model.summary()`'s trainable
  * parameters of the reference code (BN kept separate).
  */
-
-function layer(card: CostCard, name: string) {
-  const found = card.layers.find((l) => l.name === name);
-  if (found === undefined) throw new Error(`no layer ${name} in ${card.name}`);
-  return found;
-}
 
 const vww = () =>
   mobileNetV1({ alpha: 0.25, resolution: 96, classes: 2, reference: 'mlperf-tiny' });
@@ -317,8 +312,6 @@ describe('the new zoo entries', () => {
     expect(card.name).toBe(name);
   });
 });
-
-const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 describe('VGG-16 (configuration D)', () => {
   const card = vgg16();

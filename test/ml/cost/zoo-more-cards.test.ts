@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type CostCard,
   multiplyAccumulates,
   resNet18,
   resNet50,
   squeezeNet11,
 } from '../../../src/ml/cost/index.js';
+import { layer, sum } from '../../helpers/cards.js';
 
 /**
  * Cards added for ncnn's benchmark table and Qualcomm AI Hub's (issue #15):
  * ResNet-18 and -101 and SqueezeNet v1.1, against the counts torchvision
  * publishes and the shapes of ncnn's param files.
  */
-
-function layer(card: CostCard, name: string) {
-  const found = card.layers.find((l) => l.name === name);
-  if (found === undefined) throw new Error(`no layer ${name} in ${card.name}`);
-  return found;
-}
-
-const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 
 describe('ResNet-18', () => {
   it('has torchvision’s 11,689,512 parameters and 1.814 G multiply-adds', () => {
