@@ -114,17 +114,25 @@ describe('the calibrated latency model', () => {
 
 describe('horizontal fusion', () => {
   const device = handDevice({ conv: 1, halfOutputs: 128, bandwidthBps: 1e18 });
+  /** Two 1x1 convs (2 and 6 filters) on one 4x4x8 input, concatenated. */
+  const siblings = () =>
+    sequential(
+      'siblings',
+      [4, 4, 8],
+      [
+        parallel(
+          [[conv2d({ filters: 2, kernel: 1 })], [conv2d({ filters: 6, kernel: 1 })]],
+          'concat',
+        ),
+      ],
+    );
 
   it('fills the device with the outputs of sibling pointwise convolutions together, as worked by hand', () => {
     // Two 1x1 convs on one 4x4x8 input, 2 and 6 filters, concatenated:
     // 512 and 1,536 FLOPs, 32 + 96 = 128 outputs as one kernel, so both run
     // at half the rate: (512 + 1,536) x (1 + 128 / 128) / 1e9 = 4.096 us;
     // one dispatch for the pair, one for the concat (2 us each), 10 us per call.
-    const branches = parallel(
-      [[conv2d({ filters: 2, kernel: 1 })], [conv2d({ filters: 6, kernel: 1 })]],
-      'concat',
-    );
-    const card = sequential('siblings', [4, 4, 8], [branches]);
+    const card = siblings();
     expect(card.layers.map((l) => l.flops)).toEqual([512, 1536, 0]);
     const time = inferenceTime(card, device, 'fp32');
     if (!time.ok) throw new Error(time.reason);
@@ -134,11 +142,7 @@ describe('horizontal fusion', () => {
   it('joins the branches for free on an engine that concatenates in place', () => {
     // The same card: the concat moves (32 + 96) x 2 x 4 B = 1,024 B and dispatches
     // once (2 us) when it copies; with concatInPlace it is gone, 2 us and its bytes.
-    const branches = parallel(
-      [[conv2d({ filters: 2, kernel: 1 })], [conv2d({ filters: 6, kernel: 1 })]],
-      'concat',
-    );
-    const card = sequential('siblings', [4, 4, 8], [branches]);
+    const card = siblings();
     const copying = inferenceTime(card, device, 'fp32');
     const inPlace = inferenceTime(card, { ...device, concatInPlace: true }, 'fp32');
     if (!copying.ok || !inPlace.ok) throw new Error('no estimate');
@@ -151,11 +155,7 @@ describe('horizontal fusion', () => {
     // 4x4x8 input and 32 outputs, (18 + 128 + 32) x 4 = 712 B; conv B, fused
     // into A's kernel, only its 54 weights and 96 outputs, 600 B (not 1,112);
     // the concat reads and writes 128 elements, 1,024 B: 2,336 B, 2.336 ms.
-    const branches = parallel(
-      [[conv2d({ filters: 2, kernel: 1 })], [conv2d({ filters: 6, kernel: 1 })]],
-      'concat',
-    );
-    const card = sequential('siblings', [4, 4, 8], [branches]);
+    const card = siblings();
     expect(card.layers.map((l) => l.params)).toEqual([18, 54, 0]);
     const slow = handDevice({ conv: 1, halfOutputs: 0, bandwidthBps: 1e6 });
     const time = inferenceTime(card, slow, 'fp32');
