@@ -49,19 +49,18 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
   const variant = options.variant ?? 'v1.5';
   const depth = options.depth ?? 50;
+  const widen = options.widen ?? 1;
   const blocks: Block[] = [];
   STAGES.forEach(({ width, blocks: stageBlocks, stride }, s) => {
     const count = depth === 101 && s === 2 ? 23 : stageBlocks;
     for (let i = 0; i < count; i++) {
       const name = `conv${s + 2}_block${i + 1}`;
-      const inner = width * (options.widen ?? 1);
-      blocks.push(bottleneck(name, inner, 4 * width, i === 0 ? stride : 1, i === 0, variant, mode));
+      blocks.push(
+        bottleneck(name, widen * width, 4 * width, i === 0 ? stride : 1, i === 0, variant, mode),
+      );
     }
   });
-  const name =
-    options.widen !== undefined && options.widen !== 1
-      ? `wide-resnet-${depth}-${options.widen}`
-      : `resnet-${depth}`;
+  const name = widen === 1 ? `resnet-${depth}` : `wide-resnet-${depth}-${widen}`;
   return resNet(name, options.resolution ?? 224, blocks, mode);
 }
 
