@@ -30,7 +30,7 @@ import type { LatencyCalibration, PrecisionThroughput } from '../fleet/roofline.
 import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
 import { predict } from './predict.js';
-import { PRIORS, type Prior, type Priors } from './priors.js';
+import { type Prior, type Priors, priorsOf } from './priors.js';
 
 /** The fitted (or transferred) parameters of one precision. */
 export interface PrecisionFit {
@@ -153,7 +153,7 @@ function problemOf(
   rows: readonly Measurement[],
   cards: ReadonlyMap<string, CostCard>,
 ) {
-  const priors = PRIORS[profile.processor];
+  const priors = priorsOf(profile);
   const peak = peakOf(profile, precision);
   const prior: Prior[] = [
     priors.peakFraction,

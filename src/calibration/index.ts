@@ -44,6 +44,8 @@ export interface Calibration {
   /** The profile file. */
   file: string;
   fits: PrecisionFit[];
+  /** What the fits' `halfOutputs` counts: output positions on a systolic array, else output elements. */
+  fillsBy: 'outputs' | 'positions';
   /** Precisions whose calibration copies another profile's, with that profile. */
   copies: Map<Precision, string>;
   /** The profile file's text with the fits (or copies) written in. */
@@ -82,17 +84,18 @@ export function calibrate(profile: string): Calibration {
   const current = readFileSync(file, 'utf8');
   const document = JSON.parse(current) as Record<string, unknown>;
   const copies = copySources(document);
+  const fillsBy = resolved.systolicArray === undefined ? 'outputs' : 'positions';
   if (copies.size > 0) {
     // The source as its file stands: `calibrate --check` holds that file to its own fit.
     const sourceOf = (name: string) =>
       library.names.includes(name) ? documentOf(name) : undefined;
     const text = formatProfile(withCopies(document, file, copies, sourceOf));
-    return { profile, file, fits: [], copies, text, changed: text !== current };
+    return { profile, file, fits: [], fillsBy, copies, text, changed: text !== current };
   }
   const fits = fitProfile(resolved, measurementsOf(profile), zooCards());
   const measurements = relative(PACKAGE_ROOT, measurementFile(profile));
   const text = fits.length === 0 ? current : formatProfile(withFits(document, fits, measurements));
-  return { profile, file, fits, copies, text, changed: text !== current };
+  return { profile, file, fits, fillsBy, copies, text, changed: text !== current };
 }
 
 /** One measurement beside its prediction. */

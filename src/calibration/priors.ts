@@ -22,7 +22,7 @@
  * out. The spreads are wide (a factor 3-10) so that the data decide
  * wherever there are data.
  */
-import type { Processor } from '../fleet/profiles.js';
+import type { HardwareProfile, Processor } from '../fleet/profiles.js';
 import type { OperatorClass } from '../fleet/roofline.js';
 
 /** A log-normal prior: median `value`, one standard deviation = a factor `spread`. */
@@ -125,3 +125,18 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
     callOverheadS: wide(1e-4),
   },
 };
+
+/**
+ * A profile's priors: its processor kind's, except that a weight-stationary
+ * systolic array of side N fills by output positions (roofline.ts), and
+ * each weight tile pays about N positions to fill the array and N to drain
+ * it, so half its rate comes at about 2N positions (an estimate from how
+ * such arrays run, e.g. Jouppi et al. 2017 on the TPU's; spread 3 for what
+ * the compiler overlaps).
+ */
+export function priorsOf(profile: Pick<HardwareProfile, 'processor' | 'systolicArray'>): Priors {
+  const priors = PRIORS[profile.processor];
+  return profile.systolicArray === undefined
+    ? priors
+    : { ...priors, halfOutputs: loose(2 * profile.systolicArray) };
+}

@@ -24,7 +24,7 @@ export function registerCalibrate(program: Command): void {
           continue;
         }
         console.log(`${name}:`);
-        for (const fit of result.fits) console.log(`  ${describeFit(fit)}`);
+        for (const fit of result.fits) console.log(`  ${describeFit(fit, result.fillsBy)}`);
         for (const [precision, from] of result.copies)
           console.log(`  ${precision}: copies ${from}'s fitted rate and parameters`);
         if (options.write && result.changed) writeFileSync(result.file, result.text);
@@ -61,7 +61,7 @@ export function registerCalibrate(program: Command): void {
 
 type Fit = Awaited<ReturnType<typeof import('../api/calibrate.js')['calibrate']>>['fits'][number];
 
-function describeFit(fit: Fit): string {
+function describeFit(fit: Fit, fillsBy: string): string {
   const c = fit.calibration;
   const how =
     fit.transferredFrom === undefined
@@ -70,7 +70,7 @@ function describeFit(fit: Fit): string {
   const e = c.efficiency;
   return (
     `${fit.precision}: rate ${fit.achievableFlops.toPrecision(4)} op/s, efficiency dw ${e.depthwise} pw ${e.pointwise} ` +
-    `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} outputs${c.halfDepth === undefined ? '' : `, half-depth ${c.halfDepth} MACs`}, bandwidth x${c.bandwidthFactor}, ` +
+    `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} ${fillsBy}${c.halfDepth === undefined ? '' : `, half-depth ${c.halfDepth} MACs`}, bandwidth x${c.bandwidthFactor}, ` +
     `per layer ${(c.layerOverheadS * 1e6).toPrecision(4)} us, per call ${(c.callOverheadS * 1e6).toPrecision(4)} us (${how})`
   );
 }

@@ -140,6 +140,12 @@ export const profileSchema = z
     label: z.string(),
     tier: z.enum(TIERS),
     processor: z.enum(PROCESSORS).default('cpu'),
+    systolicArray: z
+      .strictObject({ value: z.number().int().positive(), source: z.string(), note: z.string() })
+      .optional()
+      .describe(
+        'Side of a weight-stationary systolic array (an Edge TPU): layers fill it by output positions',
+      ),
     compute: z.partialRecord(z.enum(PRECISIONS), precisionEntry),
     fallback: z.partialRecord(z.enum(PRECISIONS), z.enum(PRECISIONS)).default({}),
     memory: z
@@ -267,6 +273,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     memoryBytes: p.memory.capacity.value,
     memoryBandwidthBps: p.memory.bandwidth.value,
     ...(CONCAT_IN_PLACE.includes(p.processor) && { concatInPlace: true }),
+    ...(p.systolicArray && { systolicArray: p.systolicArray.value }),
     ...(p.memory.weightCache &&
       p.memory.weightStream && {
         weightCache: {

@@ -68,7 +68,8 @@ export interface LatencyCalibration {
    * what fills a device: a GPU needs tens of thousands of threads in flight
    * whatever each computes, so a small late layer of ResNet-50 at batch 1
    * runs far below the rate while a large element-wise add costs only its
-   * bytes. 0 = always at the rate.
+   * bytes. On a device with a `systolicArray` it counts output positions.
+   * 0 = always at the rate.
    */
   halfOutputs: number;
   /**
@@ -138,6 +139,15 @@ export interface DeviceCompute {
    * inputs like any element-wise layer (TFLite's and XNNPACK's CPU kernels).
    */
   concatInPlace?: boolean;
+  /**
+   * Side of a weight-stationary systolic array (an Edge TPU's): each tile of
+   * weights stays in the array while every output position streams through
+   * it, and each tile pays the array's fill and drain (about twice its side,
+   * in positions) whatever its channels, so a layer's arithmetic fills the
+   * device by its output positions, not its output elements: `halfOutputs`
+   * counts positions. Absent = the device fills by output elements.
+   */
+  systolicArray?: number;
 }
 
 /** See {@link DeviceCompute.weightCache}. */
@@ -229,7 +239,8 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * With a calibration, the arithmetic of layer l of class k takes
  * (w / (e_k x speedup_l)) x (1 + halfOutputs / n) x (1 + halfDepth / K) / F
  * at work w = b x flops_l, n = b x its output elements (its horizontal-fusion
- * group's, see horizontalFusion) and K its multiply-accumulates per output
+ * group's, see horizontalFusion; on a systolic array, its output positions)
+ * and K its multiply-accumulates per output
  * (layers that multiply only): its class's rate F x e_k, reached as the
  * outputs fill the device and as each output's reduction outgrows its fixed
  * cost; its memory traffic moves at BW x bandwidthFactor; the larger of the
@@ -289,8 +300,9 @@ export function inferenceTime(
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
     const efficiency = calibration.efficiency[operatorClass(layer)];
     const work = batch * layer.flops;
-    const outputs = batch * Math.max(fusion.outputs[i - from] as number, 1);
-    const fill = 1 + calibration.halfOutputs / outputs;
+    const filling =
+      device.systolicArray === undefined ? (fusion.outputs[i - from] as number) : positions(layer);
+    const fill = 1 + calibration.halfOutputs / (batch * Math.max(filling, 1));
     // K = flops / (2 x outputs): the multiply-accumulates behind each output.
     const depth =
       halfDepth > 0 && layer.flops > 0 && MAC_KINDS.includes(layer.kind)
@@ -322,6 +334,11 @@ export function inferenceTime(
     boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
     overheadS,
   };
+}
+
+/** A layer's output positions: its output elements over its channels (the last axis). */
+function positions(layer: LayerCost): number {
+  return layer.outputElements / (layer.outputShape[layer.outputShape.length - 1] ?? 1);
 }
 
 /** No calibration: every class at the achievable rate, no overheads. */
