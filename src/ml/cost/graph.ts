@@ -4,7 +4,8 @@ import { type CostCard, elements, type LayerCost, makeCard } from './card.js';
  * A small functional language for describing a model's layer graph by shape
  * inference: give the input shape and the layers, and every layer's output
  * shape, parameters and FLOPs follow. Sequences, named blocks, residual
- * connections and parallel branches cover ResNet, MobileNetV2 and the like:
+ * connections, gates and parallel branches cover ResNet, MobileNetV2,
+ * squeeze-and-excitation and the like:
  *
  * ```ts
  * sequential('tiny', [28, 28, 1], [
@@ -93,9 +94,12 @@ export function block(prefix: string, blocks: readonly Block[]): Block {
   return (input, graph) => graph.within(prefix, () => sequence(blocks)(input, graph));
 }
 
+/** How `parallel` merges its branches. */
+export type Merge = 'add' | 'concat' | 'multiply';
+
 /** Options for merging branches. */
 export interface MergeOptions {
-  /** Name of the merge layer (default: its kind, `add` or `concat`). */
+  /** Name of the merge layer (default: its kind, `add`, `concat` or `multiply`). */
   name?: string;
   /** Activation fused into the merge, e.g. ResNet's ReLU after the add. */
   activation?: string;
@@ -104,19 +108,18 @@ export interface MergeOptions {
 /**
  * Branches that all read the same input and are merged: `add` needs equal
  * shapes; `concat` joins along the last axis and needs the other dimensions
- * equal. An empty branch is the identity (a shortcut).
+ * equal; `multiply` takes the element-wise product and broadcasts as NumPy
+ * does (shapes aligned at the last axis, each axis equal or 1). An empty
+ * branch is the identity (a shortcut).
  */
 export function parallel(
   branches: readonly (readonly Block[])[],
-  merge: 'add' | 'concat',
+  merge: Merge,
   options: MergeOptions = {},
 ): Block {
   return (input, graph) => {
     const outputs = branches.map((b) => sequence(b)(input, graph));
-    const cost =
-      merge === 'add'
-        ? addCost(outputs.map((t) => t.shape))
-        : concatCost(outputs.map((t) => t.shape));
+    const cost = MERGE_COSTS[merge](outputs.map((t) => t.shape));
     if (options.activation !== undefined) cost.activation = options.activation;
     return graph.push(cost, outputs, options.name);
   };
@@ -133,15 +136,30 @@ export function residual(main: readonly Block[], options: ResidualOptions = {}):
   return parallel([main, options.shortcut ?? []], 'add', options);
 }
 
+/**
+ * `x * gate(x)`: the input scaled element-wise by a gate computed from it,
+ * which may broadcast; squeeze-and-excitation (Hu et al. 2018) scales an
+ * `[h, w, c]` map by a `[1, 1, c]` gate of channel weights.
+ */
+export function scale(gate: readonly Block[], options: MergeOptions = {}): Block {
+  return parallel([[], gate], 'multiply', options);
+}
+
+const MERGE_COSTS: Readonly<
+  Record<Merge, (shapes: readonly (readonly number[])[]) => LayerShapeCost>
+> = {
+  add: addCost,
+  concat: concatCost,
+  multiply: multiplyCost,
+};
+
 /** Element-wise sum of equal shapes: one addition per element per extra operand. */
 function addCost(shapes: readonly (readonly number[])[]): LayerShapeCost {
   const first = shapes[0];
   if (first === undefined || shapes.length < 2) throw new Error('add needs at least two inputs');
   for (const shape of shapes) {
     if (shape.join('x') !== first.join('x')) {
-      throw new Error(
-        `add needs equal shapes (got ${shapes.map((s) => `[${s.join(', ')}]`).join(' and ')})`,
-      );
+      throw new Error(`add needs equal shapes (got ${listShapes(shapes)})`);
     }
   }
   const n = elements(first);
@@ -163,7 +181,7 @@ function concatCost(shapes: readonly (readonly number[])[]): LayerShapeCost {
   for (const shape of shapes) {
     if (shape.length !== first.length || shape.slice(0, -1).join('x') !== leading) {
       throw new Error(
-        `concat needs shapes equal but for the last axis (got ${shapes.map((s) => `[${s.join(', ')}]`).join(' and ')})`,
+        `concat needs shapes equal but for the last axis (got ${listShapes(shapes)})`,
       );
     }
   }
@@ -171,4 +189,44 @@ function concatCost(shapes: readonly (readonly number[])[]): LayerShapeCost {
   const outputShape = [...first.slice(0, -1), channels];
   const n = elements(outputShape);
   return { kind: 'concat', flops: 0, params: 0, inputElements: n, outputElements: n, outputShape };
+}
+
+/**
+ * Element-wise product, broadcast as NumPy does: one multiplication per
+ * output element per extra operand; every operand is read in full.
+ */
+function multiplyCost(shapes: readonly (readonly number[])[]): LayerShapeCost {
+  if (shapes.length < 2) throw new Error('multiply needs at least two inputs');
+  const outputShape = broadcastShape(shapes);
+  const n = elements(outputShape);
+  return {
+    kind: 'multiply',
+    flops: (shapes.length - 1) * n,
+    params: 0,
+    inputElements: shapes.reduce((sum, s) => sum + elements(s), 0),
+    outputElements: n,
+    outputShape,
+  };
+}
+
+/** The shape operands broadcast to, aligned at their last axis; each axis must be equal or 1. */
+function broadcastShape(shapes: readonly (readonly number[])[]): number[] {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const shape: number[] = [];
+  for (let fromEnd = 1; fromEnd <= rank; fromEnd++) {
+    const sizes = shapes.map((s) => s[s.length - fromEnd] ?? 1);
+    const size = Math.max(...sizes);
+    if (sizes.some((n) => n !== 1 && n !== size)) {
+      throw new Error(
+        `multiply needs shapes that broadcast, each axis equal or 1 (got ${listShapes(shapes)})`,
+      );
+    }
+    shape.unshift(size);
+  }
+  return shape;
+}
+
+/** `[56, 56, 72] and [1, 1, 40]`, for error messages. */
+function listShapes(shapes: readonly (readonly number[])[]): string {
+  return shapes.map((s) => `[${s.join(', ')}]`).join(' and ');
 }

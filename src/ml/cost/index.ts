@@ -16,8 +16,15 @@ export {
   PRECISIONS,
   weightBytes,
 } from './card.js';
-export type { Block, LayerShapeCost, MergeOptions, ResidualOptions, Tensor } from './graph.js';
-export { block, GraphBuilder, parallel, residual, sequence, sequential } from './graph.js';
+export type {
+  Block,
+  LayerShapeCost,
+  Merge,
+  MergeOptions,
+  ResidualOptions,
+  Tensor,
+} from './graph.js';
+export { block, GraphBuilder, parallel, residual, scale, sequence, sequential } from './graph.js';
 export type {
   Conv2dOptions,
   DenseOptions,
@@ -47,12 +54,14 @@ export type {
   ResNet8Options,
   ResNet18Options,
   ResNet50Options,
+  SqueezeExcitationOptions,
   SqueezeNet11Options,
   ZooOptions,
 } from './zoo/index.js';
 export {
   alexNet,
   dsCnn,
+  efficientNetB0,
   efficientNetLite0,
   fcAutoencoder,
   fedAvgCnn,
@@ -60,9 +69,11 @@ export {
   MODEL_ZOO,
   mobileNetV1,
   mobileNetV2,
+  mobileNetV3Large,
   resNet8,
   resNet18,
   resNet50,
+  squeezeExcitation,
   squeezeNet11,
   ssdMobileNetV1,
   ssdMobileNetV2,

@@ -174,6 +174,7 @@ describe('every zoo card', () => {
     expect(Object.keys(MODEL_ZOO).sort()).toEqual([
       'alexnet',
       'ds-cnn',
+      'efficientnet-b0',
       'efficientnet-lite0',
       'fc-autoencoder',
       'fedavg-cnn',
@@ -182,6 +183,7 @@ describe('every zoo card', () => {
       'mobilenet-v1',
       'mobilenet-v1-0.25-96',
       'mobilenet-v2',
+      'mobilenet-v3-large',
       'resnet-101',
       'resnet-18',
       'resnet-18-caffe',

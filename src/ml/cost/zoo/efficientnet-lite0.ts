@@ -26,8 +26,12 @@ import { type Block, block, residual, sequential } from '../graph.js';
 import { dense, globalAvgPool } from '../layers.js';
 import { type BatchNormMode, convBn, depthwiseBn, type ZooOptions } from './conv-bn.js';
 
-/** The B0 stages: repeats, kernel, first stride, expansion ratio, output channels. */
-const STAGES: readonly {
+/**
+ * The B0 stages (Table 1): repeats, kernel, first stride, expansion ratio,
+ * output channels; the stem gives the first stage 32 input channels.
+ * Shared with `efficientnet-b0.ts`.
+ */
+export const B0_STAGES: readonly {
   repeats: number;
   kernel: number;
   stride: number;
@@ -48,7 +52,7 @@ export function efficientNetLite0(options: ZooOptions = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
   const blocks: Block[] = [];
   let channels = 32;
-  for (const { repeats, kernel, stride, expand, filters } of STAGES) {
+  for (const { repeats, kernel, stride, expand, filters } of B0_STAGES) {
     for (let i = 0; i < repeats; i++) {
       const s = i === 0 ? stride : 1;
       blocks.push(mbConv(blocks.length, channels, { kernel, stride: s, expand, filters }, mode));

@@ -1,12 +1,14 @@
 import type { CostCard } from '../card.js';
 import { alexNet } from './alexnet.js';
 import { dsCnn } from './ds-cnn.js';
+import { efficientNetB0 } from './efficientnet-b0.js';
 import { efficientNetLite0 } from './efficientnet-lite0.js';
 import { fcAutoencoder } from './fc-autoencoder.js';
 import { fedAvgCnn } from './fedavg-cnn.js';
 import { inceptionV1 } from './inception-v1.js';
 import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
+import { mobileNetV3Large } from './mobilenet-v3.js';
 import { resNet8 } from './resnet-8.js';
 import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
@@ -18,6 +20,7 @@ import { vgg16 } from './vgg-16.js';
 export { alexNet } from './alexnet.js';
 export type { BatchNormMode, ZooOptions } from './conv-bn.js';
 export { dsCnn } from './ds-cnn.js';
+export { efficientNetB0 } from './efficientnet-b0.js';
 export { efficientNetLite0 } from './efficientnet-lite0.js';
 export { fcAutoencoder } from './fc-autoencoder.js';
 export { fedAvgCnn } from './fedavg-cnn.js';
@@ -26,12 +29,15 @@ export { inceptionV1 } from './inception-v1.js';
 export type { MobileNetV1Options } from './mobilenet-v1.js';
 export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
+export { mobileNetV3Large } from './mobilenet-v3.js';
 export type { ResNet8Options } from './resnet-8.js';
 export { resNet8 } from './resnet-8.js';
 export type { ResNet18Options } from './resnet-18.js';
 export { resNet18 } from './resnet-18.js';
 export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
+export type { SqueezeExcitationOptions } from './squeeze-excitation.js';
+export { squeezeExcitation } from './squeeze-excitation.js';
 export type { SqueezeNet11Options } from './squeezenet.js';
 export { squeezeNet11 } from './squeezenet.js';
 export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
@@ -47,7 +53,10 @@ export { vgg16 } from './vgg-16.js';
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
  * benchmark runs; `resnet-101` and `wide-resnet-50-2` are torchvision's;
  * `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it, and
- * `squeezenet-1.1-torchvision` pytorch/vision's).
+ * `squeezenet-1.1-torchvision` pytorch/vision's; `mobilenet-v3-large` and
+ * `efficientnet-b0` are torchvision's, with squeeze-and-excitation, the
+ * models of Qualcomm AI Hub's table, while `efficientnet-lite0` is the
+ * TFLite variant without it).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -76,4 +85,6 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'squeezenet-1.1-torchvision': () => squeezeNet11({ variant: 'torchvision' }),
   'resnet-101': () => resNet50({ depth: 101 }),
   'wide-resnet-50-2': () => resNet50({ widen: 2 }),
+  'mobilenet-v3-large': () => mobileNetV3Large(),
+  'efficientnet-b0': () => efficientNetB0(),
 };

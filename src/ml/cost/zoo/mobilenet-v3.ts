@@ -1,0 +1,124 @@
+/**
+ * MobileNetV3-Large as torchvision builds it (`tv_models.mobilenet_v3_large`,
+ * the model Qualcomm AI Hub benchmarks), 224x224x3 input, 1000 ImageNet
+ * classes.
+ *
+ * Howard et al. "Searching for MobileNetV3." ICCV 2019 (arXiv:1905.02244),
+ * Table 1. Read from pytorch/vision `torchvision/models/mobilenetv3.py`
+ * (commit 2f7f558158c83c8119a02cd2446d85cd3c4c20e9): `_mobilenet_v3_conf`'s
+ * `inverted_residual_setting` (the table below), a stem of 16 filters (3x3,
+ * stride 2, hard-swish), a last 1x1 convolution of 6 x 160 = 960 filters
+ * (hard-swish), global average pooling, and a classifier
+ * Linear(960, 1280) + Hardswish + Dropout(0.2) + Linear(1280, 1000). Each
+ * block: a 1x1 expansion (absent when the expanded width equals the input's),
+ * a depthwise convolution, squeeze-and-excitation when the row says so, a
+ * linear 1x1 projection, and a residual add when the stride is 1 and the
+ * channels match. Convolutions are `Conv2dNormActivation`: no bias, batch
+ * norm, then ReLU or hard-swish; padding (k - 1) / 2, which gives the same
+ * maps as `same`. The SE has `_make_divisible(expanded // 4, 8)` squeeze
+ * channels, ReLU inside and hard-sigmoid on the gate (`partial(SElayer,
+ * scale_activation=nn.Hardsigmoid)`, SElayer being torchvision.ops'
+ * SqueezeExcitation, whose default inner activation is ReLU: pytorch.org/
+ * vision/stable/generated/torchvision.ops.SqueezeExcitation.html).
+ *
+ * Published (the same file, `MobileNet_V3_Large_Weights.IMAGENET1K_V1`):
+ * `num_params` 5,483,032 and `_ops` 0.217 (shown as GFLOPS 0.22 on
+ * pytorch.org/vision/stable/models/generated/torchvision.models.mobilenet_v3_large.html).
+ * The card counts 5,483,032 parameters with BN kept separate (5,470,832
+ * folded) and 216,589,760 multiply-accumulates in its convolutions and
+ * linear layers (212,573,760 in the backbone, 1,507,200 in the SE
+ * convolutions, 2,508,800 in the classifier), which rounds to `_ops`; that
+ * `_ops` counts multiply-adds is inferred from this agreement, not stated.
+ * Layer names follow torchvision's module paths: `features_4_se_fc1` is
+ * `features.4.block.2.fc1`, `classifier_3` is `classifier.3`.
+ */
+import type { CostCard } from '../card.js';
+import { type Block, block, residual, sequential } from '../graph.js';
+import { dense, globalAvgPool } from '../layers.js';
+import { type BatchNormMode, convBn, depthwiseBn, type ZooOptions } from './conv-bn.js';
+import { squeezeExcitation } from './squeeze-excitation.js';
+
+/** One row of `inverted_residual_setting`, in its column order. */
+interface Bneck {
+  input: number;
+  kernel: number;
+  expanded: number;
+  filters: number;
+  se: boolean;
+  activation: 'relu' | 'hardswish';
+  stride: number;
+}
+
+const RE = 'relu';
+const HS = 'hardswish';
+
+/** `bneck_conf(input, kernel, expanded, out, use_se, activation, stride, dilation 1)` for mobilenet_v3_large. */
+const BNECKS: readonly Bneck[] = [
+  { input: 16, kernel: 3, expanded: 16, filters: 16, se: false, activation: RE, stride: 1 },
+  { input: 16, kernel: 3, expanded: 64, filters: 24, se: false, activation: RE, stride: 2 },
+  { input: 24, kernel: 3, expanded: 72, filters: 24, se: false, activation: RE, stride: 1 },
+  { input: 24, kernel: 5, expanded: 72, filters: 40, se: true, activation: RE, stride: 2 },
+  { input: 40, kernel: 5, expanded: 120, filters: 40, se: true, activation: RE, stride: 1 },
+  { input: 40, kernel: 5, expanded: 120, filters: 40, se: true, activation: RE, stride: 1 },
+  { input: 40, kernel: 3, expanded: 240, filters: 80, se: false, activation: HS, stride: 2 },
+  { input: 80, kernel: 3, expanded: 200, filters: 80, se: false, activation: HS, stride: 1 },
+  { input: 80, kernel: 3, expanded: 184, filters: 80, se: false, activation: HS, stride: 1 },
+  { input: 80, kernel: 3, expanded: 184, filters: 80, se: false, activation: HS, stride: 1 },
+  { input: 80, kernel: 3, expanded: 480, filters: 112, se: true, activation: HS, stride: 1 },
+  { input: 112, kernel: 3, expanded: 672, filters: 112, se: true, activation: HS, stride: 1 },
+  { input: 112, kernel: 5, expanded: 672, filters: 160, se: true, activation: HS, stride: 2 },
+  { input: 160, kernel: 5, expanded: 960, filters: 160, se: true, activation: HS, stride: 1 },
+  { input: 160, kernel: 5, expanded: 960, filters: 160, se: true, activation: HS, stride: 1 },
+];
+
+/** The MobileNetV3-Large cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
+export function mobileNetV3Large(options: ZooOptions = {}): CostCard {
+  const mode = options.batchNorm ?? 'folded';
+  return sequential(
+    'mobilenet-v3-large',
+    [224, 224, 3],
+    [
+      ...convBn({ name: 'features_0', filters: 16, kernel: 3, stride: 2, activation: HS }, mode),
+      ...BNECKS.map((spec, i) => invertedResidual(`features_${i + 1}`, spec, mode)),
+      ...convBn({ name: 'features_16', filters: 960, kernel: 1, activation: HS }, mode),
+      globalAvgPool({ name: 'avgpool' }),
+      dense({ name: 'classifier_0', units: 1280, activation: HS }),
+      dense({ name: 'classifier_3', units: 1000 }),
+    ],
+  );
+}
+
+/**
+ * torchvision's `_make_divisible(v, 8)`: the multiple of 8 nearest `v` (at
+ * least 8), raised by 8 when that falls more than 10% below `v`
+ * (pytorch/vision `torchvision/models/mobilenetv2.py`, commit
+ * 9173b13b7ed3f9cc2426fe84aa15b47969a69828).
+ */
+function makeDivisible8(v: number): number {
+  const rounded = Math.max(8, Math.floor((v + 4) / 8) * 8);
+  return rounded < 0.9 * v ? rounded + 8 : rounded;
+}
+
+/** Expand (1x1) -> depthwise -> SE (when the row says so) -> project (1x1, linear), plus the input when shapes match. */
+function invertedResidual(prefix: string, spec: Bneck, mode: BatchNormMode): Block {
+  const { input, kernel, expanded, filters, se, activation, stride } = spec;
+  const body = [
+    ...(expanded === input
+      ? []
+      : convBn({ name: 'expand', filters: expanded, kernel: 1, activation }, mode)),
+    ...depthwiseBn({ name: 'depthwise', kernel, stride, activation }, mode),
+    ...(se
+      ? [
+          squeezeExcitation({
+            channels: expanded,
+            squeeze: makeDivisible8(Math.floor(expanded / 4)),
+            activation: 'relu',
+            gate: 'hardsigmoid',
+          }),
+        ]
+      : []),
+    ...convBn({ name: 'project', filters, kernel: 1 }, mode),
+  ];
+  const skip = stride === 1 && input === filters;
+  return block(prefix, skip ? [residual(body)] : body);
+}
