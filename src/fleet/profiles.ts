@@ -101,6 +101,20 @@ const share = z.union([
   }),
 ]);
 
+/** A count of array rows, sourced like a figure, or bare (from a scenario override). */
+const side = z.union([
+  z
+    .number()
+    .int()
+    .positive()
+    .transform((v) => ({ value: v, source: 'scenario', note: undefined as string | undefined })),
+  z.strictObject({
+    value: z.number().int().positive(),
+    source: z.string(),
+    note: z.string().optional(),
+  }),
+]);
+
 /**
  * Language-model serving on the class (src/fleet/llm-timing.ts): the memory a
  * model may use and the bandwidth its weights stream at when they differ from
@@ -140,8 +154,7 @@ export const profileSchema = z
     label: z.string(),
     tier: z.enum(TIERS),
     processor: z.enum(PROCESSORS).default('cpu'),
-    systolicArray: z
-      .strictObject({ value: z.number().int().positive(), source: z.string(), note: z.string() })
+    systolicArray: side
       .optional()
       .describe(
         'Side of a weight-stationary systolic array (an Edge TPU): layers fill it by output positions',

@@ -205,6 +205,13 @@ describe('a systolic array', () => {
     expect(priorsOf(library.resolve('phone-flagship'))).toBe(PRIORS.npu);
     expect(calibrate('coral-dev-board').fillsBy).toBe('positions');
   });
+
+  it('takes a bare side from a scenario override and refuses one that is not a whole number', () => {
+    expect(library.resolve('coral-dev-board', { systolicArray: 32 }).systolicArray).toBe(32);
+    expect(() => library.resolve('phone-flagship', { systolicArray: 0.5 })).toThrow(
+      /systolicArray/,
+    );
+  });
 });
 
 describe('a weight cache', () => {
