@@ -50,6 +50,7 @@ export { costCardSchema, parseCostCard } from './schema.js';
 export type {
   BatchNormMode,
   InceptionV1Options,
+  InceptionV3Options,
   MobileNetV1Options,
   ResNet8Options,
   ResNet18Options,
@@ -60,16 +61,19 @@ export type {
 } from './zoo/index.js';
 export {
   alexNet,
+  denseNet121,
   dsCnn,
   efficientNetB0,
   efficientNetLite0,
   fcAutoencoder,
   fedAvgCnn,
   inceptionV1,
+  inceptionV3,
   MODEL_ZOO,
   mobileNetV1,
   mobileNetV2,
   mobileNetV3Large,
+  mobileNetV3Small,
   resNet8,
   resNet18,
   resNet50,

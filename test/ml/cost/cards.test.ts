@@ -173,6 +173,7 @@ describe('every zoo card', () => {
   it('is listed under mobilenet-v2, resnet-50 and fedavg-cnn', () => {
     expect(Object.keys(MODEL_ZOO).sort()).toEqual([
       'alexnet',
+      'densenet-121',
       'ds-cnn',
       'efficientnet-b0',
       'efficientnet-lite0',
@@ -180,10 +181,13 @@ describe('every zoo card', () => {
       'fedavg-cnn',
       'inception-v1',
       'inception-v1-slim',
+      'inception-v3',
+      'inception-v3-224',
       'mobilenet-v1',
       'mobilenet-v1-0.25-96',
       'mobilenet-v2',
       'mobilenet-v3-large',
+      'mobilenet-v3-small',
       'resnet-101',
       'resnet-18',
       'resnet-18-caffe',

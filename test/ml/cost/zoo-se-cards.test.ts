@@ -13,17 +13,20 @@ import {
   efficientNetLite0,
   mobileNetV3Large,
 } from '../../../src/ml/cost/zoo/index.js';
+import { mobileNetV3Small } from '../../../src/ml/cost/zoo/mobilenet-v3.js';
 import { layer, sum } from '../../helpers/cards.js';
 
 /**
- * Cards with squeeze-and-excitation, torchvision's MobileNetV3-Large and
- * EfficientNet-B0 (Qualcomm AI Hub's models), and the broadcast multiply
+ * Cards with squeeze-and-excitation, torchvision's MobileNetV3-Large, -Small
+ * and EfficientNet-B0 (Qualcomm AI Hub's models), and the broadcast multiply
  * they need. Published figures: torchvision's weight docs,
  * pytorch.org/vision/stable/models/generated/torchvision.models.mobilenet_v3_large.html
  * (num_params 5483032, GFLOPS 0.22; `_ops` 0.217 in pytorch/vision
  * torchvision/models/mobilenetv3.py at 2f7f558158c83c8119a02cd2446d85cd3c4c20e9)
  * and .../torchvision.models.efficientnet_b0.html (num_params 5288548,
- * GFLOPS 0.39).
+ * GFLOPS 0.39). MobileNetV3-Small: `MobileNet_V3_Small_Weights.IMAGENET1K_V1`
+ * in the same mobilenetv3.py at 2f7f558 (num_params 2542856, `_ops` 0.057,
+ * 0.06 to two places as the model pages round).
  */
 
 const seMacs = (card: CostCard) =>
@@ -138,6 +141,58 @@ describe('MobileNetV3-Large (torchvision)', () => {
     expect(layer(separate, 'features_4_se_fc1').params).toBe(72 * 24 + 24);
     expect(layer(separate, 'features_4_expand').params).toBe(24 * 72);
     expect(layer(separate, 'features_4_expand_bn').params).toBe(2 * 72);
+  });
+});
+
+describe('MobileNetV3-Small (torchvision)', () => {
+  const card = mobileNetV3Small();
+
+  it('has torchvision’s 2,542,856 parameters with BN kept separate', () => {
+    expect(mobileNetV3Small({ batchNorm: 'separate' }).params).toBe(2_542_856);
+  });
+
+  it('does 56.5 M multiply-adds in its convolutions and linear layers: torchvision’s 0.057 (0.06) G', () => {
+    const macs = multiplyAccumulates(card);
+    expect(Math.abs(macs / 1e9 - 0.06)).toBeLessThanOrEqual(0.005);
+    expect(Math.abs(macs / 1e9 - 0.057)).toBeLessThanOrEqual(0.0005);
+    // Backbone 54,437,824 (the card's own count, not published) + SE 458,752 (below)
+    // + classifier 576 x 1024 + 1024 x 1000 = 1,613,824.
+    expect(macs).toBe(56_510_400);
+    expect(layer(card, 'classifier_0').flops / 2 + layer(card, 'classifier_3').flops / 2).toBe(
+      1_613_824,
+    );
+  });
+
+  it('spends 458,752 multiply-adds in its nine SE blocks, 2 x expanded x squeeze each', () => {
+    // Block 1: 2 x 16 x 8 = 256; 4: 2 x 96 x 24 = 4,608; 5, 6: 2 x 240 x 64 = 30,720 each;
+    // 7: 2 x 120 x 32 = 7,680; 8: 2 x 144 x 40 = 11,520; 9: 2 x 288 x 72 = 41,472;
+    // 10, 11: 2 x 576 x 144 = 165,888 each.
+    expect(card.layers.filter((l) => l.kind === 'multiply').length).toBe(9);
+    expect(seMacs(card)).toBe(458_752);
+  });
+
+  it('opens with a block of no expansion that strides to [56, 56, 16] and squeezes 16 // 4 = 4 up to 8', () => {
+    expect(card.layers.some((l) => l.name === 'features_1_expand')).toBe(false);
+    expect(layer(card, 'features_1_depthwise').outputShape).toEqual([56, 56, 16]);
+    expect(layer(card, 'features_1_se_fc1').outputShape).toEqual([1, 1, 8]);
+    expect(layer(card, 'features_1_se_fc1').params).toBe(16 * 8 + 8);
+    expect(card.layers.some((l) => l.name === 'features_1_add')).toBe(false);
+  });
+
+  it('rounds 240 / 4 = 60 up to 64 and adds the input back in blocks 3, 5, 6, 8, 10 and 11', () => {
+    expect(layer(card, 'features_5_se_fc1').outputShape).toEqual([1, 1, 64]);
+    const adds = card.layers.filter((l) => l.kind === 'add').map((l) => l.name);
+    expect(adds).toEqual([3, 5, 6, 8, 10, 11].map((i) => `features_${i}_add`));
+  });
+
+  it('ends with a 1x1 to 6 x 96 = 576, Linear(576, 1024) and Linear(1024, 1000)', () => {
+    const lastConv = layer(card, 'features_12');
+    expect(lastConv.outputShape).toEqual([7, 7, 576]);
+    expect(lastConv.activation).toBe('hardswish');
+    expect(layer(card, 'classifier_0').params).toBe(576 * 1024 + 1024);
+    const last = card.layers[card.layers.length - 1];
+    expect(last?.name).toBe('classifier_3');
+    expect(last?.params).toBe(1024 * 1000 + 1000);
   });
 });
 

@@ -1,14 +1,16 @@
 import type { CostCard } from '../card.js';
 import { alexNet } from './alexnet.js';
+import { denseNet121 } from './densenet.js';
 import { dsCnn } from './ds-cnn.js';
 import { efficientNetB0 } from './efficientnet-b0.js';
 import { efficientNetLite0 } from './efficientnet-lite0.js';
 import { fcAutoencoder } from './fc-autoencoder.js';
 import { fedAvgCnn } from './fedavg-cnn.js';
 import { inceptionV1 } from './inception-v1.js';
+import { inceptionV3 } from './inception-v3.js';
 import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
-import { mobileNetV3Large } from './mobilenet-v3.js';
+import { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
 import { resNet8 } from './resnet-8.js';
 import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
@@ -19,6 +21,7 @@ import { vgg16 } from './vgg-16.js';
 
 export { alexNet } from './alexnet.js';
 export type { BatchNormMode, ZooOptions } from './conv-bn.js';
+export { denseNet121 } from './densenet.js';
 export { dsCnn } from './ds-cnn.js';
 export { efficientNetB0 } from './efficientnet-b0.js';
 export { efficientNetLite0 } from './efficientnet-lite0.js';
@@ -26,10 +29,12 @@ export { fcAutoencoder } from './fc-autoencoder.js';
 export { fedAvgCnn } from './fedavg-cnn.js';
 export type { InceptionV1Options } from './inception-v1.js';
 export { inceptionV1 } from './inception-v1.js';
+export type { InceptionV3Options } from './inception-v3.js';
+export { inceptionV3 } from './inception-v3.js';
 export type { MobileNetV1Options } from './mobilenet-v1.js';
 export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
-export { mobileNetV3Large } from './mobilenet-v3.js';
+export { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
 export type { ResNet8Options } from './resnet-8.js';
 export { resNet8 } from './resnet-8.js';
 export type { ResNet18Options } from './resnet-18.js';
@@ -53,10 +58,12 @@ export { vgg16 } from './vgg-16.js';
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
  * benchmark runs; `resnet-101` and `wide-resnet-50-2` are torchvision's;
  * `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it, and
- * `squeezenet-1.1-torchvision` pytorch/vision's; `mobilenet-v3-large` and
- * `efficientnet-b0` are torchvision's, with squeeze-and-excitation, the
- * models of Qualcomm AI Hub's table, while `efficientnet-lite0` is the
- * TFLite variant without it).
+ * `squeezenet-1.1-torchvision` pytorch/vision's; `mobilenet-v3-large`,
+ * `mobilenet-v3-small` and `efficientnet-b0` are torchvision's, with
+ * squeeze-and-excitation, the models of Qualcomm AI Hub's table, while
+ * `efficientnet-lite0` is the TFLite variant without it; `inception-v3`
+ * (299x299, without its training-only auxiliary head; `inception-v3-224` at
+ * the 224x224 AI Hub times it at) and `densenet-121` are torchvision's).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -87,4 +94,8 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'wide-resnet-50-2': () => resNet50({ widen: 2 }),
   'mobilenet-v3-large': () => mobileNetV3Large(),
   'efficientnet-b0': () => efficientNetB0(),
+  'mobilenet-v3-small': () => mobileNetV3Small(),
+  'inception-v3': () => inceptionV3(),
+  'inception-v3-224': () => inceptionV3({ resolution: 224 }),
+  'densenet-121': () => denseNet121(),
 };
