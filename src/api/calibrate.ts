@@ -1,5 +1,6 @@
 /** Entry point of `edgesim calibrate` and `edgesim fidelity`, loaded by the CLI only when they run. */
 
+export { fidelityChart } from '../calibration/fidelity-chart.js';
 export {
   alignedTable,
   fidelityRowTable,
@@ -16,3 +17,4 @@ export {
   type PrecisionFit,
   profileNames,
 } from '../calibration/index.js';
+export { renderSvg } from '../report/svg.js';

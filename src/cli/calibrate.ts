@@ -45,18 +45,39 @@ export function registerCalibrate(program: Command): void {
     .argument('[profile...]', 'profile names (default: all)')
     .option('--csv <file>', 'also write every row as CSV')
     .option('--markdown', 'print the summary and rows as Markdown tables')
-    .action(async (names: string[], options: { csv?: string; markdown?: boolean }) => {
-      const { alignedTable, fidelity, fidelityRowTable, fidelitySummaryTable, markdownTable } =
-        await import('../api/calibrate.js');
-      const result = fidelity(names.length > 0 ? names : undefined);
-      const rows = fidelityRowTable(result.rows);
-      const summary = fidelitySummaryTable(result.summaries);
-      if (options.csv !== undefined) writeFileSync(options.csv, tableToCsv(rows));
-      const print = options.markdown ? markdownTable : alignedTable;
-      console.log(print(summary));
-      console.log('');
-      console.log(print(rows));
-    });
+    .option(
+      '--plot <file>',
+      'also draw predicted against measured as SVG (its Vega-Lite spec beside it, .vl.json)',
+    )
+    .action(fidelityCommand);
+}
+
+interface FidelityOptions {
+  csv?: string;
+  markdown?: boolean;
+  plot?: string;
+}
+
+async function fidelityCommand(names: string[], options: FidelityOptions): Promise<void> {
+  const api = await import('../api/calibrate.js');
+  const result = api.fidelity(names.length > 0 ? names : undefined);
+  const rows = api.fidelityRowTable(result.rows);
+  const summary = api.fidelitySummaryTable(result.summaries);
+  if (options.csv !== undefined) writeFileSync(options.csv, tableToCsv(rows));
+  if (options.plot !== undefined) {
+    const spec = api.fidelityChart(result.rows, result.summaries);
+    writeFileSync(options.plot, await api.renderSvg(spec));
+    writeFileSync(specFile(options.plot), `${JSON.stringify(spec, null, 2)}\n`);
+  }
+  const print = options.markdown ? api.markdownTable : api.alignedTable;
+  console.log(print(summary));
+  console.log('');
+  console.log(print(rows));
+}
+
+/** `fidelity.svg` -> `fidelity.vl.json`: where the chart's spec goes beside its picture. */
+function specFile(svg: string): string {
+  return `${svg.replace(/\.svg$/i, '')}.vl.json`;
 }
 
 type Fit = Awaited<ReturnType<typeof import('../api/calibrate.js')['calibrate']>>['fits'][number];
