@@ -63,16 +63,25 @@ async function fidelityCommand(names: string[], options: FidelityOptions): Promi
   const result = api.fidelity(names.length > 0 ? names : undefined);
   const rows = api.fidelityRowTable(result.rows);
   const summary = api.fidelitySummaryTable(result.summaries);
-  if (options.csv !== undefined) writeFileSync(options.csv, tableToCsv(rows));
+  if (options.csv !== undefined) writeOutput('--csv', options.csv, tableToCsv(rows));
   if (options.plot !== undefined) {
     const spec = api.fidelityChart(result.rows, result.summaries);
-    writeFileSync(options.plot, await api.renderSvg(spec));
-    writeFileSync(specFile(options.plot), `${JSON.stringify(spec, null, 2)}\n`);
+    writeOutput('--plot', options.plot, await api.renderSvg(spec));
+    writeOutput('--plot', specFile(options.plot), `${JSON.stringify(spec, null, 2)}\n`);
   }
   const print = options.markdown ? api.markdownTable : api.alignedTable;
   console.log(print(summary));
   console.log('');
   console.log(print(rows));
+}
+
+/** Writes a file a flag names; a path that cannot be written is the user's to fix, not a bug. */
+function writeOutput(flag: string, file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: cannot write it (${(error as Error).message})`);
+  }
 }
 
 /** `fidelity.svg` -> `fidelity.vl.json`: where the chart's spec goes beside its picture. */

@@ -176,3 +176,27 @@ describe('other commands', () => {
     expect(JSON.parse(stdout).title).toBe('edgesim scenario');
   });
 });
+
+describe('edgesim fidelity', () => {
+  it('writes the rows as CSV and the picture as SVG with its Vega-Lite spec beside it', () => {
+    const { code, cwd } = edgesim([
+      'fidelity',
+      'stm32h7',
+      '--csv',
+      'rows.csv',
+      '--plot',
+      'fit.svg',
+    ]);
+    expect(code).toBe(0);
+    expect(readFileSync(join(cwd, 'rows.csv'), 'utf8').split('\n')[0]).toMatch(/^profile,set,/);
+    expect(readFileSync(join(cwd, 'fit.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(JSON.parse(readFileSync(join(cwd, 'fit.vl.json'), 'utf8')).layer).toHaveLength(2);
+  });
+
+  it('refuses a path it cannot write as a usage error, naming the flag and the path, no stack', () => {
+    const { code, stderr } = edgesim(['fidelity', 'stm32h7', '--plot', 'no/such/dir/fit.svg']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^edgesim: --plot no\/such\/dir\/fit\.svg: cannot write it \(ENOENT/);
+    expect(stderr).not.toMatch(/ at /);
+  });
+});
