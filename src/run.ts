@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ProfileLibrary } from './fleet/profiles.js';
+import { ProfileLibrary, profileDirs } from './fleet/profiles.js';
 import { guardHeap } from './heap-guard.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { checkOutputDir } from './results/out-dir.js';
@@ -150,9 +150,12 @@ function manifestFor(
   wallTimeS: number,
   csvHashes: Record<string, string>,
 ): object {
+  // Profiles beside the built-in ones (EDGESIM_PROFILES) change results the commit does not pin.
+  const extraProfileDirs = profileDirs().slice(1);
   return {
     edgesim: VERSION,
     gitCommit: gitCommit(),
+    ...(extraProfileDirs.length > 0 && { profileDirs: extraProfileDirs }),
     scenario: { name: loaded.scenario.name, file: loaded.file, sha256: loaded.hash },
     seed,
     tfjsBackend: backend,

@@ -5,7 +5,7 @@
  * profiles and `hardware-profiles/measurements/`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { BUILTIN_PROFILE_DIR, type HardwareProfile, ProfileLibrary } from '../fleet/profiles.js';
 import { MODEL_ZOO } from '../ml/cost/index.js';
 import { PACKAGE_ROOT } from '../version.js';
@@ -25,15 +25,16 @@ export type { PrecisionFit } from './fit.js';
 export type { Measurement, MeasurementSet, Metric } from './measurements.js';
 
 /**
- * The built-in profiles that have a measurement file, then those that copy
- * another's calibration (after the profiles they copy from, so that one
- * `calibrate --write` refits a source and then copies it).
+ * The profiles that have a measurement file, then those that copy another's
+ * calibration (after the profiles they copy from, so that one `calibrate
+ * --write` refits a source and then copies it): the built-in ones and those
+ * of the directories `EDGESIM_PROFILES` lists.
  */
 export function profileNames(): string[] {
   const names = new ProfileLibrary().names;
   const copying = names.filter((name) => copySources(documentOf(name)).size > 0);
   const fitted = names.filter(
-    (name) => existsSync(measurementFile(name)) && !copying.includes(name),
+    (name) => existsSync(measurementsFile(name)) && !copying.includes(name),
   );
   return [...fitted, ...copying];
 }
@@ -54,8 +55,14 @@ export interface Calibration {
   changed: boolean;
 }
 
+/** The file profile `profile` is read from (a built-in one by default, to name it in errors). */
 function profileFile(profile: string): string {
-  return join(BUILTIN_PROFILE_DIR, `${profile}.json`);
+  return new ProfileLibrary().fileOf(profile) ?? join(BUILTIN_PROFILE_DIR, `${profile}.json`);
+}
+
+/** A profile's measurements: `measurements/<profile>.csv` beside its file. */
+function measurementsFile(profile: string): string {
+  return measurementFile(profile, join(dirname(profileFile(profile)), 'measurements'));
 }
 
 function documentOf(profile: string): Record<string, unknown> {
@@ -69,7 +76,7 @@ function zooCards(): Map<string, CostCard> {
 }
 
 function measurementsOf(profile: string): Measurement[] {
-  return readMeasurements(measurementFile(profile), profile, [...zooCards().keys()]);
+  return readMeasurements(measurementsFile(profile), profile, [...zooCards().keys()]);
 }
 
 /**
@@ -93,7 +100,9 @@ export function calibrate(profile: string): Calibration {
     return { profile, file, fits: [], fillsBy, copies, text, changed: text !== current };
   }
   const fits = fitProfile(resolved, measurementsOf(profile), zooCards());
-  const measurements = relative(PACKAGE_ROOT, measurementFile(profile));
+  // Named in the fitted figures' notes: from the package for a built-in profile, else from its folder.
+  const root = dirname(file) === BUILTIN_PROFILE_DIR ? PACKAGE_ROOT : dirname(file);
+  const measurements = relative(root, measurementsFile(profile));
   const text = fits.length === 0 ? current : formatProfile(withFits(document, fits, measurements));
   return { profile, file, fits, fillsBy, copies, text, changed: text !== current };
 }
@@ -139,7 +148,7 @@ export interface Fidelity {
 /** Predicted against measured for every recorded measurement of `profiles` (default all). */
 export function fidelity(profiles?: readonly string[]): Fidelity {
   const library = new ProfileLibrary();
-  const names = profiles ?? library.names;
+  const names = profiles ?? library.names.filter((name) => existsSync(measurementsFile(name)));
   const rows = names.flatMap((name) => {
     const profile = library.resolve(name);
     return measurementsOf(name).map((m) => compare(m, profile));

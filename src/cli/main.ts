@@ -26,6 +26,10 @@ const program = new Command('edgesim')
   .version(VERSION, '-V, --version')
   .option('--verbose', 'print stack traces with errors')
   .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    '\nEnvironment:\n  EDGESIM_PROFILES  directories of <name>.json hardware profiles (and their\n                    measurements/<name>.csv) to use beside the built-in ones,\n                    separated as in PATH; a name there replaces a built-in one',
+  )
   .exitOverride();
 
 registerRun(program);

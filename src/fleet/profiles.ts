@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { deepMerge } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
@@ -24,9 +24,8 @@ export type Tier = (typeof TIERS)[number];
 // The interface names moved to vocabulary/ (network/ needs them without fleet/); re-exported.
 export { INTERFACES, type NetworkInterface } from '../vocabulary/network-interface.js';
 
-/** A sourced figure, or a bare value (from a scenario override). */
-function figure(kind: QuantityKind | 'factor') {
-  const value = kind === 'factor' ? z.number().min(1) : quantity(kind, { min: 0 });
+/** A value with its `source` and `note`, or bare (from a scenario override). */
+function sourced<T extends z.ZodType<number>>(value: T) {
   return z.union([
     value.transform((v) => ({
       value: v,
@@ -35,6 +34,11 @@ function figure(kind: QuantityKind | 'factor') {
     })),
     z.strictObject({ value, source: z.string(), note: z.string().optional() }),
   ]);
+}
+
+/** A sourced figure of a quantity (or a factor of at least 1). */
+function figure(kind: QuantityKind | 'factor') {
+  return sourced(kind === 'factor' ? z.number().min(1) : quantity(kind, { min: 0 }));
 }
 
 /**
@@ -87,33 +91,11 @@ const precisionEntry = z.strictObject({
   calibration: calibrationEntry.optional(),
 });
 
-/** A share in (0, 1], sourced like a figure, or bare (from a scenario override). */
-const share = z.union([
-  z
-    .number()
-    .gt(0)
-    .max(1)
-    .transform((v) => ({ value: v, source: 'scenario', note: undefined as string | undefined })),
-  z.strictObject({
-    value: z.number().gt(0).max(1),
-    source: z.string(),
-    note: z.string().optional(),
-  }),
-]);
+/** A share in (0, 1], sourced like a figure. */
+const share = sourced(z.number().gt(0).max(1));
 
-/** A count of array rows, sourced like a figure, or bare (from a scenario override). */
-const side = z.union([
-  z
-    .number()
-    .int()
-    .positive()
-    .transform((v) => ({ value: v, source: 'scenario', note: undefined as string | undefined })),
-  z.strictObject({
-    value: z.number().int().positive(),
-    source: z.string(),
-    note: z.string().optional(),
-  }),
-]);
+/** A count of array rows, sourced like a figure. */
+const side = sourced(z.number().int().positive());
 
 /**
  * Language-model serving on the class (src/fleet/llm-timing.ts): the memory a
@@ -317,6 +299,20 @@ function toProfile(p: ParsedProfile): HardwareProfile {
 /** The directory of built-in profiles. */
 export const BUILTIN_PROFILE_DIR = join(PACKAGE_ROOT, 'hardware-profiles');
 
+/** The environment variable that adds directories of profiles to the built-in one. */
+export const PROFILES_ENV = 'EDGESIM_PROFILES';
+
+/**
+ * Where profiles are looked up: the built-in directory, then each directory
+ * `EDGESIM_PROFILES` lists (separated as in PATH), a later file of the same
+ * name replacing an earlier one. Each directory holds `<name>.json` files and
+ * may hold `measurements/<name>.csv` for `edgesim calibrate`.
+ */
+export function profileDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = (env[PROFILES_ENV] ?? '').split(delimiter).filter((dir) => dir !== '');
+  return [BUILTIN_PROFILE_DIR, ...extra];
+}
+
 /**
  * Raw profile documents by name, from the built-in directory and any extra ones
  * (later wins). A file is read when its profile is first asked for: a scenario
@@ -327,14 +323,17 @@ export class ProfileLibrary {
   /** Profiles resolved without an override, by name (a sweep resolves the same ones for every run). */
   private readonly plain = new Map<string, HardwareProfile>();
 
-  constructor(dirs: readonly string[] = [BUILTIN_PROFILE_DIR]) {
+  constructor(dirs: readonly string[] = profileDirs()) {
     for (const dir of dirs) {
-      for (const file of readdirSync(dir)
-        .filter((f) => f.endsWith('.json'))
-        .sort()) {
+      for (const file of profileFiles(dir)) {
         this.raw.set(basename(file, '.json'), { file: join(dir, file) });
       }
     }
+  }
+
+  /** The file profile `name` is read from; undefined for an unknown name. */
+  fileOf(name: string): string | undefined {
+    return this.raw.get(name)?.file;
   }
 
   /** Names of the available profiles, sorted. */
@@ -383,5 +382,18 @@ export class ProfileLibrary {
     const profile = toProfile(result.data);
     if (override === undefined) this.plain.set(name, profile);
     return profile;
+  }
+}
+
+/** The `.json` files of a profile directory, sorted; a directory that cannot be read is the user's to fix. */
+export function profileFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+  } catch (error) {
+    throw new UsageError(
+      `profile directory ${dir} cannot be read (${(error as Error).message}); ${PROFILES_ENV} lists directories of <name>.json profiles`,
+    );
   }
 }

@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -198,5 +205,65 @@ describe('edgesim fidelity', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/^edgesim: --plot no\/such\/dir\/fit\.svg: cannot write it \(ENOENT/);
     expect(stderr).not.toMatch(/ at /);
+  });
+});
+
+describe('profiles of one’s own (EDGESIM_PROFILES)', () => {
+  /** A directory with `my-board`: the Pi 5's file renamed, its fits removed, and its rows. */
+  function boards(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-boards-'));
+    const profile = JSON.parse(readFileSync('hardware-profiles/raspberry-pi-5.json', 'utf8'));
+    profile.name = 'my-board';
+    for (const entry of Object.values(profile.compute) as { calibration?: unknown }[])
+      delete entry.calibration;
+    writeFileSync(join(dir, 'my-board.json'), JSON.stringify(profile, null, 2));
+    const rows = readFileSync('hardware-profiles/measurements/raspberry-pi-5.csv', 'utf8');
+    mkdirSync(join(dir, 'measurements'));
+    writeFileSync(
+      join(dir, 'measurements', 'my-board.csv'),
+      rows.replaceAll(/^raspberry-pi-5,/gm, 'my-board,'),
+    );
+    return dir;
+  }
+
+  it('calibrates a profile from its own folder, and a scenario runs it by name', () => {
+    const dir = boards();
+    const env = { ...process.env, EDGESIM_PROFILES: dir };
+    const fit = edgesim(['calibrate', 'my-board', '--write'], undefined, env);
+    expect(fit.code).toBe(0);
+    const written = readFileSync(join(dir, 'my-board.json'), 'utf8');
+    // The Pi 5's int8 rows fit exactly as the built-in profile's: the same measurements.
+    const builtin = JSON.parse(readFileSync('hardware-profiles/raspberry-pi-5.json', 'utf8'));
+    expect(JSON.parse(written).compute.int8.achievable.value).toBe(
+      builtin.compute.int8.achievable.value,
+    );
+    expect(written).toContain('calibration rows of measurements/my-board.csv');
+    expect(edgesim(['calibrate', 'my-board', '--check'], undefined, env).code).toBe(0);
+    expect(edgesim(['fidelity', 'my-board'], undefined, env).stdout).toMatch(
+      /^my-board +calibration/m,
+    );
+    const scenario = readFileSync(small, 'utf8').replace(
+      'profile: raspberry-pi-4',
+      'profile: my-board',
+    );
+    const cwd = mkdtempSync(join(tmpdir(), 'edgesim-test-'));
+    writeFileSync(join(cwd, 'mine.yaml'), scenario);
+    expect(edgesim(['run', 'mine.yaml'], cwd, env).code).toBe(0);
+    const manifest = JSON.parse(
+      readFileSync(join(cwd, 'results', 'small', 'manifest.json'), 'utf8'),
+    );
+    expect(manifest.profileDirs).toEqual([dir]);
+    expect(edgesim(['run', 'mine.yaml'], cwd).stderr).toMatch(
+      /unknown hardware profile "my-board"/,
+    );
+  });
+
+  it('refuses a folder it cannot read, naming it and the variable', () => {
+    const env = { ...process.env, EDGESIM_PROFILES: '/no/such/folder' };
+    const { code, stderr } = edgesim(['validate', small], undefined, env);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /profile directory \/no\/such\/folder cannot be read .*EDGESIM_PROFILES/,
+    );
   });
 });
