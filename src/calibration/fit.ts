@@ -1,8 +1,8 @@
 /**
  * Fits a profile's latency parameters to its calibration measurements: per
  * precision measured, the saturated conv rate (as a fraction of the peak),
- * the four operator-class efficiencies, the outputs per layer that fill
- * the device to half its rate, the multiply-accumulates per output that
+ * the four operator-class efficiencies, the outputs per layer (output
+ * positions on a systolic array) that fill the device to half its rate, the multiply-accumulates per output that
  * reach half of it (where the processor's priors have that term), the
  * bandwidth factor and the per-layer and per-call overheads, within the
  * bounds of boundsOf. The fit minimises, with

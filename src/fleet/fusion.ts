@@ -69,3 +69,8 @@ function fuse(card: CostCard, from: number, to: number): Fusion {
 function isPointwise(layer: LayerCost): boolean {
   return layer.kind === 'conv2d' && layer.kernel?.[0] === 1 && layer.kernel[1] === 1;
 }
+
+/** A layer's output positions: its output elements over its channels (the last axis). */
+export function positions(layer: LayerCost): number {
+  return layer.outputElements / (layer.outputShape[layer.outputShape.length - 1] ?? 1);
+}

@@ -30,7 +30,7 @@ import {
   PRECISIONS,
   type Precision,
 } from '../vocabulary/cost-card.js';
-import { horizontalFusion } from './fusion.js';
+import { horizontalFusion, positions } from './fusion.js';
 
 /** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
 export interface PrecisionThroughput {
@@ -145,7 +145,9 @@ export interface DeviceCompute {
    * it, and each tile pays the array's fill and drain (about twice its side,
    * in positions) whatever its channels, so a layer's arithmetic fills the
    * device by its output positions, not its output elements: `halfOutputs`
-   * counts positions. Absent = the device fills by output elements.
+   * counts positions for convolutions and dense layers (other layers, which
+   * run on the vector units beside the array, fill by elements as
+   * elsewhere). Absent = every layer fills by output elements.
    */
   systolicArray?: number;
 }
@@ -239,7 +241,8 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * With a calibration, the arithmetic of layer l of class k takes
  * (w / (e_k x speedup_l)) x (1 + halfOutputs / n) x (1 + halfDepth / K) / F
  * at work w = b x flops_l, n = b x its output elements (its horizontal-fusion
- * group's, see horizontalFusion; on a systolic array, its output positions)
+ * group's, see horizontalFusion; on a systolic array, a multiplying layer's
+ * output positions)
  * and K its multiply-accumulates per output
  * (layers that multiply only): its class's rate F x e_k, reached as the
  * outputs fill the device and as each output's reduction outgrows its fixed
@@ -301,7 +304,9 @@ export function inferenceTime(
     const efficiency = calibration.efficiency[operatorClass(layer)];
     const work = batch * layer.flops;
     const filling =
-      device.systolicArray === undefined ? (fusion.outputs[i - from] as number) : positions(layer);
+      device.systolicArray !== undefined && MAC_KINDS.includes(layer.kind)
+        ? positions(layer)
+        : (fusion.outputs[i - from] as number);
     const fill = 1 + calibration.halfOutputs / (batch * Math.max(filling, 1));
     // K = flops / (2 x outputs): the multiply-accumulates behind each output.
     const depth =
@@ -334,11 +339,6 @@ export function inferenceTime(
     boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
     overheadS,
   };
-}
-
-/** A layer's output positions: its output elements over its channels (the last axis). */
-function positions(layer: LayerCost): number {
-  return layer.outputElements / (layer.outputShape[layer.outputShape.length - 1] ?? 1);
 }
 
 /** No calibration: every class at the achievable rate, no overheads. */
