@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ProfileLibrary, profileDirs } from './fleet/profiles.js';
+import { profileDirs, profilesDigest } from './fleet/profile-dirs.js';
+import { ProfileLibrary } from './fleet/profiles.js';
 import { guardHeap } from './heap-guard.js';
 import { NO_PROGRESS, type ProgressReporter } from './progress.js';
 import { checkOutputDir } from './results/out-dir.js';
@@ -150,12 +151,14 @@ function manifestFor(
   wallTimeS: number,
   csvHashes: Record<string, string>,
 ): object {
-  // Profiles beside the built-in ones (EDGESIM_PROFILES) change results the commit does not pin.
-  const extraProfileDirs = profileDirs().slice(1);
+  // Profiles beside the built-in ones (EDGESIM_PROFILES), or edited ones, change results
+  // the commit does not pin: the manifest names the folders and the files' digest.
+  const dirs = profileDirs();
   return {
     edgesim: VERSION,
     gitCommit: gitCommit(),
-    ...(extraProfileDirs.length > 0 && { profileDirs: extraProfileDirs }),
+    ...(dirs.length > 1 && { profileDirs: dirs.slice(1) }),
+    profilesSha256: profilesDigest(dirs),
     scenario: { name: loaded.scenario.name, file: loaded.file, sha256: loaded.hash },
     seed,
     tfjsBackend: backend,

@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError, RunFailedError, UsageError } from '../errors.js';
+import { profilesDigest } from '../fleet/profile-dirs.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { claimSweepDir } from '../results/out-dir.js';
 import { prepareRun, runInferenceScenario, safeDirName } from '../run.js';
@@ -155,6 +156,7 @@ class Replications {
   readonly summaries: Summary[] = [];
   cached = 0;
   private readonly run: RunTask['run'];
+  private readonly profiles = profilesDigest();
 
   constructor(
     private readonly checked: CheckedExpectations,
@@ -176,7 +178,7 @@ class Replications {
     const tasks: RunTask[] = [];
     for (let r = this.summaries.length; r < count; r++) {
       const seed = replicationSeed(this.checked.baseSeed, r);
-      const key = runKey({ ...this.checked.scenario, seed }, seed);
+      const key = runKey({ ...this.checked.scenario, seed }, seed, this.profiles);
       const entry = readCachedRun(this.runsDir, key);
       if (entry.state === 'valid') {
         this.cached++;

@@ -1,15 +1,16 @@
-import { readdirSync } from 'node:fs';
-import { basename, delimiter, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { InputError, UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { deepMerge } from '../scenario/merge.js';
 import { toProblems } from '../scenario/problems.js';
 import { type QuantityKind, quantity } from '../scenario/units.js';
-import { PACKAGE_ROOT } from '../version.js';
 import { PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 import { INTERFACES, type NetworkInterface } from '../vocabulary/network-interface.js';
+import { profileDirs, profileFiles } from './profile-dirs.js';
 import type { DeviceCompute, PrecisionThroughput } from './roofline.js';
+
+export { BUILTIN_PROFILE_DIR, PROFILES_ENV, profileDirs } from './profile-dirs.js';
 
 /**
  * Hardware profiles: one JSON file per device class in `hardware-profiles/`.
@@ -296,23 +297,6 @@ function toProfile(p: ParsedProfile): HardwareProfile {
   };
 }
 
-/** The directory of built-in profiles. */
-export const BUILTIN_PROFILE_DIR = join(PACKAGE_ROOT, 'hardware-profiles');
-
-/** The environment variable that adds directories of profiles to the built-in one. */
-export const PROFILES_ENV = 'EDGESIM_PROFILES';
-
-/**
- * Where profiles are looked up: the built-in directory, then each directory
- * `EDGESIM_PROFILES` lists (separated as in PATH), a later file of the same
- * name replacing an earlier one. Each directory holds `<name>.json` files and
- * may hold `measurements/<name>.csv` for `edgesim calibrate`.
- */
-export function profileDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const extra = (env[PROFILES_ENV] ?? '').split(delimiter).filter((dir) => dir !== '');
-  return [BUILTIN_PROFILE_DIR, ...extra];
-}
-
 /**
  * Raw profile documents by name, from the built-in directory and any extra ones
  * (later wins). A file is read when its profile is first asked for: a scenario
@@ -382,18 +366,5 @@ export class ProfileLibrary {
     const profile = toProfile(result.data);
     if (override === undefined) this.plain.set(name, profile);
     return profile;
-  }
-}
-
-/** The `.json` files of a profile directory, sorted; a directory that cannot be read is the user's to fix. */
-export function profileFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
-  } catch (error) {
-    throw new UsageError(
-      `profile directory ${dir} cannot be read (${(error as Error).message}); ${PROFILES_ENV} lists directories of <name>.json profiles`,
-    );
   }
 }

@@ -14,6 +14,7 @@ import {
   RunFailedError,
   UsageError,
 } from '../errors.js';
+import { profilesDigest } from '../fleet/profile-dirs.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { claimSweepDir } from '../results/out-dir.js';
 import { type PreparedRun, prepareRun, runInferenceScenario, safeDirName } from '../run.js';
@@ -126,6 +127,7 @@ class PlanRunner {
   cached = 0;
   private rounds = 0;
   private readonly library = new ProfileLibrary();
+  private readonly profiles = profilesDigest();
 
   constructor(
     private readonly checked: CheckedPlan,
@@ -147,7 +149,7 @@ class PlanRunner {
         return;
       }
       const seed = replicationSeed(this.checked.baseSeed, request.replication);
-      const key = runKey({ ...config.scenario, seed }, seed);
+      const key = runKey({ ...config.scenario, seed }, seed, this.profiles);
       const entry = readCachedRun(this.runsDir, key);
       if (entry.state === 'valid') {
         this.cached++;

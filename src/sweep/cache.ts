@@ -10,9 +10,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { profileDirs, profileFiles } from '../fleet/profiles.js';
 import { tableToCsv } from '../results/csv.js';
 import type { Table } from '../results/table.js';
 import { canonicalJson } from '../scenario/load.js';
@@ -33,41 +32,16 @@ import type { Scenario } from '../workloads/scenario.js';
 
 /**
  * The cache key of a run: SHA-256 of (validated scenario, seed, edgesim
- * version, the hardware profiles' files). A scenario names its profiles, so
- * a refitted or edited profile (a built-in one, or one of EDGESIM_PROFILES)
- * must miss the cache, not return the results of its old figures.
+ * version, `profiles`: the profile files' digest, `profilesDigest` of
+ * fleet/profile-dirs.ts). A
+ * scenario names its profiles, so a refitted or edited profile (a built-in
+ * one, or one of EDGESIM_PROFILES) must miss the cache, not return the
+ * results of its old figures.
  */
-export function runKey(scenario: Scenario, seed: number): string {
+export function runKey(scenario: Scenario, seed: number, profiles: string): string {
   return createHash('sha256')
-    .update(canonicalJson({ scenario, seed, edgesim: VERSION, profiles: profilesDigest() }))
+    .update(canonicalJson({ scenario, seed, edgesim: VERSION, profiles }))
     .digest('hex');
-}
-
-const digests = new Map<string, string>();
-
-/**
- * SHA-256 over the profile files a library reads from `dirs`, in order, by
- * name and bytes (not path: a moved checkout keeps its cache). Computed once
- * per process and set of directories: a command's profiles do not change
- * while it runs.
- */
-export function profilesDigest(dirs: readonly string[] = profileDirs()): string {
-  const id = dirs.join(delimiter);
-  let digest = digests.get(id);
-  if (digest === undefined) {
-    const hash = createHash('sha256');
-    for (const dir of dirs) {
-      for (const file of profileFiles(dir)) {
-        hash
-          .update(`${file}\0`)
-          .update(readFileSync(join(dir, file)))
-          .update('\0');
-      }
-    }
-    digest = hash.digest('hex');
-    digests.set(id, digest);
-  }
-  return digest;
 }
 
 /** What the cache holds for a run: nothing, its summary row (as CSV strings), or a damaged entry and why. */

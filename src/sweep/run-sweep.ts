@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { InputError, RunFailedError, UsageError } from '../errors.js';
+import { profilesDigest } from '../fleet/profile-dirs.js';
 import { ProfileLibrary } from '../fleet/profiles.js';
 import { textTableToCsv } from '../results/csv.js';
 import { claimSweepDir } from '../results/out-dir.js';
@@ -114,7 +115,8 @@ async function sweep(
   const plan = expandSweep(raw, file, baseSeed);
   const validated = validateRuns(plan, file);
   const runs = prepareRuns(plan, validated, file, options.force === true);
-  const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed));
+  const profiles = profilesDigest();
+  const keys = validated.map((scenario, i) => runKey(scenario, plan.runs[i]!.seed, profiles));
   const name = (raw as { name?: unknown }).name;
   const outDir = options.out ?? join('results', `${safeDirName(String(name))}-sweep`);
   claimSweepDir(outDir, { forceReplace: options.forceReplace === true });

@@ -2,8 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { profilesDigest } from '../../src/fleet/profile-dirs.js';
 import { BUILTIN_PROFILE_DIR } from '../../src/fleet/profiles.js';
-import { profilesDigest } from '../../src/sweep/cache.js';
+import { runKey } from '../../src/sweep/cache.js';
+import type { Scenario } from '../../src/workloads/scenario.js';
 
 /** A fresh copy of the built-in profiles. */
 function copyOfProfiles(): string {
@@ -14,7 +16,6 @@ function copyOfProfiles(): string {
 
 describe('the sweep cache key', () => {
   it('holds the profiles’ bytes: an edited profile misses the cache, a moved copy does not', () => {
-    // The digest is taken once per process and directories, so b is edited before it is taken.
     const a = copyOfProfiles();
     const b = copyOfProfiles();
     expect(profilesDigest([a])).toBe(profilesDigest([BUILTIN_PROFILE_DIR]));
@@ -31,5 +32,11 @@ describe('the sweep cache key', () => {
     expect(profilesDigest([BUILTIN_PROFILE_DIR, extra])).not.toBe(
       profilesDigest([BUILTIN_PROFILE_DIR]),
     );
+  });
+
+  it('is a different key for the same scenario and seed under other profiles', () => {
+    const scenario = { name: 'x' } as unknown as Scenario;
+    expect(runKey(scenario, 1, 'a')).toBe(runKey(scenario, 1, 'a'));
+    expect(runKey(scenario, 1, 'a')).not.toBe(runKey(scenario, 1, 'b'));
   });
 });
