@@ -1,5 +1,6 @@
 /** The picture of `edgesim fidelity`: every prediction against its measurement, log-log. */
 import type { TopLevelSpec } from 'vega-lite';
+import { UsageError } from '../errors.js';
 import type { FidelityRow, FidelitySummary } from './index.js';
 
 /** The validation target's band: a pair beyond it is off by more than 35%. */
@@ -43,6 +44,9 @@ export function fidelityChart(
     const { profile, model, framework, precision, batch } = row;
     return [{ profile, model, framework, precision, batch, measured, predicted, group }];
   });
+  if (points.length === 0) {
+    throw new UsageError('nothing to plot: no latency or throughput row the profiles can run');
+  }
   const times = points.flatMap((p) => [p.measured, p.predicted]);
   const [low, high] = [Math.min(...times) / BAND, Math.max(...times) * BAND];
   const lines = [1, BAND, 1 / BAND].flatMap((k) => [

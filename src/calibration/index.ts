@@ -6,8 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { UsageError } from '../errors.js';
 import { BUILTIN_PROFILE_DIR, type HardwareProfile, ProfileLibrary } from '../fleet/profiles.js';
 import { MODEL_ZOO } from '../ml/cost/index.js';
+import { readDataFile } from '../scenario/data-file.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { CostCard, Precision } from '../vocabulary/cost-card.js';
 import { copySources, withCopies } from './copies.js';
@@ -55,6 +57,9 @@ export interface Calibration {
   changed: boolean;
 }
 
+/** Where a profile named as an argument of `calibrate` or `fidelity` comes from, for errors. */
+const COMMAND_LINE = { file: 'the command line', path: 'profile' };
+
 /** The file profile `profile` is read from (a built-in one by default, to name it in errors). */
 function profileFile(profile: string): string {
   return new ProfileLibrary().fileOf(profile) ?? join(BUILTIN_PROFILE_DIR, `${profile}.json`);
@@ -66,7 +71,7 @@ function measurementsFile(profile: string): string {
 }
 
 function documentOf(profile: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(profileFile(profile), 'utf8')) as Record<string, unknown>;
+  return readDataFile(profileFile(profile), 'profile') as Record<string, unknown>;
 }
 
 let cards: Map<string, CostCard> | undefined;
@@ -86,10 +91,10 @@ function measurementsOf(profile: string): Measurement[] {
  */
 export function calibrate(profile: string): Calibration {
   const library = new ProfileLibrary();
-  const resolved = library.resolve(profile);
+  const resolved = library.resolve(profile, undefined, COMMAND_LINE);
   const file = profileFile(profile);
   const current = readFileSync(file, 'utf8');
-  const document = JSON.parse(current) as Record<string, unknown>;
+  const document = documentOf(profile);
   const copies = copySources(document);
   const fillsBy = resolved.systolicArray === undefined ? 'outputs' : 'positions';
   if (copies.size > 0) {
@@ -150,7 +155,12 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
   const library = new ProfileLibrary();
   const names = profiles ?? library.names.filter((name) => existsSync(measurementsFile(name)));
   const rows = names.flatMap((name) => {
-    const profile = library.resolve(name);
+    const profile = library.resolve(name, undefined, COMMAND_LINE);
+    if (!existsSync(measurementsFile(name))) {
+      throw new UsageError(
+        `${name} has no measurements to compare: expected ${measurementsFile(name)}`,
+      );
+    }
     return measurementsOf(name).map((m) => compare(m, profile));
   });
   const summaries: FidelitySummary[] = [];

@@ -59,6 +59,9 @@ interface FidelityOptions {
 }
 
 async function fidelityCommand(names: string[], options: FidelityOptions): Promise<void> {
+  if (options.plot !== undefined && !/\.svg$/i.test(options.plot)) {
+    throw new UsageError(`--plot ${options.plot}: the picture is SVG; name a file ending in .svg`);
+  }
   const api = await import('../api/calibrate.js');
   const result = api.fidelity(names.length > 0 ? names : undefined);
   const rows = api.fidelityRowTable(result.rows);
@@ -86,7 +89,7 @@ function writeOutput(flag: string, file: string, text: string): void {
 
 /** `fidelity.svg` -> `fidelity.vl.json`: where the chart's spec goes beside its picture. */
 function specFile(svg: string): string {
-  return `${svg.replace(/\.svg$/i, '')}.vl.json`;
+  return svg.replace(/\.svg$/i, '.vl.json');
 }
 
 type Fit = Awaited<ReturnType<typeof import('../api/calibrate.js')['calibrate']>>['fits'][number];

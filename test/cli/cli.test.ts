@@ -200,6 +200,17 @@ describe('edgesim fidelity', () => {
     expect(JSON.parse(readFileSync(join(cwd, 'fit.vl.json'), 'utf8')).layer).toHaveLength(2);
   });
 
+  it('refuses a picture not named .svg, and an unknown profile named as from the command line', () => {
+    const png = edgesim(['fidelity', 'stm32h7', '--plot', 'fit.png']);
+    expect(png.code).toBe(2);
+    expect(png.stderr).toMatch(/^edgesim: --plot fit\.png: the picture is SVG/);
+    const unknown = edgesim(['fidelity', 'nosuch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^edgesim: the command line: profile: unknown hardware profile "nosuch"/,
+    );
+  });
+
   it('refuses a path it cannot write as a usage error, naming the flag and the path, no stack', () => {
     const { code, stderr } = edgesim(['fidelity', 'stm32h7', '--plot', 'no/such/dir/fit.svg']);
     expect(code).toBe(2);
@@ -253,9 +264,28 @@ describe('profiles of one’s own (EDGESIM_PROFILES)', () => {
       readFileSync(join(cwd, 'results', 'small', 'manifest.json'), 'utf8'),
     );
     expect(manifest.profileDirs).toEqual([dir]);
+    expect(manifest.profilesSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(edgesim(['run', 'mine.yaml'], cwd).stderr).toMatch(
       /unknown hardware profile "my-board"/,
     );
+  });
+
+  it('says a named profile has no measurements, and a malformed profile file is an input error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-boards-'));
+    const profile = JSON.parse(readFileSync('hardware-profiles/raspberry-pi-5.json', 'utf8'));
+    profile.name = 'bare';
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(profile));
+    const env = { ...process.env, EDGESIM_PROFILES: dir };
+    const bare = edgesim(['fidelity', 'bare'], undefined, env);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(
+      `bare has no measurements to compare: expected ${join(dir, 'measurements', 'bare.csv')}`,
+    );
+    writeFileSync(join(dir, 'broken.json'), '{bad');
+    const broken = edgesim(['calibrate', '--check'], undefined, env);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json: malformed YAML\/JSON/);
+    expect(broken.stderr).not.toMatch(/internal error/);
   });
 
   it('refuses a folder it cannot read, naming it and the variable', () => {
