@@ -20,7 +20,7 @@ export function withFits(
     const entry = { ...(compute[fit.precision] as Record<string, unknown>) };
     const how =
       fit.transferredFrom === undefined
-        ? `fitted to ${fit.rows} calibration rows of ${measurements} (reference stack ${fit.framework})`
+        ? `fitted to ${fit.rows} calibration row${fit.rows === 1 ? '' : 's'} of ${measurements} (reference stack ${fit.framework})`
         : `no measurements at ${fit.precision}: the ${fit.transferredFrom} fit's fraction of peak and parameters`;
     entry.achievable = {
       value: formatRate(fit.achievableFlops, fit.precision),

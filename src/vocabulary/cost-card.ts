@@ -41,7 +41,7 @@ export const MAC_KINDS: readonly string[] = ['conv2d', 'depthwiseConv2d', 'dense
 export interface LayerCost {
   /** Unique within the card, e.g. `block_3_expand`. */
   name: string;
-  /** `conv2d`, `depthwiseConv2d`, `dense`, `pool`, `add`, `concat`, `batchNorm`, `activation`, `reshape`, or a kind of the user's own. */
+  /** `conv2d`, `depthwiseConv2d`, `dense`, `pool`, `add`, `concat`, `multiply`, `batchNorm`, `activation`, `reshape`, or a kind of the user's own. */
   kind: string;
   /** Floating-point (or integer) operations; see the conventions above. */
   flops: number;

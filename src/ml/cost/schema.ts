@@ -18,7 +18,9 @@ const layerSchema = z.strictObject({
   kind: z
     .string()
     .min(1)
-    .describe('conv2d, depthwiseConv2d, dense, pool, add, batchNorm, activation, ...'),
+    .describe(
+      'conv2d, depthwiseConv2d, dense, pool, add, concat, multiply, batchNorm, activation, ...',
+    ),
   flops: z
     .number()
     .finite()

@@ -101,7 +101,7 @@ export function inceptionV3(options: InceptionV3Options = {}): CostCard {
       inceptionE('Mixed_7b', conv),
       inceptionE('Mixed_7c', conv),
       globalAvgPool({ name: 'avgpool' }),
-      dense({ name: 'fc', units: 1000, activation: 'softmax' }),
+      dense({ name: 'fc', units: 1000 }),
     ],
   );
 }
