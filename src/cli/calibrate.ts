@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { tableToCsv } from '../results/csv.js';
@@ -62,6 +63,9 @@ async function fidelityCommand(names: string[], options: FidelityOptions): Promi
   if (options.plot !== undefined && !/\.svg$/i.test(options.plot)) {
     throw new UsageError(`--plot ${options.plot}: the picture is SVG; name a file ending in .svg`);
   }
+  // Every output's folder is checked before any is written: a bad --plot leaves no CSV behind.
+  if (options.csv !== undefined) checkWritable('--csv', options.csv);
+  if (options.plot !== undefined) checkWritable('--plot', options.plot);
   const api = await import('../api/calibrate.js');
   const result = api.fidelity(names.length > 0 ? names : undefined);
   const rows = api.fidelityRowTable(result.rows);
@@ -76,6 +80,15 @@ async function fidelityCommand(names: string[], options: FidelityOptions): Promi
   console.log(print(summary));
   console.log('');
   console.log(print(rows));
+}
+
+/** Refuses a file a flag names whose folder cannot be written (a usage error, not a bug). */
+function checkWritable(flag: string, file: string): void {
+  try {
+    accessSync(dirname(resolve(file)), constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: cannot write it (${(error as Error).message})`);
+  }
 }
 
 /** Writes a file a flag names; a path that cannot be written is the user's to fix, not a bug. */

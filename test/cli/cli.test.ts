@@ -212,10 +212,13 @@ describe('edgesim fidelity', () => {
   });
 
   it('refuses a path it cannot write as a usage error, naming the flag and the path, no stack', () => {
-    const { code, stderr } = edgesim(['fidelity', 'stm32h7', '--plot', 'no/such/dir/fit.svg']);
+    const args = ['fidelity', 'stm32h7', '--csv', 'rows.csv', '--plot', 'no/such/dir/fit.svg'];
+    const { code, stderr, cwd } = edgesim(args);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^edgesim: --plot no\/such\/dir\/fit\.svg: cannot write it \(ENOENT/);
     expect(stderr).not.toMatch(/ at /);
+    // Checked before anything is written: no CSV left behind.
+    expect(existsSync(join(cwd, 'rows.csv'))).toBe(false);
   });
 });
 
