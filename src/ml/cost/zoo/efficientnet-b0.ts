@@ -30,11 +30,11 @@
  * the expansion of `features.2.0`, `classifier_1` is `classifier.1`.
  */
 import type { CostCard } from '../card.js';
-import { type Block, block, residual, sequential } from '../graph.js';
+import { type Block, sequential } from '../graph.js';
 import { dense, globalAvgPool } from '../layers.js';
-import { type BatchNormMode, convBn, depthwiseBn, type ZooOptions } from './conv-bn.js';
+import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
 import { B0_STAGES } from './efficientnet-lite0.js';
-import { squeezeExcitation } from './squeeze-excitation.js';
+import { invertedResidual } from './inverted-residual.js';
 
 const STEM_FILTERS = 32;
 
@@ -65,28 +65,27 @@ export function efficientNetB0(options: ZooOptions = {}): CostCard {
   );
 }
 
-/** Expand (1x1, SiLU) -> depthwise (SiLU) -> SE -> project (1x1, linear), plus the input when shapes match. */
+/** An MBConv: SiLU, and SE squeezing to max(1, input // 4) with a sigmoid gate. */
 function mbConv(
   prefix: string,
-  inChannels: number,
+  input: number,
   spec: { kernel: number; stride: number; expand: number; filters: number },
   mode: BatchNormMode,
 ): Block {
   const { kernel, stride, expand, filters } = spec;
-  const expanded = inChannels * expand;
-  const body = [
-    ...(expand === 1
-      ? []
-      : convBn({ name: 'expand', filters: expanded, kernel: 1, activation: 'silu' }, mode)),
-    ...depthwiseBn({ name: 'depthwise', kernel, stride, activation: 'silu' }, mode),
-    squeezeExcitation({
-      channels: expanded,
-      squeeze: Math.max(1, Math.floor(inChannels / 4)),
+  const expanded = input * expand;
+  const squeeze = Math.max(1, Math.floor(input / 4));
+  return invertedResidual(
+    prefix,
+    {
+      input,
+      expanded,
+      filters,
+      kernel,
+      stride,
       activation: 'silu',
-      gate: 'sigmoid',
-    }),
-    ...convBn({ name: 'project', filters, kernel: 1 }, mode),
-  ];
-  const skip = stride === 1 && inChannels === filters;
-  return block(prefix, skip ? [residual(body)] : body);
+      se: { channels: expanded, squeeze, activation: 'silu', gate: 'sigmoid' },
+    },
+    mode,
+  );
 }

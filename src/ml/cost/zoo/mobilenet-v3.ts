@@ -46,10 +46,10 @@
  * to `_ops`.
  */
 import type { CostCard } from '../card.js';
-import { type Block, block, residual, sequential } from '../graph.js';
+import { type Block, sequential } from '../graph.js';
 import { dense, globalAvgPool } from '../layers.js';
-import { type BatchNormMode, convBn, depthwiseBn, type ZooOptions } from './conv-bn.js';
-import { squeezeExcitation } from './squeeze-excitation.js';
+import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+import { invertedResidual } from './inverted-residual.js';
 
 /** One row of `inverted_residual_setting`, in its column order. */
 interface Bneck {
@@ -126,7 +126,7 @@ function mobileNetV3(
     [224, 224, 3],
     [
       ...convBn({ name: 'features_0', filters: 16, kernel: 3, stride: 2, activation: HS }, mode),
-      ...bnecks.map((spec, i) => invertedResidual(`features_${i + 1}`, spec, mode)),
+      ...bnecks.map((row, i) => bneck(`features_${i + 1}`, row, mode)),
       ...convBn(
         { name: `features_${bnecks.length + 1}`, filters: 6 * last, kernel: 1, activation: HS },
         mode,
@@ -149,26 +149,18 @@ function makeDivisible8(v: number): number {
   return rounded < 0.9 * v ? rounded + 8 : rounded;
 }
 
-/** Expand (1x1) -> depthwise -> SE (when the row says so) -> project (1x1, linear), plus the input when shapes match. */
-function invertedResidual(prefix: string, spec: Bneck, mode: BatchNormMode): Block {
-  const { input, kernel, expanded, filters, se, activation, stride } = spec;
-  const body = [
-    ...(expanded === input
-      ? []
-      : convBn({ name: 'expand', filters: expanded, kernel: 1, activation }, mode)),
-    ...depthwiseBn({ name: 'depthwise', kernel, stride, activation }, mode),
-    ...(se
-      ? [
-          squeezeExcitation({
-            channels: expanded,
-            squeeze: makeDivisible8(Math.floor(expanded / 4)),
-            activation: 'relu',
-            gate: 'hardsigmoid',
-          }),
-        ]
-      : []),
-    ...convBn({ name: 'project', filters, kernel: 1 }, mode),
-  ];
-  const skip = stride === 1 && input === filters;
-  return block(prefix, skip ? [residual(body)] : body);
+/** A bneck row as an inverted residual: SE squeezes to `_make_divisible(expanded // 4, 8)`, ReLU inside, hard-sigmoid gate. */
+function bneck(prefix: string, row: Bneck, mode: BatchNormMode): Block {
+  const { se, ...spec } = row;
+  const squeeze = makeDivisible8(Math.floor(row.expanded / 4));
+  return invertedResidual(
+    prefix,
+    se
+      ? {
+          ...spec,
+          se: { channels: row.expanded, squeeze, activation: 'relu', gate: 'hardsigmoid' },
+        }
+      : spec,
+    mode,
+  );
 }
