@@ -33,10 +33,11 @@ export type { Measurement, MeasurementSet, Metric } from './measurements.js';
  * of the directories `EDGESIM_PROFILES` lists.
  */
 export function profileNames(): string[] {
-  const names = new ProfileLibrary().names;
-  const copying = names.filter((name) => copySources(documentOf(name)).size > 0);
+  const library = new ProfileLibrary();
+  const names = library.names;
+  const copying = names.filter((name) => copySources(documentOf(library, name)).size > 0);
   const fitted = names.filter(
-    (name) => existsSync(measurementsFile(name)) && !copying.includes(name),
+    (name) => existsSync(measurementsFile(library, name)) && !copying.includes(name),
   );
   return [...fitted, ...copying];
 }
@@ -61,17 +62,17 @@ export interface Calibration {
 const COMMAND_LINE = { file: 'the command line', path: 'profile' };
 
 /** The file profile `profile` is read from (a built-in one by default, to name it in errors). */
-function profileFile(profile: string): string {
-  return new ProfileLibrary().fileOf(profile) ?? join(BUILTIN_PROFILE_DIR, `${profile}.json`);
+function profileFile(library: ProfileLibrary, profile: string): string {
+  return library.fileOf(profile) ?? join(BUILTIN_PROFILE_DIR, `${profile}.json`);
 }
 
 /** A profile's measurements: `measurements/<profile>.csv` beside its file. */
-function measurementsFile(profile: string): string {
-  return measurementFile(profile, join(dirname(profileFile(profile)), 'measurements'));
+function measurementsFile(library: ProfileLibrary, profile: string): string {
+  return measurementFile(profile, join(dirname(profileFile(library, profile)), 'measurements'));
 }
 
-function documentOf(profile: string): Record<string, unknown> {
-  return readDataFile(profileFile(profile), 'profile') as Record<string, unknown>;
+function documentOf(library: ProfileLibrary, profile: string): Record<string, unknown> {
+  return readDataFile(profileFile(library, profile), 'profile') as Record<string, unknown>;
 }
 
 let cards: Map<string, CostCard> | undefined;
@@ -80,8 +81,8 @@ function zooCards(): Map<string, CostCard> {
   return cards;
 }
 
-function measurementsOf(profile: string): Measurement[] {
-  return readMeasurements(measurementsFile(profile), profile, [...zooCards().keys()]);
+function measurementsOf(library: ProfileLibrary, profile: string): Measurement[] {
+  return readMeasurements(measurementsFile(library, profile), profile, [...zooCards().keys()]);
 }
 
 /**
@@ -92,22 +93,22 @@ function measurementsOf(profile: string): Measurement[] {
 export function calibrate(profile: string): Calibration {
   const library = new ProfileLibrary();
   const resolved = library.resolve(profile, undefined, COMMAND_LINE);
-  const file = profileFile(profile);
+  const file = profileFile(library, profile);
   const current = readFileSync(file, 'utf8');
-  const document = documentOf(profile);
+  const document = documentOf(library, profile);
   const copies = copySources(document);
   const fillsBy = resolved.systolicArray === undefined ? 'outputs' : 'positions';
   if (copies.size > 0) {
     // The source as its file stands: `calibrate --check` holds that file to its own fit.
     const sourceOf = (name: string) =>
-      library.names.includes(name) ? documentOf(name) : undefined;
+      library.names.includes(name) ? documentOf(library, name) : undefined;
     const text = formatProfile(withCopies(document, file, copies, sourceOf));
     return { profile, file, fits: [], fillsBy, copies, text, changed: text !== current };
   }
-  const fits = fitProfile(resolved, measurementsOf(profile), zooCards());
+  const fits = fitProfile(resolved, measurementsOf(library, profile), zooCards());
   // Named in the fitted figures' notes: from the package for a built-in profile, else from its folder.
   const root = dirname(file) === BUILTIN_PROFILE_DIR ? PACKAGE_ROOT : dirname(file);
-  const measurements = relative(root, measurementsFile(profile));
+  const measurements = relative(root, measurementsFile(library, profile));
   const text = fits.length === 0 ? current : formatProfile(withFits(document, fits, measurements));
   return { profile, file, fits, fillsBy, copies, text, changed: text !== current };
 }
@@ -153,15 +154,16 @@ export interface Fidelity {
 /** Predicted against measured for every recorded measurement of `profiles` (default all). */
 export function fidelity(profiles?: readonly string[]): Fidelity {
   const library = new ProfileLibrary();
-  const names = profiles ?? library.names.filter((name) => existsSync(measurementsFile(name)));
+  const measured = (name: string) => existsSync(measurementsFile(library, name));
+  const names = profiles ?? library.names.filter(measured);
   const rows = names.flatMap((name) => {
     const profile = library.resolve(name, undefined, COMMAND_LINE);
-    if (!existsSync(measurementsFile(name))) {
+    if (!measured(name)) {
       throw new UsageError(
-        `${name} has no measurements to compare: expected ${measurementsFile(name)}`,
+        `${name} has no measurements to compare: expected ${measurementsFile(library, name)}`,
       );
     }
-    return measurementsOf(name).map((m) => compare(m, profile));
+    return measurementsOf(library, name).map((m) => compare(m, profile));
   });
   const summaries: FidelitySummary[] = [];
   const summarise = (
