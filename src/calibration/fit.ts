@@ -117,8 +117,8 @@ const CLASSES = ['depthwise', 'pointwise', 'dense', 'elementwise'] as const;
 /**
  * Bounds of the fitted log-parameters, in the order of the parameter vector
  * (undefined: 20 e-folds either side of the prior): the rate at most the
- * peak, efficiencies at most the processor's `maxEfficiency` (1.5 but for
- * an NPU's pointwise layers, see priors.ts), the bandwidth factor within
+ * peak, efficiencies at most the profile's `maxEfficiency` (1.5 but for
+ * a systolic array's pointwise layers, see priors.ts), the bandwidth factor within
  * [0.1, 100].
  */
 function boundsOf(priors: Priors): readonly [number | undefined, number | undefined][] {

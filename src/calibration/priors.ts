@@ -55,11 +55,13 @@ const firm = (value: number): Prior => ({ value, spread: 1.5 });
 /**
  * Class efficiencies may exceed conv's by half: on CPUs and GPUs a 1x1
  * convolution is a plain matrix multiply while a 3x3 one pays for im2col or
- * runs as Winograd, so either can be the faster per operation. On an NPU's
- * systolic array both are the same matrix multiply with a deeper reduction
- * (K = 9 x channels) for the 3x3, which fills the array's rows at least as
- * well and reuses each loaded weight tile as often, so pointwise layers run
- * no faster than standard convolutions there.
+ * runs as Winograd, so either can be the faster per operation, and an NPU
+ * whose internals are not known to be otherwise (the Snapdragons' Hexagon)
+ * is left as free. On a weight-stationary systolic array (priorsOf) both are
+ * the same matrix multiply with a deeper reduction (K = 9 x channels) for
+ * the 3x3, which fills the array's rows at least as well and reuses each
+ * loaded weight tile as often, so pointwise layers run no faster than
+ * standard convolutions there.
  */
 const FREE = { depthwise: 1.5, pointwise: 1.5, dense: 1.5, elementwise: 1.5 };
 
@@ -102,7 +104,7 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
       dense: loose(0.5),
       elementwise: loose(0.2),
     },
-    maxEfficiency: { ...FREE, pointwise: 1 },
+    maxEfficiency: FREE,
     halfOutputs: wide(1e4),
     halfDepth: wide(32),
     bandwidthFactor: firm(1),
@@ -132,11 +134,16 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
  * each weight tile pays about N positions to fill the array and N to drain
  * it, so half its rate comes at about 2N positions (an estimate from how
  * such arrays run, e.g. Jouppi et al. 2017 on the TPU's; spread 3 for what
- * the compiler overlaps).
+ * the compiler overlaps), and its pointwise layers run no faster than its
+ * standard convolutions (see FREE).
  */
 export function priorsOf(profile: Pick<HardwareProfile, 'processor' | 'systolicArray'>): Priors {
   const priors = PRIORS[profile.processor];
   return profile.systolicArray === undefined
     ? priors
-    : { ...priors, halfOutputs: loose(2 * profile.systolicArray) };
+    : {
+        ...priors,
+        halfOutputs: loose(2 * profile.systolicArray),
+        maxEfficiency: { ...priors.maxEfficiency, pointwise: 1 },
+      };
 }

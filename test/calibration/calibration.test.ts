@@ -223,6 +223,15 @@ describe('a systolic array', () => {
     expect(calibrated('coral-dev-board').fillsBy).toBe('positions');
   });
 
+  it('keeps pointwise layers no faster than conv on a systolic array only', () => {
+    // The bound's argument is the array's (priors.ts); the Hexagon NPUs are
+    // not known to be one, so their calibration rows set pointwise freely.
+    expect(priorsOf(library.resolve('coral-dev-board')).maxEfficiency.pointwise).toBe(1);
+    expect(PRIORS.npu.maxEfficiency.pointwise).toBe(1.5);
+    const flagship = calibrated('phone-flagship').fits.find((f) => f.precision === 'fp16');
+    expect(flagship?.calibration.efficiency.pointwise).toBeGreaterThan(1);
+  });
+
   it('takes a bare side from a scenario override and refuses one that is not a whole number', () => {
     expect(library.resolve('coral-dev-board', { systolicArray: 32 }).systolicArray).toBe(32);
     expect(() => library.resolve('phone-flagship', { systolicArray: 0.5 })).toThrow(
