@@ -4,8 +4,9 @@
  * the four operator-class efficiencies, the outputs per layer (output
  * positions on a systolic array) that fill the device to half its rate, the multiply-accumulates per output that
  * reach half of it (where the processor's priors have that term), the
- * bandwidth factor and the per-layer and per-call overheads, within the
- * bounds of boundsOf. The fit minimises, with
+ * bandwidth factor and the per-layer and per-call overheads, and for each
+ * stack measured besides the reference its time factor and added time per
+ * call (StackTiming), within the bounds of boundsOf. The fit minimises, with
  * Levenberg-Marquardt (ml-levenberg-marquardt) in log space,
  *
  *   sum over rows   ((ln predicted - ln measured) / ln 1.1)^2
@@ -26,7 +27,7 @@
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import type { HardwareProfile } from '../fleet/profiles.js';
-import type { LatencyCalibration, PrecisionThroughput } from '../fleet/roofline.js';
+import type { LatencyCalibration, PrecisionThroughput, StackTiming } from '../fleet/roofline.js';
 import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
 import { predict } from './predict.js';
@@ -46,10 +47,10 @@ export interface PrecisionFit {
    */
   framework: string;
   /**
-   * Other stacks in the calibration rows, each with the factor its times
-   * take over the reference's (fitted with the rest; fidelity applies it).
+   * Other stacks in the calibration rows, each with how its times relate to
+   * the reference's (fitted with the rest; fidelity applies it).
    */
-  otherFrameworks: Record<string, number>;
+  otherFrameworks: Record<string, StackTiming>;
   /** The precision whose fit this one copies, when it had no measurements. */
   transferredFrom?: Precision;
   /** The fit's objective at its (unrounded) optimum; absent when transferred. */
@@ -139,7 +140,7 @@ const DEPTH = 1 + CLASSES.length + 1;
 /** The prior of a parameter the processor does not use (it stays where it starts and is not written). */
 const UNUSED: Prior = { value: 1, spread: 10 };
 
-/** Length of the parameter vector before the stacks' time factors. */
+/** Length of the parameter vector before the other stacks' timings. */
 const PARAMETERS = 1 + CLASSES.length + 5;
 
 /**
@@ -166,11 +167,14 @@ function problemOf(
   ];
   const named = profile.throughput[precision]?.calibration?.framework;
   const { framework, others } = frameworksOf(rows, named);
-  prior.push(...others.map(() => FRAMEWORK_PRIOR));
+  prior.push(...others.flatMap(() => [FACTOR_PRIOR, ADDED_PRIOR]));
   const center = prior.map((p) => Math.log(p.value));
   const bounds = [
     ...boundsOf(priors),
-    ...others.map((): [number, number] => [-Math.log(4), Math.log(4)]),
+    ...others.flatMap((): [number, number][] => [
+      [-Math.log(4), Math.log(4)],
+      [Math.log(1e-9), Math.log(10)],
+    ]),
   ];
   const low = bounds.map(([l], j) => l ?? (center[j] as number) - 20);
   const high = bounds.map(([, h], j) => h ?? (center[j] as number) + 20);
@@ -205,11 +209,11 @@ function problemOf(
       ...profile,
       throughput: { ...profile.throughput, [precision]: { ...base, achievableFlops, calibration } },
     };
-    const factors = frameworkFactors(theta, others);
+    const timings = stackTimings(theta, others);
     const data = rows.map((m) => {
-      const predicted = predict(m, cards.get(m.model) as CostCard, device) as number;
-      const factor = timeFactor(m, factors[m.framework] ?? 1);
-      return Math.log((predicted * factor) / m.value) / Math.log(DATA_SPREAD);
+      const card = cards.get(m.model) as CostCard;
+      const predicted = predict(m, card, device, timings[m.framework]) as number;
+      return Math.log(predicted / m.value) / Math.log(DATA_SPREAD);
     });
     const priorTerms = theta.map((t, j) =>
       j === DEPTH && priors.halfDepth === undefined
@@ -299,13 +303,27 @@ function fitPrecision(
     objective,
     framework,
     otherFrameworks: Object.fromEntries(
-      Object.entries(frameworkFactors(theta, others)).map(([k, v]) => [k, round(v)]),
+      Object.entries(stackTimings(theta, others)).map(([name, t]) => [
+        name,
+        { factor: round(t.factor), addedS: round(t.addedS) },
+      ]),
     ),
   };
 }
 
 /** A stack other than the reference is as fast within a factor 2 (one standard deviation). */
-const FRAMEWORK_PRIOR: Prior = { value: 1, spread: 2 };
+const FACTOR_PRIOR: Prior = { value: 1, spread: 2 };
+
+/**
+ * And adds per-call work the reference does not do, from a binding's
+ * microseconds to an application's pre- and post-processing (milliseconds:
+ * the Orin Nano's OpenCV rows). The prior is all but flat over that range
+ * (10 us, spread 1000: 10 ns to 10 ms at one standard deviation), so the
+ * rows of a stack measured on models of different sizes set it; for a stack
+ * measured on one model the factor's firmer prior takes the difference and
+ * the added time stays near 10 us.
+ */
+const ADDED_PRIOR: Prior = { value: 1e-5, spread: 1000 };
 
 /**
  * The reference stack and the others, sorted. The reference is the stack
@@ -331,21 +349,20 @@ export function frameworksOf(
   return { framework, others: names.filter((name) => name !== framework) };
 }
 
-function frameworkFactors(
+/** The other stacks' timings from the parameter vector (a factor and an added time each). */
+function stackTimings(
   theta: readonly number[],
   others: readonly string[],
-): Record<string, number> {
+): Record<string, StackTiming> {
   return Object.fromEntries(
-    others.map((name, i) => [name, Math.exp(theta[PARAMETERS + i] as number)]),
+    others.map((name, i) => [
+      name,
+      {
+        factor: Math.exp(theta[PARAMETERS + 2 * i] as number),
+        addedS: Math.exp(theta[PARAMETERS + 2 * i + 1] as number),
+      },
+    ]),
   );
-}
-
-/**
- * What a time factor does to a measurement's metric: times and energies
- * scale by it, throughputs by its inverse.
- */
-export function timeFactor(measurement: Pick<Measurement, 'metric'>, factor: number): number {
-  return measurement.metric === 'throughput_per_s' ? 1 / factor : factor;
 }
 
 function peakOf(profile: HardwareProfile, precision: Precision): number {

@@ -13,7 +13,7 @@ import { readDataFile } from '../scenario/data-file.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { CostCard, Precision } from '../vocabulary/cost-card.js';
 import { copySources, withCopies } from './copies.js';
-import { fitProfile, type PrecisionFit, timeFactor } from './fit.js';
+import { fitProfile, type PrecisionFit } from './fit.js';
 import {
   type Measurement,
   type MeasurementSet,
@@ -205,8 +205,7 @@ function compare(m: Measurement, profile: HardwareProfile): FidelityRow {
       : known === undefined
         ? 'unseen'
         : 'calibrated';
-  const raw = predict(m, card, profile);
-  const predicted = raw === undefined ? undefined : raw * timeFactor(m, known ?? 1);
+  const predicted = predict(m, card, profile, known);
   return {
     ...m,
     predicted,

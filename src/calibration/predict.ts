@@ -1,27 +1,34 @@
 import type { HardwareProfile } from '../fleet/profiles.js';
-import { inferenceTime } from '../fleet/roofline.js';
+import { inferenceTime, type StackTiming } from '../fleet/roofline.js';
 import type { CostCard } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
+
+/** The reference stack's own timing: a factor of 1 and nothing added. */
+export const REFERENCE_TIMING: StackTiming = { factor: 1, addedS: 0 };
 
 /**
  * What the latency model predicts for a measurement, in the measurement's own
  * metric: the time of one call of `batch` samples (ms), samples per second
  * (batch / time), or the energy of one call (active power x time, in uJ).
- * Returns undefined when the profile cannot run the model at that precision.
+ * On a stack other than the profile's reference, a call of time t takes
+ * `stack.factor` x t + `stack.addedS`. Returns undefined when the profile
+ * cannot run the model at that precision.
  */
 export function predict(
   measurement: Pick<Measurement, 'precision' | 'batch' | 'metric'>,
   card: CostCard,
   profile: HardwareProfile,
+  stack: StackTiming = REFERENCE_TIMING,
 ): number | undefined {
   const time = inferenceTime(card, profile, measurement.precision, { batch: measurement.batch });
   if (!time.ok) return undefined;
+  const seconds = stack.factor * time.timeS + stack.addedS;
   switch (measurement.metric) {
     case 'latency_ms':
-      return time.timeS * 1e3;
+      return seconds * 1e3;
     case 'throughput_per_s':
-      return measurement.batch / time.timeS;
+      return measurement.batch / seconds;
     case 'energy_uj':
-      return profile.activeW * time.timeS * 1e6;
+      return profile.activeW * seconds * 1e6;
   }
 }

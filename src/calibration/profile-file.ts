@@ -41,7 +41,12 @@ export function withFits(
       layerOverhead: `${Number((c.layerOverheadS * 1e3).toPrecision(4))} ms`,
       callOverhead: `${Number((c.callOverheadS * 1e3).toPrecision(4))} ms`,
       framework: fit.framework,
-      otherFrameworks: fit.otherFrameworks,
+      otherFrameworks: Object.fromEntries(
+        Object.entries(fit.otherFrameworks).map(([name, t]) => [
+          name,
+          { factor: t.factor, addedTime: `${Number((t.addedS * 1e3).toPrecision(4))} ms` },
+        ]),
+      ),
       source: 'fit',
       note: how,
     };

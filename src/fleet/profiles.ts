@@ -78,7 +78,17 @@ const calibrationEntry = z.strictObject({
   layerOverhead: quantity('duration', { min: 0 }),
   callOverhead: quantity('duration', { min: 0 }),
   framework: z.string(),
-  otherFrameworks: z.record(z.string(), z.number().positive()),
+  /** Per stack: its time factor alone (no added time), or the factor and a per-call added time. */
+  otherFrameworks: z.record(
+    z.string(),
+    z.union([
+      z.number().positive(),
+      z.strictObject({
+        factor: z.number().positive(),
+        addedTime: quantity('duration', { min: 0 }),
+      }),
+    ]),
+  ),
   /** A fitted profile this block (and the precision's achievable rate) copies: calibrate re-copies it. */
   copiedFrom: z.string().optional(),
   source: z.string(),
@@ -254,7 +264,14 @@ function toProfile(p: ParsedProfile): HardwareProfile {
           layerOverheadS: fit.layerOverhead,
           callOverheadS: fit.callOverhead,
           framework: fit.framework,
-          otherFrameworks: fit.otherFrameworks,
+          otherFrameworks: Object.fromEntries(
+            Object.entries(fit.otherFrameworks).map(([name, t]) => [
+              name,
+              typeof t === 'number'
+                ? { factor: t, addedS: 0 }
+                : { factor: t.factor, addedS: t.addedTime },
+            ]),
+          ),
         },
       }),
     };

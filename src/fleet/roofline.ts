@@ -27,10 +27,12 @@ import {
   type CostCard,
   type LayerCost,
   MAC_KINDS,
-  PRECISIONS,
   type Precision,
 } from '../vocabulary/cost-card.js';
 import { horizontalFusion, positions } from './fusion.js';
+import { resolvePrecision } from './precision-fallback.js';
+
+export { type PrecisionResolution, resolvePrecision } from './precision-fallback.js';
 
 /** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
 export interface PrecisionThroughput {
@@ -97,8 +99,18 @@ export interface LatencyCalibration {
    * `edgesim calibrate` keeps it as the fit's reference when it has rows.
    */
   framework?: string;
-  /** Other stacks measured, each with the factor its times take over `framework`'s (fidelity uses them). */
-  otherFrameworks?: Readonly<Record<string, number>>;
+  /** Other stacks measured, each with how its times relate to `framework`'s (fidelity uses them). */
+  otherFrameworks?: Readonly<Record<string, StackTiming>>;
+}
+
+/**
+ * Another stack's time for a call the reference stack takes t over: factor x t
+ * + addedS (its own kernels' speed, and per-call work such as pre- and
+ * post-processing that the reference does not do).
+ */
+export interface StackTiming {
+  factor: number;
+  addedS: number;
 }
 
 /** The class of a layer, from its kind and (for `conv2d`) its kernel size. */
@@ -158,44 +170,6 @@ export interface WeightCache {
   bytes: number;
   /** Rate, B/s, at which the rest of the weights stream in on every call. */
   streamBps: number;
-}
-
-/** The precision a request runs at, or why it cannot run. */
-export type PrecisionResolution =
-  | { ok: true; precision: Precision; fellBack: boolean }
-  | { ok: false; reason: string };
-
-/**
- * Follows the device's fallback chain from `wanted` to the first precision it
- * supports. Fails, naming `wanted` and the supported precisions, when the
- * chain ends at an unsupported precision or loops.
- */
-export function resolvePrecision(device: DeviceCompute, wanted: Precision): PrecisionResolution {
-  const chain: Precision[] = [wanted];
-  let current = wanted;
-  while (device.throughput[current] === undefined) {
-    const next = device.fallback[current];
-    const supported = supportedList(device);
-    if (next === undefined) {
-      const via =
-        chain.length > 1
-          ? ` (fallback chain ${chain.join(' -> ')} ends at ${current}, which has no fallback)`
-          : ' and has no fallback for it';
-      return {
-        ok: false,
-        reason: `device does not support ${wanted}${via}; it supports ${supported}`,
-      };
-    }
-    if (chain.includes(next)) {
-      return {
-        ok: false,
-        reason: `fallback chain for ${wanted} loops (${[...chain, next].join(' -> ')}); the device supports ${supported}`,
-      };
-    }
-    chain.push(next);
-    current = next;
-  }
-  return { ok: true, precision: current, fellBack: current !== wanted };
 }
 
 /** Options for {@link inferenceTime}. */
@@ -349,11 +323,6 @@ const PLAIN: LatencyCalibration = {
   layerOverheadS: 0,
   callOverheadS: 0,
 };
-
-function supportedList(device: DeviceCompute): string {
-  const supported = PRECISIONS.filter((p) => device.throughput[p] !== undefined);
-  return supported.length > 0 ? supported.join(', ') : 'no precision';
-}
 
 function checkDevice(
   device: DeviceCompute,

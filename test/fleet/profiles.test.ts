@@ -116,6 +116,19 @@ describe('hardware profiles', () => {
     expect(error.message).toMatch(/memory: weightCache and weightStream go together/);
   });
 
+  it('reads another stack as a bare factor or as a factor and an added time', () => {
+    const stacks = (otherFrameworks: unknown) =>
+      library.resolve('raspberry-pi-4', {
+        compute: { int8: { calibration: { otherFrameworks } } },
+      }).throughput.int8?.calibration?.otherFrameworks;
+    const read = stacks({ X: 1.5, Y: { factor: 2, addedTime: '3 ms' } });
+    expect(read?.X).toEqual({ factor: 1.5, addedS: 0 });
+    expect(read?.Y?.factor).toBe(2);
+    expect(read?.Y?.addedS).toBeCloseTo(0.003, 12);
+    const error = expectInputError(() => stacks({ Y: { factor: 2 } }));
+    expect(error.message).toMatch(/otherFrameworks/);
+  });
+
   it('rejects an override that breaks the profile, naming the field', () => {
     const error = expectInputError(() =>
       library.resolve('raspberry-pi-4', { power: { idle: '2 Mbps' } }),

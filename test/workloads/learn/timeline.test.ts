@@ -3,7 +3,7 @@
  * hand: no TF.js, only the fleet model. Profiles are read through the
  * ProfileLibrary as resolve.ts reads them, so the rates and powers below are
  * the shipped ones:
- * - hardware-profiles/raspberry-pi-4.json: fp32 achievable 30.1 GFLOP/s,
+ * - hardware-profiles/raspberry-pi-4.json: fp32 achievable 30.09 GFLOP/s,
  *   idle 1.6 W, active 5.0 W, mains-powered;
  * - hardware-profiles/esp32-s3.json: fp32 achievable 0.4858 GFLOP/s,
  *   a 10.8 Wh battery;
@@ -63,7 +63,7 @@ describe('the profiles the hand calculations use', () => {
 describe('simulateLearning', () => {
   it('charges a task FLOPs / fp32 rate at active power, the rest of the run at idle, and the radio idle throughout', () => {
     const g = pi();
-    const rate = g.profile.throughput.fp32!.achievableFlops; // 30.1 GFLOP/s
+    const rate = g.profile.throughput.fp32!.achievableFlops; // 30.09 GFLOP/s
     const flops = [2e12, 5e12]; // 66.45 s and 166.11 s on a Pi 4
     const t = simulateLearning(inputs([g], { flops }));
     const endS = 3600 + 600; // last arrival + horizon
