@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PROFILE_DIR, ProfileLibrary } from '../../src/fleet/profiles.js';
@@ -127,6 +128,23 @@ describe('hardware profiles', () => {
     expect(read?.Y?.addedS).toBeCloseTo(0.003, 12);
     const error = expectInputError(() => stacks({ Y: { factor: 2 } }));
     expect(error.message).toMatch(/otherFrameworks/);
+  });
+
+  it('refuses a profile file with a bare figure, naming the field, and takes one in an override', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgesim-profiles-'));
+    try {
+      const pi = JSON.parse(readFileSync(join(BUILTIN_PROFILE_DIR, 'raspberry-pi-4.json'), 'utf8'));
+      pi.power.idle = '2.7 W';
+      pi.memory.capacity = 4e9;
+      writeFileSync(join(dir, 'raspberry-pi-4.json'), JSON.stringify(pi));
+      const error = expectInputError(() => new ProfileLibrary([dir]).resolve('raspberry-pi-4'));
+      expect(error.file).toBe(join(dir, 'raspberry-pi-4.json'));
+      expect(error.problems.map((p) => p.path)).toEqual(['memory.capacity', 'power.idle']);
+      expect(error.message).toMatch(/needs a source/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(library.resolve('raspberry-pi-4', { power: { idle: '2.7 W' } }).idleW).toBe(2.7);
   });
 
   it('rejects an override that breaks the profile, naming the field', () => {
