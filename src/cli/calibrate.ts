@@ -117,6 +117,11 @@ function describeFit(fit: Fit, fillsBy: string): string {
   return (
     `${fit.precision}: rate ${fit.achievableFlops.toPrecision(4)} op/s, efficiency dw ${e.depthwise} pw ${e.pointwise} ` +
     `dense ${e.dense} elementwise ${e.elementwise}, half-fill ${c.halfOutputs} ${fillsBy}${c.halfDepth === undefined ? '' : `, half-depth ${c.halfDepth} MACs`}, bandwidth x${c.bandwidthFactor}, ` +
-    `per layer ${(c.layerOverheadS * 1e6).toPrecision(4)} us, per call ${(c.callOverheadS * 1e6).toPrecision(4)} us (${how})`
+    `per layer ${(c.layerOverheadS * 1e6).toPrecision(4)} us, per call ${(c.callOverheadS * 1e6).toPrecision(4)} us (${how})` +
+    Object.entries(fit.otherFrameworks)
+      .map(
+        ([name, t]) => `\n    ${name}: x${t.factor} + ${(t.addedS * 1e3).toPrecision(4)} ms a call`,
+      )
+      .join('')
   );
 }

@@ -245,6 +245,10 @@ describe('profiles of one’s own (EDGESIM_PROFILES)', () => {
     const env = { ...process.env, EDGESIM_PROFILES: dir };
     const fit = edgesim(['calibrate', 'my-board', '--write'], undefined, env);
     expect(fit.code).toBe(0);
+    // Each stack besides the reference, with its factor and added time.
+    expect(fit.stdout).toMatch(
+      / {4}TFLite \(tflite_runtime, 4 threads\): x[\d.]+ \+ [\d.e-]+ ms a call/,
+    );
     const written = readFileSync(join(dir, 'my-board.json'), 'utf8');
     // The Pi 5's int8 rows fit exactly as the built-in profile's: the same measurements.
     const builtin = JSON.parse(readFileSync('hardware-profiles/raspberry-pi-5.json', 'utf8'));
