@@ -127,6 +127,7 @@ export type {
   OperatorClass,
   PrecisionResolution,
   PrecisionThroughput,
+  StackTiming,
 } from './fleet/roofline.js';
 export {
   inferenceTime,

@@ -226,23 +226,40 @@ function problemOf(
   return { center, low, high, framework, others, decode, residuals, objective };
 }
 
-/** How many starts the multi-start fit runs (startsOf's list). */
-export const START_COUNT = 5;
+/**
+ * Added times per call (seconds) the fit also starts every other stack's
+ * from, besides its prior's 10 us: on a device whose calls take 100 ms, 10 us
+ * moves a prediction by 1e-4 of itself, too little for LM to feel, so from
+ * the prior alone the factor took a 50 ms added time (factor 2.24, added
+ * about 10 us, where rows were made as 1.8 x t + 50 ms: fit.test.ts). Two
+ * starts, 1 ms and 100 ms, find it; four (0.1 ms to 100 ms) found the same
+ * fits of every shipped profile at 1.4x the time.
+ */
+const ADDED_STARTS = [1e-3, 1e-1];
+
+/** How many starts the multi-start fit runs (startsOf's list) with `stacks` stacks besides the reference. */
+export function startCount(stacks: number): number {
+  return 5 + (stacks > 0 ? ADDED_STARTS.length : 0);
+}
 
 /**
  * The starts of the multi-start fit, in order (a tie keeps the first): the
  * priors; the priors with the peak fraction times 1/4, 1/2 and 2 (capped at
- * the peak); and the priors with every class efficiency at 1, as fast as
- * conv (above the priors' 0.1-0.9; the bounds' geometric middle would sit
- * 10 e-folds below the prior, since the lower bounds are 20 e-folds down).
- * START_COUNT of them.
+ * the peak); the priors with every class efficiency at 1, as fast as conv
+ * (above the priors' 0.1-0.9; the bounds' geometric middle would sit 10
+ * e-folds below the prior, since the lower bounds are 20 e-folds down); and,
+ * with other stacks, the priors with every stack's added time at each of
+ * ADDED_STARTS. startCount of them.
  */
-function startsOf(center: readonly number[], high: readonly number[]): number[][] {
+function startsOf(center: readonly number[], high: readonly number[], stacks: number): number[][] {
   const scaled = (factor: number) =>
     center.map((t, j) => (j === 0 ? Math.min(t + Math.log(factor), high[0] as number) : t));
   const classesAtOne = center.map((t, j) => (j >= 1 && j <= CLASSES.length ? 0 : t));
+  const added = (seconds: number) =>
+    center.map((t, j) => (j >= PARAMETERS && (j - PARAMETERS) % 2 === 1 ? Math.log(seconds) : t));
   const starts = [[...center], scaled(1 / 4), scaled(1 / 2), scaled(2), classesAtOne];
-  if (starts.length !== START_COUNT) throw new Error('START_COUNT is out of date');
+  if (stacks > 0) starts.push(...ADDED_STARTS.map(added));
+  if (starts.length !== startCount(stacks)) throw new Error('startCount is out of date');
   return starts;
 }
 
@@ -257,7 +274,7 @@ function fitPrecision(
   const { low, high, framework, others } = problem;
   const n = rows.length + problem.center.length;
   let best: { theta: number[]; objective: number } | undefined;
-  const starts = startsOf(problem.center, high);
+  const starts = startsOf(problem.center, high, others.length);
   for (const start of only === undefined ? starts : starts.slice(only, only + 1)) {
     const result = levenbergMarquardt(
       { x: Array.from({ length: n }, (_, i) => i), y: new Array<number>(n).fill(0) },
@@ -317,11 +334,13 @@ const FACTOR_PRIOR: Prior = { value: 1, spread: 2 };
 /**
  * And adds per-call work the reference does not do, from a binding's
  * microseconds to an application's pre- and post-processing (milliseconds:
- * the Orin Nano's OpenCV rows). The prior is all but flat over that range
- * (10 us, spread 1000: 10 ns to 10 ms at one standard deviation), so the
- * rows of a stack measured on models of different sizes set it; for a stack
- * measured on one model the factor's firmer prior takes the difference and
- * the added time stays near 10 us.
+ * the Orin Nano's OpenCV rows). The prior is wide (10 us, spread 1000: 10
+ * ns to 10 ms at one standard deviation), so calls of different lengths on
+ * a stack set it. Where they cannot (a stack measured on one model), either
+ * can carry the difference and the priors choose: a factor f costs
+ * (ln f / ln 2)^2, an added time A (ln(A / 10 us) / ln 1000)^2, so a stack
+ * twice as slow on a 100 ms call gets factor 2 (cost 1) rather than 100 ms
+ * added (cost 1.8), and the added time stays near 10 us.
  */
 const ADDED_PRIOR: Prior = { value: 1e-5, spread: 1000 };
 

@@ -119,7 +119,7 @@ export interface FidelityRow extends Measurement {
   predicted: number | undefined;
   /** predicted / measured. */
   ratio: number | undefined;
-  /** Whether the measurement's stack was in the calibration (its factor applied), or is unseen (factor 1). */
+  /** Whether the measurement's stack is the reference, was in the calibration (its timing applied), or is unseen (predicted as the reference). */
   stack: 'reference' | 'calibrated' | 'unseen';
 }
 

@@ -11,14 +11,21 @@ import { INTERFACES } from '../vocabulary/network-interface.js';
 export const TIERS = ['device', 'gateway', 'edge', 'cloud'] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** Figures the schema made from bare values: checkSourced refuses them in a profile file. */
+const BARE = new WeakSet<object>();
+
+/** Marks a figure made from a bare value. */
+function bare<T extends object>(figure: T): T {
+  BARE.add(figure);
+  return figure;
+}
+
 /** A value with its `source` and `note`, or bare (from a scenario override). */
 function sourced<T extends z.ZodType<number>>(value: T) {
   return z.union([
-    value.transform((v) => ({
-      value: v,
-      source: 'scenario',
-      note: undefined as string | undefined,
-    })),
+    value.transform((v) =>
+      bare({ value: v, source: 'scenario', note: undefined as string | undefined }),
+    ),
     z.strictObject({ value, source: z.string(), note: z.string().optional() }),
   ]);
 }
@@ -34,12 +41,14 @@ function figure(kind: QuantityKind | 'factor') {
  * servers that have it by the hour instead of their purchase price).
  */
 const priceField = z.union([
-  quantity('money', { min: 0 }).transform((v) => ({
-    value: v,
-    source: 'scenario',
-    note: undefined as string | undefined,
-    perHour: undefined as { value: number } | undefined,
-  })),
+  quantity('money', { min: 0 }).transform((v) =>
+    bare({
+      value: v,
+      source: 'scenario',
+      note: undefined as string | undefined,
+      perHour: undefined as { value: number } | undefined,
+    }),
+  ),
   z.strictObject({
     value: quantity('money', { min: 0 }),
     source: z.string(),
@@ -194,27 +203,29 @@ export type ParsedProfile = z.output<typeof profileSchema>;
  * A profile file gives each figure as `{ value, source }`: a bare value, which
  * the schema accepts for a scenario's override and labels `source:
  * 'scenario'`, would pass an unsourced figure off as one. Throws an
- * InputError naming each such field of the file. (A file the schema rejects
- * is left for `resolve` to report.)
+ * InputError naming each such field of the file, with what the file wrote
+ * there. (A file the schema rejects on its own is left for `resolve` to
+ * report; one that only an override makes valid is not checked.)
  */
 export function checkSourced(file: string, data: unknown): void {
   const result = profileSchema.safeParse(data);
   if (!result.success) return;
   const problems: InputProblem[] = [];
-  const walk = (node: unknown, path: string): void => {
+  const walk = (node: unknown, raw: unknown, path: string): void => {
     if (node === null || typeof node !== 'object') return;
-    const record = node as Record<string, unknown>;
-    if (record.source === 'scenario' && 'value' in record) {
+    if (BARE.has(node)) {
       problems.push({
         path,
-        value: record.value,
+        value: raw,
         message:
           'needs a source: a profile file gives each figure as { value, source, note } (a bare value is for a scenario override)',
       });
       return;
     }
-    for (const [key, child] of Object.entries(record)) walk(child, path ? `${path}.${key}` : key);
+    const rawRecord = (raw ?? {}) as Record<string, unknown>;
+    for (const [key, child] of Object.entries(node))
+      walk(child, rawRecord[key], path ? `${path}.${key}` : key);
   };
-  walk(result.data, '');
+  walk(result.data, data, '');
   if (problems.length > 0) throw new InputError(file, problems);
 }

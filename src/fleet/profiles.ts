@@ -191,8 +191,9 @@ export class ProfileLibrary {
       if (known !== undefined) return known;
     }
     if (entry.data === undefined) {
-      entry.data = readDataFile(entry.file, 'profile');
-      checkSourced(entry.file, entry.data);
+      const data = readDataFile(entry.file, 'profile');
+      checkSourced(entry.file, data);
+      entry.data = data; // kept only once checked: a refused file is refused every time
     }
     const merged = override === undefined ? entry.data : deepMerge(entry.data, override);
     const result = profileSchema.safeParse(merged, { reportInput: true });

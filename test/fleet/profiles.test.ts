@@ -137,10 +137,22 @@ describe('hardware profiles', () => {
       pi.power.idle = '2.7 W';
       pi.memory.capacity = 4e9;
       writeFileSync(join(dir, 'raspberry-pi-4.json'), JSON.stringify(pi));
-      const error = expectInputError(() => new ProfileLibrary([dir]).resolve('raspberry-pi-4'));
+      const mine = new ProfileLibrary([dir]);
+      const error = expectInputError(() => mine.resolve('raspberry-pi-4'));
       expect(error.file).toBe(join(dir, 'raspberry-pi-4.json'));
-      expect(error.problems.map((p) => p.path)).toEqual(['memory.capacity', 'power.idle']);
+      expect(error.problems.map((p) => [p.path, p.value])).toEqual([
+        ['memory.capacity', 4e9],
+        ['power.idle', '2.7 W'],
+      ]);
       expect(error.message).toMatch(/needs a source/);
+      // Refused again on a second look, not cached as read.
+      expect(expectInputError(() => mine.resolve('raspberry-pi-4')).problems).toHaveLength(2);
+      // A figure whose source key happens to be "scenario" is sourced.
+      pi.memory.capacity = { value: '4 GB', source: 'scenario' };
+      pi.power.idle = { value: '2.7 W', source: 'scenario' };
+      pi.sources.scenario = 'a source keyed "scenario"';
+      writeFileSync(join(dir, 'raspberry-pi-4.json'), JSON.stringify(pi));
+      expect(new ProfileLibrary([dir]).resolve('raspberry-pi-4').idleW).toBe(2.7);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
