@@ -39,7 +39,7 @@ describe('the reference stack', () => {
 
   it('is the stack the profile names, else the one with the most rows', () => {
     // raspberry-pi-4.csv's int8 calibration rows: LEIP 3, ArmNN 22.11 2,
-    // TFLite 2.7.1 2, ncnn 2.
+    // OpenCV 2, TFLite 2.7.1 2, ncnn 2.
     const int8 = fitRows(rows).filter((r) => r.precision === 'int8');
     const count = (framework: string) => int8.filter((r) => r.framework === framework).length;
     expect(count('LEIP 1.9.3 (TVM runtime)')).toBe(3);
@@ -48,6 +48,7 @@ describe('the reference stack', () => {
     expect(named.framework).toBe('ArmNN 22.11 (Neon)');
     expect(named.others).toEqual([
       'LEIP 1.9.3 (TVM runtime)',
+      'OpenCV DNN CPU',
       'TFLite 2.7.1 (ruy)',
       'ncnn benchncnn (CPU, 4 threads; build of 2023-06)',
     ]);
