@@ -202,30 +202,37 @@ export type ParsedProfile = z.output<typeof profileSchema>;
 /**
  * A profile file gives each figure as `{ value, source }`: a bare value, which
  * the schema accepts for a scenario's override and labels `source:
- * 'scenario'`, would pass an unsourced figure off as one. Throws an
- * InputError naming each such field of the file, with what the file wrote
- * there. (A file the schema rejects on its own is left for `resolve` to
- * report; one that only an override makes valid is not checked.)
+ * 'scenario'`, would pass an unsourced figure off as one. Walks a parsed
+ * profile (`parsed`, from the file's `data` with `override` merged over it)
+ * and throws an InputError naming each field whose bare value came from the
+ * file, with what the file wrote there.
  */
-export function checkSourced(file: string, data: unknown): void {
-  const result = profileSchema.safeParse(data);
-  if (!result.success) return;
+export function checkSourced(
+  file: string,
+  parsed: unknown,
+  data: unknown,
+  override: unknown,
+): void {
   const problems: InputProblem[] = [];
-  const walk = (node: unknown, raw: unknown, path: string): void => {
+  const walk = (node: unknown, raw: unknown, over: unknown, path: string): void => {
     if (node === null || typeof node !== 'object') return;
     if (BARE.has(node)) {
-      problems.push({
-        path,
-        value: raw,
-        message:
-          'needs a source: a profile file gives each figure as { value, source, note } (a bare value is for a scenario override)',
-      });
+      if (over === undefined)
+        problems.push({
+          path,
+          value: raw,
+          message:
+            'needs a source: a profile file gives each figure as { value, source, note } (a bare value is for a scenario override)',
+        });
       return;
     }
-    const rawRecord = (raw ?? {}) as Record<string, unknown>;
-    for (const [key, child] of Object.entries(node))
-      walk(child, rawRecord[key], path ? `${path}.${key}` : key);
+    const child = (parent: unknown, key: string): unknown =>
+      parent !== null && typeof parent === 'object'
+        ? (parent as Record<string, unknown>)[key]
+        : undefined;
+    for (const [key, value] of Object.entries(node))
+      walk(value, child(raw, key), child(over, key), path ? `${path}.${key}` : key);
   };
-  walk(result.data, data, '');
+  walk(parsed, data, override, '');
   if (problems.length > 0) throw new InputError(file, problems);
 }

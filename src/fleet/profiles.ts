@@ -190,11 +190,7 @@ export class ProfileLibrary {
       const known = this.plain.get(name);
       if (known !== undefined) return known;
     }
-    if (entry.data === undefined) {
-      const data = readDataFile(entry.file, 'profile');
-      checkSourced(entry.file, data);
-      entry.data = data; // kept only once checked: a refused file is refused every time
-    }
+    entry.data ??= readDataFile(entry.file, 'profile');
     const merged = override === undefined ? entry.data : deepMerge(entry.data, override);
     const result = profileSchema.safeParse(merged, { reportInput: true });
     if (!result.success) {
@@ -204,6 +200,7 @@ export class ProfileLibrary {
           : `${entry.file} (with the override at ${where.file}: ${where.path})`;
       throw new InputError(file, toProblems(result.error.issues, profileSchema));
     }
+    checkSourced(entry.file, result.data, entry.data, override);
     if (result.data.name !== name) {
       throw new InputError(entry.file, [
         { path: 'name', message: `must match the file name "${name}"`, value: result.data.name },

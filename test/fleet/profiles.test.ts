@@ -145,8 +145,22 @@ describe('hardware profiles', () => {
         ['power.idle', '2.7 W'],
       ]);
       expect(error.message).toMatch(/needs a source/);
-      // Refused again on a second look, not cached as read.
+      // Refused again on a second look, not cached as read; refused under an
+      // override of another field; taken when the override gives that field.
       expect(expectInputError(() => mine.resolve('raspberry-pi-4')).problems).toHaveLength(2);
+      const under = expectInputError(() => mine.resolve('raspberry-pi-4', { tier: 'gateway' }));
+      expect(under.file).toBe(join(dir, 'raspberry-pi-4.json'));
+      expect(under.problems).toHaveLength(2);
+      const overridden = { memory: { capacity: '4 GB' }, power: { idle: '2.7 W' } };
+      expect(mine.resolve('raspberry-pi-4', overridden).idleW).toBe(2.7);
+      // A file valid only under an override is checked too.
+      delete pi.power.active;
+      writeFileSync(join(dir, 'raspberry-pi-4.json'), JSON.stringify(pi));
+      const partial = expectInputError(() =>
+        new ProfileLibrary([dir]).resolve('raspberry-pi-4', { power: { active: '5 W' } }),
+      );
+      expect(partial.problems.map((p) => p.path)).toEqual(['memory.capacity', 'power.idle']);
+      pi.power.active = { value: '5.0 W', source: 'E' };
       // A figure whose source key happens to be "scenario" is sourced.
       pi.memory.capacity = { value: '4 GB', source: 'scenario' };
       pi.power.idle = { value: '2.7 W', source: 'scenario' };
