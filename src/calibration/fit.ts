@@ -32,6 +32,14 @@ import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-ca
 import type { Measurement } from './measurements.js';
 import { predict } from './predict.js';
 import { type Prior, type Priors, priorsOf } from './priors.js';
+import {
+  ADDED_STARTS,
+  frameworksOf,
+  stackBounds,
+  stackPriors,
+  stackTimings,
+  withAddedTime,
+} from './stacks.js';
 
 /** The fitted (or transferred) parameters of one precision. */
 export interface PrecisionFit {
@@ -167,15 +175,9 @@ function problemOf(
   ];
   const named = profile.throughput[precision]?.calibration?.framework;
   const { framework, others } = frameworksOf(rows, named);
-  prior.push(...others.flatMap(() => [FACTOR_PRIOR, ADDED_PRIOR]));
+  prior.push(...stackPriors(others));
   const center = prior.map((p) => Math.log(p.value));
-  const bounds = [
-    ...boundsOf(priors),
-    ...others.flatMap((): [number, number][] => [
-      [-Math.log(4), Math.log(4)],
-      [Math.log(1e-9), Math.log(10)],
-    ]),
-  ];
+  const bounds = [...boundsOf(priors), ...stackBounds(others)];
   const low = bounds.map(([l], j) => l ?? (center[j] as number) - 20);
   const high = bounds.map(([, h], j) => h ?? (center[j] as number) + 20);
   const decode = (theta: readonly number[]) => {
@@ -209,7 +211,7 @@ function problemOf(
       ...profile,
       throughput: { ...profile.throughput, [precision]: { ...base, achievableFlops, calibration } },
     };
-    const timings = stackTimings(theta, others);
+    const timings = stackTimings(theta, PARAMETERS, others);
     const data = rows.map((m) => {
       const card = cards.get(m.model) as CostCard;
       const predicted = predict(m, card, device, timings[m.framework]) as number;
@@ -225,17 +227,6 @@ function problemOf(
   const objective = (theta: readonly number[]) => residuals(theta).reduce((s, r) => s + r * r, 0);
   return { center, low, high, framework, others, decode, residuals, objective };
 }
-
-/**
- * Added times per call (seconds) the fit also starts every other stack's
- * from, besides its prior's 10 us: on a device whose calls take 100 ms, 10 us
- * moves a prediction by 1e-4 of itself, too little for LM to feel, so from
- * the prior alone the factor took a 50 ms added time (factor 2.24, added
- * about 10 us, where rows were made as 1.8 x t + 50 ms: fit.test.ts). Two
- * starts, 1 ms and 100 ms, find it; four (0.1 ms to 100 ms) found the same
- * fits of every shipped profile at 1.4x the time.
- */
-const ADDED_STARTS = [1e-3, 1e-1];
 
 /** How many starts the multi-start fit runs (startsOf's list) with `stacks` stacks besides the reference. */
 export function startCount(stacks: number): number {
@@ -255,10 +246,9 @@ function startsOf(center: readonly number[], high: readonly number[], stacks: nu
   const scaled = (factor: number) =>
     center.map((t, j) => (j === 0 ? Math.min(t + Math.log(factor), high[0] as number) : t));
   const classesAtOne = center.map((t, j) => (j >= 1 && j <= CLASSES.length ? 0 : t));
-  const added = (seconds: number) =>
-    center.map((t, j) => (j >= PARAMETERS && (j - PARAMETERS) % 2 === 1 ? Math.log(seconds) : t));
   const starts = [[...center], scaled(1 / 4), scaled(1 / 2), scaled(2), classesAtOne];
-  if (stacks > 0) starts.push(...ADDED_STARTS.map(added));
+  if (stacks > 0)
+    starts.push(...ADDED_STARTS.map((seconds) => withAddedTime(center, PARAMETERS, seconds)));
   if (starts.length !== startCount(stacks)) throw new Error('startCount is out of date');
   return starts;
 }
@@ -320,68 +310,12 @@ function fitPrecision(
     objective,
     framework,
     otherFrameworks: Object.fromEntries(
-      Object.entries(stackTimings(theta, others)).map(([name, t]) => [
+      Object.entries(stackTimings(theta, PARAMETERS, others)).map(([name, t]) => [
         name,
         { factor: round(t.factor), addedS: round(t.addedS) },
       ]),
     ),
   };
-}
-
-/** A stack other than the reference is as fast within a factor 2 (one standard deviation). */
-const FACTOR_PRIOR: Prior = { value: 1, spread: 2 };
-
-/**
- * And adds per-call work the reference does not do, from a binding's
- * microseconds to an application's pre- and post-processing (milliseconds:
- * the Orin Nano's OpenCV rows). The prior is wide (10 us, spread 1000: 10
- * ns to 10 ms at one standard deviation), so calls of different lengths on
- * a stack set it. Where they cannot (a stack measured on one model), either
- * can carry the difference and the priors choose: a factor f costs
- * (ln f / ln 2)^2, an added time A (ln(A / 10 us) / ln 1000)^2, so a stack
- * twice as slow on a 100 ms call gets factor 2 (cost 1) rather than 100 ms
- * added (cost 1.8), and the added time stays near 10 us.
- */
-const ADDED_PRIOR: Prior = { value: 1e-5, spread: 1000 };
-
-/**
- * The reference stack and the others, sorted. The reference is the stack
- * the profile names, when it has rows: the one the profile models, so a
- * simulated device runs as that stack runs. (By row count alone the Pi 4's
- * int8 reference was a TVM build measured on MLPerf Tiny models, which put
- * MobileNetV2 at 59 ms where ArmNN, TFLite and ncnn measure 23-34 ms.)
- * Otherwise the stack with the most rows, the first by name on a tie.
- */
-export function frameworksOf(
-  rows: readonly Measurement[],
-  named?: string,
-): { framework: string; others: string[] } {
-  const counts = new Map<string, number>();
-  for (const m of rows) counts.set(m.framework, (counts.get(m.framework) ?? 0) + 1);
-  const names = [...counts.keys()].sort();
-  const framework =
-    named !== undefined && counts.has(named)
-      ? named
-      : names.reduce((best, name) =>
-          (counts.get(name) as number) > (counts.get(best) as number) ? name : best,
-        );
-  return { framework, others: names.filter((name) => name !== framework) };
-}
-
-/** The other stacks' timings from the parameter vector (a factor and an added time each). */
-function stackTimings(
-  theta: readonly number[],
-  others: readonly string[],
-): Record<string, StackTiming> {
-  return Object.fromEntries(
-    others.map((name, i) => [
-      name,
-      {
-        factor: Math.exp(theta[PARAMETERS + 2 * i] as number),
-        addedS: Math.exp(theta[PARAMETERS + 2 * i + 1] as number),
-      },
-    ]),
-  );
 }
 
 function peakOf(profile: HardwareProfile, precision: Precision): number {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitProfile, fitRows, frameworksOf, startCount } from '../../src/calibration/fit.js';
+import { fitProfile, fitRows, startCount } from '../../src/calibration/fit.js';
 import {
   type Measurement,
   measurementFile,
   readMeasurements,
 } from '../../src/calibration/measurements.js';
 import { predict } from '../../src/calibration/predict.js';
+import { frameworksOf } from '../../src/calibration/stacks.js';
 import { type HardwareProfile, ProfileLibrary } from '../../src/fleet/profiles.js';
 import { inferenceTime } from '../../src/fleet/roofline.js';
 import { MODEL_ZOO } from '../../src/ml/cost/index.js';
