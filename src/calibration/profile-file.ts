@@ -38,13 +38,13 @@ export function withFits(
       halfOutputs: c.halfOutputs,
       ...(c.halfDepth !== undefined && { halfDepth: c.halfDepth }),
       bandwidthFactor: c.bandwidthFactor,
-      layerOverhead: `${Number((c.layerOverheadS * 1e3).toPrecision(4))} ms`,
-      callOverhead: `${Number((c.callOverheadS * 1e3).toPrecision(4))} ms`,
+      layerOverhead: milliseconds(c.layerOverheadS),
+      callOverhead: milliseconds(c.callOverheadS),
       framework: fit.framework,
       otherFrameworks: Object.fromEntries(
         Object.entries(fit.otherFrameworks).map(([name, t]) => [
           name,
-          { factor: t.factor, addedTime: `${Number((t.addedS * 1e3).toPrecision(4))} ms` },
+          { factor: t.factor, addedTime: milliseconds(t.addedS) },
         ]),
       ),
       source: 'fit',
@@ -57,6 +57,11 @@ export function withFits(
     fit: `edgesim calibrate ${String(document.name)}: Levenberg-Marquardt fit to the calibration rows of ${measurements}, with the priors of src/calibration/priors.ts (method in src/calibration/fit.ts)`,
   };
   return { ...document, compute, sources };
+}
+
+/** A duration as the profiles write it: milliseconds to 4 significant digits. */
+function milliseconds(seconds: number): string {
+  return `${Number((seconds * 1e3).toPrecision(4))} ms`;
 }
 
 /** A rate with the unit the profiles use: GFLOP/s or TFLOP/s for floats, GOPS or TOPS for integers. */
