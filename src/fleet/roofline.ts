@@ -22,16 +22,11 @@
  * int8 -> fp16) or is rejected; a model that falls back runs, and moves its
  * bytes, at the precision it falls back to.
  */
-import {
-  BYTES_PER_ELEMENT,
-  type CostCard,
-  type LayerCost,
-  MAC_KINDS,
-  type Precision,
-} from '../vocabulary/cost-card.js';
-import { horizontalFusion, positions } from './fusion.js';
+import { BYTES_PER_ELEMENT, type CostCard, type Precision } from '../vocabulary/cost-card.js';
+import { layerPlan, type OperatorClass } from './layer-plan.js';
 import { resolvePrecision } from './precision-fallback.js';
 
+export { OPERATOR_CLASSES, type OperatorClass, operatorClass } from './layer-plan.js';
 export { type PrecisionResolution, resolvePrecision } from './precision-fallback.js';
 
 /** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
@@ -55,10 +50,6 @@ export interface PrecisionThroughput {
  * depthwise ones, pointwise (1x1) ones, dense layers (matrix multiplies) and
  * element-wise layers (pooling, adds, concatenations, unfused activations).
  */
-export const OPERATOR_CLASSES = ['conv', 'depthwise', 'pointwise', 'dense', 'elementwise'] as const;
-export type OperatorClass = (typeof OPERATOR_CLASSES)[number];
-
-/** The calibrated parameters of one precision of a device. */
 export interface LatencyCalibration {
   /** Each class's arithmetic rate as a fraction of `achievableFlops` (`conv` is 1 by definition). */
   efficiency: Readonly<Record<OperatorClass, number>>;
@@ -111,22 +102,6 @@ export interface LatencyCalibration {
 export interface StackTiming {
   factor: number;
   addedS: number;
-}
-
-/** The class of a layer, from its kind and (for `conv2d`) its kernel size. */
-export function operatorClass(layer: LayerCost): OperatorClass {
-  switch (layer.kind) {
-    case 'conv2d':
-      return layer.kernel !== undefined && layer.kernel[0] === 1 && layer.kernel[1] === 1
-        ? 'pointwise'
-        : 'conv';
-    case 'depthwiseConv2d':
-      return 'depthwise';
-    case 'dense':
-      return 'dense';
-    default:
-      return 'elementwise';
-  }
 }
 
 /** The compute side of a hardware profile. */
@@ -263,28 +238,21 @@ export function inferenceTime(
   let computeLimitedS = 0;
   let memoryLimitedS = 0;
   let overheadS = 0;
-  const fusion = horizontalFusion(card, from, to);
   let cachedBytes = 0;
-  for (let i = from; i < to; i++) {
-    const layer = card.layers[i] as LayerCost;
-    if (device.concatInPlace === true && layer.kind === 'concat') continue;
+  for (const layer of layerPlan(card, from, to)) {
+    if (device.concatInPlace === true && layer.concat) continue;
     const weightBytes = layer.params * bytesPerElement;
-    // A layer fused into an earlier one's kernel reads the input that kernel already read.
-    const dispatched = fusion.dispatched[i - from] as boolean;
-    const inputElements = dispatched ? layer.inputElements : 0;
-    const activationBytes = batch * (inputElements + layer.outputElements) * bytesPerElement;
+    const activationBytes = batch * (layer.inputElements + layer.outputElements) * bytesPerElement;
     if (layer.flops === 0 && weightBytes + activationBytes === 0) continue;
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
-    const efficiency = calibration.efficiency[operatorClass(layer)];
+    const efficiency = calibration.efficiency[layer.operatorClass];
     const work = batch * layer.flops;
     const filling =
-      device.systolicArray !== undefined && MAC_KINDS.includes(layer.kind)
-        ? positions(layer)
-        : (fusion.outputs[i - from] as number);
+      device.systolicArray !== undefined && layer.multiplies ? layer.positions : layer.fillOutputs;
     const fill = 1 + calibration.halfOutputs / (batch * Math.max(filling, 1));
     // K = flops / (2 x outputs): the multiply-accumulates behind each output.
     const depth =
-      halfDepth > 0 && layer.flops > 0 && MAC_KINDS.includes(layer.kind)
+      halfDepth > 0 && layer.flops > 0 && layer.multiplies
         ? 1 + (halfDepth * 2 * layer.outputElements) / layer.flops
         : 1;
     const computeS =
@@ -300,7 +268,7 @@ export function inferenceTime(
     memoryBoundS += memoryS;
     if (computeS >= memoryS) computeLimitedS += computeS;
     else memoryLimitedS += memoryS;
-    if (dispatched) overheadS += calibration.layerOverheadS;
+    if (layer.dispatched) overheadS += calibration.layerOverheadS;
   }
   if (to > from) overheadS += calibration.callOverheadS;
   return {
