@@ -8,12 +8,14 @@ import { fcAutoencoder } from './fc-autoencoder.js';
 import { fedAvgCnn } from './fedavg-cnn.js';
 import { inceptionV1 } from './inception-v1.js';
 import { inceptionV3 } from './inception-v3.js';
+import { mnasNet05 } from './mnasnet.js';
 import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
 import { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
 import { resNet8 } from './resnet-8.js';
 import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
+import { shuffleNetV2 } from './shufflenet-v2.js';
 import { squeezeNet11 } from './squeezenet.js';
 import { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 import { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
@@ -31,6 +33,7 @@ export type { InceptionV1Options } from './inception-v1.js';
 export { inceptionV1 } from './inception-v1.js';
 export type { InceptionV3Options } from './inception-v3.js';
 export { inceptionV3 } from './inception-v3.js';
+export { mnasNet05 } from './mnasnet.js';
 export type { MobileNetV1Options } from './mobilenet-v1.js';
 export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
@@ -41,6 +44,7 @@ export type { ResNet18Options } from './resnet-18.js';
 export { resNet18 } from './resnet-18.js';
 export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
+export { shuffleNetV2 } from './shufflenet-v2.js';
 export type { SqueezeExcitationOptions } from './squeeze-excitation.js';
 export { squeezeExcitation } from './squeeze-excitation.js';
 export type { SqueezeNet11Options } from './squeezenet.js';
@@ -63,7 +67,8 @@ export { vgg16 } from './vgg-16.js';
  * squeeze-and-excitation, the models of Qualcomm AI Hub's table, while
  * `efficientnet-lite0` is the TFLite variant without it; `inception-v3`
  * (299x299, without its training-only auxiliary head; `inception-v3-224` at
- * the 224x224 AI Hub times it at) and `densenet-121` are torchvision's).
+ * the 224x224 AI Hub times it at), `densenet-121`, `mnasnet-0.5` and
+ * `shufflenet-v2` (1.0x) are torchvision's).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -98,4 +103,6 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'inception-v3': () => inceptionV3(),
   'inception-v3-224': () => inceptionV3({ resolution: 224 }),
   'densenet-121': () => denseNet121(),
+  'mnasnet-0.5': () => mnasNet05(),
+  'shufflenet-v2': () => shuffleNetV2(),
 };
