@@ -30,7 +30,7 @@ import type { HardwareProfile } from '../fleet/profiles.js';
 import type { LatencyCalibration, PrecisionThroughput, StackTiming } from '../fleet/roofline.js';
 import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
-import { predict } from './predict.js';
+import { inMetric, REFERENCE_TIMING, referenceTime } from './predict.js';
 import { type Prior, type Priors, priorsOf } from './priors.js';
 import {
   ADDED_STARTS,
@@ -205,16 +205,30 @@ function problemOf(
     return { achievableFlops: peak * fraction, calibration };
   };
   const base = profile.throughput[precision] as PrecisionThroughput;
-  const residuals = (theta: readonly number[]): number[] => {
+  // The stacks' parameters act after the reference stack's time (factor x t + added), so
+  // the times are worked out again only when a model parameter moves: most of LM's
+  // finite-difference steps move a stack's.
+  let last: { key: string; times: number[] } | undefined;
+  const referenceTimes = (theta: readonly number[]): number[] => {
+    const key = theta.slice(0, PARAMETERS).join(',');
+    if (last?.key === key) return last.times;
     const { achievableFlops, calibration } = decode(theta);
     const device = {
       ...profile,
       throughput: { ...profile.throughput, [precision]: { ...base, achievableFlops, calibration } },
     };
+    const times = rows.map(
+      (m) => referenceTime(m, cards.get(m.model) as CostCard, device) as number,
+    );
+    last = { key, times };
+    return times;
+  };
+  const residuals = (theta: readonly number[]): number[] => {
+    const times = referenceTimes(theta);
     const timings = stackTimings(theta, PARAMETERS, others);
-    const data = rows.map((m) => {
-      const card = cards.get(m.model) as CostCard;
-      const predicted = predict(m, card, device, timings[m.framework]) as number;
+    const data = rows.map((m, i) => {
+      const stack = timings[m.framework] ?? REFERENCE_TIMING;
+      const predicted = inMetric(m, profile, stack, times[i] as number);
       return Math.log(predicted / m.value) / Math.log(DATA_SPREAD);
     });
     const priorTerms = theta.map((t, j) =>

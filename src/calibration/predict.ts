@@ -20,9 +20,28 @@ export function predict(
   profile: HardwareProfile,
   stack: StackTiming = REFERENCE_TIMING,
 ): number | undefined {
+  const time = referenceTime(measurement, card, profile);
+  return time === undefined ? undefined : inMetric(measurement, profile, stack, time);
+}
+
+/** The reference stack's time of one call of `batch` samples, seconds; undefined when the profile cannot run it. */
+export function referenceTime(
+  measurement: Pick<Measurement, 'precision' | 'batch'>,
+  card: CostCard,
+  profile: HardwareProfile,
+): number | undefined {
   const time = inferenceTime(card, profile, measurement.precision, { batch: measurement.batch });
-  if (!time.ok) return undefined;
-  const seconds = stack.factor * time.timeS + stack.addedS;
+  return time.ok ? time.timeS : undefined;
+}
+
+/** A call the reference stack takes `time` seconds over, on `stack`, in the measurement's metric. */
+export function inMetric(
+  measurement: Pick<Measurement, 'batch' | 'metric'>,
+  profile: HardwareProfile,
+  stack: StackTiming,
+  time: number,
+): number {
+  const seconds = stack.factor * time + stack.addedS;
   switch (measurement.metric) {
     case 'latency_ms':
       return seconds * 1e3;
