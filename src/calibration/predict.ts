@@ -34,14 +34,14 @@ export function referenceTime(
   return time.ok ? time.timeS : undefined;
 }
 
-/** A call the reference stack takes `time` seconds over, on `stack`, in the measurement's metric. */
+/** A call the reference stack takes `timeS` seconds over, on `stack`, in the measurement's metric. */
 export function inMetric(
   measurement: Pick<Measurement, 'batch' | 'metric'>,
   profile: HardwareProfile,
   stack: StackTiming,
-  time: number,
+  timeS: number,
 ): number {
-  const seconds = stack.factor * time + stack.addedS;
+  const seconds = stack.factor * timeS + stack.addedS;
   switch (measurement.metric) {
     case 'latency_ms':
       return seconds * 1e3;

@@ -7,6 +7,11 @@
 import { type CostCard, type LayerCost, MAC_KINDS } from '../vocabulary/cost-card.js';
 import { horizontalFusion, positions } from './fusion.js';
 
+/**
+ * Operator classes the latency model tells apart: standard convolutions,
+ * depthwise ones, pointwise (1x1) ones, dense layers (matrix multiplies) and
+ * element-wise layers (pooling, adds, concatenations, unfused activations).
+ */
 export const OPERATOR_CLASSES = ['conv', 'depthwise', 'pointwise', 'dense', 'elementwise'] as const;
 export type OperatorClass = (typeof OPERATOR_CLASSES)[number];
 
@@ -31,8 +36,8 @@ export interface PlannedLayer {
   concat: boolean;
   flops: number;
   params: number;
-  /** Input elements the layer reads: 0 when fused into an earlier kernel that read them. */
-  inputElements: number;
+  /** Input elements the layer reads itself: 0 when fused into an earlier kernel that read them. */
+  readElements: number;
   outputElements: number;
   operatorClass: OperatorClass;
   /** A layer that multiplies (MAC_KINDS): the reduction-depth curve applies to it. */
@@ -68,7 +73,7 @@ function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
       concat: layer.kind === 'concat',
       flops: layer.flops,
       params: layer.params,
-      inputElements: dispatched ? layer.inputElements : 0,
+      readElements: dispatched ? layer.inputElements : 0,
       outputElements: layer.outputElements,
       operatorClass: operatorClass(layer),
       multiplies: MAC_KINDS.includes(layer.kind),

@@ -45,11 +45,7 @@ export interface PrecisionThroughput {
   calibration?: LatencyCalibration;
 }
 
-/**
- * Operator classes the latency model tells apart: standard convolutions,
- * depthwise ones, pointwise (1x1) ones, dense layers (matrix multiplies) and
- * element-wise layers (pooling, adds, concatenations, unfused activations).
- */
+/** The calibrated parameters of one precision of a device. */
 export interface LatencyCalibration {
   /** Each class's arithmetic rate as a fraction of `achievableFlops` (`conv` is 1 by definition). */
   efficiency: Readonly<Record<OperatorClass, number>>;
@@ -213,6 +209,9 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * Memory traffic is unchanged (weights are taken as stored dense; encoded
  * sizes belong to the compression module).
  *
+ * A card is taken as fixed once timed: what the model reads of its layers is
+ * worked out once per card object and kept (layer-plan.ts).
+ *
  * Returns `{ ok: false, reason }` when the precision is unsupported and has no
  * fallback. Throws a RangeError on invalid options or device numbers.
  */
@@ -242,7 +241,7 @@ export function inferenceTime(
   for (const layer of layerPlan(card, from, to)) {
     if (device.concatInPlace === true && layer.concat) continue;
     const weightBytes = layer.params * bytesPerElement;
-    const activationBytes = batch * (layer.inputElements + layer.outputElements) * bytesPerElement;
+    const activationBytes = batch * (layer.readElements + layer.outputElements) * bytesPerElement;
     if (layer.flops === 0 && weightBytes + activationBytes === 0) continue;
     const speedup = layer.params > 0 ? sparseSpeedup : 1;
     const efficiency = calibration.efficiency[layer.operatorClass];

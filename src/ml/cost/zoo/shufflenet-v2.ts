@@ -123,6 +123,9 @@ function branch2(half: number, stride: number, mode: BatchNormMode): Block[] {
  * One of `x.chunk(2, dim=1)`: a view of half the channels of the layer that
  * produced `x`. It adds no layer; whatever reads it reads half the elements.
  * (The two halves look alike here: a card does not record channel offsets.)
+ * Split computing (src/fleet/split-points.ts) sees only which layer a tensor
+ * comes from, so a cut inside a block counts the whole shuffled map as
+ * crossing it, where the half x1 is what must.
  */
 function chunk(): Block {
   return (input) => {
