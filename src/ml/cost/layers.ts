@@ -33,6 +33,12 @@ export interface Conv2dOptions extends FusedOptions {
   stride?: number | [number, number];
   /** Default `same`. */
   padding?: Padding;
+  /**
+   * Channel groups (default 1): each group's filters see only its share of
+   * the input channels, as in ResNeXt, so MACs and weights are 1/groups of a
+   * full convolution's. Input channels and filters must divide by it.
+   */
+  groups?: number;
 }
 
 export interface DepthwiseConv2dOptions extends FusedOptions {
@@ -62,6 +68,12 @@ export function conv2d(options: Conv2dOptions): Block {
     const [h, w, cin] = spatial('conv2d', shape);
     const [kh, kw] = pair('conv2d', 'kernel', options.kernel);
     const filters = positiveInt('conv2d', 'filters', options.filters);
+    const groups = positiveInt('conv2d', 'groups', options.groups ?? 1);
+    if (cin % groups !== 0 || filters % groups !== 0) {
+      throw new RangeError(
+        `conv2d: ${cin} input channels and ${filters} filters must both divide into ${groups} groups`,
+      );
+    }
     const [oh, ow] = window(
       'conv2d',
       [h, w],
@@ -69,12 +81,12 @@ export function conv2d(options: Conv2dOptions): Block {
       options.stride ?? 1,
       options.padding ?? 'same',
     );
-    const macs = oh * ow * filters * kh * kw * cin;
+    const macs = (oh * ow * filters * kh * kw * cin) / groups;
     const bias = options.bias === false ? 0 : filters;
     return fused(options, {
       kind: 'conv2d',
       flops: 2 * macs,
-      params: kh * kw * cin * filters + bias,
+      params: (kh * kw * cin * filters) / groups + bias,
       inputElements: h * w * cin,
       outputElements: oh * ow * filters,
       outputShape: [oh, ow, filters],

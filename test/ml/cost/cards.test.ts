@@ -196,6 +196,8 @@ describe('every zoo card', () => {
       'resnet-50-v1',
       'resnet-50-v1-299',
       'resnet-8',
+      'resnext-101-32x8d',
+      'resnext-50-32x4d',
       'shufflenet-v2',
       'squeezenet-1.1',
       'squeezenet-1.1-torchvision',
@@ -275,6 +277,16 @@ describe('the builder', () => {
     expect(() => sequential('bad', [8, 8, 4], [conv2d({ filters: 2.5, kernel: 1 })])).toThrow(
       /filters must be a positive integer \(got 2.5\)/,
     );
+  });
+
+  it('costs a grouped convolution at 1/groups of a full one', () => {
+    const card = sequential('grouped', [8, 8, 4], [conv2d({ filters: 8, kernel: 3, groups: 2 })]);
+    // Each of 8 filters sees 4 / 2 = 2 channels: 8 x 8 x 8 x 3 x 3 x 2 = 9,216 MACs;
+    // weights 3 x 3 x 2 x 8 = 144, plus 8 biases.
+    expect(card.layers[0]).toMatchObject({ flops: 2 * 9_216, params: 152, kernel: [3, 3] });
+    expect(() =>
+      sequential('bad', [8, 8, 4], [conv2d({ filters: 6, kernel: 3, groups: 4 })]),
+    ).toThrow(/4 input channels and 6 filters must both divide into 4 groups/);
   });
 
   it('counts pooling per window element read', () => {

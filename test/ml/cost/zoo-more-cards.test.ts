@@ -85,3 +85,22 @@ describe('SqueezeNet v1.1, torchvision’s (AI Hub’s model)', () => {
     expect(multiplyAccumulates(card)).toBe(349_151_936);
   });
 });
+
+describe('ResNeXt', () => {
+  it('50 (32x4d) has torchvision’s 25,028,904 parameters and 4.23 G multiply-adds', () => {
+    // Each bottleneck is ResNet-50's with its 1x1 and 3x3 twice as wide (planes x 4 / 64 x 32)
+    // and its 3x3 in 32 groups: conv2's first 3x3 reads 128 channels, 4 a group, on 56 x 56.
+    const card = resNet50({ groups: 32, widen: 2 });
+    expect(resNet50({ groups: 32, widen: 2, batchNorm: 'separate' }).params).toBe(25_028_904);
+    expect(multiplyAccumulates(card)).toBe(4_230_479_872);
+    expect(layer(card, 'conv2_block1_2_conv').flops / 2).toBe(56 * 56 * 128 * 3 * 3 * 4);
+  });
+
+  it('101 (32x8d) has torchvision’s 88,791,336 parameters and 16.41 G multiply-adds', () => {
+    const separate = resNet50({ depth: 101, groups: 32, widen: 4, batchNorm: 'separate' });
+    expect(separate.params).toBe(88_791_336);
+    expect(multiplyAccumulates(resNet50({ depth: 101, groups: 32, widen: 4 }))).toBe(
+      16_414_015_488,
+    );
+  });
+});

@@ -60,7 +60,8 @@ export { vgg16 } from './vgg-16.js';
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
  * `inception_v1_224_quant` files, the same as torchvision's `googlenet`;
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
- * benchmark runs; `resnet-101` and `wide-resnet-50-2` are torchvision's;
+ * benchmark runs; `resnet-101`, `wide-resnet-50-2`, `resnext-50-32x4d` and
+ * `resnext-101-32x8d` are torchvision's;
  * `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it, and
  * `squeezenet-1.1-torchvision` pytorch/vision's; `mobilenet-v3-large`,
  * `mobilenet-v3-small` and `efficientnet-b0` are torchvision's, with
@@ -97,6 +98,8 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'squeezenet-1.1-torchvision': () => squeezeNet11({ variant: 'torchvision' }),
   'resnet-101': () => resNet50({ depth: 101 }),
   'wide-resnet-50-2': () => resNet50({ widen: 2 }),
+  'resnext-50-32x4d': () => resNet50({ groups: 32, widen: 2 }),
+  'resnext-101-32x8d': () => resNet50({ depth: 101, groups: 32, widen: 4 }),
   'mobilenet-v3-large': () => mobileNetV3Large(),
   'efficientnet-b0': () => efficientNetB0(),
   'mobilenet-v3-small': () => mobileNetV3Small(),

@@ -17,6 +17,13 @@
  * Wide ResNet-50-2 (Zagoruyko and Komodakis, BMVC 2016, arXiv:1605.07146, as
  * torchvision's `wide_resnet50_2` builds it: each bottleneck's 1x1 and 3x3
  * twice as wide, its output unchanged), 68,883,240 parameters and 11.40 G.
+ * `groups` splits each bottleneck's 3x3 into that many channel groups:
+ * ResNeXt (Xie et al., CVPR 2017, arXiv:1611.05431), as torchvision builds
+ * it (torchvision/models/resnet.py: `Bottleneck` width = planes x
+ * width_per_group / 64 x groups, `conv2` with `groups`), so `resnext50_32x4d`
+ * is `groups: 32, widen: 2` and `resnext101_32x8d` is `depth: 101, groups: 32,
+ * widen: 4`: 25,028,904 and 88,791,336 parameters, 4.23 G and 16.41 G
+ * multiply-adds (torchvision's `num_params` and `_ops` for their weights).
  * Layer names follow Keras (`conv2_block1_1_conv`, `conv2_block1_add`).
  */
 import type { CostCard } from '../card.js';
@@ -34,6 +41,8 @@ export interface ResNet50Options extends ZooOptions {
   depth?: 50 | 101;
   /** Width of each bottleneck's inner convolutions, as a multiple; default 1. */
   widen?: number;
+  /** Channel groups of each bottleneck's 3x3 convolution (ResNeXt's cardinality); default 1. */
+  groups?: number;
 }
 
 /** Stages conv2..conv5: bottleneck width, blocks, stride of the first block. */
@@ -50,17 +59,32 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
   const variant = options.variant ?? 'v1.5';
   const depth = options.depth ?? 50;
   const widen = options.widen ?? 1;
+  const groups = options.groups ?? 1;
   const blocks: Block[] = [];
   STAGES.forEach(({ width, blocks: stageBlocks, stride }, s) => {
     const count = depth === 101 && s === 2 ? 23 : stageBlocks;
     for (let i = 0; i < count; i++) {
       const name = `conv${s + 2}_block${i + 1}`;
       blocks.push(
-        bottleneck(name, widen * width, 4 * width, i === 0 ? stride : 1, i === 0, variant, mode),
+        bottleneck(
+          name,
+          widen * width,
+          4 * width,
+          i === 0 ? stride : 1,
+          i === 0,
+          variant,
+          mode,
+          groups,
+        ),
       );
     }
   });
-  const name = widen === 1 ? `resnet-${depth}` : `wide-resnet-${depth}-${widen}`;
+  const name =
+    groups > 1
+      ? `resnext-${depth}-${groups}x${(64 * widen) / groups}d`
+      : widen === 1
+        ? `resnet-${depth}`
+        : `wide-resnet-${depth}-${widen}`;
   return resNet(name, options.resolution ?? 224, blocks, mode);
 }
 
@@ -90,7 +114,7 @@ export function resNet(
   );
 }
 
-/** 1x1 reduce -> 3x3 -> 1x1 expand to `out`, added to the input (projected by a 1x1 in a stage's first block), then ReLU. */
+/** 1x1 reduce -> 3x3 (in `groups` channel groups) -> 1x1 expand to `out`, added to the input (projected by a 1x1 in a stage's first block), then ReLU. */
 function bottleneck(
   name: string,
   width: number,
@@ -99,6 +123,7 @@ function bottleneck(
   project: boolean,
   variant: 'v1' | 'v1.5',
   mode: BatchNormMode,
+  groups: number,
 ): Block {
   const [stride1, stride3] = variant === 'v1' ? [stride, 1] : [1, stride];
   const main = [
@@ -120,6 +145,7 @@ function bottleneck(
         kernel: 3,
         stride: stride3,
         padding: 1,
+        groups,
         activation: 'relu',
       },
       mode,
