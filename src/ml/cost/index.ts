@@ -75,6 +75,7 @@ export {
   mobileNetV2,
   mobileNetV3Large,
   mobileNetV3Small,
+  regNetX32gf,
   resNet8,
   resNet18,
   resNet50,

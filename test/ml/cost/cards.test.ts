@@ -189,6 +189,7 @@ describe('every zoo card', () => {
       'mobilenet-v2',
       'mobilenet-v3-large',
       'mobilenet-v3-small',
+      'regnet-x-3.2gf',
       'resnet-101',
       'resnet-18',
       'resnet-18-caffe',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   multiplyAccumulates,
+  regNetX32gf,
   resNet18,
   resNet50,
   squeezeNet11,
@@ -102,5 +103,40 @@ describe('ResNeXt', () => {
     expect(multiplyAccumulates(resNet50({ depth: 101, groups: 32, widen: 4 }))).toBe(
       16_414_015_488,
     );
+  });
+});
+
+describe('RegNetX-3.2GF', () => {
+  it('has the stage widths torchvision’s quantization of 88 + 26.31 j gives', () => {
+    // torchvision's BlockParams.from_init_params(25, 88, 26.31, 2.25, 48), worked here:
+    // u_j = 88 + 26.31 j, k_j = round(log(u_j / 88) / log 2.25), w_j = 8 round(88 x 2.25^k_j / 8),
+    // then each stage's width to a multiple of 48 (rounded to nearest, up if that loses 10%).
+    const raw = Array.from({ length: 25 }, (_, j) => {
+      const k = Math.round(Math.log((88 + 26.31 * j) / 88) / Math.log(2.25));
+      return 8 * Math.round((88 * 2.25 ** k) / 8);
+    });
+    const stages = [...new Set(raw)];
+    expect(stages).toEqual([88, 200, 448, 1000]);
+    expect(stages.map((w) => raw.filter((x) => x === w).length)).toEqual([2, 6, 15, 2]);
+    const divisible = (v: number) => {
+      const n = Math.max(48, Math.floor((v + 24) / 48) * 48);
+      return n < 0.9 * v ? n + 48 : n;
+    };
+    expect(stages.map(divisible)).toEqual([96, 192, 432, 1008]);
+    const card = regNetX32gf();
+    expect(layer(card, 'block1_0_f_b').outputShape).toEqual([56, 56, 96]);
+    expect(layer(card, 'block2_5_f_c').outputShape).toEqual([28, 28, 192]);
+    expect(layer(card, 'block3_14_add').outputShape).toEqual([14, 14, 432]);
+    expect(layer(card, 'block4_1_f_c').outputShape).toEqual([7, 7, 1008]);
+  });
+
+  it('has torchvision’s 15,296,552 parameters and 3.177 G multiply-adds', () => {
+    // The stem 112^2 x 32 x 27 = 10,838,016 MACs; block1_0's grouped 3x3 sees 48 channels a
+    // group: 56^2 x 96 x 9 x 48 = 130,056,192.
+    expect(regNetX32gf({ batchNorm: 'separate' }).params).toBe(15_296_552);
+    const card = regNetX32gf();
+    expect(layer(card, 'stem').flops / 2).toBe(10_838_016);
+    expect(layer(card, 'block1_0_f_b').flops / 2).toBe(130_056_192);
+    expect(multiplyAccumulates(card)).toBe(3_176_621_952);
   });
 });

@@ -12,6 +12,7 @@ import { mnasNet05 } from './mnasnet.js';
 import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
 import { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
+import { regNetX32gf } from './regnet.js';
 import { resNet8 } from './resnet-8.js';
 import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
@@ -38,6 +39,7 @@ export type { MobileNetV1Options } from './mobilenet-v1.js';
 export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
 export { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
+export { regNetX32gf } from './regnet.js';
 export type { ResNet8Options } from './resnet-8.js';
 export { resNet8 } from './resnet-8.js';
 export type { ResNet18Options } from './resnet-18.js';
@@ -69,7 +71,7 @@ export { vgg16 } from './vgg-16.js';
  * `efficientnet-lite0` is the TFLite variant without it; `inception-v3`
  * (299x299, without its training-only auxiliary head; `inception-v3-224` at
  * the 224x224 AI Hub times it at), `densenet-121`, `mnasnet-0.5` and
- * `shufflenet-v2` (1.0x) are torchvision's).
+ * `shufflenet-v2` (1.0x) and `regnet-x-3.2gf` are torchvision's).
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -108,4 +110,5 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'densenet-121': () => denseNet121(),
   'mnasnet-0.5': () => mnasNet05(),
   'shufflenet-v2': () => shuffleNetV2(),
+  'regnet-x-3.2gf': () => regNetX32gf(),
 };
