@@ -9,12 +9,15 @@ import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BUILTIN_PROFILE_DIR, type HardwareProfile, ProfileLibrary } from '../fleet/profiles.js';
 import { MODEL_ZOO } from '../ml/cost/index.js';
+import { parseCostCard } from '../ml/cost/schema.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { CostCard, Precision } from '../vocabulary/cost-card.js';
 import { copySources, withCopies } from './copies.js';
 import { fitProfile, type PrecisionFit } from './fit.js';
 import {
+  CARD_FILE,
+  cardPath,
   type Measurement,
   type MeasurementSet,
   measurementFile,
@@ -75,14 +78,26 @@ function documentOf(library: ProfileLibrary, profile: string): Record<string, un
   return readDataFile(profileFile(library, profile), 'profile') as Record<string, unknown>;
 }
 
-let cards: Map<string, CostCard> | undefined;
+let zoo: Map<string, CostCard> | undefined;
 function zooCards(): Map<string, CostCard> {
-  cards ??= new Map(Object.entries(MODEL_ZOO).map(([name, build]) => [name, build()]));
-  return cards;
+  zoo ??= new Map(Object.entries(MODEL_ZOO).map(([name, build]) => [name, build()]));
+  return zoo;
 }
 
-function measurementsOf(library: ProfileLibrary, profile: string): Measurement[] {
-  return readMeasurements(measurementsFile(library, profile), profile, [...zooCards().keys()]);
+/** A profile's measurements, and the cost card of each model they name (zoo or card file). */
+function measurementsOf(
+  library: ProfileLibrary,
+  profile: string,
+): { measurements: Measurement[]; cards: Map<string, CostCard> } {
+  const file = measurementsFile(library, profile);
+  const measurements = readMeasurements(file, profile, [...zooCards().keys()]);
+  const cards = new Map(zooCards());
+  for (const { model } of measurements) {
+    if (!CARD_FILE.test(model) || cards.has(model)) continue;
+    const path = cardPath(file, model);
+    cards.set(model, parseCostCard(readDataFile(path, 'costCard'), path));
+  }
+  return { measurements, cards };
 }
 
 /**
@@ -105,11 +120,12 @@ export function calibrate(profile: string): Calibration {
     const text = formatProfile(withCopies(document, file, copies, sourceOf));
     return { profile, file, fits: [], fillsBy, copies, text, changed: text !== current };
   }
-  const fits = fitProfile(resolved, measurementsOf(library, profile), zooCards());
+  const { measurements, cards } = measurementsOf(library, profile);
+  const fits = fitProfile(resolved, measurements, cards);
   // Named in the fitted figures' notes: from the package for a built-in profile, else from its folder.
   const root = dirname(file) === BUILTIN_PROFILE_DIR ? PACKAGE_ROOT : dirname(file);
-  const measurements = relative(root, measurementsFile(library, profile));
-  const text = fits.length === 0 ? current : formatProfile(withFits(document, fits, measurements));
+  const csv = relative(root, measurementsFile(library, profile));
+  const text = fits.length === 0 ? current : formatProfile(withFits(document, fits, csv));
   return { profile, file, fits, fillsBy, copies, text, changed: text !== current };
 }
 
@@ -163,7 +179,8 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
         `${name} has no measurements to compare: expected ${measurementsFile(library, name)}`,
       );
     }
-    return measurementsOf(library, name).map((m) => compare(m, profile));
+    const { measurements, cards } = measurementsOf(library, name);
+    return measurements.map((m) => compare(m, cards.get(m.model) as CostCard, profile));
   });
   const summaries: FidelitySummary[] = [];
   const summarise = (
@@ -195,8 +212,7 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
   return { rows, summaries };
 }
 
-function compare(m: Measurement, profile: HardwareProfile): FidelityRow {
-  const card = zooCards().get(m.model) as CostCard;
+function compare(m: Measurement, card: CostCard, profile: HardwareProfile): FidelityRow {
   const calibration = profile.throughput[m.precision]?.calibration;
   const known = calibration?.otherFrameworks?.[m.framework];
   const stack =

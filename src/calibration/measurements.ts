@@ -6,7 +6,7 @@
  * (`set` validation). The files say where each number comes from.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError, type InputProblem } from '../errors.js';
 import { BUILTIN_PROFILE_DIR } from '../fleet/profiles.js';
@@ -20,7 +20,7 @@ export type MeasurementSet = (typeof SETS)[number];
 /** One published figure: a model on a device at a precision and batch. */
 export interface Measurement {
   profile: string;
-  /** A MODEL_ZOO name. */
+  /** A MODEL_ZOO name, or a cost card file (`.json`, `.yaml`) beside the CSV: see {@link CARD_FILE}. */
   model: string;
   framework: string;
   precision: Precision;
@@ -59,7 +59,8 @@ export function measurementFile(
 /**
  * The measurements of `profile`, or [] when it has no file. Throws an
  * InputError naming the file, the line and the field of each bad row;
- * `models` lists the model names a row may use.
+ * `models` lists the model names a row may use besides card files
+ * ({@link CARD_FILE}), which must exist beside the CSV.
  */
 export function readMeasurements(
   file: string,
@@ -104,7 +105,12 @@ export function readMeasurements(
     const value = Number(valueText);
     const before = problems.length;
     if (rowProfile !== profile) fail('profile', rowProfile, `"${profile}" (the file's profile)`);
-    if (!models.includes(model)) fail('model', model, `one of ${models.join(', ')}`);
+    if (CARD_FILE.test(model)) {
+      const path = cardPath(file, model);
+      if (!existsSync(path)) fail('model', model, `a cost card file (no such file: ${path})`);
+    } else if (!models.includes(model)) {
+      fail('model', model, `one of ${models.join(', ')}, or a .json or .yaml cost card file`);
+    }
     if (!(PRECISIONS as readonly string[]).includes(precision))
       fail('precision', precision, PRECISIONS.join(' | '));
     if (!Number.isInteger(batch) || batch < 1) fail('batch', batchText, 'a whole number >= 1');
@@ -130,4 +136,12 @@ export function readMeasurements(
   });
   if (problems.length > 0) throw new InputError(file, problems);
   return out;
+}
+
+/** A row's model that names a cost card file rather than a zoo model. */
+export const CARD_FILE = /\.(json|ya?ml)$/;
+
+/** Where a row's card file is: relative to the measurements file's folder. */
+export function cardPath(measurementsFile: string, model: string): string {
+  return resolve(dirname(measurementsFile), model);
 }
