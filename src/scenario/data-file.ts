@@ -17,11 +17,14 @@ export function readDataFile(
   if ('problems' in parsed) throw new InputError(file, parsed.problems);
   if (parsed.data === null || parsed.data === undefined) {
     throw new InputError(file, [
-      { path: '', message: 'the file is empty; expected a scenario mapping' },
+      { path: '', message: `the file is empty; expected a ${WHAT[kind]} mapping` },
     ]);
   }
   return parsed.data;
 }
+
+/** What each kind of data file holds, for the error on an empty one. */
+const WHAT = { scenario: 'scenario', profile: 'profile', costCard: 'cost card' } as const;
 
 /**
  * A data file named in a scenario: its path (relative to `baseDir`) and

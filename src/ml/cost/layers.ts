@@ -36,7 +36,11 @@ export interface Conv2dOptions extends FusedOptions {
   /**
    * Channel groups (default 1): each group's filters see only its share of
    * the input channels, as in ResNeXt, so MACs and weights are 1/groups of a
-   * full convolution's. Input channels and filters must divide by it.
+   * full convolution's. Input channels and filters must divide by it, and
+   * one channel a group is a depthwise convolution (`depthwiseConv2d`, which
+   * the latency model times as its own class). The latency model times a
+   * grouped convolution as a standard one with a shallower reduction, and a
+   * grouped 1x1 as a pointwise one.
    */
   groups?: number;
 }
@@ -72,6 +76,11 @@ export function conv2d(options: Conv2dOptions): Block {
     if (cin % groups !== 0 || filters % groups !== 0) {
       throw new RangeError(
         `conv2d: ${cin} input channels and ${filters} filters must both divide into ${groups} groups`,
+      );
+    }
+    if (groups > 1 && groups === cin) {
+      throw new RangeError(
+        `conv2d: ${groups} groups of one input channel each is a depthwise convolution; use depthwiseConv2d`,
       );
     }
     const [oh, ow] = window(

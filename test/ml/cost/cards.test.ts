@@ -285,9 +285,15 @@ describe('the builder', () => {
     // Each of 8 filters sees 4 / 2 = 2 channels: 8 x 8 x 8 x 3 x 3 x 2 = 9,216 MACs;
     // weights 3 x 3 x 2 x 8 = 144, plus 8 biases.
     expect(card.layers[0]).toMatchObject({ flops: 2 * 9_216, params: 152, kernel: [3, 3] });
+  });
+
+  it('refuses groups that do not divide the channels, and one channel a group', () => {
     expect(() =>
       sequential('bad', [8, 8, 4], [conv2d({ filters: 6, kernel: 3, groups: 4 })]),
     ).toThrow(/4 input channels and 6 filters must both divide into 4 groups/);
+    expect(() =>
+      sequential('bad', [8, 8, 4], [conv2d({ filters: 8, kernel: 3, groups: 4 })]),
+    ).toThrow(/4 groups of one input channel each is a depthwise convolution; use depthwiseConv2d/);
   });
 
   it('counts pooling per window element read', () => {
