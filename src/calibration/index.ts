@@ -9,14 +9,13 @@ import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { BUILTIN_PROFILE_DIR, type HardwareProfile, ProfileLibrary } from '../fleet/profiles.js';
 import { MODEL_ZOO } from '../ml/cost/index.js';
-import { parseCostCard } from '../ml/cost/schema.js';
+import { CARD_FILE, readCostCardFile } from '../ml/cost/schema.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { PACKAGE_ROOT } from '../version.js';
 import type { CostCard, Precision } from '../vocabulary/cost-card.js';
 import { copySources, withCopies } from './copies.js';
 import { fitProfile, type PrecisionFit } from './fit.js';
 import {
-  CARD_FILE,
   cardPath,
   type Measurement,
   type MeasurementSet,
@@ -95,7 +94,7 @@ function measurementsOf(
   for (const { model } of measurements) {
     if (!CARD_FILE.test(model) || cards.has(model)) continue;
     const path = cardPath(file, model);
-    cards.set(model, parseCostCard(readDataFile(path, 'costCard'), path));
+    cards.set(model, readCostCardFile(path));
   }
   return { measurements, cards };
 }

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError, type InputProblem } from '../errors.js';
 import { BUILTIN_PROFILE_DIR } from '../fleet/profiles.js';
+import { CARD_FILE } from '../ml/cost/schema.js';
 import { PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 
 export const METRICS = ['latency_ms', 'throughput_per_s', 'energy_uj'] as const;
@@ -20,7 +21,7 @@ export type MeasurementSet = (typeof SETS)[number];
 /** One published figure: a model on a device at a precision and batch. */
 export interface Measurement {
   profile: string;
-  /** A MODEL_ZOO name, or a cost card file (`.json`, `.yaml`) beside the CSV: see {@link CARD_FILE}. */
+  /** A MODEL_ZOO name, or a cost card file (`.json`, `.yaml`) beside the CSV: see `CARD_FILE`. */
   model: string;
   framework: string;
   precision: Precision;
@@ -137,9 +138,6 @@ export function readMeasurements(
   if (problems.length > 0) throw new InputError(file, problems);
   return out;
 }
-
-/** A row's model that names a cost card file rather than a zoo model. */
-export const CARD_FILE = /\.(json|ya?ml)$/;
 
 /** Where a row's card file is: relative to the measurements file's folder. */
 export function cardPath(measurementsFile: string, model: string): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { readDataFile } from '../../scenario/data-file.js';
 import { toProblems } from '../../scenario/problems.js';
 import { type CostCard, makeCard, PRECISIONS } from './card.js';
 
@@ -110,4 +111,12 @@ export function parseCostCard(data: unknown, source = 'cost card'): CostCard {
   if (!result.success)
     throw new InputError(source, toProblems(result.error.issues, costCardSchema));
   return result.data;
+}
+
+/** A model named by a cost card file (JSON or YAML) rather than by a zoo name. */
+export const CARD_FILE = /\.(json|ya?ml)$/;
+
+/** Reads and validates the cost card file at `path`, as data: never code. */
+export function readCostCardFile(path: string): CostCard {
+  return parseCostCard(readDataFile(path, 'costCard'), path);
 }

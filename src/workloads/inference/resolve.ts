@@ -5,9 +5,8 @@ import type { FleetGroup } from '../../fleet/fleet.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
 import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
 import { type CostCard, type Precision, weightBytes } from '../../ml/cost/card.js';
-import { parseCostCard } from '../../ml/cost/schema.js';
+import { CARD_FILE, readCostCardFile } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
-import { readDataFile } from '../../scenario/data-file.js';
 import { traceProblems } from '../trace-files.js';
 import { balancerProblems } from './balancers/check.js';
 import { placementPolicy } from './placement/registry.js';
@@ -228,7 +227,7 @@ function loadCard(nameOrFile: string, scenarioFile: string): CostCard {
     zooCards.set(nameOrFile, card);
     return card;
   }
-  if (!/\.(json|ya?ml)$/.test(nameOrFile)) {
+  if (!CARD_FILE.test(nameOrFile)) {
     throw new InputError(scenarioFile, [
       {
         path: 'model.card',
@@ -237,5 +236,5 @@ function loadCard(nameOrFile: string, scenarioFile: string): CostCard {
     ]);
   }
   const path = resolvePath(dirname(scenarioFile), nameOrFile);
-  return parseCostCard(readDataFile(path, 'costCard'), path);
+  return readCostCardFile(path);
 }

@@ -6,12 +6,11 @@ import { type RadioModels, radioModels } from '../../energy/radio.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { ProfileLibrary } from '../../fleet/profiles.js';
-import { weightBytes } from '../../ml/cost/card.js';
-import { parseCostCard } from '../../ml/cost/schema.js';
+import { type CostCard, weightBytes } from '../../ml/cost/card.js';
+import { CARD_FILE, readCostCardFile } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
 import type { CellSpecs } from '../../network/cell-spec.js';
 import { TECHNOLOGIES } from '../../network/technologies.js';
-import { readDataFile } from '../../scenario/data-file.js';
 import { hazardPerS } from '../rollout-plan.js';
 import { traceProblems } from '../trace-files.js';
 import type { RolloutGroup, RolloutScenario, VersionSpec } from './scenario.js';
@@ -164,9 +163,9 @@ function loadVersion(
     return { version, imageBytes: bytes.length, bytes };
   }
   const zoo = MODEL_ZOO[spec.card];
-  let card: ReturnType<typeof parseCostCard>;
+  let card: CostCard;
   if (zoo !== undefined) card = zoo();
-  else if (/\.(json|ya?ml)$/.test(spec.card)) {
+  else if (CARD_FILE.test(spec.card)) {
     const full = resolvePath(baseDir, spec.card);
     if (!existsSync(full)) {
       problems.push({
@@ -176,7 +175,7 @@ function loadVersion(
       });
       return undefined;
     }
-    card = parseCostCard(readDataFile(full, 'costCard'), full);
+    card = readCostCardFile(full);
   } else {
     problems.push({
       path: `${path}.card`,
