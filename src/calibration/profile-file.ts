@@ -7,7 +7,7 @@
  * `sources`, spread over lines.
  */
 import type { Precision } from '../vocabulary/cost-card.js';
-import type { PrecisionFit } from './fit.js';
+import { type PrecisionFit, round } from './fit.js';
 
 /** The profile document with `fits` written in; `file` names the measurements in the notes. */
 export function withFits(
@@ -61,7 +61,7 @@ export function withFits(
 
 /** A duration as the profiles write it: milliseconds to 4 significant digits. */
 function milliseconds(seconds: number): string {
-  return `${Number((seconds * 1e3).toPrecision(4))} ms`;
+  return `${round(seconds * 1e3)} ms`;
 }
 
 /** A rate with the unit the profiles use: GFLOP/s or TFLOP/s for floats, GOPS or TOPS for integers. */
@@ -69,7 +69,7 @@ export function formatRate(opsPerS: number, precision: Precision): string {
   const integer = precision === 'int8' || precision === 'int4';
   const [scale, unit] =
     opsPerS >= 1e12 ? [1e12, integer ? 'TOPS' : 'TFLOP/s'] : [1e9, integer ? 'GOPS' : 'GFLOP/s'];
-  return `${Number((opsPerS / scale).toPrecision(4))} ${unit}`;
+  return `${round(opsPerS / scale)} ${unit}`;
 }
 
 /** JSON in the profiles' layout (see the file comment), with a final newline. */

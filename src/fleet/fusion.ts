@@ -5,6 +5,16 @@
 import { type CostCard, type LayerCost, layerInputs } from '../vocabulary/cost-card.js';
 
 /**
+ * Per layer of a slice: the outputs its fused kernel fills the device with,
+ * and whether it dispatches (a layer fused into an earlier one's kernel does
+ * not, nor reads the input that kernel read).
+ */
+export interface Fusion {
+  outputs: number[];
+  dispatched: boolean[];
+}
+
+/**
  * Horizontal fusion: pointwise convolutions that read the same tensors and
  * write the same spatial shape (Inception's branch reductions) run as one
  * kernel, a matrix multiply with their filters side by side, so they fill
@@ -19,29 +29,6 @@ import { type CostCard, type LayerCost, layerInputs } from '../vocabulary/cost-c
  * which on their compute-bound 1x1 layers costs nothing either way.
  */
 export function horizontalFusion(card: CostCard, from: number, to: number): Fusion {
-  if (from !== 0 || to !== card.layers.length) return fuse(card, from, to);
-  let fusion = FUSIONS.get(card);
-  if (fusion === undefined) {
-    fusion = fuse(card, from, to);
-    FUSIONS.set(card, fusion);
-  }
-  return fusion;
-}
-
-/**
- * Per layer of a slice: the outputs its fused kernel fills the device with,
- * and whether it dispatches (a layer fused into an earlier one's kernel does
- * not, nor reads the input that kernel read).
- */
-export interface Fusion {
-  outputs: number[];
-  dispatched: boolean[];
-}
-
-/** Whole-card fusions, computed once per card (the calibration fit times a card thousands of times). */
-const FUSIONS = new WeakMap<CostCard, Fusion>();
-
-function fuse(card: CostCard, from: number, to: number): Fusion {
   const outputs: number[] = [];
   const dispatched: boolean[] = [];
   const groups = new Map<string, number[]>();
