@@ -21,6 +21,7 @@ import { UsageError } from '../errors.js';
 import { type TerminalProgress, withTerminalProgress } from '../progress.js';
 import { gitCommit, VERSION } from '../version.js';
 import { balancerCases } from './balancers.js';
+import { calibrationCases } from './calibration.js';
 import { cnnTrainingThroughput } from './cnn-training.js';
 import { codecCases } from './codecs.js';
 import { compressionCases } from './compression.js';
@@ -138,6 +139,7 @@ const SUITES: Record<string, Suite> = {
     );
   },
   fleet: (progress, out) => out.cases(fleetCases, 3, progress),
+  calibration: (progress, out) => out.cases(calibrationCases(), 3, progress),
   balancers: (progress, out) => out.cases(balancerCases, 5, progress),
   continual: async (progress, out) => out.cases(await continualCases(), 10, progress),
   'llm-batcher': (progress, out) => out.cases(llmBatcherCases, 5, progress),
