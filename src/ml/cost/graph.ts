@@ -117,12 +117,29 @@ export function parallel(
   merge: Merge,
   options: MergeOptions = {},
 ): Block {
-  return (input, graph) => {
-    const outputs = branches.map((b) => sequence(b)(input, graph));
-    const cost = MERGE_COSTS[merge](outputs.map((t) => t.shape));
-    if (options.activation !== undefined) cost.activation = options.activation;
-    return graph.push(cost, outputs, options.name);
-  };
+  return (input, graph) =>
+    join(
+      branches.map((b) => sequence(b)(input, graph)),
+      merge,
+      graph,
+      options,
+    );
+}
+
+/**
+ * Merges tensors already in the graph, as `parallel` merges its branches:
+ * for joins of earlier outputs that are not branches of one input
+ * (DenseNet's concatenation of every feature map before a layer).
+ */
+export function join(
+  inputs: readonly Tensor[],
+  merge: Merge,
+  graph: GraphBuilder,
+  options: MergeOptions = {},
+): Tensor {
+  const cost = MERGE_COSTS[merge](inputs.map((t) => t.shape));
+  if (options.activation !== undefined) cost.activation = options.activation;
+  return graph.push(cost, inputs, options.name);
 }
 
 /** Options for a residual connection. */

@@ -46,13 +46,13 @@ describe('DenseNet-121 (torchvision)', () => {
   });
 
   it('ends its blocks at 256, 512, 1024, 1024 channels and halves them in each transition', () => {
-    expect(layer(card, `${block(1, 6)}_concat`).outputShape).toEqual([56, 56, 256]);
+    expect(layer(card, 'features_denseblock1_concat').outputShape).toEqual([56, 56, 256]);
     expect(layer(card, 'features_transition1_pool').outputShape).toEqual([28, 28, 128]);
-    expect(layer(card, `${block(2, 12)}_concat`).outputShape).toEqual([28, 28, 512]);
+    expect(layer(card, 'features_denseblock2_concat').outputShape).toEqual([28, 28, 512]);
     expect(layer(card, 'features_transition2_pool').outputShape).toEqual([14, 14, 256]);
-    expect(layer(card, `${block(3, 24)}_concat`).outputShape).toEqual([14, 14, 1024]);
+    expect(layer(card, 'features_denseblock3_concat').outputShape).toEqual([14, 14, 1024]);
     expect(layer(card, 'features_transition3_pool').outputShape).toEqual([7, 7, 512]);
-    expect(layer(card, `${block(4, 16)}_concat`).outputShape).toEqual([7, 7, 1024]);
+    expect(layer(card, 'features_denseblock4_concat').outputShape).toEqual([7, 7, 1024]);
   });
 
   it('costs dense layer 3 of block 2 (192 channels in, at 28 x 28) as worked by hand', () => {
@@ -70,13 +70,28 @@ describe('DenseNet-121 (torchvision)', () => {
     expect(conv2.outputShape).toEqual([28, 28, 32]);
   });
 
-  it('joins a dense layer’s input and its 32 new channels, reading both and writing the whole map', () => {
+  it('starts dense layer 3 of block 2 by joining the block’s input and layers 1 and 2’s new channels', () => {
     const concat = layer(card, `${block(2, 3)}_concat`);
     expect(concat).toMatchObject({ kind: 'concat', flops: 0, params: 0 });
-    expect(concat.inputElements).toBe(784 * (192 + 32));
-    expect(concat.outputElements).toBe(784 * 224);
+    expect(concat.inputElements).toBe(784 * (128 + 32 + 32));
+    expect(concat.outputElements).toBe(784 * 192);
     const names = (concat.inputs ?? []).map((i) => card.layers[i]?.name);
-    expect(names).toEqual([`${block(2, 2)}_concat`, `${block(2, 3)}_conv2`]);
+    expect(names).toEqual([
+      'features_transition1_pool',
+      `${block(2, 1)}_conv2`,
+      `${block(2, 2)}_conv2`,
+    ]);
+    expect(layer(card, `${block(2, 3)}_norm1`).inputs).toBeUndefined(); // reads the join
+  });
+
+  it('joins nothing before a block’s first layer, and every map at the block’s end', () => {
+    expect(card.layers.some((l) => l.name === `${block(2, 1)}_concat`)).toBe(false);
+    const at = card.layers.findIndex((l) => l.name === `${block(2, 1)}_norm1`);
+    expect(card.layers[at - 1]?.name).toBe('features_transition1_pool');
+    expect(card.layers[at]?.inputs).toBeUndefined(); // reads the layer before it
+    const end = layer(card, 'features_denseblock2_concat');
+    expect(end.inputs?.length).toBe(13);
+    expect(end.outputElements).toBe(784 * (128 + 12 * 32));
   });
 
   it('copies a map growing by 32 channels per layer: block 1 writes 56^2 x (96 + 128 + ... + 256)', () => {

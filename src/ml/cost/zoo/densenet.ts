@@ -40,15 +40,22 @@
  * the concatenation or into the next convolution's input loads (a
  * possibility, not checked against any engine); the card does not assume it.
  *
- * Concatenation. Each dense layer is `parallel([[], body], 'concat')`, as
- * `torch.cat([x, new_features], 1)` in the densenet.py of the commit above:
- * the join reads the layer's input and its 32 new channels and writes the
- * whole `c + 32` channel map, so a block's copying grows with the square of
- * its depth. (torchvision's current densenet.py concatenates the list of all
- * earlier outputs at the start of each layer and once at the end of the
- * block: the same copies and one more, of the block's input.) An engine that
- * lets each layer write into a slice of one preallocated block buffer copies
- * nothing; the card counts the copies.
+ * Concatenation, as torchvision's current densenet.py does it (read in an
+ * indexed copy of the file whose commit was not given; the commit above
+ * still has `torch.cat([x, new_features], 1)` inside each layer):
+ * `_DenseBlock.forward` keeps a list of the block's input and every layer's
+ * new features, each layer's `bn_function` starts with `torch.cat(inputs,
+ * 1)` of that list, and the block returns `torch.cat(features, 1)`. The
+ * first layer's list holds one tensor, which the card reads directly (a
+ * one-input cat is a copy in eager PyTorch and nothing in an exported
+ * graph). A block of n layers thus joins n times, as the older form did,
+ * and writes the same elements (layer k's join has the c + 32 (k - 1)
+ * channels the older layer k - 1 wrote; the block's last join has what the
+ * older last layer wrote), but each join reads feature maps that later joins
+ * read again. An engine that lets each layer write into a slice of one
+ * preallocated block buffer copies nothing; a quantized graph cannot do
+ * that, as every join has its own scale (src/fleet/layer-plan.ts,
+ * requantized); the card counts the joins.
  *
  * Published (torchvision's `DenseNet121_Weights.IMAGENET1K_V1` in
  * densenet.py, current main, read in an indexed copy of the file whose commit
@@ -67,7 +74,15 @@
  * when BN is separate, as `..._conv1_bn`.
  */
 import type { CostCard } from '../card.js';
-import { type Block, block, parallel, sequential } from '../graph.js';
+import {
+  type Block,
+  block,
+  type GraphBuilder,
+  join,
+  sequence,
+  sequential,
+  type Tensor,
+} from '../graph.js';
 import { avgPool, batchNorm, conv2d, dense, globalAvgPool, maxPool } from '../layers.js';
 import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
 
@@ -118,25 +133,32 @@ export function denseNet121(options: ZooOptions = {}): CostCard {
   );
 }
 
-/** `layers` dense layers, each adding `GROWTH` channels to what it reads. */
+/** `layers` dense layers, each reading every map before it in the block and adding `GROWTH` channels; then all joined. */
 function denseBlock(name: string, layers: number, mode: BatchNormMode): Block {
-  return block(
-    name,
-    Array.from({ length: layers }, (_, i) => denseLayer(`denselayer${i + 1}`, mode)),
-  );
+  return (input, graph) =>
+    graph.within(name, () => {
+      const features: Tensor[] = [input];
+      for (let i = 1; i <= layers; i++) {
+        features.push(graph.within(`denselayer${i}`, () => denseLayer(features, mode, graph)));
+      }
+      return join(features, 'concat', graph, { name: 'concat' });
+    });
 }
 
-/** norm1-relu-conv1 (1x1) - norm2-relu-conv2 (3x3), its output joined to its input. */
-function denseLayer(name: string, mode: BatchNormMode): Block {
-  const body = [
+/** concat of `features` - norm1-relu-conv1 (1x1) - norm2-relu-conv2 (3x3): returns the 32 new channels. */
+function denseLayer(features: readonly Tensor[], mode: BatchNormMode, graph: GraphBuilder): Tensor {
+  const input =
+    features.length > 1
+      ? join(features, 'concat', graph, { name: 'concat' })
+      : (features[0] as Tensor);
+  return sequence([
     batchNorm({ name: 'norm1', activation: 'relu' }),
     ...convBn(
       { name: 'conv1', filters: BN_SIZE * GROWTH, kernel: 1, padding: 0, activation: 'relu' },
       mode,
     ),
     conv2d({ name: 'conv2', filters: GROWTH, kernel: 3, padding: 1, bias: false }),
-  ];
-  return block(name, [parallel([[], body], 'concat', { name: 'concat' })]);
+  ])(input, graph);
 }
 
 /** norm-relu-conv (1x1 to `filters`, no bias) - 2x2 stride-2 average pool. */
