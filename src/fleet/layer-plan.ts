@@ -48,6 +48,14 @@ export interface PlannedLayer {
   positions: number;
   /** Whether it dispatches a kernel of its own (see horizontalFusion). */
   dispatched: boolean;
+  /**
+   * For a concatenation: the elements of its inputs whose producer cannot
+   * write them at the join's quantization scale, because another layer also
+   * reads them (or they are the model's input), and how many such inputs it
+   * has (see requantized). 0 for other layers.
+   */
+  requantizedElements: number;
+  requantizedInputs: number;
 }
 
 /** The layers `[from, to)` of a card, planned; the whole card's plan is kept per card. */
@@ -65,10 +73,12 @@ const PLANS = new WeakMap<CostCard, readonly PlannedLayer[]>();
 
 function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
   const fusion = horizontalFusion(card, from, to);
+  const readers = readersOf(card);
   const planned: PlannedLayer[] = [];
   for (let i = from; i < to; i++) {
     const layer = card.layers[i] as LayerCost;
     const dispatched = fusion.dispatched[i - from] as boolean;
+    const shared = layer.kind === 'concat' ? requantized(card, i, readers) : NONE_SHARED;
     planned.push({
       concat: layer.kind === 'concat',
       flops: layer.flops,
@@ -80,7 +90,59 @@ function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
       fillOutputs: fusion.outputs[i - from] as number,
       positions: positions(layer),
       dispatched,
+      requantizedElements: shared.elements,
+      requantizedInputs: shared.inputs,
     });
   }
   return planned;
+}
+
+const NONE_SHARED = { elements: 0, inputs: 0 };
+
+/** The producers each layer reads: its `inputs`, or the layer before it (-1 = the model's input). */
+function inputsOf(card: CostCard, index: number): readonly number[] {
+  return card.layers[index]?.inputs ?? [index - 1];
+}
+
+/** How many times each producer (index + 1, so the model's input is 0) is read. */
+function readersOf(card: CostCard): number[] {
+  const readers = new Array<number>(card.layers.length + 1).fill(0);
+  for (let i = 0; i < card.layers.length; i++) {
+    for (const producer of inputsOf(card, i))
+      readers[producer + 1] = (readers[producer + 1] ?? 0) + 1;
+  }
+  return readers;
+}
+
+/**
+ * The inputs of concatenation `index` that an integer graph must requantize.
+ * A quantized concatenation's inputs and output share one scale (TFLite's
+ * quantizer: CONCATENATION has restrict_same_input_output_scale, and
+ * ApplyConstraints puts a requantize op before each input whose scale
+ * differs). A producer read by the join alone takes the join's scale and
+ * writes into its slice; one that other layers also read (DenseNet's
+ * features, ShuffleNet's pass-through half) keeps its own, and its elements
+ * are read and written once more. So does a pooling layer whose input is
+ * read elsewhere (pooling keeps its input's scale: the same property), and
+ * the model's input. The elements are the join's output less what its
+ * scale-taking inputs produce, so a half-channel view counts half.
+ */
+function requantized(
+  card: CostCard,
+  index: number,
+  readers: readonly number[],
+): { elements: number; inputs: number } {
+  const takesScale = (producer: number): boolean => {
+    if (producer < 0 || readers[producer + 1] !== 1) return false;
+    const layer = card.layers[producer] as LayerCost;
+    return layer.kind !== 'pool' || inputsOf(card, producer).every(takesScale);
+  };
+  const layer = card.layers[index] as LayerCost;
+  let own = 0;
+  let inputs = 0;
+  for (const producer of inputsOf(card, index)) {
+    if (takesScale(producer)) own += (card.layers[producer] as LayerCost).outputElements;
+    else inputs++;
+  }
+  return inputs === 0 ? NONE_SHARED : { elements: layer.outputElements - own, inputs };
 }

@@ -23,7 +23,7 @@
  * bytes, at the precision it falls back to.
  */
 import { BYTES_PER_ELEMENT, type CostCard, type Precision } from '../vocabulary/cost-card.js';
-import { layerPlan, type OperatorClass } from './layer-plan.js';
+import { layerPlan, type OperatorClass, type PlannedLayer } from './layer-plan.js';
 import { resolvePrecision } from './precision-fallback.js';
 
 export { OPERATOR_CLASSES, type OperatorClass, operatorClass } from './layer-plan.js';
@@ -197,7 +197,9 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * group once, and it reads the input its members share once), and a call (a
  * non-empty slice) adds `callOverheadS`.
  *
- * On a device with `concatInPlace` a concatenation takes no time.
+ * On a device with `concatInPlace` a concatenation takes no time, except
+ * at an integer precision for the inputs it must requantize: each is read
+ * and written by a kernel of its own (layer-plan.ts, `requantized`).
  * A device with a weight cache keeps the first layers' weights on chip, in
  * execution order from the slice's first layer up to the cache's bytes, and
  * reads them for free; the rest of the weights stream in at its stream rate
@@ -238,8 +240,15 @@ export function inferenceTime(
   let memoryLimitedS = 0;
   let overheadS = 0;
   let cachedBytes = 0;
-  for (const layer of layerPlan(card, from, to)) {
-    if (device.concatInPlace === true && layer.concat) continue;
+  const integer = resolved.precision === 'int8' || resolved.precision === 'int4';
+  for (const planned of layerPlan(card, from, to)) {
+    let layer = planned;
+    let kernels = 1;
+    if (device.concatInPlace === true && planned.concat) {
+      if (!integer || planned.requantizedInputs === 0) continue;
+      layer = requantizing(planned);
+      kernels = planned.requantizedInputs;
+    }
     const weightBytes = layer.params * bytesPerElement;
     const activationBytes = batch * (layer.readElements + layer.outputElements) * bytesPerElement;
     if (layer.flops === 0 && weightBytes + activationBytes === 0) continue;
@@ -267,7 +276,7 @@ export function inferenceTime(
     memoryBoundS += memoryS;
     if (computeS >= memoryS) computeLimitedS += computeS;
     else memoryLimitedS += memoryS;
-    if (layer.dispatched) overheadS += calibration.layerOverheadS;
+    if (layer.dispatched) overheadS += calibration.layerOverheadS * kernels;
   }
   if (to > from) overheadS += calibration.callOverheadS;
   return {
@@ -279,6 +288,24 @@ export function inferenceTime(
     memoryBoundS,
     boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
     overheadS,
+  };
+}
+
+/**
+ * An integer concatenation on an in-place device: no copy, but a requantize
+ * kernel for each input that must change scale (layer-plan.ts, requantized),
+ * an element-wise multiply-add over its elements, read and written.
+ */
+function requantizing(layer: PlannedLayer): PlannedLayer {
+  const n = layer.requantizedElements;
+  return {
+    ...layer,
+    concat: false,
+    flops: 2 * n,
+    readElements: n,
+    outputElements: n,
+    fillOutputs: n,
+    dispatched: true,
   };
 }
 
