@@ -66,7 +66,26 @@ export interface LayerCost {
    * it counts as standard.
    */
   kernel?: [number, number];
+  /**
+   * On a `detectionPostprocess` layer (TFLite's TFLite_Detection_PostProcess:
+   * box decoding, the best class of each anchor, non-maximum suppression):
+   * the anchors it reads, the classes scored at each (without background)
+   * and the most detections it keeps. It runs on the host CPU, not the
+   * accelerator: the latency model charges it by the profile's `host`
+   * figures (fleet/roofline.ts).
+   */
+  detection?: Detection;
 }
+
+/** What a detection post-processing layer works through; see `LayerCost.detection`. */
+export interface Detection {
+  anchors: number;
+  classes: number;
+  maxDetections: number;
+}
+
+/** The kind of a detection post-processing layer. */
+export const DETECTION_POSTPROCESS = 'detectionPostprocess';
 
 /**
  * How a compressed model is deployed (written by `edgesim compress`): the

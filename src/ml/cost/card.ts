@@ -2,9 +2,16 @@
  * The cost card format lives in `vocabulary/cost-card.ts` so that fleet/ can
  * cost a card without importing ml/; re-exported here for ml/cost's own files.
  */
-export type { CostCard, Deployment, LayerCost, Precision } from '../../vocabulary/cost-card.js';
+export type {
+  CostCard,
+  Deployment,
+  Detection,
+  LayerCost,
+  Precision,
+} from '../../vocabulary/cost-card.js';
 export {
   BYTES_PER_ELEMENT,
+  DETECTION_POSTPROCESS,
   elements,
   inputBytes,
   layerBytesMoved,

@@ -57,6 +57,7 @@ export type {
   ResNet50Options,
   SqueezeExcitationOptions,
   SqueezeNet11Options,
+  SsdOptions,
   ZooOptions,
 } from './zoo/index.js';
 export {

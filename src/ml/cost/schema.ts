@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { readDataFile } from '../../scenario/data-file.js';
 import { toProblems } from '../../scenario/problems.js';
-import { type CostCard, makeCard, PRECISIONS } from './card.js';
+import { type CostCard, DETECTION_POSTPROCESS, makeCard, PRECISIONS } from './card.js';
 
 /**
  * A cost card given as data (JSON or YAML), for models outside the zoo. Each
@@ -41,6 +41,14 @@ const layerSchema = z.strictObject({
     .tuple([z.number().int().positive(), z.number().int().positive()])
     .optional()
     .describe('Kernel [height, width] of a convolution; 1x1 marks a pointwise conv'),
+  detection: z
+    .strictObject({
+      anchors: z.number().int().positive(),
+      classes: z.number().int().positive().describe('Classes scored, without background'),
+      maxDetections: z.number().int().positive(),
+    })
+    .optional()
+    .describe('On a detectionPostprocess layer: what it works through on the host CPU'),
 });
 
 /** Validates a cost card given as data and computes its totals; parses to a {@link CostCard}. */
@@ -75,6 +83,13 @@ export const costCardSchema = z
         });
       }
       seen.add(layer.name);
+      if ((layer.kind === DETECTION_POSTPROCESS) !== (layer.detection !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['layers', i, layer.detection === undefined ? 'kind' : 'detection'],
+          message: `a ${DETECTION_POSTPROCESS} layer, and only one, has detection: { anchors, classes, maxDetections }`,
+        });
+      }
       for (const from of layer.inputs ?? []) {
         if (from >= i) {
           ctx.addIssue({

@@ -203,7 +203,9 @@ describe('every zoo card', () => {
       'squeezenet-1.1',
       'squeezenet-1.1-torchvision',
       'ssd-mobilenet-v1',
+      'ssd-mobilenet-v1-coral',
       'ssd-mobilenet-v2',
+      'ssd-mobilenet-v2-coral',
       'vgg-16',
       'wide-resnet-50-2',
     ]);

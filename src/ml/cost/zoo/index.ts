@@ -51,6 +51,7 @@ export type { SqueezeExcitationOptions } from './squeeze-excitation.js';
 export { squeezeExcitation } from './squeeze-excitation.js';
 export type { SqueezeNet11Options } from './squeezenet.js';
 export { squeezeNet11 } from './squeezenet.js';
+export type { SsdOptions } from './ssd-head.js';
 export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 export { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
 export { vgg16 } from './vgg-16.js';
@@ -72,6 +73,9 @@ export { vgg16 } from './vgg-16.js';
  * (299x299, without its training-only auxiliary head; `inception-v3-224` at
  * the 224x224 AI Hub times it at), `densenet-121`, `mnasnet-0.5` and
  * `shufflenet-v2` (1.0x) and `regnet-x-3.2gf` are torchvision's).
+ * `ssd-mobilenet-v1` and `-v2` end in TFLite's detection post-processing
+ * with the exporter's default of 10 detections; the `-coral` ones keep 20,
+ * as the Coral model zoo's `*_coco_quant_postprocess` files do.
  * The MLPerf Tiny models (`mobilenet-v1-0.25-96`,
  * `resnet-8`, `ds-cnn`, `fc-autoencoder`) are the benchmark's reference files.
  */
@@ -84,6 +88,8 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
     mobileNetV1({ alpha: 0.25, resolution: 96, classes: 2, reference: 'mlperf-tiny' }),
   'ssd-mobilenet-v1': () => ssdMobileNetV1(),
   'ssd-mobilenet-v2': () => ssdMobileNetV2(),
+  'ssd-mobilenet-v1-coral': () => ssdMobileNetV1({ variant: 'coral' }),
+  'ssd-mobilenet-v2-coral': () => ssdMobileNetV2({ variant: 'coral' }),
   'resnet-8': () => resNet8(),
   'ds-cnn': () => dsCnn(),
   'fc-autoencoder': () => fcAutoencoder(),

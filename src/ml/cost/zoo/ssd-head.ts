@@ -20,14 +20,19 @@
  * - the per-map predictions concatenated into `box_encodings` `[1917, 4]`
  *   and `class_predictions_with_background` `[1917, 91]`.
  *
- * Post-processing (score sigmoid, box decoding against the anchors,
- * non-maximum suppression; `TFLite_Detection_PostProcess` in a TFLite file)
- * is data-dependent control flow, not a layer, and is not on the card.
+ * Post-processing, as `export_tflite_ssd_graph.py` (research/object_detection)
+ * adds it with `--add_postprocessing_op`: one `TFLite_Detection_PostProcess`
+ * op reading both outputs, which decodes the boxes against the anchors, keeps
+ * each anchor's best class and runs non-maximum suppression (score threshold
+ * 1e-8 and IoU 0.6 in the configs above) to at most `max_detections` boxes,
+ * 10 by the exporter's default. It is data-dependent scalar code that TFLite
+ * runs on the CPU: the card records what it works through (`detection`), and
+ * the latency model prices that on the profile's host CPU.
  */
-import { elements } from '../card.js';
+import { DETECTION_POSTPROCESS, elements } from '../card.js';
 import type { Block, GraphBuilder, Tensor } from '../graph.js';
 import { conv2d } from '../layers.js';
-import { type BatchNormMode, convBn } from './conv-bn.js';
+import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
 
 /** Depths of the four extra feature maps (`layer_depth` after the two from the backbone). */
 export const SSD_EXTRA_DEPTHS: readonly number[] = [512, 256, 256, 128];
@@ -51,11 +56,35 @@ export interface SsdHeadOptions {
   first: () => Tensor;
   /** Classes without background (COCO: 90). */
   classes: number;
+  /** The post-processing's `max_detections`. */
+  maxDetections: number;
   mode: BatchNormMode;
 }
 
-/** Extra feature maps on the backbone's output, box and class predictors on all six, and the two concatenations. */
-export function ssdHead({ base, first, classes, mode }: SsdHeadOptions): Block {
+/** Options of the SSD cards: batch norm as other zoo cards, and which export. */
+export interface SsdOptions extends ZooOptions {
+  /**
+   * `coral`: the Coral model zoo's `*_coco_quant_postprocess` files, whose
+   * post-processing keeps 20 detections (AxisCommunications/acap3-examples
+   * issue 108, answer of 2021-07-23: SSD MobileNet V2 COCO from
+   * coral.ai/models/object-detection returns "up to 20" boxes; the v1 file is
+   * taken to be exported alike). Default: the exporter's 10.
+   */
+  variant?: 'coral';
+}
+
+/** The card's name and its post-processing's `max_detections`, by variant. */
+export function ssdExport(
+  base: string,
+  options: SsdOptions,
+): { name: string; maxDetections: number } {
+  return options.variant === 'coral'
+    ? { name: `${base}-coral`, maxDetections: 20 }
+    : { name: base, maxDetections: 10 };
+}
+
+/** Extra feature maps on the backbone's output, box and class predictors on all six, the two concatenations and the post-processing. */
+export function ssdHead({ base, first, classes, maxDetections, mode }: SsdHeadOptions): Block {
   return (last, graph) => {
     const maps = [first(), last];
     let x = last;
@@ -90,8 +119,23 @@ export function ssdHead({ base, first, classes, mode }: SsdHeadOptions): Block {
         ),
       );
     });
-    concatRows(graph, boxes, 4, 'box_encodings');
-    return concatRows(graph, scores, classes + 1, 'class_predictions_with_background');
+    const encodings = concatRows(graph, boxes, 4, 'box_encodings');
+    const predictions = concatRows(graph, scores, classes + 1, 'class_predictions_with_background');
+    const anchors = encodings.shape[0] as number;
+    return graph.push(
+      {
+        kind: DETECTION_POSTPROCESS,
+        flops: 0,
+        params: 0,
+        inputElements: elements(encodings.shape) + elements(predictions.shape),
+        // Boxes (4), class and score of each detection; the count beside them is not counted.
+        outputElements: 6 * maxDetections,
+        outputShape: [maxDetections, 6],
+        detection: { anchors, classes, maxDetections },
+      },
+      [encodings, predictions],
+      'TFLite_Detection_PostProcess',
+    );
   };
 }
 

@@ -18,13 +18,14 @@
  */
 import type { CostCard } from '../card.js';
 import { type Block, sequential, type Tensor } from '../graph.js';
-import { convBn, depthwiseBn, type ZooOptions } from './conv-bn.js';
+import { convBn, depthwiseBn } from './conv-bn.js';
 import { MOBILENET_V1_BLOCKS } from './mobilenet-v1.js';
-import { ssdHead, tap } from './ssd-head.js';
+import { type SsdOptions, ssdExport, ssdHead, tap } from './ssd-head.js';
 
 /** The SSD-MobileNet v1 cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
-export function ssdMobileNetV1(options: ZooOptions = {}): CostCard {
+export function ssdMobileNetV1(options: SsdOptions = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
+  const { name, maxDetections } = ssdExport('ssd-mobilenet-v1', options);
   let first: Tensor | undefined;
   const backbone: Block[] = MOBILENET_V1_BLOCKS.flatMap(({ filters, stride }, i) => {
     const n = i + 1;
@@ -38,12 +39,18 @@ export function ssdMobileNetV1(options: ZooOptions = {}): CostCard {
     return n === 11 ? [...layers, tap((t) => (first = t))] : layers;
   });
   return sequential(
-    'ssd-mobilenet-v1',
+    name,
     [300, 300, 3],
     [
       ...convBn({ name: 'Conv2d_0', filters: 32, kernel: 3, stride: 2, activation: 'relu6' }, mode),
       ...backbone,
-      ssdHead({ base: 'Conv2d_13_pointwise', first: () => required(first), classes: 90, mode }),
+      ssdHead({
+        base: 'Conv2d_13_pointwise',
+        first: () => required(first),
+        classes: 90,
+        maxDetections,
+        mode,
+      }),
     ],
   );
 }

@@ -19,8 +19,8 @@
  */
 import type { CostCard } from '../card.js';
 import { type Block, block, residual, sequential, type Tensor } from '../graph.js';
-import { convBn, depthwiseBn, type ZooOptions } from './conv-bn.js';
-import { ssdHead, tap } from './ssd-head.js';
+import { convBn, depthwiseBn } from './conv-bn.js';
+import { type SsdOptions, ssdExport, ssdHead, tap } from './ssd-head.js';
 
 /** MobileNetV2 bottlenecks (paper Table 2): expansion t, output channels c, repeats n, first stride s. */
 const BOTTLENECKS: readonly { t: number; c: number; n: number; s: number }[] = [
@@ -37,8 +37,9 @@ const BOTTLENECKS: readonly { t: number; c: number; n: number; s: number }[] = [
 const FIRST_MAP_BLOCK = 13;
 
 /** The SSD-MobileNet v2 cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
-export function ssdMobileNetV2(options: ZooOptions = {}): CostCard {
+export function ssdMobileNetV2(options: SsdOptions = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
+  const { name, maxDetections } = ssdExport('ssd-mobilenet-v2', options);
   let first: Tensor | undefined;
   const blocks: Block[] = [];
   let channels = 32;
@@ -66,13 +67,19 @@ export function ssdMobileNetV2(options: ZooOptions = {}): CostCard {
     }
   }
   return sequential(
-    'ssd-mobilenet-v2',
+    name,
     [300, 300, 3],
     [
       ...convBn({ name: 'Conv', filters: 32, kernel: 3, stride: 2, activation: 'relu6' }, mode),
       ...blocks,
       ...convBn({ name: 'Conv_1', filters: 1280, kernel: 1, activation: 'relu6' }, mode),
-      ssdHead({ base: 'layer_19', first: () => required(first), classes: 90, mode }),
+      ssdHead({
+        base: 'layer_19',
+        first: () => required(first),
+        classes: 90,
+        maxDetections,
+        mode,
+      }),
     ],
   );
 }
