@@ -4,7 +4,7 @@
  * it and whether it dispatches a kernel of its own, worked out once per card.
  * The calibration fit times each card tens of thousands of times.
  */
-import { type CostCard, type LayerCost, MAC_KINDS } from '../vocabulary/cost-card.js';
+import { type CostCard, type LayerCost, layerInputs, MAC_KINDS } from '../vocabulary/cost-card.js';
 import { horizontalFusion, positions } from './fusion.js';
 
 /**
@@ -56,6 +56,14 @@ export interface PlannedLayer {
    */
   requantizedElements: number;
   requantizedInputs: number;
+  /**
+   * For a detection post-processing layer, which runs on the host CPU: the
+   * anchor-class scores it reads (anchors x (classes + 1)) and the overlap
+   * tests its suppression makes at most (anchors x maxDetections). 0 for
+   * other layers.
+   */
+  hostScores: number;
+  hostOverlaps: number;
 }
 
 /** The layers `[from, to)` of a card, planned; the whole card's plan is kept per card. */
@@ -92,6 +100,8 @@ function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
       dispatched,
       requantizedElements: shared.elements,
       requantizedInputs: shared.inputs,
+      hostScores: layer.detection ? layer.detection.anchors * (layer.detection.classes + 1) : 0,
+      hostOverlaps: layer.detection ? layer.detection.anchors * layer.detection.maxDetections : 0,
     });
   }
   return planned;
@@ -99,16 +109,11 @@ function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
 
 const NONE_SHARED = { elements: 0, inputs: 0 };
 
-/** The producers each layer reads: its `inputs`, or the layer before it (-1 = the model's input). */
-function inputsOf(card: CostCard, index: number): readonly number[] {
-  return card.layers[index]?.inputs ?? [index - 1];
-}
-
 /** How many times each producer (index + 1, so the model's input is 0) is read. */
 function readersOf(card: CostCard): number[] {
   const readers = new Array<number>(card.layers.length + 1).fill(0);
   for (let i = 0; i < card.layers.length; i++) {
-    for (const producer of inputsOf(card, i))
+    for (const producer of layerInputs(card, i))
       readers[producer + 1] = (readers[producer + 1] ?? 0) + 1;
   }
   return readers;
@@ -135,12 +140,12 @@ function requantized(
   const takesScale = (producer: number): boolean => {
     if (producer < 0 || readers[producer + 1] !== 1) return false;
     const layer = card.layers[producer] as LayerCost;
-    return layer.kind !== 'pool' || inputsOf(card, producer).every(takesScale);
+    return layer.kind !== 'pool' || layerInputs(card, producer).every(takesScale);
   };
   const layer = card.layers[index] as LayerCost;
   let own = 0;
   let inputs = 0;
-  for (const producer of inputsOf(card, index)) {
+  for (const producer of layerInputs(card, index)) {
     if (takesScale(producer)) own += (card.layers[producer] as LayerCost).outputElements;
     else inputs++;
   }

@@ -163,6 +163,18 @@ export const profileSchema = z
       .refine((m) => (m.weightCache === undefined) === (m.weightStream === undefined), {
         message: 'weightCache and weightStream go together: give both or neither',
       }),
+    host: z
+      .strictObject({
+        cpu: z.string().describe('The CPU beside the accelerator (or the CPU itself)'),
+        detectionScore: figure('duration').describe(
+          'Time per anchor-class score a detector’s post-processing reads (TFLite_Detection_PostProcess)',
+        ),
+        detectionOverlap: figure('duration').describe(
+          'Time per overlap test of its non-maximum suppression',
+        ),
+      })
+      .optional()
+      .describe('Where a detector’s post-processing runs, and how fast; absent = not timed'),
     storage: z
       .strictObject({ write: figure('byteRate') })
       .optional()

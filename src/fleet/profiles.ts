@@ -112,6 +112,9 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     memoryBandwidthBps: p.memory.bandwidth.value,
     ...(CONCAT_IN_PLACE.includes(p.processor) && { concatInPlace: true }),
     ...(p.systolicArray && { systolicArray: p.systolicArray.value }),
+    ...(p.host && {
+      host: { scoreS: p.host.detectionScore.value, overlapS: p.host.detectionOverlap.value },
+    }),
     ...(p.memory.weightCache &&
       p.memory.weightStream && {
         weightCache: {

@@ -100,6 +100,12 @@ export interface StackTiming {
   addedS: number;
 }
 
+/** A host CPU's speed at a detector's post-processing (see `DeviceCompute.host`). */
+export interface HostCpu {
+  scoreS: number;
+  overlapS: number;
+}
+
 /** The compute side of a hardware profile. */
 export interface DeviceCompute {
   /** Supported precisions; an absent precision is unsupported. */
@@ -122,6 +128,13 @@ export interface DeviceCompute {
    * inputs like any element-wise layer (TFLite's and XNNPACK's CPU kernels).
    */
   concatInPlace?: boolean;
+  /**
+   * The CPU beside the accelerator (or the CPU itself), where TFLite runs a
+   * detector's post-processing: seconds per anchor-class score it reads and
+   * per overlap test of its non-maximum suppression. Absent = post-processing
+   * is not timed.
+   */
+  host?: HostCpu;
   /**
    * Side of a weight-stationary systolic array (an Edge TPU's): each tile of
    * weights stays in the array while every output position streams through
@@ -170,6 +183,8 @@ export interface ComputeEstimate {
   boundBy: 'compute' | 'memory';
   /** Part of `timeS` that is per-call and per-layer overhead (0 without a calibration), seconds. */
   overheadS: number;
+  /** Part of `timeS` spent on the host CPU: detection post-processing (0 without a host), seconds. */
+  hostS: number;
 }
 
 /** An estimate, or why the model cannot run at that precision on that device. */
@@ -197,6 +212,8 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * group once, and it reads the input its members share once), and a call (a
  * non-empty slice) adds `callOverheadS`.
  *
+ * A detection post-processing layer runs on the device's `host` CPU (per
+ * score read and per overlap tested, times the batch), or is not timed.
  * On a device with `concatInPlace` a concatenation takes no time, except
  * at an integer precision for the inputs it must requantize: each is read
  * and written by a kernel of its own (layer-plan.ts, `requantized`).
@@ -241,7 +258,15 @@ export function inferenceTime(
   let overheadS = 0;
   let cachedBytes = 0;
   const integer = resolved.precision === 'int8' || resolved.precision === 'int4';
+  let hostS = 0;
   for (const planned of layerPlan(card, from, to)) {
+    if (planned.hostScores > 0) {
+      if (device.host !== undefined)
+        hostS +=
+          batch *
+          (planned.hostScores * device.host.scoreS + planned.hostOverlaps * device.host.overlapS);
+      continue;
+    }
     let layer = planned;
     let kernels = 1;
     if (device.concatInPlace === true && planned.concat) {
@@ -281,13 +306,14 @@ export function inferenceTime(
   if (to > from) overheadS += calibration.callOverheadS;
   return {
     ok: true,
-    timeS: computeLimitedS + memoryLimitedS + overheadS,
+    timeS: computeLimitedS + memoryLimitedS + overheadS + hostS,
     precision: resolved.precision,
     fellBack: resolved.fellBack,
     computeBoundS,
     memoryBoundS,
     boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
     overheadS,
+    hostS,
   };
 }
 
