@@ -107,6 +107,24 @@ function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
   return planned;
 }
 
+/**
+ * An integer concatenation on an in-place device: no copy, but a requantize
+ * kernel for each input that must change scale (see `requantized`),
+ * an element-wise multiply-add over its elements, read and written.
+ */
+export function requantizing(layer: PlannedLayer): PlannedLayer {
+  const n = layer.requantizedElements;
+  return {
+    ...layer,
+    concat: false,
+    flops: 2 * n,
+    readElements: n,
+    outputElements: n,
+    fillOutputs: n,
+    dispatched: true,
+  };
+}
+
 const NONE_SHARED = { elements: 0, inputs: 0 };
 
 /** How many times each producer (index + 1, so the model's input is 0) is read. */
@@ -149,5 +167,7 @@ function requantized(
     if (takesScale(producer)) own += (card.layers[producer] as LayerCost).outputElements;
     else inputs++;
   }
-  return inputs === 0 ? NONE_SHARED : { elements: layer.outputElements - own, inputs };
+  // A sole reader that takes only a view of its producer would make `own` too large:
+  // what the join reads of it is not on the card, so the count stops at 0.
+  return inputs === 0 ? NONE_SHARED : { elements: Math.max(0, layer.outputElements - own), inputs };
 }

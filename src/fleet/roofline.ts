@@ -23,7 +23,7 @@
  * bytes, at the precision it falls back to.
  */
 import { BYTES_PER_ELEMENT, type CostCard, type Precision } from '../vocabulary/cost-card.js';
-import { layerPlan, type OperatorClass, type PlannedLayer } from './layer-plan.js';
+import { layerPlan, type OperatorClass, type PlannedLayer, requantizing } from './layer-plan.js';
 import { resolvePrecision } from './precision-fallback.js';
 
 export { OPERATOR_CLASSES, type OperatorClass, operatorClass } from './layer-plan.js';
@@ -102,7 +102,9 @@ export interface StackTiming {
 
 /** A host CPU's speed at a detector's post-processing (see `DeviceCompute.host`). */
 export interface HostCpu {
+  /** Seconds per anchor-class score the post-processing reads. */
   scoreS: number;
+  /** Seconds per overlap test of its non-maximum suppression. */
   overlapS: number;
 }
 
@@ -179,7 +181,7 @@ export interface ComputeEstimate {
   computeBoundS: number;
   /** Sum of the layers' memory times: the time with unlimited arithmetic, seconds. */
   memoryBoundS: number;
-  /** Which limit more of `timeS` is spent against (layers bound by compute vs by memory). */
+  /** Which limit more of the accelerator's time is spent against (layers bound by compute vs by memory; `hostS` apart). */
   boundBy: 'compute' | 'memory';
   /** Part of `timeS` that is per-call and per-layer overhead (0 without a calibration), seconds. */
   overheadS: number;
@@ -261,10 +263,7 @@ export function inferenceTime(
   let hostS = 0;
   for (const planned of layerPlan(card, from, to)) {
     if (planned.hostScores > 0) {
-      if (device.host !== undefined)
-        hostS +=
-          batch *
-          (planned.hostScores * device.host.scoreS + planned.hostOverlaps * device.host.overlapS);
+      if (device.host !== undefined) hostS += batch * hostSeconds(planned, device.host);
       continue;
     }
     let layer = planned;
@@ -317,22 +316,9 @@ export function inferenceTime(
   };
 }
 
-/**
- * An integer concatenation on an in-place device: no copy, but a requantize
- * kernel for each input that must change scale (layer-plan.ts, requantized),
- * an element-wise multiply-add over its elements, read and written.
- */
-function requantizing(layer: PlannedLayer): PlannedLayer {
-  const n = layer.requantizedElements;
-  return {
-    ...layer,
-    concat: false,
-    flops: 2 * n,
-    readElements: n,
-    outputElements: n,
-    fillOutputs: n,
-    dispatched: true,
-  };
+/** A detection post-processing layer's time on `host`, for one input. */
+function hostSeconds(layer: PlannedLayer, host: HostCpu): number {
+  return layer.hostScores * host.scoreS + layer.hostOverlaps * host.overlapS;
 }
 
 /** No calibration: every class at the achievable rate, no overheads. */
@@ -361,6 +347,11 @@ function checkDevice(
   }
   if (!(device.memoryBandwidthBps > 0)) {
     throw new RangeError(`memoryBandwidthBps must be > 0 (got ${device.memoryBandwidthBps})`);
+  }
+  if (device.host !== undefined && !(device.host.scoreS >= 0 && device.host.overlapS >= 0)) {
+    throw new RangeError(
+      `host times must be >= 0 (got scoreS ${device.host.scoreS}, overlapS ${device.host.overlapS})`,
+    );
   }
 }
 

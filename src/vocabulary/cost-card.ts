@@ -79,8 +79,11 @@ export interface LayerCost {
 
 /** What a detection post-processing layer works through; see `LayerCost.detection`. */
 export interface Detection {
+  /** Anchor boxes scored (SSD-MobileNet at 300x300: 1,917). */
   anchors: number;
+  /** Classes scored at each anchor, without background (COCO: 90). */
   classes: number;
+  /** The most detections kept (`max_detections`). */
   maxDetections: number;
 }
 

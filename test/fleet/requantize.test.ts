@@ -6,6 +6,7 @@ import {
   conv2d,
   denseNet121,
   inceptionV1,
+  join,
   maxPool,
   parallel,
   sequential,
@@ -83,8 +84,8 @@ describe('integer concatenation on a device that concatenates in place', () => {
     expect(joinTime(exclusive, device(false), 'int8')).toBeCloseTo(1024e-6, 15);
   });
 
-  it('requantizes the model’s input, and dispatches a kernel per input that changes scale', () => {
-    // The model's input keeps its own scale; a and a2 are read by the join alone.
+  it('requantizes the model’s input, which keeps its own scale', () => {
+    // a and a2 are read by the join alone; the input is also read by a and a2.
     const three = sequential(
       'three',
       [8, 8, 4],
@@ -92,9 +93,29 @@ describe('integer concatenation on a device that concatenates in place', () => {
     );
     const plan = layerPlan(three, 0, three.layers.length);
     expect(plan.at(-1)).toMatchObject({ requantizedElements: 256, requantizedInputs: 1 });
+  });
+
+  it('dispatches one requantize kernel per input that changes scale', () => {
+    // The input (read by a) and a (read by b) are also read by the join: two kernels, 512 elements.
+    const two = sequential(
+      'two',
+      [8, 8, 4],
+      [
+        (input, graph) => {
+          const a = pointwise('a')(input, graph);
+          const b = pointwise('b')(a, graph);
+          return join([input, a, b], 'concat', graph, { name: 'join' });
+        },
+      ],
+    );
+    expect(layerPlan(two, 0, two.layers.length).at(-1)).toMatchObject({
+      requantizedElements: 512,
+      requantizedInputs: 2,
+    });
     const overhead = 1e-3;
-    const withOverhead = joinTime(shared, device(true, overhead), 'int8');
-    expect(withOverhead).toBeCloseTo(512e-6 + overhead, 15);
+    // (512 + 512) B at 1e6 B/s, and two dispatches.
+    expect(joinTime(two, device(true, overhead), 'int8')).toBeCloseTo(1024e-6 + 2 * overhead, 15);
+    expect(joinTime(shared, device(true, overhead), 'int8')).toBeCloseTo(512e-6 + overhead, 15);
   });
 
   it('counts a pooling layer as its input: pooling keeps its input’s scale', () => {

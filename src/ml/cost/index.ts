@@ -24,7 +24,16 @@ export type {
   ResidualOptions,
   Tensor,
 } from './graph.js';
-export { block, GraphBuilder, parallel, residual, scale, sequence, sequential } from './graph.js';
+export {
+  block,
+  GraphBuilder,
+  join,
+  parallel,
+  residual,
+  scale,
+  sequence,
+  sequential,
+} from './graph.js';
 export type {
   Conv2dOptions,
   DenseOptions,
