@@ -3,7 +3,9 @@
  * Raspberry Pi 4, the profile with the most rows and stacks (28 calibration rows, 8
  * stacks at fp32), as `edgesim calibrate raspberry-pi-4` runs it; and the
  * roofline time the fit asks for thousands of times a fit, of five zoo cards
- * (22 to 246 layers) on that profile.
+ * (22 to 246 layers) on that profile; and the slice tables split computing
+ * builds at resolve time (every suffix of DenseNet-121 at batch 1 to 64 on a
+ * T4, as a server with maxBatch 64 needs them).
  */
 import { calibrate } from '../calibration/index.js';
 import { type CostCard, inferenceTime, MODEL_ZOO, ProfileLibrary } from '../index.js';
@@ -26,6 +28,19 @@ export function calibrationCases(): BenchCase[] {
         return CARDS.length * CALLS;
       },
       unit: 'calls',
+    },
+    {
+      name: 'split tables: densenet-121 suffixes x batch 1..64 on edge-server-t4 int8',
+      run: () => {
+        const server = new ProfileLibrary().resolve('edge-server-t4');
+        const card = (MODEL_ZOO['densenet-121'] as () => CostCard)();
+        const L = card.layers.length;
+        for (let k = 0; k < L; k++)
+          for (let batch = 1; batch <= 64; batch++)
+            inferenceTime(card, server, 'int8', { batch, layers: [k, L] });
+        return L * 64;
+      },
+      unit: 'slices',
     },
     {
       name: `calibration: fit ${PROFILE} to its measurements (calibrate, all precisions)`,

@@ -66,18 +66,26 @@ export interface PlannedLayer {
   hostOverlaps: number;
 }
 
-/** The layers `[from, to)` of a card, planned; the whole card's plan is kept per card. */
+/**
+ * The layers `[from, to)` of a card, planned; each slice's plan is kept per
+ * card (split computing times every slice at every batch size).
+ */
 export function layerPlan(card: CostCard, from: number, to: number): readonly PlannedLayer[] {
-  if (from !== 0 || to !== card.layers.length) return plan(card, from, to);
-  let planned = PLANS.get(card);
+  let plans = PLANS.get(card);
+  if (plans === undefined) {
+    plans = new Map();
+    PLANS.set(card, plans);
+  }
+  const key = from * (card.layers.length + 1) + to;
+  let planned = plans.get(key);
   if (planned === undefined) {
     planned = plan(card, from, to);
-    PLANS.set(card, planned);
+    plans.set(key, planned);
   }
   return planned;
 }
 
-const PLANS = new WeakMap<CostCard, readonly PlannedLayer[]>();
+const PLANS = new WeakMap<CostCard, Map<number, readonly PlannedLayer[]>>();
 
 function plan(card: CostCard, from: number, to: number): PlannedLayer[] {
   const fusion = horizontalFusion(card, from, to);
