@@ -6,7 +6,7 @@
  * figure) on one line; anything holding an object, and the top-level
  * `sources`, spread over lines.
  */
-import type { Precision } from '../vocabulary/cost-card.js';
+import { isIntegerPrecision, type Precision } from '../vocabulary/cost-card.js';
 import { type PrecisionFit, round } from './fit.js';
 
 /** The profile document with `fits` written in; `file` names the measurements in the notes. */
@@ -66,7 +66,7 @@ function milliseconds(seconds: number): string {
 
 /** A rate with the unit the profiles use: GFLOP/s or TFLOP/s for floats, GOPS or TOPS for integers. */
 export function formatRate(opsPerS: number, precision: Precision): string {
-  const integer = precision === 'int8' || precision === 'int4';
+  const integer = isIntegerPrecision(precision);
   const [scale, unit] =
     opsPerS >= 1e12 ? [1e12, integer ? 'TOPS' : 'TFLOP/s'] : [1e9, integer ? 'GOPS' : 'GFLOP/s'];
   return `${round(opsPerS / scale)} ${unit}`;

@@ -22,7 +22,12 @@
  * int8 -> fp16) or is rejected; a model that falls back runs, and moves its
  * bytes, at the precision it falls back to.
  */
-import { BYTES_PER_ELEMENT, type CostCard, type Precision } from '../vocabulary/cost-card.js';
+import {
+  BYTES_PER_ELEMENT,
+  type CostCard,
+  isIntegerPrecision,
+  type Precision,
+} from '../vocabulary/cost-card.js';
 import { layerPlan, type OperatorClass, type PlannedLayer, requantizing } from './layer-plan.js';
 import { resolvePrecision } from './precision-fallback.js';
 
@@ -259,7 +264,7 @@ export function inferenceTime(
   let memoryLimitedS = 0;
   let overheadS = 0;
   let cachedBytes = 0;
-  const integer = resolved.precision === 'int8' || resolved.precision === 'int4';
+  const integer = isIntegerPrecision(resolved.precision);
   let hostS = 0;
   for (const planned of layerPlan(card, from, to)) {
     if (planned.hostScores > 0) {

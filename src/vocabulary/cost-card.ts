@@ -26,6 +26,11 @@ export type Precision = 'fp32' | 'fp16' | 'int8' | 'int4';
 /** All precisions, widest first. */
 export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8', 'int4'];
 
+/** Whether a precision is an integer one (int8, int4): rated in OPS, quantized graphs. */
+export function isIntegerPrecision(precision: Precision): boolean {
+  return precision === 'int8' || precision === 'int4';
+}
+
 /** Storage size of one element at each precision, in bytes. */
 export const BYTES_PER_ELEMENT: Readonly<Record<Precision, number>> = {
   fp32: 4,
