@@ -60,23 +60,14 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
   const depth = options.depth ?? 50;
   const widen = options.widen ?? 1;
   const groups = options.groups ?? 1;
+  const network: Network = { variant, mode, groups };
   const blocks: Block[] = [];
   STAGES.forEach(({ width, blocks: stageBlocks, stride }, s) => {
     const count = depth === 101 && s === 2 ? 23 : stageBlocks;
     for (let i = 0; i < count; i++) {
-      const name = `conv${s + 2}_block${i + 1}`;
-      blocks.push(
-        bottleneck(
-          name,
-          widen * width,
-          4 * width,
-          i === 0 ? stride : 1,
-          i === 0,
-          variant,
-          mode,
-          groups,
-        ),
-      );
+      const first = i === 0;
+      const shape = { width: widen * width, out: 4 * width, stride: first ? stride : 1 };
+      blocks.push(bottleneck(`conv${s + 2}_block${i + 1}`, { ...shape, project: first }, network));
     }
   });
   const name =
@@ -114,16 +105,27 @@ export function resNet(
   );
 }
 
+/** What every bottleneck of one network shares. */
+interface Network {
+  variant: 'v1' | 'v1.5';
+  mode: BatchNormMode;
+  /** Channel groups of the 3x3 convolution. */
+  groups: number;
+}
+
+/** One bottleneck: its inner width, output channels, stride, and whether its shortcut projects. */
+interface BottleneckShape {
+  width: number;
+  out: number;
+  stride: number;
+  project: boolean;
+}
+
 /** 1x1 reduce -> 3x3 (in `groups` channel groups) -> 1x1 expand to `out`, added to the input (projected by a 1x1 in a stage's first block), then ReLU. */
 function bottleneck(
   name: string,
-  width: number,
-  out: number,
-  stride: number,
-  project: boolean,
-  variant: 'v1' | 'v1.5',
-  mode: BatchNormMode,
-  groups: number,
+  { width, out, stride, project }: BottleneckShape,
+  { variant, mode, groups }: Network,
 ): Block {
   const [stride1, stride3] = variant === 'v1' ? [stride, 1] : [1, stride];
   const main = [
