@@ -32,21 +32,46 @@ const macsUnder = (card: CostCard, prefix: string) =>
       .map((l) => l.flops / 2),
   );
 
+/**
+ * torchvision's published totals for each: `num_params` (BN kept separate),
+ * the BN channels folding drops a parameter from, the exact multiply-adds
+ * and `_ops` (G multiply-adds, three places).
+ */
+const TOTALS = [
+  {
+    name: 'MNASNet 0.5',
+    build: mnasNet05,
+    params: 2_218_512,
+    bn: 10_312,
+    macs: 104_455_968,
+    ops: 0.104,
+  },
+  {
+    name: 'ShuffleNet V2',
+    build: shuffleNetV2,
+    params: 2_278_604,
+    bn: 8_090,
+    macs: 144_907_992,
+    ops: 0.145,
+  },
+];
+
+describe.each(TOTALS)('$name against torchvision’s totals', ({ build, params, bn, macs, ops }) => {
+  it(`has ${params} parameters with BN kept separate, ${bn} fewer folded`, () => {
+    expect(build({ batchNorm: 'separate' }).params).toBe(params);
+    // Folded, each BN channel keeps one bias instead of a scale and a shift.
+    expect(build().params).toBe(params - bn);
+  });
+
+  it(`does ${macs} multiply-adds, which round to ${ops} G, either way`, () => {
+    expect(multiplyAccumulates(build())).toBe(macs);
+    expect(Math.abs(macs / 1e9 - ops)).toBeLessThanOrEqual(0.0005);
+    expect(multiplyAccumulates(build({ batchNorm: 'separate' }))).toBe(macs);
+  });
+});
+
 describe('MNASNet 0.5 (torchvision)', () => {
   const card = mnasNet05();
-
-  it('has torchvision’s 2,218,512 parameters with BN kept separate', () => {
-    expect(mnasNet05({ batchNorm: 'separate' }).params).toBe(2_218_512);
-    // Folded, each of the 10,312 BN channels keeps one bias instead of a scale and a shift.
-    expect(card.params).toBe(2_218_512 - 10_312);
-  });
-
-  it('does 104,455,968 multiply-adds: torchvision’s 0.104 G', () => {
-    const macs = multiplyAccumulates(card);
-    expect(Math.abs(macs / 1e9 - 0.104)).toBeLessThanOrEqual(0.0005);
-    expect(macs).toBe(104_455_968);
-    expect(multiplyAccumulates(mnasNet05({ batchNorm: 'separate' }))).toBe(macs);
-  });
 
   it('counts its multiply-adds stage by stage', () => {
     // Stem: 112^2 x (27 x 16 + 9 x 16 + 16 x 8) = 8,830,976.
@@ -110,19 +135,6 @@ describe('MNASNet 0.5 (torchvision)', () => {
 
 describe('ShuffleNet V2 1.0x (torchvision)', () => {
   const card = shuffleNetV2();
-
-  it('has torchvision’s 2,278,604 parameters with BN kept separate', () => {
-    expect(shuffleNetV2({ batchNorm: 'separate' }).params).toBe(2_278_604);
-    // Folded, each of the 8,090 BN channels keeps one bias instead of a scale and a shift.
-    expect(card.params).toBe(2_278_604 - 8_090);
-  });
-
-  it('does 144,907,992 multiply-adds: torchvision’s 0.145 G', () => {
-    const macs = multiplyAccumulates(card);
-    expect(Math.abs(macs / 1e9 - 0.145)).toBeLessThanOrEqual(0.0005);
-    expect(macs).toBe(144_907_992);
-    expect(multiplyAccumulates(shuffleNetV2({ batchNorm: 'separate' }))).toBe(macs);
-  });
 
   it('counts its multiply-adds stage by stage', () => {
     // conv1: 112^2 x 27 x 24.
