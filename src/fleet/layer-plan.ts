@@ -124,7 +124,6 @@ export function requantizing(layer: PlannedLayer): PlannedLayer {
   const n = layer.requantizedElements;
   return {
     ...layer,
-    concat: false,
     flops: 2 * n,
     readElements: n,
     outputElements: n,
