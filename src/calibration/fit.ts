@@ -27,10 +27,15 @@
  */
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import type { HardwareProfile } from '../fleet/profiles.js';
-import type { LatencyCalibration, PrecisionThroughput, StackTiming } from '../fleet/roofline.js';
+import {
+  type LatencyCalibration,
+  type PrecisionThroughput,
+  REFERENCE_TIMING,
+  type StackTiming,
+} from '../fleet/roofline.js';
 import { type CostCard, PRECISIONS, type Precision } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
-import { inMetric, REFERENCE_TIMING, referenceTime } from './predict.js';
+import { inMetric, referenceTime } from './predict.js';
 import { type Prior, type Priors, priorsOf } from './priors.js';
 import {
   ADDED_STARTS,

@@ -1,10 +1,7 @@
 import type { HardwareProfile } from '../fleet/profiles.js';
-import { inferenceTime, type StackTiming } from '../fleet/roofline.js';
+import { inferenceTime, onStack, REFERENCE_TIMING, type StackTiming } from '../fleet/roofline.js';
 import type { CostCard } from '../vocabulary/cost-card.js';
 import type { Measurement } from './measurements.js';
-
-/** The reference stack's own timing: a factor of 1 and nothing added. */
-export const REFERENCE_TIMING: StackTiming = { factor: 1, addedS: 0 };
 
 /**
  * What the latency model predicts for a measurement, in the measurement's own
@@ -41,7 +38,7 @@ export function inMetric(
   stack: StackTiming,
   timeS: number,
 ): number {
-  const seconds = stack.factor * timeS + stack.addedS;
+  const seconds = onStack(stack, timeS);
   switch (measurement.metric) {
     case 'latency_ms':
       return seconds * 1e3;

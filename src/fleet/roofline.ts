@@ -30,9 +30,11 @@ import {
 } from '../vocabulary/cost-card.js';
 import { layerPlan, type OperatorClass, type PlannedLayer, requantizing } from './layer-plan.js';
 import { resolvePrecision } from './precision-fallback.js';
+import { onStack, type StackTiming, stackTiming } from './stack.js';
 
 export { OPERATOR_CLASSES, type OperatorClass, operatorClass } from './layer-plan.js';
 export { type PrecisionResolution, resolvePrecision } from './precision-fallback.js';
+export { onStack, REFERENCE_TIMING, type StackTiming } from './stack.js';
 
 /** What a device does at one precision, in FLOP/s (or op/s for integer precisions). */
 export interface PrecisionThroughput {
@@ -95,16 +97,6 @@ export interface LatencyCalibration {
   otherFrameworks?: Readonly<Record<string, StackTiming>>;
 }
 
-/**
- * Another stack's time for a call the reference stack takes t over: factor x t
- * + addedS (its own kernels' speed, and per-call work such as pre- and
- * post-processing that the reference does not do).
- */
-export interface StackTiming {
-  factor: number;
-  addedS: number;
-}
-
 /** A host CPU's speed at a detector's post-processing (see `DeviceCompute.host`). */
 export interface HostCpu {
   /** Seconds per anchor-class score the post-processing reads. */
@@ -153,6 +145,12 @@ export interface DeviceCompute {
    * elsewhere). Absent = every layer fills by output elements.
    */
   systolicArray?: number;
+  /**
+   * The software stack the device runs as, when not its calibration's
+   * `framework`: one of its `otherFrameworks`, whose timing scales every
+   * time the reference would take (stack.ts). Absent = the reference.
+   */
+  stack?: string;
 }
 
 /** See {@link DeviceCompute.weightCache}. */
@@ -188,7 +186,7 @@ export interface ComputeEstimate {
   memoryBoundS: number;
   /** Which limit more of the accelerator's time is spent against (layers bound by compute vs by memory; `hostS` apart). */
   boundBy: 'compute' | 'memory';
-  /** Part of `timeS` that is per-call and per-layer overhead (0 without a calibration), seconds. */
+  /** Part of `timeS` that is per-call and per-layer overhead, a stack's added time included (0 without a calibration), seconds. */
   overheadS: number;
   /** Part of `timeS` spent on the host CPU: detection post-processing (0 without a host), seconds. */
   hostS: number;
@@ -235,6 +233,11 @@ export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string 
  * Memory traffic is unchanged (weights are taken as stored dense; encoded
  * sizes belong to the compression module).
  *
+ * On a device that runs as a stack other than its calibration's reference
+ * (`device.stack`), every part of the time is the reference's times the
+ * stack's factor, and a call adds the stack's added time (stack.ts); a
+ * stack not measured at the resolved precision cannot run the model.
+ *
  * A card is taken as fixed once timed: what the model reads of its layers is
  * worked out once per card object and kept (layer-plan.ts).
  *
@@ -249,6 +252,8 @@ export function inferenceTime(
 ): InferenceTimeResult {
   const resolved = resolvePrecision(device, precision);
   if (!resolved.ok) return resolved;
+  const stack = stackTiming(device, resolved.precision);
+  if (typeof stack === 'string') return { ok: false, reason: stack };
   const throughput = device.throughput[resolved.precision] as PrecisionThroughput;
   checkDevice(device, resolved.precision, throughput);
   const { sparsity, batch, from, to } = checkOptions(card, options);
@@ -308,16 +313,19 @@ export function inferenceTime(
     if (layer.dispatched) overheadS += calibration.layerOverheadS * kernels;
   }
   if (to > from) overheadS += calibration.callOverheadS;
+  // Another stack scales the whole call and adds its own per-call time.
+  const { factor } = stack;
+  const addedS = to > from ? stack.addedS : 0;
   return {
     ok: true,
-    timeS: computeLimitedS + memoryLimitedS + overheadS + hostS,
+    timeS: onStack({ factor, addedS }, computeLimitedS + memoryLimitedS + overheadS + hostS),
     precision: resolved.precision,
     fellBack: resolved.fellBack,
-    computeBoundS,
-    memoryBoundS,
+    computeBoundS: factor * computeBoundS,
+    memoryBoundS: factor * memoryBoundS,
     boundBy: computeLimitedS >= memoryLimitedS ? 'compute' : 'memory',
-    overheadS,
-    hostS,
+    overheadS: onStack({ factor, addedS }, overheadS),
+    hostS: factor * hostS,
   };
 }
 

@@ -18,6 +18,15 @@ export const profileOverride = z
   .record(z.string(), z.unknown())
   .describe('Fields of the hardware profile to override, in the profile file format');
 
+/** The software stack a device runs a model with (stack.ts); inference groups and servers take it. */
+export const stackField = z
+  .string()
+  .max(MAX_NAME_LENGTH)
+  .optional()
+  .describe(
+    "Software stack the device runs the model with: one its profile's calibration measured (its calibration.framework or one of its otherFrameworks); default the reference, calibration.framework",
+  );
+
 const battery = z.strictObject({
   initialCharge: fraction('State of charge at time 0').default(1),
   charging: z

@@ -95,7 +95,7 @@ describe('bad scenario input', () => {
     [
       'unknown field',
       quickstart.replace('count: 40', 'count: 40\n    colour: red'),
-      /fleet\[0\]\.colour: unknown field; expected one of: name, profile, count, network, spread, availability, failures, battery, arrivals, balancer, overrides/,
+      /fleet\[0\]\.colour: unknown field; expected one of: name, profile, count, network, spread, availability, failures, battery, stack, arrivals, balancer, overrides/,
     ],
     [
       'wrong type',

@@ -3,7 +3,8 @@ import { type RadioModels, radioModels } from '../../energy/radio.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
-import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
+import { type ComputeEstimate, inferenceTime, resolvePrecision } from '../../fleet/roofline.js';
+import { withStack } from '../../fleet/stack.js';
 import { type CostCard, type Precision, weightBytes } from '../../ml/cost/card.js';
 import { CARD_FILE, readCostCardFile } from '../../ml/cost/schema.js';
 import { MODEL_ZOO } from '../../ml/cost/zoo/index.js';
@@ -65,10 +66,15 @@ export function resolveInference(
       return fn();
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
+      if (error.file === file) {
+        // Problems in the scenario itself carry their own paths.
+        for (const p of error.problems) problems.push({ ...p, path: p.path || path });
+        return undefined;
+      }
       const detail = error.problems
         .map((p) => (p.path ? `${p.path}: ${p.message}` : p.message))
         .join('; ');
-      problems.push({ path, message: error.file === file ? detail : `${error.file}: ${detail}` });
+      problems.push({ path, message: `${error.file}: ${detail}` });
       return undefined;
     }
   };
@@ -83,7 +89,11 @@ export function resolveInference(
   scenario.fleet.forEach((spec, i) => {
     const path = `fleet[${i}]`;
     const profile = attempt(`${path}.profile`, () =>
-      library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
+      withStack(
+        library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
+        spec.stack,
+        { file, path: `${path}.stack` },
+      ),
     );
     if (profile === undefined) return;
     groups.push({ spec, profile, first });
@@ -103,9 +113,11 @@ export function resolveInference(
     if (card === undefined) return;
     const time = inferenceTime(card, profile, precision, { sparsity });
     deviceTimeS.push(time.ok ? time : undefined);
-    if (!time.ok && policy.runsOnDevice === 'always') {
+    // A stack not measured at a precision the device has is a mistake, not a device that offloads.
+    const stackFailed = spec.stack !== undefined && resolvePrecision(profile, precision).ok;
+    if (!time.ok && (policy.runsOnDevice === 'always' || stackFailed)) {
       problems.push({
-        path: `${path}.profile`,
+        path: stackFailed ? `${path}.stack` : `${path}.profile`,
         message: `model "${card.name}" at ${precision} cannot run on "${profile.name}": ${time.reason}`,
       });
     }
@@ -134,7 +146,11 @@ export function resolveInference(
   scenario.servers.forEach((spec, i) => {
     const path = `servers[${i}]`;
     const profile = attempt(`${path}.profile`, () =>
-      library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
+      withStack(
+        library.resolve(spec.profile, spec.overrides, { file, path: `${path}.profile` }),
+        spec.stack,
+        { file, path: `${path}.stack` },
+      ),
     );
     const card = serverModel.card;
     if (profile === undefined || card === undefined) return;

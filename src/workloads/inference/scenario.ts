@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { fleetCostField } from '../../cost/spec.js';
 import { radioField } from '../../energy/radio-spec.js';
-import { deviceClassFields, fleetOf, profileOverride } from '../../fleet/spec.js';
+import { deviceClassFields, fleetOf, profileOverride, stackField } from '../../fleet/spec.js';
 import { cellsField } from '../../network/cell-spec.js';
 import { name, type ScenarioInputOf, type ScenarioOf } from '../../scenario/header.js';
 import {
@@ -37,6 +37,7 @@ const bitrate = { ...positive, max: MAX_BITRATE_BPS } as const;
 /** A device group that sends requests: a device class and when each device asks. */
 export const deviceGroup = z.strictObject({
   ...deviceClassFields,
+  stack: stackField,
   arrivals: arrivalSpec.describe('When each device asks for an inference'),
   ...groupPlacementFields,
   overrides: profileOverride.optional(),
@@ -88,6 +89,7 @@ const server = z.strictObject({
     .enum(PRECISIONS)
     .optional()
     .describe("Precision the server runs the model at; default the model's"),
+  stack: stackField,
   near: z
     .array(name)
     .max(MAX_CELLS)
