@@ -3,6 +3,7 @@
 export { fidelityChart } from '../calibration/fidelity-chart.js';
 export {
   alignedTable,
+  fidelityRepeatTable,
   fidelityRowTable,
   fidelitySummaryTable,
   markdownTable,
@@ -11,6 +12,7 @@ export {
   type Calibration,
   calibrate,
   type Fidelity,
+  type FidelityRepeat,
   type FidelityRow,
   type FidelitySummary,
   fidelity,

@@ -4,7 +4,7 @@
  */
 import type { Table } from '../results/table.js';
 import { forTerminal } from '../terminal.js';
-import type { FidelityRow, FidelitySummary } from './index.js';
+import type { FidelityRepeat, FidelityRow, FidelitySummary } from './index.js';
 
 /** Every measurement beside its prediction, as `edgesim fidelity` prints it. */
 export function fidelityRowTable(rows: readonly FidelityRow[]): Table {
@@ -60,6 +60,36 @@ export function fidelitySummaryTable(summaries: readonly FidelitySummary[]): Tab
       Number(s.worstErrorPct.toFixed(1)),
       s.within15,
       s.beyond35,
+    ]),
+  };
+}
+
+/** The configurations measured more than once, as `edgesim fidelity` prints them. */
+export function fidelityRepeatTable(repeats: readonly FidelityRepeat[]): Table {
+  return {
+    columns: [
+      'profile',
+      'model',
+      'framework',
+      'precision',
+      'batch',
+      'metric',
+      'measured',
+      'spread',
+      'predicted',
+      'within 35%',
+    ],
+    rows: repeats.map((r) => [
+      r.profile,
+      r.model,
+      r.framework,
+      r.precision,
+      r.batch,
+      r.metric,
+      r.values.join(' / '),
+      Number(r.spread.toFixed(2)),
+      r.predicted === undefined ? null : Number(r.predicted.toPrecision(4)),
+      `${r.within35} of ${r.values.length}`,
     ]),
   };
 }

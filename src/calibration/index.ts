@@ -19,6 +19,7 @@ import {
   cardPath,
   type Measurement,
   type MeasurementSet,
+  type Metric,
   measurementFile,
   readMeasurements,
 } from './measurements.js';
@@ -160,10 +161,34 @@ export interface FidelitySummary {
   beyond35: number;
 }
 
+/**
+ * A configuration (profile, model, stack, precision, batch, metric) measured
+ * more than once, in either set: how far apart its own measurements lie, a
+ * floor under any model's error on it. Runs of one benchmark on different
+ * dates differ (Qualcomm AI Hub re-profiles every model with each release).
+ */
+export interface FidelityRepeat {
+  profile: string;
+  model: string;
+  framework: string;
+  precision: Precision;
+  batch: number;
+  metric: Metric;
+  /** Its measurements, smallest first. */
+  values: number[];
+  /** Largest over smallest. */
+  spread: number;
+  predicted: number | undefined;
+  /** How many of its measurements the prediction is within 35% of. */
+  within35: number;
+}
+
 export interface Fidelity {
   rows: FidelityRow[];
   /** Per profile and set, then `profile: 'all'` per set. */
   summaries: FidelitySummary[];
+  /** Configurations measured more than once (latency and throughput), in the rows' order. */
+  repeats: FidelityRepeat[];
 }
 
 /** Predicted against measured for every recorded measurement of `profiles` (default all). */
@@ -208,7 +233,36 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
     for (const set of ['calibration', 'validation'] as const) summarise(profile, set, 'all');
   summarise('all', 'validation', 'seen');
   summarise('all', 'validation', 'unseen');
-  return { rows, summaries };
+  return { rows, summaries, repeats: repeatsOf(rows) };
+}
+
+/** The configurations among `rows` measured more than once (energy apart). */
+function repeatsOf(rows: readonly FidelityRow[]): FidelityRepeat[] {
+  const groups = new Map<string, FidelityRow[]>();
+  for (const r of rows) {
+    if (r.metric === 'energy_uj') continue;
+    const key = JSON.stringify([r.profile, r.model, r.framework, r.precision, r.batch, r.metric]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()]
+    .filter((group) => group.length > 1)
+    .map((group) => {
+      const first = group[0] as FidelityRow;
+      const values = group.map((r) => r.value).sort((a, b) => a - b);
+      return {
+        profile: first.profile,
+        model: first.model,
+        framework: first.framework,
+        precision: first.precision,
+        batch: first.batch,
+        metric: first.metric,
+        values,
+        spread: (values.at(-1) as number) / (values[0] as number),
+        predicted: first.predicted,
+        within35: group.filter((r) => r.ratio !== undefined && Math.abs(r.ratio - 1) <= 0.35)
+          .length,
+      };
+    });
 }
 
 function compare(m: Measurement, card: CostCard, profile: HardwareProfile): FidelityRow {

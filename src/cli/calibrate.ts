@@ -79,6 +79,10 @@ async function fidelityCommand(names: string[], options: FidelityOptions): Promi
   const print = options.markdown ? api.markdownTable : api.alignedTable;
   console.log(print(summary));
   console.log('');
+  if (result.repeats.length > 0) {
+    console.log(print(api.fidelityRepeatTable(result.repeats)));
+    console.log('');
+  }
   console.log(print(rows));
 }
 

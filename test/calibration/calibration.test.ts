@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copySources } from '../../src/calibration/copies.js';
 import {
+  fidelityRepeatTable,
   fidelityRowTable,
   fidelitySummaryTable,
   markdownTable,
@@ -308,13 +309,35 @@ describe('edgesim calibrate', () => {
 });
 
 describe('fidelity against published measurements', () => {
-  const { summaries, rows } = fidelity();
+  const { summaries, rows, repeats } = fidelity();
 
   it('is what docs/fidelity.md shows, table for table', () => {
     // Regenerate with `edgesim fidelity --markdown` after a refit or new rows.
     const doc = readFileSync(join(PACKAGE_ROOT, 'docs', 'fidelity.md'), 'utf8');
     expect(doc).toContain(markdownTable(fidelitySummaryTable(summaries)));
+    expect(doc).toContain(markdownTable(fidelityRepeatTable(repeats)));
     expect(doc).toContain(markdownTable(fidelityRowTable(rows)));
+  });
+
+  it('lists each configuration measured more than once, with its spread and the prediction', () => {
+    type Keyed = Pick<
+      (typeof rows)[number],
+      'profile' | 'model' | 'framework' | 'precision' | 'batch' | 'metric'
+    >;
+    const keyOf = (r: Keyed) =>
+      [r.profile, r.model, r.framework, r.precision, r.batch, r.metric].join('|');
+    const timed = rows.filter((r) => r.metric !== 'energy_uj');
+    const counts = new Map<string, number>();
+    for (const r of timed) counts.set(keyOf(r), (counts.get(keyOf(r)) ?? 0) + 1);
+    expect(repeats.length).toBe([...counts.values()].filter((n) => n > 1).length);
+    for (const repeat of repeats) {
+      const same = timed.filter((r) => keyOf(r) === keyOf(repeat));
+      const values = same.map((r) => r.value).sort((a, b) => a - b);
+      expect(repeat.values).toEqual(values);
+      expect(repeat.spread).toBe(values.at(-1)! / values[0]!);
+      expect(repeat.predicted).toBe(same[0]!.predicted);
+      expect(repeat.within35).toBe(same.filter((r) => Math.abs(r.ratio! - 1) <= 0.35).length);
+    }
   });
 
   const all = (set: string) =>
