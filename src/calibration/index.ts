@@ -236,8 +236,8 @@ export function fidelity(profiles?: readonly string[]): Fidelity {
   return { rows, summaries, repeats: repeatsOf(rows) };
 }
 
-/** The configurations among `rows` measured more than once (energy apart). */
-function repeatsOf(rows: readonly FidelityRow[]): FidelityRepeat[] {
+/** The configurations among `rows` measured more than once (energy apart), in the rows' order. */
+export function repeatsOf(rows: readonly FidelityRow[]): FidelityRepeat[] {
   const groups = new Map<string, FidelityRow[]>();
   for (const r of rows) {
     if (r.metric === 'energy_uj') continue;

@@ -252,8 +252,8 @@ export function inferenceTime(
 ): InferenceTimeResult {
   const resolved = resolvePrecision(device, precision);
   if (!resolved.ok) return resolved;
-  const stack = stackTiming(device, resolved.precision);
-  if (typeof stack === 'string') return { ok: false, reason: stack };
+  const onDevice = stackTiming(device, resolved.precision);
+  if (!onDevice.ok) return onDevice;
   const throughput = device.throughput[resolved.precision] as PrecisionThroughput;
   checkDevice(device, resolved.precision, throughput);
   const { sparsity, batch, from, to } = checkOptions(card, options);
@@ -313,9 +313,9 @@ export function inferenceTime(
     if (layer.dispatched) overheadS += calibration.layerOverheadS * kernels;
   }
   if (to > from) overheadS += calibration.callOverheadS;
-  // Another stack scales the whole call and adds its own per-call time.
-  const { factor } = stack;
-  const addedS = to > from ? stack.addedS : 0;
+  // Another stack scales the whole call and adds its own time per call (each slice of a split is one).
+  const { factor } = onDevice.timing;
+  const addedS = to > from ? onDevice.timing.addedS : 0;
   return {
     ok: true,
     timeS: onStack({ factor, addedS }, computeLimitedS + memoryLimitedS + overheadS + hostS),

@@ -22,30 +22,38 @@ export interface StackTiming {
 }
 
 /** The reference stack's own timing: a factor of 1 and nothing added. */
-export const REFERENCE_TIMING: StackTiming = { factor: 1, addedS: 0 };
+export const REFERENCE_TIMING: Readonly<StackTiming> = Object.freeze({ factor: 1, addedS: 0 });
 
 /** Seconds a call the reference takes `timeS` over takes on a stack timed as `timing`. */
 export function onStack(timing: StackTiming, timeS: number): number {
   return timing.factor * timeS + timing.addedS;
 }
 
+/** A stack's timing at one precision, or why it has none. */
+export type StackTimingResult =
+  | { ok: true; timing: Readonly<StackTiming> }
+  | { ok: false; reason: string };
+
 /**
  * How `device.stack` times at `precision` (the precision the model runs at,
  * after any fallback): the reference's timing when the device names no stack
  * or names the reference, the fitted one when the calibration measured it,
- * else why not, as a sentence.
+ * else why not.
  */
-export function stackTiming(device: DeviceCompute, precision: Precision): StackTiming | string {
+export function stackTiming(device: DeviceCompute, precision: Precision): StackTimingResult {
   const stack = device.stack;
-  if (stack === undefined) return REFERENCE_TIMING;
   const calibration = device.throughput[precision]?.calibration;
-  if (calibration?.framework === stack) return REFERENCE_TIMING;
+  if (stack === undefined || calibration?.framework === stack)
+    return { ok: true, timing: REFERENCE_TIMING };
   const timing = calibration?.otherFrameworks?.[stack];
-  if (timing !== undefined) return timing;
+  if (timing !== undefined) return { ok: true, timing };
   const measured = stackPrecisions(device, stack);
-  return `software stack "${stack}" was not measured at ${precision} on this device (${
-    measured.length > 0 ? `only at ${measured.join(', ')}` : 'never'
-  })`;
+  return {
+    ok: false,
+    reason: `software stack "${stack}" was not measured at ${precision} on this device (${
+      measured.length > 0 ? `only at ${measured.join(', ')}` : 'never'
+    })`,
+  };
 }
 
 /** Every stack the device's calibrations know (reference and others), with the precisions each was measured at. */

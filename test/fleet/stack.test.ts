@@ -110,7 +110,12 @@ describe('withStack', () => {
 describe('stack: in a scenario', () => {
   const FILE = resolve('test/fixtures/inline.yaml');
 
-  function scenario(stack: string, serverStack?: string): FleetScenarioInput {
+  function scenario(
+    stack: string,
+    serverStack?: string,
+    placement = 'adaptive',
+    profile = 'raspberry-pi-4',
+  ): FleetScenarioInput {
     return {
       name: 'stacks',
       duration: '10 s',
@@ -118,7 +123,7 @@ describe('stack: in a scenario', () => {
       fleet: [
         {
           name: 'cam',
-          profile: 'raspberry-pi-4',
+          profile,
           stack,
           count: 1,
           network: { technology: 'ethernet' },
@@ -133,7 +138,7 @@ describe('stack: in a scenario', () => {
         },
       ],
       workload: {
-        inference: { placement: 'adaptive', input: '10 kB', output: '1 kB', slo: '1 s' },
+        inference: { placement, input: '10 kB', output: '1 kB', slo: '1 s' },
       },
     } as FleetScenarioInput;
   }
@@ -165,5 +170,25 @@ describe('stack: in a scenario', () => {
     ]);
     const server = expectInputError(() => resolved(scenario('TFLite 2.7.1 (ruy)', 'TFLite 2.9')));
     expect(server.problems.map((p) => p.path)).toEqual(['servers[0].stack']);
+    const serverFp32Only = expectInputError(() =>
+      resolved(scenario('TFLite 2.7.1 (ruy)', 'TFLite 2.2.0 (ruy)')),
+    );
+    expect(serverFp32Only.problems[0]?.path).toBe('servers[0].stack');
+  });
+
+  it('does not check a precision on devices that never run the model (placement edge)', () => {
+    const run = resolved(scenario('TFLite 2.2.0 (ruy)', undefined, 'edge'));
+    expect(run.deviceTimeS[0]).toBeUndefined();
+  });
+
+  it('reports a scenario problem met while resolving at its own path, once', () => {
+    const error = expectInputError(() =>
+      resolved(scenario('TFLite 2.7.1 (ruy)', undefined, 'adaptive', 'raspberry-pi-9')),
+    );
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]?.path).toBe('fleet[0].profile');
+    expect(error.problems[0]?.message).toMatch(
+      /^unknown hardware profile "raspberry-pi-9"; available: /,
+    );
   });
 });

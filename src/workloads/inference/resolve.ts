@@ -114,7 +114,10 @@ export function resolveInference(
     const time = inferenceTime(card, profile, precision, { sparsity });
     deviceTimeS.push(time.ok ? time : undefined);
     // A stack not measured at a precision the device has is a mistake, not a device that offloads.
-    const stackFailed = spec.stack !== undefined && resolvePrecision(profile, precision).ok;
+    const stackFailed =
+      spec.stack !== undefined &&
+      policy.runsOnDevice !== 'never' &&
+      resolvePrecision(profile, precision).ok;
     if (!time.ok && (policy.runsOnDevice === 'always' || stackFailed)) {
       problems.push({
         path: stackFailed ? `${path}.stack` : `${path}.profile`,
@@ -164,8 +167,10 @@ export function resolveInference(
         sparsity: card.deployment?.weightSparsity ?? 0,
       });
       if (!time.ok) {
+        const stackFailed =
+          spec.stack !== undefined && resolvePrecision(profile, serverPrecision).ok;
         problems.push({
-          path: `${path}.profile`,
+          path: stackFailed ? `${path}.stack` : `${path}.profile`,
           message: `model "${card.name}" at ${serverPrecision} cannot run on "${profile.name}": ${time.reason}`,
         });
         return;
