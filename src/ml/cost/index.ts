@@ -58,19 +58,24 @@ export type { CostCardInput } from './schema.js';
 export { costCardSchema, parseCostCard } from './schema.js';
 export type {
   BatchNormMode,
+  DenseNetOptions,
   InceptionV1Options,
   InceptionV3Options,
   MobileNetV1Options,
   ResNet8Options,
   ResNet18Options,
   ResNet50Options,
+  ResNetV2Options,
   SqueezeExcitationOptions,
   SqueezeNet11Options,
+  SqueezeNetOptions,
   SsdOptions,
+  VggOptions,
   ZooOptions,
 } from './zoo/index.js';
 export {
   alexNet,
+  denseNet,
   denseNet121,
   dsCnn,
   efficientNetB0,
@@ -89,10 +94,13 @@ export {
   resNet8,
   resNet18,
   resNet50,
+  resNetV2,
   shuffleNetV2,
   squeezeExcitation,
+  squeezeNet,
   squeezeNet11,
   ssdMobileNetV1,
   ssdMobileNetV2,
+  vgg,
   vgg16,
 } from './zoo/index.js';

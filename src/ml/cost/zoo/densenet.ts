@@ -1,7 +1,9 @@
 /**
  * DenseNet-121 as torchvision builds it (`torchvision.models.densenet121`,
  * weights `IMAGENET1K_V1`, the model Qualcomm AI Hub benchmarks), 224x224x3
- * input, 1000 ImageNet classes.
+ * input, 1000 ImageNet classes; and with `denseNet({ depth })` its siblings
+ * DenseNet-169, -201 and -161 (see the end of this comment). Described here
+ * for DenseNet-121: its growth of 32 makes the 32s and 128s below.
  *
  * Huang, Liu, van der Maaten, Weinberger. "Densely Connected Convolutional
  * Networks." CVPR 2017 (arXiv:1608.06993), DenseNet-BC. Read from pytorch/vision
@@ -72,6 +74,25 @@
  * module paths: `features_denseblock1_denselayer1_conv1` is
  * `features.denseblock1.denselayer1.conv1`; a folded-away `norm2` appears,
  * when BN is separate, as `..._conv1_bn`.
+ *
+ * The siblings, from pytorch/vision `torchvision/models/densenet.py` (commit
+ * 5fbfd2b41a5f46d334c86cfba3da85a9b171cc0e, the same `DenseNet` class and
+ * `bn_size=4`, and the same arguments in the indexed current copy):
+ * `densenet169` is `DenseNet(growth_rate=32, block_config=(6, 12, 32, 32),
+ * num_init_features=64)`, `densenet201` (6, 12, 48, 32) likewise, and
+ * `densenet161` growth 48, (6, 12, 36, 24), 96 stem filters, so its dense
+ * layers' 1x1 convolutions have 4 x 48 = 192 filters. Channels after each
+ * block and transition: 169: 256, 128; 512, 256; 1280, 640; 1664. 201: 256,
+ * 128; 512, 256; 1792, 896; 1920. 161: 384, 192; 768, 384; 2112, 1056; 2208.
+ * Published (`DenseNet169_Weights`, `DenseNet201_Weights`,
+ * `DenseNet161_Weights.IMAGENET1K_V1` in the indexed current densenet.py):
+ * `num_params` 14,149,480, 20,013,928 and 28,681,000; `_ops` 3.36, 4.291 and
+ * 7.728 (the densenet169 and densenet201 model pages on pytorch.org show
+ * 14149480 / 3.36 and 20013928 / 4.29). The cards count exactly those
+ * parameters with BN kept separate (14,138,920, 20,001,320 and 28,665,928
+ * folded) and 3,359,843,328, 4,291,365,888 and 7,727,907,072
+ * multiply-accumulates, each `_ops` to its printed places (counted again by
+ * a script written from densenet.py, not from the cards).
  */
 import type { CostCard } from '../card.js';
 import {
@@ -86,23 +107,55 @@ import {
 import { avgPool, batchNorm, conv2d, dense, globalAvgPool, maxPool } from '../layers.js';
 import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
 
-/** `k`: channels each dense layer adds. */
-const GROWTH = 32;
-/** `bn_size`: the 1x1 bottleneck has bn_size x growth filters. */
+/** Depths built here, each a torchvision builder: `densenet121`, `densenet169`, `densenet201`, `densenet161`. */
+export type DenseNetDepth = 121 | 169 | 201 | 161;
+
+/** Options for `denseNet`. */
+export interface DenseNetOptions extends ZooOptions {
+  /** Default 121. */
+  depth?: DenseNetDepth;
+}
+
+/** A torchvision DenseNet's arguments. */
+interface DenseNetConfig {
+  /** `growth_rate` (`k`): channels each dense layer adds. */
+  growth: number;
+  /** `block_config`: dense layers per block. */
+  blocks: readonly number[];
+  /** `num_init_features`: filters of the stem convolution. */
+  initFeatures: number;
+}
+
+/** torchvision's arguments for each depth (densenet.py). */
+const DENSENETS: Readonly<Record<DenseNetDepth, DenseNetConfig>> = {
+  121: { growth: 32, blocks: [6, 12, 24, 16], initFeatures: 64 },
+  169: { growth: 32, blocks: [6, 12, 32, 32], initFeatures: 64 },
+  201: { growth: 32, blocks: [6, 12, 48, 32], initFeatures: 64 },
+  161: { growth: 48, blocks: [6, 12, 36, 24], initFeatures: 96 },
+};
+
+/** `bn_size`: the 1x1 bottleneck has bn_size x growth filters (4 in every torchvision DenseNet). */
 const BN_SIZE = 4;
-/** Dense layers per block. */
-const BLOCKS = [6, 12, 24, 16] as const;
-/** Filters of the stem convolution. */
-const INIT_FEATURES = 64;
 
 /** The DenseNet-121 cost card (BN after a convolution folded unless `batchNorm: 'separate'`; see above). */
 export function denseNet121(options: ZooOptions = {}): CostCard {
+  return denseNet({ ...options, depth: 121 });
+}
+
+/** A torchvision DenseNet cost card of the given depth, named `densenet-<depth>` (BN as in `denseNet121`). */
+export function denseNet(options: DenseNetOptions = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
+  const depth = options.depth ?? 121;
+  const config = DENSENETS[depth];
+  if (config === undefined) {
+    throw new RangeError(`denseNet: depth(=${depth}) must be 121, 169, 201 or 161`);
+  }
+  const { growth, blocks, initFeatures } = config;
   const features: Block[] = [
     ...convBn(
       {
         name: 'conv0',
-        filters: INIT_FEATURES,
+        filters: initFeatures,
         kernel: 7,
         stride: 2,
         padding: 3,
@@ -112,18 +165,18 @@ export function denseNet121(options: ZooOptions = {}): CostCard {
     ),
     maxPool({ name: 'pool0', pool: 3, stride: 2, padding: 1 }),
   ];
-  let channels = INIT_FEATURES;
-  BLOCKS.forEach((layers, b) => {
-    features.push(denseBlock(`denseblock${b + 1}`, layers, mode));
-    channels += layers * GROWTH;
-    if (b < BLOCKS.length - 1) {
+  let channels = initFeatures;
+  blocks.forEach((layers, b) => {
+    features.push(denseBlock(`denseblock${b + 1}`, layers, growth, mode));
+    channels += layers * growth;
+    if (b < blocks.length - 1) {
       channels = Math.floor(channels / 2);
       features.push(transition(`transition${b + 1}`, channels));
     }
   });
   features.push(batchNorm({ name: 'norm5', activation: 'relu' }));
   return sequential(
-    'densenet-121',
+    `densenet-${depth}`,
     [224, 224, 3],
     [
       block('features', features),
@@ -133,20 +186,27 @@ export function denseNet121(options: ZooOptions = {}): CostCard {
   );
 }
 
-/** `layers` dense layers, each reading every map before it in the block and adding `GROWTH` channels; then all joined. */
-function denseBlock(name: string, layers: number, mode: BatchNormMode): Block {
+/** `layers` dense layers, each reading every map before it in the block and adding `growth` channels; then all joined. */
+function denseBlock(name: string, layers: number, growth: number, mode: BatchNormMode): Block {
   return (input, graph) =>
     graph.within(name, () => {
       const features: Tensor[] = [input];
       for (let i = 1; i <= layers; i++) {
-        features.push(graph.within(`denselayer${i}`, () => denseLayer(features, mode, graph)));
+        features.push(
+          graph.within(`denselayer${i}`, () => denseLayer(features, growth, mode, graph)),
+        );
       }
       return join(features, 'concat', graph, { name: 'concat' });
     });
 }
 
-/** concat of `features` - norm1-relu-conv1 (1x1) - norm2-relu-conv2 (3x3): returns the 32 new channels. */
-function denseLayer(features: readonly Tensor[], mode: BatchNormMode, graph: GraphBuilder): Tensor {
+/** concat of `features` - norm1-relu-conv1 (1x1) - norm2-relu-conv2 (3x3): returns the `growth` new channels. */
+function denseLayer(
+  features: readonly Tensor[],
+  growth: number,
+  mode: BatchNormMode,
+  graph: GraphBuilder,
+): Tensor {
   const input =
     features.length > 1
       ? join(features, 'concat', graph, { name: 'concat' })
@@ -154,10 +214,10 @@ function denseLayer(features: readonly Tensor[], mode: BatchNormMode, graph: Gra
   return sequence([
     batchNorm({ name: 'norm1', activation: 'relu' }),
     ...convBn(
-      { name: 'conv1', filters: BN_SIZE * GROWTH, kernel: 1, padding: 0, activation: 'relu' },
+      { name: 'conv1', filters: BN_SIZE * growth, kernel: 1, padding: 0, activation: 'relu' },
       mode,
     ),
-    conv2d({ name: 'conv2', filters: GROWTH, kernel: 3, padding: 1, bias: false }),
+    conv2d({ name: 'conv2', filters: growth, kernel: 3, padding: 1, bias: false }),
   ])(input, graph);
 }
 

@@ -1,6 +1,6 @@
 import type { CostCard } from '../card.js';
 import { alexNet } from './alexnet.js';
-import { denseNet121 } from './densenet.js';
+import { denseNet, denseNet121 } from './densenet.js';
 import { dsCnn } from './ds-cnn.js';
 import { efficientNetB0 } from './efficientnet-b0.js';
 import { efficientNetLite0 } from './efficientnet-lite0.js';
@@ -16,15 +16,17 @@ import { regNetX32gf } from './regnet.js';
 import { resNet8 } from './resnet-8.js';
 import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
+import { resNetV2 } from './resnet-v2.js';
 import { shuffleNetV2 } from './shufflenet-v2.js';
-import { squeezeNet11 } from './squeezenet.js';
+import { squeezeNet, squeezeNet11 } from './squeezenet.js';
 import { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 import { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
-import { vgg16 } from './vgg-16.js';
+import { vgg, vgg16 } from './vgg-16.js';
 
 export { alexNet } from './alexnet.js';
 export type { BatchNormMode, ZooOptions } from './conv-bn.js';
-export { denseNet121 } from './densenet.js';
+export type { DenseNetDepth, DenseNetOptions } from './densenet.js';
+export { denseNet, denseNet121 } from './densenet.js';
 export { dsCnn } from './ds-cnn.js';
 export { efficientNetB0 } from './efficientnet-b0.js';
 export { efficientNetLite0 } from './efficientnet-lite0.js';
@@ -46,15 +48,18 @@ export type { ResNet18Options } from './resnet-18.js';
 export { resNet18 } from './resnet-18.js';
 export type { ResNet50Options } from './resnet-50.js';
 export { resNet50 } from './resnet-50.js';
+export type { ResNetV2Options } from './resnet-v2.js';
+export { resNetV2 } from './resnet-v2.js';
 export { shuffleNetV2 } from './shufflenet-v2.js';
 export type { SqueezeExcitationOptions } from './squeeze-excitation.js';
 export { squeezeExcitation } from './squeeze-excitation.js';
-export type { SqueezeNet11Options } from './squeezenet.js';
-export { squeezeNet11 } from './squeezenet.js';
+export type { SqueezeNet11Options, SqueezeNetOptions } from './squeezenet.js';
+export { squeezeNet, squeezeNet11 } from './squeezenet.js';
 export type { SsdOptions } from './ssd-head.js';
 export { ssdMobileNetV1 } from './ssd-mobilenet-v1.js';
 export { ssdMobileNetV2 } from './ssd-mobilenet-v2.js';
-export { vgg16 } from './vgg-16.js';
+export type { VggDepth, VggOptions } from './vgg-16.js';
+export { vgg, vgg16 } from './vgg-16.js';
 
 /**
  * Cost cards of the built-in models by name, each with batch norm folded
@@ -63,15 +68,19 @@ export { vgg16 } from './vgg-16.js';
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
  * `inception_v1_224_quant` files, the same as torchvision's `googlenet`;
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
- * benchmark runs; `resnet-101`, `wide-resnet-50-2`, `resnext-50-32x4d` and
- * `resnext-101-32x8d` are torchvision's;
+ * benchmark runs; `resnet-34`, `resnet-101`, `resnet-152`, `wide-resnet-50-2`,
+ * `resnext-50-32x4d` and `resnext-101-32x8d` are torchvision's, and
+ * `resnet-50-v2-299` and `resnet-152-v2-299` TF-slim's pre-activation networks
+ * at 299x299 (Coral's benchmark table);
  * `squeezenet-1.1` is DeepScale's Caffe model, as ncnn runs it, and
- * `squeezenet-1.1-torchvision` pytorch/vision's; `mobilenet-v3-large`,
+ * `squeezenet-1.1-torchvision` and `squeezenet-1.0-torchvision`
+ * pytorch/vision's; `vgg-11`, `vgg-13` and `vgg-19` are torchvision's
+ * (logits, no softmax), `vgg-16` Keras's; `mobilenet-v3-large`,
  * `mobilenet-v3-small` and `efficientnet-b0` are torchvision's, with
  * squeeze-and-excitation, the models of Qualcomm AI Hub's table, while
  * `efficientnet-lite0` is the TFLite variant without it; `inception-v3`
  * (299x299, without its training-only auxiliary head; `inception-v3-224` at
- * the 224x224 AI Hub times it at), `densenet-121`, `mnasnet-0.5` and
+ * the 224x224 AI Hub times it at), `densenet-121`, `-169`, `-201`, `-161`, `mnasnet-0.5` and
  * `shufflenet-v2` (1.0x) and `regnet-x-3.2gf` are torchvision's).
  * `ssd-mobilenet-v1` and `-v2` end in TFLite's detection post-processing
  * with the exporter's default of 10 detections; the `-coral` ones keep 20,
@@ -117,4 +126,15 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'mnasnet-0.5': () => mnasNet05(),
   'shufflenet-v2': () => shuffleNetV2(),
   'regnet-x-3.2gf': () => regNetX32gf(),
+  'resnet-34': () => resNet18({ depth: 34 }),
+  'resnet-152': () => resNet50({ depth: 152 }),
+  'resnet-50-v2-299': () => resNetV2({ depth: 50 }),
+  'resnet-152-v2-299': () => resNetV2({ depth: 152 }),
+  'vgg-11': () => vgg({ depth: 11 }),
+  'vgg-13': () => vgg({ depth: 13 }),
+  'vgg-19': () => vgg({ depth: 19 }),
+  'densenet-169': () => denseNet({ depth: 169 }),
+  'densenet-201': () => denseNet({ depth: 201 }),
+  'densenet-161': () => denseNet({ depth: 161 }),
+  'squeezenet-1.0-torchvision': () => squeezeNet({ version: '1.0', variant: 'torchvision' }),
 };

@@ -16,6 +16,16 @@
  * Published: 11,689,512 parameters (torchvision, BN scale and shift,
  * convolutions without bias) and 1.81 G multiply-adds (torchvision's model
  * card, "GFLOPS"); the card matches both with `batchNorm: 'separate'`.
+ *
+ * `depth: 34` stacks [3, 4, 6, 3] basic blocks (Table 1): torchvision's
+ * `resnet34` (pytorch/vision torchvision/models/resnet.py at
+ * f50e776b051ddf007b90d7bc8f70b0708c12d008: `_resnet('resnet34', BasicBlock,
+ * [3, 4, 6, 3], ...)`), 21,797,672 parameters with BN separate and
+ * 3,663,761,408 multiply-adds: `ResNet34_Weights.IMAGENET1K_V1` has
+ * `num_params` 21797672 and `_ops` 3.664 (the weights' meta, read in an
+ * indexed copy of the current resnet.py whose commit was not given; the model
+ * page, pytorch.org/vision/stable/models/generated/torchvision.models.resnet34,
+ * shows 21797672 and GFLOPS 3.66).
  */
 import type { CostCard } from '../card.js';
 import { type Block, block, residual } from '../graph.js';
@@ -26,23 +36,34 @@ import { resNet } from './resnet-50.js';
 export interface ResNet18Options extends ZooOptions {
   /** Which shortcuts are projected; default `torchvision`. */
   variant?: 'torchvision' | 'caffe';
+  /** 18 (default) or 34 layers: see `BLOCKS`. */
+  depth?: 18 | 34;
 }
 
 /** Filters of conv2..conv5. */
 const WIDTHS = [64, 128, 256, 512] as const;
 
-/** The ResNet-18 cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
+/** Basic blocks in conv2..conv5 for each depth (the paper's Table 1). */
+const BLOCKS: Readonly<Record<18 | 34, readonly number[]>> = {
+  18: [2, 2, 2, 2],
+  34: [3, 4, 6, 3],
+};
+
+/** The ResNet-18 (or -34) cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
 export function resNet18(options: ResNet18Options = {}): CostCard {
   const mode = options.batchNorm ?? 'folded';
   const caffe = options.variant === 'caffe';
+  const depth = options.depth ?? 18;
+  const counts = BLOCKS[depth];
+  if (counts === undefined) throw new RangeError(`resNet18: depth must be 18 or 34 (got ${depth})`);
   const blocks: Block[] = WIDTHS.flatMap((width, s) =>
-    [0, 1].map((i) => {
+    Array.from({ length: counts[s] ?? 0 }, (_, i) => {
       const stride = i === 0 && s > 0 ? 2 : 1;
       const project = i === 0 && (s > 0 || caffe);
       return basic(`conv${s + 2}_block${i + 1}`, width, stride, project, mode);
     }),
   );
-  return resNet(caffe ? 'resnet-18-caffe' : 'resnet-18', 224, blocks, mode);
+  return resNet(`resnet-${depth}${caffe ? '-caffe' : ''}`, 224, blocks, mode);
 }
 
 /** 3x3 -> 3x3, added to the input (projected by a 1x1 where asked), then ReLU. */

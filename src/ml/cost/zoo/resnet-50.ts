@@ -13,7 +13,15 @@
  * BN scale and shift, the classifier with bias); 3.8 G multiply-adds for v1
  * (paper, "FLOPs"), 4.09 G for v1.5 (torchvision model card, "GFLOPS").
  * `depth: 101` stacks [3, 4, 23, 3] blocks (Table 1): torchvision's
- * `resnet101`, 44,549,160 parameters and 7.80 G multiply-adds. `widen: 2` is
+ * `resnet101`, 44,549,160 parameters and 7.80 G multiply-adds. `depth: 152`
+ * stacks [3, 8, 36, 3] (Table 1): torchvision's `resnet152` (pytorch/vision
+ * torchvision/models/resnet.py at f50e776b051ddf007b90d7bc8f70b0708c12d008:
+ * `_resnet('resnet152', Bottleneck, [3, 8, 36, 3], ...)`), 60,192,808
+ * parameters and 11,513,626,624 multiply-adds: `ResNet152_Weights.IMAGENET1K_V1`
+ * has `num_params` 60192808 and `_ops` 11.514 (the weights' meta, read in an
+ * indexed copy of the current resnet.py whose commit was not given; the model
+ * page, pytorch.org/vision/stable/models/generated/torchvision.models.resnet152.html,
+ * shows 60192808 and GFLOPS 11.51). `widen: 2` is
  * Wide ResNet-50-2 (Zagoruyko and Komodakis, BMVC 2016, arXiv:1605.07146, as
  * torchvision's `wide_resnet50_2` builds it: each bottleneck's 1x1 and 3x3
  * twice as wide, its output unchanged), 68,883,240 parameters and 11.40 G.
@@ -37,21 +45,28 @@ export interface ResNet50Options extends ZooOptions {
   variant?: 'v1' | 'v1.5';
   /** Input side in pixels; default 224 (Coral's benchmark runs 299). */
   resolution?: number;
-  /** 50 (default) or 101 layers: conv4 has 6 or 23 blocks. */
-  depth?: 50 | 101;
+  /** 50 (default), 101 or 152 layers: see `BLOCKS`. */
+  depth?: 50 | 101 | 152;
   /** Width of each bottleneck's inner convolutions, as a multiple; default 1. */
   widen?: number;
   /** Channel groups of each bottleneck's 3x3 convolution (ResNeXt's cardinality); default 1. */
   groups?: number;
 }
 
-/** Stages conv2..conv5: bottleneck width, blocks, stride of the first block. */
-const STAGES: readonly { width: number; blocks: number; stride: number }[] = [
-  { width: 64, blocks: 3, stride: 1 },
-  { width: 128, blocks: 4, stride: 2 },
-  { width: 256, blocks: 6, stride: 2 },
-  { width: 512, blocks: 3, stride: 2 },
+/** Stages conv2..conv5: bottleneck width and stride of the first block. */
+const STAGES: readonly { width: number; stride: number }[] = [
+  { width: 64, stride: 1 },
+  { width: 128, stride: 2 },
+  { width: 256, stride: 2 },
+  { width: 512, stride: 2 },
 ];
+
+/** Bottlenecks in conv2..conv5 for each depth (the paper's Table 1). */
+const BLOCKS: Readonly<Record<50 | 101 | 152, readonly number[]>> = {
+  50: [3, 4, 6, 3],
+  101: [3, 4, 23, 3],
+  152: [3, 8, 36, 3],
+};
 
 /** The ResNet-50 cost card (BN folded into the convolutions unless `batchNorm: 'separate'`). */
 export function resNet50(options: ResNet50Options = {}): CostCard {
@@ -62,9 +77,11 @@ export function resNet50(options: ResNet50Options = {}): CostCard {
   const groups = options.groups ?? 1;
   const network: Network = { variant, mode, groups };
   const blocks: Block[] = [];
-  STAGES.forEach(({ width, blocks: stageBlocks, stride }, s) => {
-    const count = depth === 101 && s === 2 ? 23 : stageBlocks;
-    for (let i = 0; i < count; i++) {
+  const counts = BLOCKS[depth];
+  if (counts === undefined)
+    throw new RangeError(`resNet50: depth must be 50, 101 or 152 (got ${depth})`);
+  STAGES.forEach(({ width, stride }, s) => {
+    for (let i = 0; i < (counts[s] ?? 0); i++) {
       const first = i === 0;
       const shape = { width: widen * width, out: 4 * width, stride: first ? stride : 1 };
       blocks.push(bottleneck(`conv${s + 2}_block${i + 1}`, { ...shape, project: first }, network));

@@ -21,12 +21,33 @@
  * its own. `variant: 'torchvision'` is pytorch/vision's `squeezenet1_1` (the
  * model of Qualcomm AI Hub's table): 224x224 input, so the maps are 111, 55,
  * 27 and 13 (its ceil-mode pools divide them exactly), and conv10 unpadded.
+ *
+ * SqueezeNet 1.0, `squeezeNet({ version: '1.0', variant: 'torchvision' })`,
+ * is pytorch/vision's `squeezenet1_0` (torchvision/models/squeezenet.py,
+ * commit d5747d333acdcb8ceb461a96e377a677fef81582): `Conv2d(3, 96,
+ * kernel_size=7, stride=2)` (no padding), ReLU, `MaxPool2d(3, 2,
+ * ceil_mode=True)`, fire2-fire4 of (16, 64, 64), (16, 64, 64), (32, 128, 128),
+ * a pool, fire5-fire8 of (32, 128, 128), (48, 192, 192), (48, 192, 192),
+ * (64, 256, 256), a pool, fire9 (64, 256, 256); then Dropout (the identity at
+ * inference, no layer here), `Conv2d(512, 1000, kernel_size=1)`, ReLU and
+ * `AdaptiveAvgPool2d((1, 1))`. At 224x224 the maps are 109 (conv1), 54, 27
+ * and 13: ceil((54 - 3) / 2) + 1 = 27 where a floor-mode pool would give 26.
+ * A ceil-mode 3x3 stride-2 pool equals a 'valid' one on an odd side and a
+ * 'same' one (one column of padding after) on an even side, which is how the
+ * card builds it. Published (`SqueezeNet1_0_Weights.IMAGENET1K_V1` in an
+ * indexed copy of the current squeezenet.py whose commit was not given; the
+ * model page pytorch.org/vision/stable/models/generated/
+ * torchvision.models.squeezenet1_0.html shows 1248424 and GFLOPS 0.82):
+ * `num_params` 1,248,424 and `_ops` 0.819. The card counts 1,248,424
+ * parameters and 818,924,576 multiply-accumulates (counted again by a script
+ * written from squeezenet.py, not from the card). DeepScale's Caffe 1.0 is
+ * not built here.
  */
 import type { CostCard } from '../card.js';
 import { type Block, block, parallel, sequential } from '../graph.js';
 import { conv2d, globalAvgPool, maxPool } from '../layers.js';
 
-/** Fire modules fire2-fire9: squeeze, expand 1x1, expand 3x3 filters. */
+/** Fire modules fire2-fire9: squeeze, expand 1x1, expand 3x3 filters (the same in 1.0 and 1.1, whose stems and pools differ). */
 const FIRES: readonly (readonly [number, number, number])[] = [
   [16, 64, 64],
   [16, 64, 64],
@@ -42,6 +63,62 @@ const FIRES: readonly (readonly [number, number, number])[] = [
 export interface SqueezeNet11Options {
   /** `caffe` (default, ncnn's model) or `torchvision`. */
   variant?: 'caffe' | 'torchvision';
+}
+
+/** Options for `squeezeNet`. */
+export interface SqueezeNetOptions extends SqueezeNet11Options {
+  /** `1.1` (default) or `1.0`; 1.0 is built only as torchvision's (`variant: 'torchvision'`). */
+  version?: '1.0' | '1.1';
+}
+
+/**
+ * A SqueezeNet cost card: 1.1 as `squeezeNet11`, or torchvision's 1.0
+ * (`squeezenet-1.0-torchvision`). Throws for 1.0 without `variant: 'torchvision'`.
+ */
+export function squeezeNet(options: SqueezeNetOptions = {}): CostCard {
+  if ((options.version ?? '1.1') === '1.1') return squeezeNet11(options);
+  if (options.variant !== 'torchvision') {
+    throw new RangeError(
+      `squeezeNet: version 1.0 is built only with variant 'torchvision' (got ${options.variant ?? 'caffe'})`,
+    );
+  }
+  return squeezeNet10Torchvision();
+}
+
+/** torchvision's `squeezenet1_0` at 224x224x3, 1000 classes (see above). */
+function squeezeNet10Torchvision(): CostCard {
+  const fires = FIRES.map(([s, e1, e3], i) => fire(`fire${i + 2}`, s, e1, e3));
+  return sequential(
+    'squeezenet-1.0-torchvision',
+    [224, 224, 3],
+    [
+      conv2d({
+        name: 'conv1',
+        filters: 96,
+        kernel: 7,
+        stride: 2,
+        padding: 'valid',
+        activation: 'relu',
+      }),
+      ceilModePool('pool1'),
+      ...fires.slice(0, 3),
+      ceilModePool('pool4'),
+      ...fires.slice(3, 7),
+      ceilModePool('pool8'),
+      ...fires.slice(7),
+      conv2d({ name: 'conv10', filters: 1000, kernel: 1, padding: 'valid', activation: 'relu' }),
+      globalAvgPool({ name: 'pool10' }),
+    ],
+  );
+}
+
+/** PyTorch's `MaxPool2d(3, 2, ceil_mode=True)`: 'valid' on an odd side, 'same' (padded after) on an even one. */
+function ceilModePool(name: string): Block {
+  return (input, graph) => {
+    const side = input.shape[0] ?? 0;
+    const padding = side % 2 === 1 ? 'valid' : 'same';
+    return maxPool({ name, pool: 3, stride: 2, padding })(input, graph);
+  };
 }
 
 /** The SqueezeNet v1.1 cost card. */
