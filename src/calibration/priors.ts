@@ -6,9 +6,9 @@
  * profile measured only on ResNet-50) stays at its prior instead of drifting.
  *
  * All values are estimates (no single source), chosen from how the hardware
- * works: a GPU needs about as many independent outputs in flight as it has
- * resident threads to fill its SMs (a T4's 40 SMs hold 40,960 threads, so
- * about 1e5 outputs for half the rate) and runs depthwise and element-wise
+ * works: a GPU needs independent outputs in proportion to the threads its
+ * SMs hold (a T4's 40 SMs hold 40,960; about 1e5 outputs for half the rate
+ * where a profile does not give its threads, priorsOf) and runs depthwise and element-wise
  * kernels far below its tensor-core rate; a CPU fills its cores' SIMD lanes
  * with a few dozen outputs (4 cores x 4-16 lanes) and a microcontroller with
  * one, but both pay per layer and per call; NPUs sit between (a systolic
@@ -129,7 +129,19 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
 };
 
 /**
- * A profile's priors: its processor kind's, except that a weight-stationary
+ * Output elements per resident thread at which a GPU's layer runs at half
+ * its rate, as the best-measured GPU shows it: the T4's fit to MLPerf at
+ * batch 1 to 256 put half its rate at 362,000 outputs (session 17, under
+ * the kind's flat prior) on 40,960 resident threads, about 9 each (a GEMM
+ * kernel's thread computes several outputs). The kind's flat 1e5 assumed 2.4.
+ */
+export const OUTPUTS_PER_THREAD = 362_000 / 40_960;
+
+/**
+ * A profile's priors: its processor kind's, except that a GPU that gives its
+ * resident threads (SMs x threads per SM) fills at that many threads times
+ * OUTPUTS_PER_THREAD, so a one-SM Jetson Nano expects half its rate from
+ * 18,000 outputs where an A100 needs two million; and a weight-stationary
  * systolic array of side N fills by output positions (roofline.ts), and
  * each weight tile pays about N positions to fill the array and N to drain
  * it, so half its rate comes at about 2N positions (an estimate from how
@@ -137,13 +149,18 @@ export const PRIORS: Readonly<Record<Processor, Priors>> = {
  * the compiler overlaps), and its pointwise layers run no faster than its
  * standard convolutions (see FREE).
  */
-export function priorsOf(profile: Pick<HardwareProfile, 'processor' | 'systolicArray'>): Priors {
+export function priorsOf(
+  profile: Pick<HardwareProfile, 'processor' | 'systolicArray' | 'residentThreads'>,
+): Priors {
   const priors = PRIORS[profile.processor];
-  return profile.systolicArray === undefined
-    ? priors
-    : {
-        ...priors,
-        halfOutputs: loose(2 * profile.systolicArray),
-        maxEfficiency: { ...priors.maxEfficiency, pointwise: 1 },
-      };
+  if (profile.systolicArray !== undefined) {
+    return {
+      ...priors,
+      halfOutputs: loose(2 * profile.systolicArray),
+      maxEfficiency: { ...priors.maxEfficiency, pointwise: 1 },
+    };
+  }
+  if (profile.processor === 'gpu' && profile.residentThreads !== undefined)
+    return { ...priors, halfOutputs: wide(OUTPUTS_PER_THREAD * profile.residentThreads) };
+  return priors;
 }

@@ -147,6 +147,11 @@ export const profileSchema = z
       .describe(
         'Side of a weight-stationary systolic array (an Edge TPU): layers fill it by output positions',
       ),
+    residentThreads: side
+      .optional()
+      .describe(
+        "A GPU's resident threads (SMs x threads per SM): how much parallelism fills it, which sets the prior of its fill curve",
+      ),
     compute: z.partialRecord(z.enum(PRECISIONS), precisionEntry),
     fallback: z.partialRecord(z.enum(PRECISIONS), z.enum(PRECISIONS)).default({}),
     memory: z

@@ -48,6 +48,8 @@ export interface HardwareProfile extends DeviceCompute {
   interfaces: NetworkInterface[];
   /** Language-model serving figures; undefined when the profile gives none. */
   llm?: LlmServing;
+  /** A GPU's resident threads (SMs x threads per SM); calibration's fill prior scales with it. */
+  residentThreads?: number;
 }
 
 /** A profile's `llm` block in base units (see src/fleet/llm-timing.ts). */
@@ -112,6 +114,7 @@ function toProfile(p: ParsedProfile): HardwareProfile {
     memoryBandwidthBps: p.memory.bandwidth.value,
     ...(CONCAT_IN_PLACE.includes(p.processor) && { concatInPlace: true }),
     ...(p.systolicArray && { systolicArray: p.systolicArray.value }),
+    ...(p.residentThreads && { residentThreads: p.residentThreads.value }),
     ...(p.host && {
       host: { scoreS: p.host.detectionScore.value, overlapS: p.host.detectionOverlap.value },
     }),
