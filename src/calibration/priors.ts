@@ -5,10 +5,11 @@
  * data, so a parameter no measurement constrains (depthwise efficiency on a
  * profile measured only on ResNet-50) stays at its prior instead of drifting.
  *
- * All values are estimates (no single source), chosen from how the hardware
- * works: a GPU needs independent outputs in proportion to the threads its
- * SMs hold (a T4's 40 SMs hold 40,960; about 1e5 outputs for half the rate
- * where a profile does not give its threads, priorsOf) and runs depthwise and element-wise
+ * All values are estimates (no single source; OUTPUTS_PER_THREAD comes from
+ * the T4's fit), chosen from how the hardware works: a GPU needs independent
+ * outputs in proportion to the threads its SMs hold (a T4's 40 SMs hold
+ * 40,960; about 1e5 outputs for half the rate where a profile does not give
+ * its threads, priorsOf) and runs depthwise and element-wise
  * kernels far below its tensor-core rate; a CPU fills its cores' SIMD lanes
  * with a few dozen outputs (4 cores x 4-16 lanes) and a microcontroller with
  * one, but both pay per layer and per call; NPUs sit between (a systolic

@@ -100,8 +100,8 @@ const precisionEntry = z.strictObject({
 /** A share in (0, 1], sourced like a figure. */
 const share = sourced(z.number().gt(0).max(1));
 
-/** A count of array rows, sourced like a figure. */
-const side = sourced(z.number().int().positive());
+/** A positive count (an array's side, a GPU's threads), sourced like a figure. */
+const count = sourced(z.number().int().positive());
 
 /**
  * Language-model serving on the class (src/fleet/llm-timing.ts): the memory a
@@ -142,12 +142,12 @@ export const profileSchema = z
     label: z.string(),
     tier: z.enum(TIERS),
     processor: z.enum(PROCESSORS).default('cpu'),
-    systolicArray: side
+    systolicArray: count
       .optional()
       .describe(
         'Side of a weight-stationary systolic array (an Edge TPU): layers fill it by output positions',
       ),
-    residentThreads: side
+    residentThreads: count
       .optional()
       .describe(
         "A GPU's resident threads (SMs x threads per SM): how much parallelism fills it, which sets the prior of its fill curve",
@@ -204,6 +204,13 @@ export const profileSchema = z
           message: `achievable (${entry.achievable.value} FLOP/s) exceeds peak (${entry.peak.value} FLOP/s)`,
         });
       }
+    }
+    if (profile.residentThreads !== undefined && profile.processor !== 'gpu') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['residentThreads'],
+        message: `is a GPU's figure; this profile's processor is ${profile.processor}`,
+      });
     }
     if (Object.keys(profile.compute).length === 0) {
       ctx.addIssue({

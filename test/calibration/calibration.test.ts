@@ -230,19 +230,6 @@ describe('a systolic array', () => {
     expect(calibrated('coral-dev-board').fillsBy).toBe('positions');
   });
 
-  it('sets a GPU’s fill prior by its resident threads, at the T4’s outputs per thread', () => {
-    // Jetson Nano: 1 SM x 2,048 threads; A100: 108 x 2,048. The T4's fit: 362,000 / 40,960.
-    const nano = library.resolve('jetson-nano');
-    expect(nano.residentThreads).toBe(2048);
-    expect(priorsOf(nano).halfOutputs.value).toBeCloseTo((362_000 / 40_960) * 2048, 6);
-    expect(priorsOf(library.resolve('cloud-a100')).halfOutputs.value).toBeCloseTo(
-      (362_000 / 40_960) * 108 * 2048,
-      6,
-    );
-    // A GPU of one's own that gives no threads keeps the kind's flat prior.
-    expect(priorsOf({ processor: 'gpu' })).toBe(PRIORS.gpu);
-  });
-
   it('keeps pointwise layers no faster than conv on a systolic array only', () => {
     // The bound's argument is the array's (priors.ts); the Hexagon NPUs are
     // not known to be one, so their calibration rows set pointwise freely.

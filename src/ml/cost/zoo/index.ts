@@ -64,7 +64,8 @@ export { vgg, vgg16 } from './vgg-16.js';
 /**
  * Cost cards of the built-in models by name, each with batch norm folded
  * (ResNet-50 is v1.5; `resnet-50-v1` is the paper's and Caffe's v1, and
- * `resnet-50-v1-299` v1 at 299x299, the model of Coral's benchmark table; `inception-v1` is the paper's GoogLeNet, with 5x5 kernels, and
+ * `resnet-50-v1-299` v1 at 299x299, the model of Coral's benchmark table;
+ * `inception-v1` is the paper's GoogLeNet, with 5x5 kernels, and
  * `inception-v1-slim` the TF-slim network behind Coral's and TFLite's
  * `inception_v1_224_quant` files, the same as torchvision's `googlenet`;
  * `resnet-18` is torchvision's and `resnet-18-caffe` the Caffe model ncnn's
