@@ -2,7 +2,7 @@ import type { CostCard } from '../card.js';
 import { alexNet } from './alexnet.js';
 import { denseNet, denseNet121 } from './densenet.js';
 import { dsCnn } from './ds-cnn.js';
-import { efficientNetB0 } from './efficientnet-b0.js';
+import { efficientNetB0, efficientNetB4 } from './efficientnet-b0.js';
 import { efficientNetLite0 } from './efficientnet-lite0.js';
 import { fcAutoencoder } from './fc-autoencoder.js';
 import { fedAvgCnn } from './fedavg-cnn.js';
@@ -12,7 +12,7 @@ import { mnasNet05 } from './mnasnet.js';
 import { mobileNetV1 } from './mobilenet-v1.js';
 import { mobileNetV2 } from './mobilenet-v2.js';
 import { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
-import { regNetX32gf } from './regnet.js';
+import { regNetX32gf, regNetY800mf } from './regnet.js';
 import { resNet8 } from './resnet-8.js';
 import { resNet18 } from './resnet-18.js';
 import { resNet50 } from './resnet-50.js';
@@ -28,7 +28,8 @@ export type { BatchNormMode, ZooOptions } from './conv-bn.js';
 export type { DenseNetDepth, DenseNetOptions } from './densenet.js';
 export { denseNet, denseNet121 } from './densenet.js';
 export { dsCnn } from './ds-cnn.js';
-export { efficientNetB0 } from './efficientnet-b0.js';
+export type { EfficientNetB4Options } from './efficientnet-b0.js';
+export { efficientNetB0, efficientNetB4 } from './efficientnet-b0.js';
 export { efficientNetLite0 } from './efficientnet-lite0.js';
 export { fcAutoencoder } from './fc-autoencoder.js';
 export { fedAvgCnn } from './fedavg-cnn.js';
@@ -41,7 +42,7 @@ export type { MobileNetV1Options } from './mobilenet-v1.js';
 export { mobileNetV1 } from './mobilenet-v1.js';
 export { mobileNetV2 } from './mobilenet-v2.js';
 export { mobileNetV3Large, mobileNetV3Small } from './mobilenet-v3.js';
-export { regNetX32gf } from './regnet.js';
+export { regNetX32gf, regNetY800mf } from './regnet.js';
 export type { ResNet8Options } from './resnet-8.js';
 export { resNet8 } from './resnet-8.js';
 export type { ResNet18Options } from './resnet-18.js';
@@ -77,7 +78,9 @@ export { vgg, vgg16 } from './vgg-16.js';
  * `squeezenet-1.1-torchvision` and `squeezenet-1.0-torchvision`
  * pytorch/vision's; `vgg-11`, `vgg-13` and `vgg-19` are torchvision's
  * (logits, no softmax), `vgg-16` Keras's; `mobilenet-v3-large`,
- * `mobilenet-v3-small` and `efficientnet-b0` are torchvision's, with
+ * `mobilenet-v3-small`, `efficientnet-b0`, `efficientnet-b4` (at 380;
+ * `efficientnet-b4-224` at the 224x224 AI Hub times it at) and
+ * `regnet-y-800mf` are torchvision's, with
  * squeeze-and-excitation, the models of Qualcomm AI Hub's table, while
  * `efficientnet-lite0` is the TFLite variant without it; `inception-v3`
  * (299x299, without its training-only auxiliary head; `inception-v3-224` at
@@ -138,4 +141,7 @@ export const MODEL_ZOO: Readonly<Record<string, () => CostCard>> = {
   'densenet-201': () => denseNet({ depth: 201 }),
   'densenet-161': () => denseNet({ depth: 161 }),
   'squeezenet-1.0-torchvision': () => squeezeNet({ version: '1.0', variant: 'torchvision' }),
+  'efficientnet-b4': () => efficientNetB4(),
+  'efficientnet-b4-224': () => efficientNetB4({ resolution: 224 }),
+  'regnet-y-800mf': () => regNetY800mf(),
 };
