@@ -56,3 +56,14 @@ export function withBn<O extends { name: string; activation?: string; bias?: boo
     batchNorm({ name: `${options.name}_bn`, activation: options.activation }),
   ];
 }
+
+/**
+ * torchvision's `_make_divisible(v, 8)`: the multiple of 8 nearest `v` (at
+ * least 8), raised by 8 when that falls more than 10% below `v`
+ * (pytorch/vision `torchvision/models/mobilenetv2.py`, commit
+ * 9173b13b7ed3f9cc2426fe84aa15b47969a69828).
+ */
+export function makeDivisible8(v: number): number {
+  const rounded = Math.max(8, Math.floor((v + 4) / 8) * 8);
+  return rounded < 0.9 * v ? rounded + 8 : rounded;
+}

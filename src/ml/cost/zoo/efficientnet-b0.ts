@@ -53,7 +53,7 @@
 import type { CostCard } from '../card.js';
 import { type Block, sequential } from '../graph.js';
 import { dense, globalAvgPool } from '../layers.js';
-import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+import { type BatchNormMode, convBn, makeDivisible8, type ZooOptions } from './conv-bn.js';
 import { B0_STAGES } from './efficientnet-lite0.js';
 import { invertedResidual } from './inverted-residual.js';
 
@@ -125,15 +125,9 @@ function efficientNet(
   );
 }
 
-/**
- * `_MBConvConfig.adjust_channels`: torchvision's `_make_divisible(c x mult, 8)`,
- * the multiple of 8 nearest (at least 8), raised by 8 when that falls more
- * than 10% below. 1.4 x 16 = 22.4 gives 24, 1.4 x 112 = 156.8 gives 160.
- */
+/** `_MBConvConfig.adjust_channels`: `_make_divisible(channels x mult, 8)` (1.4 x 16 = 22.4 gives 24, 1.4 x 112 = 156.8 gives 160). */
 function adjustChannels(channels: number, mult: number): number {
-  const v = channels * mult;
-  const rounded = Math.max(8, Math.floor((v + 4) / 8) * 8);
-  return rounded < 0.9 * v ? rounded + 8 : rounded;
+  return makeDivisible8(channels * mult);
 }
 
 /** An MBConv: SiLU, and SE squeezing to max(1, input // 4) with a sigmoid gate. */

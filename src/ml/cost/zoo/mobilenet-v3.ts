@@ -48,7 +48,7 @@
 import type { CostCard } from '../card.js';
 import { type Block, sequential } from '../graph.js';
 import { dense, globalAvgPool } from '../layers.js';
-import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+import { type BatchNormMode, convBn, makeDivisible8, type ZooOptions } from './conv-bn.js';
 import { invertedResidual } from './inverted-residual.js';
 
 /** One row of `inverted_residual_setting`, in its column order. */
@@ -136,17 +136,6 @@ function mobileNetV3(
       dense({ name: 'classifier_3', units: 1000 }),
     ],
   );
-}
-
-/**
- * torchvision's `_make_divisible(v, 8)`: the multiple of 8 nearest `v` (at
- * least 8), raised by 8 when that falls more than 10% below `v`
- * (pytorch/vision `torchvision/models/mobilenetv2.py`, commit
- * 9173b13b7ed3f9cc2426fe84aa15b47969a69828).
- */
-function makeDivisible8(v: number): number {
-  const rounded = Math.max(8, Math.floor((v + 4) / 8) * 8);
-  return rounded < 0.9 * v ? rounded + 8 : rounded;
 }
 
 /** A bneck row as an inverted residual: SE squeezes to `_make_divisible(expanded // 4, 8)`, ReLU inside, hard-sigmoid gate. */
