@@ -80,6 +80,8 @@ export function measureVariant(variant: Variant, test: Dataset): VariantMeasure 
 /** One inference of the variant on a hardware profile (roofline), or why it cannot run there. */
 export interface ProfileEstimate {
   readonly profile: string;
+  /** The software stack asked for (`{ profile, stack }`); null = the profile's reference stack. */
+  readonly stack: string | null;
   readonly ok: boolean;
   /** Precision it runs at after the profile's fallbacks. */
   readonly precision: Precision | null;
@@ -102,6 +104,7 @@ export function estimateOnProfiles(
     if (!time.ok)
       return {
         profile: profile.name,
+        stack: profile.stack ?? null,
         ok: false,
         precision: null,
         latencyS: null,
@@ -111,6 +114,7 @@ export function estimateOnProfiles(
       };
     return {
       profile: profile.name,
+      stack: profile.stack ?? null,
       ok: true,
       precision: time.precision,
       latencyS: time.timeS,

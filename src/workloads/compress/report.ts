@@ -29,16 +29,18 @@ export function compressionReport(
     },
   ];
   for (const profile of profiles.slice(0, MAX_LATENCY_CHARTS)) {
-    const rows = estimates.filter((r) => r.profile === profile.name);
+    const stack = profile.stack ?? '';
+    const rows = estimates.filter((r) => r.profile === profile.name && r.stack === stack);
     if (rows.length === 0) continue;
+    const on = stack === '' ? profile.name : `${profile.name} (${stack})`;
     charts.push({
       kind: 'pareto',
-      title: `Accuracy vs latency on ${profile.name}`,
+      title: `Accuracy vs latency on ${on}`,
       subtitle: `${profile.label}; roofline latency of one inference; line: Pareto front (lower latency, higher accuracy is better)`,
       rows,
       metrics: ['latency_s', 'accuracy'],
       labelColumn: 'variant',
-      nameSuffix: profile.name,
+      nameSuffix: stack === '' ? profile.name : `${profile.name}-${stack}`,
     });
   }
   return {

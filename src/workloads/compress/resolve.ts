@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../errors.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
+import { withStack } from '../../fleet/stack.js';
 import type { CompressScenario } from './scenario.js';
 import type { ModelSpec } from './schema.js';
 
@@ -12,7 +13,7 @@ export interface ResolvedCompression {
   file: string;
   /** Directory that relative paths in the scenario are read from. */
   baseDir: string;
-  /** Profiles to estimate latency and energy on, in the order given (default: all, by name). */
+  /** Profiles to estimate latency and energy on, in the order given (default: all, by name), each running as its entry's stack if it names one. */
   profiles: HardwareProfile[];
 }
 
@@ -29,11 +30,20 @@ export function resolveCompression(
   const baseDir = dirname(file);
   const problems: InputProblem[] = [];
   const section = scenario.compress;
-  const names = section.profiles ?? library.names;
+  const entries = section.profiles ?? library.names;
   const profiles: HardwareProfile[] = [];
-  names.forEach((name, i) => {
+  entries.forEach((entry, i) => {
+    const path = `compress.profiles[${i}]`;
     try {
-      profiles.push(library.resolve(name, undefined, { file, path: `compress.profiles[${i}]` }));
+      if (typeof entry === 'string') {
+        profiles.push(library.resolve(entry, undefined, { file, path }));
+      } else {
+        const profile = library.resolve(entry.profile, undefined, {
+          file,
+          path: `${path}.profile`,
+        });
+        profiles.push(withStack(profile, entry.stack, { file, path: `${path}.stack` }));
+      }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(...error.problems);

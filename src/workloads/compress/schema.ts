@@ -165,10 +165,23 @@ export const compressSection = z.strictObject({
     .default('wasm')
     .describe('TF.js backend; wasm is bit-reproducible across machines'),
   profiles: z
-    .array(z.string().max(MAX_NAME_LENGTH))
+    .array(
+      z.union([
+        z.string().max(MAX_NAME_LENGTH),
+        z.strictObject({
+          profile: z.string().max(MAX_NAME_LENGTH).describe('Hardware profile name'),
+          stack: z
+            .string()
+            .max(MAX_NAME_LENGTH)
+            .describe("A software stack the profile's calibration measured"),
+        }),
+      ]),
+    )
     .max(1000)
     .optional()
-    .describe('Hardware profiles to estimate latency and energy on; default all'),
+    .describe(
+      'Hardware profiles to estimate latency and energy on, each a name or { profile, stack }; default all',
+    ),
   variants: z
     .array(z.strictObject({ name, steps: z.array(compressStep).max(MAX_STEPS) }))
     .max(MAX_VARIANTS) // each variant trains and measures its own model copy

@@ -113,6 +113,7 @@ export function compressionTables(
     estimates.map((e) => [
       variant.name,
       e.profile,
+      e.stack ?? '',
       measure.evaluation.accuracy,
       measure.encoded.bytes.length,
       e.ok ? 'ok' : 'unsupported',
@@ -148,6 +149,7 @@ export function compressionTables(
       columns: [
         'variant',
         'profile',
+        'stack',
         'accuracy',
         'encoded_bytes',
         'status',
