@@ -65,7 +65,7 @@ export interface CheckedPlan {
 /**
  * Reads and checks a scenario file's `plan:` block: the base scenario must
  * validate and be an inference scenario; every variable's path must exist and
- * each of its values must validate in the base scenario; metrics must be
+ * each of its values must validate and resolve in the base scenario; metrics must be
  * columns of the summary.csv the scenario writes (found by running the base
  * scenario for 1 ms), bounds in their units. Throws an InputError naming
  * `file` and each path at fault.
@@ -198,8 +198,13 @@ function summaryColumns(base: Record<string, unknown>, file: string, seed: numbe
   return runInferenceScenario(prepared.resolved, seed).summary!.columns;
 }
 
-/** Every value of every variable, set alone in the base scenario, must validate. */
+/**
+ * Every value of every variable, set alone in the base scenario, must
+ * validate and resolve (a profile, or a software stack of it, that does not
+ * exist is found here, before any run, not as a failed configuration).
+ */
 function checkLevels(spec: PlanSpec, base: unknown, file: string): void {
+  const library = new ProfileLibrary();
   const problems: InputProblem[] = [];
   spec.variables.forEach((variable) => {
     const n = variable.levels.length;
@@ -209,7 +214,7 @@ function checkLevels(spec: PlanSpec, base: unknown, file: string): void {
       const scenario = structuredClone(base);
       assignPath(scenario, variable.segments, structuredClone(variable.levels[k]));
       try {
-        validateScenario(scenario, file);
+        prepareRun(validateScenario(scenario, file), file, library);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         for (const p of error.problems) {

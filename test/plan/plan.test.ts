@@ -199,4 +199,15 @@ describe('bad plan input is rejected with the path and what was expected', () =>
     expect(problem?.path).toBe('plan.variables.servers[0].workers');
     expect(problem?.message).toMatch(/value 0 does not fit servers\[0\].workers/);
   });
+
+  it('a value that does not resolve: a software stack the profile never measured', async () => {
+    const found = await problems({
+      ...good,
+      variables: { 'servers[0].stack': { values: ['TensorRT 7.2', 'TensorRT 9'] } },
+    });
+    expect(found.map((p) => p.path)).toEqual(['plan.variables.servers[0].stack']);
+    expect(found[0]?.message).toMatch(
+      /value "TensorRT 9" does not fit servers\[0\].stack: hardware profile "edge-server-t4" has no measurements of software stack "TensorRT 9"/,
+    );
+  });
 });

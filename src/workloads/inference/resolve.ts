@@ -181,10 +181,14 @@ export function resolveInference(
     servers.push({ spec, profile, tier, precision: serverPrecision, batchTimeS });
   });
 
-  const placementProblem = policy.check?.(servers);
-  if (placementProblem !== undefined)
-    problems.push({ path: 'workload.inference.placement', message: placementProblem });
-  problems.push(...balancerProblems(scenario, servers));
+  // With a server that did not resolve (its problem is reported), what placement
+  // and balancers would say of the servers left is noise.
+  if (servers.length === scenario.servers.length) {
+    const placementProblem = policy.check?.(servers);
+    if (placementProblem !== undefined)
+      problems.push({ path: 'workload.inference.placement', message: placementProblem });
+    problems.push(...balancerProblems(scenario, servers));
+  }
   const split =
     scenario.workload.inference.placement.policy === 'split' &&
     card !== undefined &&
