@@ -193,7 +193,14 @@ export interface ComputeEstimate {
 }
 
 /** An estimate, or why the model cannot run at that precision on that device. */
-export type InferenceTimeResult = ComputeEstimate | { ok: false; reason: string };
+export type InferenceTimeResult =
+  | ComputeEstimate
+  | {
+      ok: false;
+      reason: string;
+      /** What is missing: the precision (and any fallback), or the device's stack at it. */
+      cause: 'precision' | 'stack';
+    };
 
 /**
  * Per-layer roofline summed: sum over layers l of
@@ -251,9 +258,9 @@ export function inferenceTime(
   options: InferenceOptions = {},
 ): InferenceTimeResult {
   const resolved = resolvePrecision(device, precision);
-  if (!resolved.ok) return resolved;
+  if (!resolved.ok) return { ...resolved, cause: 'precision' };
   const onDevice = stackTiming(device, resolved.precision);
-  if (!onDevice.ok) return onDevice;
+  if (!onDevice.ok) return { ...onDevice, cause: 'stack' };
   const throughput = device.throughput[resolved.precision] as PrecisionThroughput;
   checkDevice(device, resolved.precision, throughput);
   const { sparsity, batch, from, to } = checkOptions(card, options);

@@ -47,7 +47,7 @@ export function stackTiming(device: DeviceCompute, precision: Precision): StackT
     return { ok: true, timing: REFERENCE_TIMING };
   const timing = calibration?.otherFrameworks?.[stack];
   if (timing !== undefined) return { ok: true, timing };
-  const measured = stackPrecisions(device, stack);
+  const measured = knownStacks(device).get(stack) ?? [];
   return {
     ok: false,
     reason: `software stack "${stack}" was not measured at ${precision} on this device (${
@@ -95,8 +95,4 @@ export function withStack<D extends DeviceCompute & { name: string }>(
     ]);
   }
   return { ...device, stack };
-}
-
-function stackPrecisions(device: DeviceCompute, stack: string): Precision[] {
-  return knownStacks(device).get(stack) ?? [];
 }

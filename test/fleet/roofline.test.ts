@@ -124,6 +124,7 @@ describe('precision', () => {
     expect(result).toEqual({
       ok: false,
       reason: 'device does not support fp16 and has no fallback for it; it supports fp32, int8',
+      cause: 'precision',
     });
   });
 

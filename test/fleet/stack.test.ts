@@ -77,6 +77,7 @@ describe('a device running as another software stack', () => {
     expect(result).toEqual({
       ok: false,
       reason: 'software stack "Other RT" was not measured at int8 on this device (only at fp32)',
+      cause: 'stack',
     });
   });
 });

@@ -3,7 +3,7 @@ import { type RadioModels, radioModels } from '../../energy/radio.js';
 import { InputError, type InputProblem } from '../../errors.js';
 import type { FleetGroup } from '../../fleet/fleet.js';
 import { type HardwareProfile, ProfileLibrary } from '../../fleet/profiles.js';
-import { type ComputeEstimate, inferenceTime, resolvePrecision } from '../../fleet/roofline.js';
+import { type ComputeEstimate, inferenceTime } from '../../fleet/roofline.js';
 import { withStack } from '../../fleet/stack.js';
 import { type CostCard, type Precision, weightBytes } from '../../ml/cost/card.js';
 import { CARD_FILE, readCostCardFile } from '../../ml/cost/schema.js';
@@ -114,10 +114,7 @@ export function resolveInference(
     const time = inferenceTime(card, profile, precision, { sparsity });
     deviceTimeS.push(time.ok ? time : undefined);
     // A stack not measured at a precision the device has is a mistake, not a device that offloads.
-    const stackFailed =
-      spec.stack !== undefined &&
-      policy.runsOnDevice !== 'never' &&
-      resolvePrecision(profile, precision).ok;
+    const stackFailed = !time.ok && time.cause === 'stack' && policy.runsOnDevice !== 'never';
     if (!time.ok && (policy.runsOnDevice === 'always' || stackFailed)) {
       problems.push({
         path: stackFailed ? `${path}.stack` : `${path}.profile`,
@@ -167,10 +164,8 @@ export function resolveInference(
         sparsity: card.deployment?.weightSparsity ?? 0,
       });
       if (!time.ok) {
-        const stackFailed =
-          spec.stack !== undefined && resolvePrecision(profile, serverPrecision).ok;
         problems.push({
-          path: stackFailed ? `${path}.stack` : `${path}.profile`,
+          path: time.cause === 'stack' ? `${path}.stack` : `${path}.profile`,
           message: `model "${card.name}" at ${serverPrecision} cannot run on "${profile.name}": ${time.reason}`,
         });
         return;
