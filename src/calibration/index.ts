@@ -19,7 +19,6 @@ import {
   cardPath,
   type Measurement,
   type MeasurementSet,
-  type Metric,
   measurementFile,
   readMeasurements,
 } from './measurements.js';
@@ -161,19 +160,17 @@ export interface FidelitySummary {
   beyond35: number;
 }
 
+/** What makes two measurements the same configuration. */
+const CONFIGURATION = ['profile', 'model', 'framework', 'precision', 'batch', 'metric'] as const;
+type ConfigurationField = (typeof CONFIGURATION)[number];
+
 /**
  * A configuration (profile, model, stack, precision, batch, metric) measured
  * more than once, in either set: how far apart its own measurements lie, a
  * floor under any model's error on it. Runs of one benchmark on different
  * dates differ (Qualcomm AI Hub re-profiles every model with each release).
  */
-export interface FidelityRepeat {
-  profile: string;
-  model: string;
-  framework: string;
-  precision: Precision;
-  batch: number;
-  metric: Metric;
+export interface FidelityRepeat extends Pick<Measurement, ConfigurationField> {
   /** Its measurements, smallest first. */
   values: number[];
   /** Largest over smallest. */
@@ -241,21 +238,24 @@ export function repeatsOf(rows: readonly FidelityRow[]): FidelityRepeat[] {
   const groups = new Map<string, FidelityRow[]>();
   for (const r of rows) {
     if (r.metric === 'energy_uj') continue;
-    const key = JSON.stringify([r.profile, r.model, r.framework, r.precision, r.batch, r.metric]);
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const key = JSON.stringify(CONFIGURATION.map((field) => r[field]));
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [r]);
+    else group.push(r);
   }
   return [...groups.values()]
     .filter((group) => group.length > 1)
     .map((group) => {
       const first = group[0] as FidelityRow;
       const values = group.map((r) => r.value).sort((a, b) => a - b);
+      const { profile, model, framework, precision, batch, metric } = first;
       return {
-        profile: first.profile,
-        model: first.model,
-        framework: first.framework,
-        precision: first.precision,
-        batch: first.batch,
-        metric: first.metric,
+        profile,
+        model,
+        framework,
+        precision,
+        batch,
+        metric,
         values,
         spread: (values.at(-1) as number) / (values[0] as number),
         predicted: first.predicted,

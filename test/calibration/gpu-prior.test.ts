@@ -8,14 +8,13 @@ describe('a GPU’s fill prior', () => {
   const library = new ProfileLibrary();
 
   it('sets a GPU’s fill prior by its resident threads, at the T4’s outputs per thread', () => {
-    // Jetson Nano: 1 SM x 2,048 threads; A100: 108 x 2,048. The T4's fit: 362,000 / 40,960.
+    // The T4's fit, 362,000 outputs on 40,960 threads. Jetson Nano: 1 SM x 2,048 threads,
+    // 362,000 x 2,048 / 40,960 = 362,000 / 20 = 18,100. A100: 108 x 2,048 = 221,184
+    // threads = 5.4 T4s, 362,000 x 5.4 = 1,954,800.
     const nano = library.resolve('jetson-nano');
     expect(nano.residentThreads).toBe(2048);
-    expect(priorsOf(nano).halfOutputs.value).toBeCloseTo((362_000 / 40_960) * 2048, 6);
-    expect(priorsOf(library.resolve('cloud-a100')).halfOutputs.value).toBeCloseTo(
-      (362_000 / 40_960) * 108 * 2048,
-      6,
-    );
+    expect(priorsOf(nano).halfOutputs.value).toBeCloseTo(18_100, 6);
+    expect(priorsOf(library.resolve('cloud-a100')).halfOutputs.value).toBeCloseTo(1_954_800, 6);
     // A GPU of one's own that gives no threads keeps the kind's flat prior.
     expect(priorsOf({ processor: 'gpu' })).toBe(PRIORS.gpu);
   });
