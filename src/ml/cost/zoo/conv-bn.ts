@@ -58,12 +58,18 @@ export function withBn<O extends { name: string; activation?: string; bias?: boo
 }
 
 /**
- * torchvision's `_make_divisible(v, 8)`: the multiple of 8 nearest `v` (at
- * least 8), raised by 8 when that falls more than 10% below `v`
- * (pytorch/vision `torchvision/models/mobilenetv2.py`, commit
- * 9173b13b7ed3f9cc2426fe84aa15b47969a69828).
+ * torchvision's `_make_divisible(v, divisor)`: the multiple of `divisor`
+ * nearest `v` (at least `divisor`), raised by `divisor` when that falls more
+ * than 10% below `v` (pytorch/vision `torchvision/models/mobilenetv2.py`,
+ * commit 9173b13b7ed3f9cc2426fe84aa15b47969a69828; `regnet.py` and
+ * `efficientnet.py` use the same function).
  */
+export function makeDivisible(v: number, divisor: number): number {
+  const rounded = Math.max(divisor, Math.floor((v + divisor / 2) / divisor) * divisor);
+  return rounded < 0.9 * v ? rounded + divisor : rounded;
+}
+
+/** `_make_divisible(v, 8)`, the channel rounding of MobileNetV3 and EfficientNet. */
 export function makeDivisible8(v: number): number {
-  const rounded = Math.max(8, Math.floor((v + 4) / 8) * 8);
-  return rounded < 0.9 * v ? rounded + 8 : rounded;
+  return makeDivisible(v, 8);
 }

@@ -14,12 +14,12 @@
  * with `_make_divisible` to a multiple of its group width.
  * - `regnet_x_3_2gf`: depth 25, w_0 88, w_a 26.31, w_m 2.25, group width 48:
  *   88, 200, 448, 1000 for blocks 0-1, 2-7, 8-22, 23-24, so stages of 2, 6,
- *   15 and 2 blocks, 96, 192, 432, 1008 wide (the arithmetic is in
- *   test/ml/cost/zoo-more-cards.test.ts).
+ *   15 and 2 blocks, 96, 192, 432, 1008 wide (`stagesOf` below; worked by
+ *   hand in test/ml/cost/zoo-more-cards.test.ts).
  * - `regnet_y_800mf`: depth 14, w_0 56, w_a 38.84, w_m 2.4, group width 16,
  *   se_ratio 0.25: 56, 136, 320, 776 for blocks 0, 1-3, 4-11, 12-13, so
- *   stages of 1, 3, 8 and 2 blocks, 64, 144, 320, 784 wide (the arithmetic
- *   is in test/ml/cost/zoo-efficientnet-regnet-y.test.ts).
+ *   stages of 1, 3, 8 and 2 blocks, 64, 144, 320, 784 wide (`stagesOf`;
+ *   worked in test/ml/cost/zoo-efficientnet-regnet-y.test.ts).
  * The stem is a 3x3 stride-2 convolution to 32 (`SimpleStemIN`); each
  * `ResBottleneckBlock` is a 1x1 to the stage width, a 3x3 in width / group
  * width groups carrying the stage's stride (first block only), in the Y
@@ -43,14 +43,18 @@
 import type { CostCard } from '../card.js';
 import { type Block, block, residual, sequential } from '../graph.js';
 import { dense, globalAvgPool } from '../layers.js';
-import { type BatchNormMode, convBn, type ZooOptions } from './conv-bn.js';
+import { type BatchNormMode, convBn, makeDivisible, type ZooOptions } from './conv-bn.js';
 import { squeezeExcitation } from './squeeze-excitation.js';
 
-/** One RegNet after torchvision's `BlockParams`: its stages and how its blocks are built. */
+/** A RegNet's design parameters: torchvision's `BlockParams.from_init_params` arguments. */
 interface RegNetDesign {
   name: string;
-  /** Each stage's width and blocks, after quantization and group adjustment. */
-  stages: readonly { width: number; blocks: number }[];
+  /** Blocks in all (`depth`). */
+  depth: number;
+  /** Initial width, slope and multiplier of the linear widths (`w_0`, `w_a`, `w_m`). */
+  w0: number;
+  wa: number;
+  wm: number;
   /** Channels a group of each 3x3 convolution sees. */
   groupWidth: number;
   /** SE squeeze as a fraction of each block's input width (RegNetY); absent: no SE (RegNetX). */
@@ -59,26 +63,46 @@ interface RegNetDesign {
 
 const X_3_2GF: RegNetDesign = {
   name: 'regnet-x-3.2gf',
-  stages: [
-    { width: 96, blocks: 2 },
-    { width: 192, blocks: 6 },
-    { width: 432, blocks: 15 },
-    { width: 1008, blocks: 2 },
-  ],
+  depth: 25,
+  w0: 88,
+  wa: 26.31,
+  wm: 2.25,
   groupWidth: 48,
 };
 
 const Y_800MF: RegNetDesign = {
   name: 'regnet-y-800mf',
-  stages: [
-    { width: 64, blocks: 1 },
-    { width: 144, blocks: 3 },
-    { width: 320, blocks: 8 },
-    { width: 784, blocks: 2 },
-  ],
+  depth: 14,
+  w0: 56,
+  wa: 38.84,
+  wm: 2.4,
   groupWidth: 16,
   seRatio: 0.25,
 };
+
+/**
+ * The stages `from_init_params` makes: block j's width u_j = w_0 + w_a j,
+ * quantized to w_0 x w_m^round(log(u_j / w_0) / log w_m) and to a multiple
+ * of 8; each run of equal widths is a stage, whose width
+ * `_adjust_widths_groups_compatibilty` rounds to a multiple of the group
+ * width (bottleneck multiplier 1). numpy rounds halves to even where
+ * Math.round rounds them up; neither design meets a half.
+ */
+function stagesOf(design: RegNetDesign): { width: number; blocks: number }[] {
+  const { depth, w0, wa, wm, groupWidth } = design;
+  const stages: { width: number; blocks: number }[] = [];
+  for (let j = 0; j < depth; j++) {
+    const k = Math.round(Math.log((w0 + wa * j) / w0) / Math.log(wm));
+    const width = 8 * Math.round((w0 * wm ** k) / 8);
+    const last = stages.at(-1);
+    if (last?.width === width) last.blocks++;
+    else stages.push({ width, blocks: 1 });
+  }
+  return stages.map(({ width, blocks }) => ({
+    width: makeDivisible(width, Math.min(groupWidth, width)),
+    blocks,
+  }));
+}
 
 const STEM = 32;
 
@@ -94,7 +118,7 @@ export function regNetY800mf(options: ZooOptions = {}): CostCard {
 
 function regNet(design: RegNetDesign, options: ZooOptions): CostCard {
   const mode = options.batchNorm ?? 'folded';
-  const { stages } = design;
+  const stages = stagesOf(design);
   const blocks = stages.flatMap(({ width, blocks: count }, s) =>
     Array.from({ length: count }, (_, i) => {
       const input = i > 0 ? width : (stages[s - 1]?.width ?? STEM);
